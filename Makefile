@@ -1,0 +1,42 @@
+# Two commands set up a fresh machine (see README.md):
+#   make demo   — venv + install + generate demo data + ingest + report (DuckDB file, offline)
+#   make test   — venv + install (+ Debian chromium for browser tests) + the whole test suite
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+DEMO_DB ?= demo/engagelens.duckdb
+PYTEST_ARGS ?=
+
+.PHONY: install browser demo test bench docs lint clean
+
+$(BIN)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[web,nlp,spark,dev]'
+	touch $@
+
+install: $(BIN)/.installed
+
+# Browser tests drive Debian's chromium (Playwright never downloads a browser here).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
+
+demo: install
+	$(BIN)/engagelens demo --db $(DEMO_DB) --out demo/report.md
+
+test: install browser
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+bench: install
+	for b in benchmarks/*.py; do $(BIN)/python $$b --quick || exit 1; done
+
+docs: install
+	$(BIN)/engagelens metrics docs --out docs/metrics.md
+
+lint: install
+	$(BIN)/ruff check src tests
+
+clean:
+	rm -rf $(VENV) demo/*.duckdb demo/*.md .pytest_cache

@@ -1,0 +1,114 @@
+"""What a metric *is*: a typed declaration plus an Ibis expression builder.
+
+Every metric is declared once as a :class:`Metric`; ``engagelens metrics list/explain``,
+``docs/metrics.md`` and the API all read these declarations. The expression builder receives a
+:class:`MetricContext` (filtered tables, grain, settings) and returns an Ibis table whose
+columns are the grain's key columns followed by one column named after the metric. Because it
+is Ibis, the same declaration runs on DuckDB and on PySpark.
+
+Grain key columns (the contract every metric and every consumer relies on):
+
+============  ==============================================
+grain         key columns
+============  ==============================================
+total         (none: one row)
+content       platform, content_id
+account       platform, account_id
+platform      platform
+campaign      campaign
+kind          content_kind
+day           day      (date, in the configured time zone)
+week          week     (date of the Monday)
+month         month    (date of the 1st)
+conversation  platform, conversation_id   (outbound metrics)
+agent         agent                        (outbound metrics)
+============  ==============================================
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Literal
+
+if TYPE_CHECKING:  # pragma: no cover
+    import ibis
+
+    from ..store import Store
+
+Unit = Literal["count", "fraction", "ratio", "seconds", "score", "currency", "per_user", "nps"]
+
+GRAIN_KEYS: dict[str, tuple[str, ...]] = {
+    "total": (),
+    "content": ("platform", "content_id"),
+    "account": ("platform", "account_id"),
+    "platform": ("platform",),
+    "campaign": ("campaign",),
+    "kind": ("content_kind",),
+    "day": ("day",),
+    "week": ("week",),
+    "month": ("month",),
+    "conversation": ("platform", "conversation_id"),
+    "agent": ("agent",),
+}
+
+TIME_GRAINS = ("day", "week", "month")
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Row filters every metric honours (each metric applies those that make sense)."""
+
+    start: dt.datetime | None = None  # inclusive, UTC
+    end: dt.datetime | None = None    # exclusive, UTC
+    platforms: tuple[str, ...] = ()
+    accounts: tuple[str, ...] = ()    # account_id values
+    campaigns: tuple[str, ...] = ()
+    content_kinds: tuple[str, ...] = ()
+    #: "own", "competitor" or None for every account
+    ownership: Literal["own", "competitor"] | None = None
+
+
+@dataclass
+class MetricContext:
+    """Everything an expression builder may use; built once per compute call."""
+
+    store: Store
+    grain: str
+    filters: Filters = field(default_factory=Filters)
+    settings: dict[str, Any] = field(default_factory=dict)
+
+    def table(self, name: str) -> ibis.Table:
+        return self.store.table(name)
+
+
+Builder = Callable[[MetricContext], "ibis.Table"]
+
+
+@dataclass(frozen=True)
+class Metric:
+    """A metric declaration. Every field is required except ``examples``/``tags``."""
+
+    name: str                      # snake_case, stable: API and CLI use it
+    title: str                     # what a marketer reads on a chart
+    description: str               # why it matters, in plain words
+    formula: str                   # words and symbols, e.g. "(likes + comments + shares) / reach"
+    unit: Unit
+    grains: tuple[str, ...]        # grains it can be computed at
+    requires: tuple[str, ...]      # tables it reads
+    source: str                    # citation of the standard definition
+    build: Builder                 # MetricContext -> ibis.Table(grain keys…, <name>)
+    higher_is_better: bool = True
+    tags: tuple[str, ...] = ()     # e.g. ("engagement", "video", "outbound")
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name, "title": self.title, "description": self.description,
+            "formula": self.formula, "unit": self.unit, "grains": list(self.grains),
+            "requires": list(self.requires), "source": self.source,
+            "higher_is_better": self.higher_is_better, "tags": list(self.tags),
+        }
+
+
+__all__ = sorted(["Builder", "Filters", "GRAIN_KEYS", "Metric", "MetricContext", "TIME_GRAINS", "Unit"])

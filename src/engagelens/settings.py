@@ -1,0 +1,103 @@
+"""One settings registry: every tunable is declared here once, with its unit in its name.
+
+Precedence is defaults < settings file (``engagelens.yaml`` or ``--config``) < environment
+(``ENGAGELENS_<NAME>``) < explicit overrides (CLI options, API). The docs and ``engagelens
+settings`` read the same :data:`SETTINGS` tuple.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .errors import ConfigError
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: Any
+    type: type
+    help: str
+
+    @property
+    def env(self) -> str:
+        return "ENGAGELENS_" + self.name.upper()
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("db", "engagelens.duckdb", str,
+            "Store location: a DuckDB file path or an Ibis URL (duckdb://, pyspark://)."),
+    Setting("backend", "duckdb", str, "Compute backend for metrics: duckdb or spark."),
+    Setting("ingest_chunk_rows", 1_000_000, int,
+            "Rows per streamed chunk when a file is read in Python (JSON, UTF-16)."),
+    Setting("max_field_bytes", 1_048_576, int,
+            "A single text field longer than this is quarantined instead of stored."),
+    Setting("timezone", "UTC", str, "Time zone for day/week/month grains and business hours."),
+    Setting("reply_target_minutes", 60, int, "Reply-time goal (SLA) used by the inbox and goals."),
+    Setting("reply_rate_goal", 0.05, float, "Share of inbound comments the brand aims to answer."),
+    Setting("business_hours", "09:00-17:00", str, "Business hours for reply-time variants."),
+    Setting("business_days", "mon,tue,wed,thu,fri", str, "Business days for reply-time variants."),
+    Setting("baseline_posts", 10, int, "How many neighbouring posts make a post's baseline."),
+    Setting("text_backend", "linear", str, "Default text-analysis backend."),
+    Setting("transformers_model", "", str,
+            "Model name or local path for the transformers sentiment backend."),
+    Setting("spike_k_sigma", 3.0, float, "A spike is mean + k·σ above the trailing baseline."),
+    Setting("spike_window_days", 28, int, "Trailing window for spike baselines."),
+    Setting("alert_cooldown_minutes", 60, int, "The same alert does not fire again within this."),
+    Setting("api_max_upload_bytes", 200 * 1024 * 1024, int, "Largest file the API accepts."),
+    Setting("api_rate_limit_per_minute", 600, int, "Requests per token per minute."),
+    Setting("data_dir", "engagelens-data", str,
+            "Server mode: folder holding one DuckDB file per workspace plus the control DB."),
+    Setting("secret_key", "", str, "Signs session cookies; generated per data_dir if empty."),
+)
+
+_BY_NAME = {s.name: s for s in SETTINGS}
+
+
+def _coerce(setting: Setting, value: Any) -> Any:
+    try:
+        if setting.type is bool and isinstance(value, str):
+            return value.strip().lower() in {"1", "true", "yes", "on"}
+        return setting.type(value)
+    except (TypeError, ValueError) as exc:
+        raise ConfigError(f"setting {setting.name}: cannot read {value!r} as {setting.type.__name__}") from exc
+
+
+def load(config_file: str | os.PathLike[str] | None = None, **overrides: Any) -> dict[str, Any]:
+    """Resolve every setting with the documented precedence."""
+    values = {s.name: s.default for s in SETTINGS}
+    path = Path(config_file) if config_file else Path("engagelens.yaml")
+    if path.exists():
+        import yaml
+
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        if not isinstance(data, dict):
+            raise ConfigError(f"{path}: settings file must be a mapping")
+        for key, value in data.items():
+            if key not in _BY_NAME:
+                raise ConfigError(f"{path}: unknown setting {key!r}")
+            values[key] = _coerce(_BY_NAME[key], value)
+    elif config_file:
+        raise ConfigError(f"settings file not found: {path}")
+    for s in SETTINGS:
+        if s.env in os.environ:
+            values[s.name] = _coerce(s, os.environ[s.env])
+    for key, value in overrides.items():
+        if value is None:
+            continue
+        if key not in _BY_NAME:
+            raise ConfigError(f"unknown setting {key!r}")
+        values[key] = _coerce(_BY_NAME[key], value)
+    return values
+
+
+def get(name: str, **overrides: Any) -> Any:
+    if name not in _BY_NAME:
+        raise ConfigError(f"unknown setting {name!r}")
+    return load(**overrides)[name]
+
+
+__all__ = ["SETTINGS", "Setting", "get", "load"]

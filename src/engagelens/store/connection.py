@@ -1,0 +1,241 @@
+"""Open a store from a path or an Ibis URL, run its migrations, hand out Ibis tables.
+
+Why a wrapper around the Ibis backend: ingestion needs transactions and a few engine-native
+fast paths (DuckDB's CSV reader and reject tables), which stay here so that no other layer
+imports ``duckdb`` or builds SQL. Parameters are always bound, never formatted into SQL.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import ibis
+
+from .. import settings
+from ..errors import StoreError
+from ..model.tables import TableSpec, all_tables, table_spec
+
+
+def _resolve(url: str | os.PathLike[str] | None) -> str:
+    if url is None:
+        url = settings.get("db")
+    return os.fspath(url)
+
+
+class Store:
+    """A connection to one EngageLens database (one brand or workspace)."""
+
+    def __init__(self, con: Any, *, url: str, backend: str) -> None:
+        self.con = con
+        self.url = url
+        self.backend = backend
+        self._lock = threading.RLock()
+        self._in_tx = False
+
+    # -- opening -----------------------------------------------------------------------
+    @classmethod
+    def open(cls, url: str | os.PathLike[str] | None = None, *, migrate: bool = True,
+             read_only: bool = False) -> Store:
+        """Open ``url``: a DuckDB file path, ``:memory:``, ``duckdb://path``, ``pyspark://``
+        (local Spark, or the active SparkSession) or any URL ``ibis.connect`` understands."""
+        target = _resolve(url)
+        try:
+            if target.startswith("pyspark://") or target == "spark":
+                store = cls(_spark_connect(), url=target, backend="pyspark")
+            elif "://" in target and not target.startswith("duckdb://"):
+                con = ibis.connect(target)
+                store = cls(con, url=target, backend=con.name)
+            else:
+                path = target.removeprefix("duckdb://") or ":memory:"
+                if path != ":memory:":
+                    Path(path).parent.mkdir(parents=True, exist_ok=True)
+                con = ibis.duckdb.connect(path, read_only=read_only)
+                store = cls(con, url=path, backend="duckdb")
+        except StoreError:
+            raise
+        except Exception as exc:  # engine errors become one clear line
+            raise StoreError(f"cannot open store {target!r}: {exc}") from exc
+        if migrate and not read_only:
+            from .migrations import migrate as run_migrations
+
+            run_migrations(store)
+        return store
+
+    @classmethod
+    def from_ibis(cls, con: Any, *, migrate: bool = True) -> Store:
+        """Wrap an Ibis connection the caller made (a Spark cluster, PostgreSQL, …)."""
+        store = cls(con, url=f"{con.name}://", backend=con.name)
+        if migrate:
+            from .migrations import migrate as run_migrations
+
+            run_migrations(store)
+        return store
+
+    def close(self) -> None:
+        with contextlib.suppress(Exception):
+            if self.backend == "duckdb":
+                self.con.disconnect()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- tables ------------------------------------------------------------------------
+    @property
+    def is_duckdb(self) -> bool:
+        return self.backend == "duckdb"
+
+    def has_table(self, name: str) -> bool:
+        return name in self.con.list_tables()
+
+    def table(self, name: str) -> ibis.Table:
+        """An Ibis table of the store (raises StoreError for unknown tables)."""
+        try:
+            return self.con.table(name)
+        except Exception as exc:
+            raise StoreError(f"table {name!r} is not in the store {self.url!r}") from exc
+
+    def spec(self, name: str) -> TableSpec:
+        return table_spec(name)
+
+    def count(self, name: str) -> int:
+        return int(self.table(name).count().execute())
+
+    def insert(self, name: str, data: Any) -> int:
+        """Append rows (pyarrow Table, polars/pandas DataFrame or list of dicts) to ``name``.
+
+        Columns missing from ``data`` are null; extra columns are an error. Types are cast to
+        the declared schema so the caller need not care about Arrow's inferred types.
+        """
+        import pyarrow as pa
+
+        spec = table_spec(name)
+        table = _to_arrow(data)
+        extra = set(table.column_names) - set(spec.column_names)
+        if extra:
+            raise StoreError(f"{name}: unknown columns {sorted(extra)}")
+        target = spec.ibis_schema().to_pyarrow()
+        cols = []
+        for fld in target:
+            if fld.name in table.column_names:
+                cols.append(table.column(fld.name).cast(fld.type))
+            else:
+                cols.append(pa.nulls(table.num_rows, fld.type))
+        aligned = pa.Table.from_arrays(cols, schema=target)
+        if aligned.num_rows == 0:
+            return 0
+        with self._lock:
+            if self.is_duckdb:
+                self.con.con.register("__el_insert", aligned)
+                try:
+                    self.con.con.execute(f"INSERT INTO {_q(name)} SELECT * FROM __el_insert")
+                finally:
+                    self.con.con.unregister("__el_insert")
+            else:
+                self.con.insert(name, aligned)
+        return aligned.num_rows
+
+    # -- engine access (store-internal fast paths) --------------------------------------
+    def sql(self, query: str, params: list[Any] | tuple[Any, ...] | None = None) -> Any:
+        """Run engine SQL with *bound* parameters (DuckDB only). Returns the DuckDB relation
+        or cursor; callers use ``.fetchall()`` / ``.arrow()``. Identifiers in ``query`` must
+        come from declarations, never from user data."""
+        if not self.is_duckdb:
+            raise StoreError(f"raw SQL is only available on DuckDB, not {self.backend}")
+        with self._lock:
+            return self.con.con.execute(query, params or [])
+
+    def raw(self) -> Any:
+        """The engine connection (DuckDB). For the store package and benchmarks only."""
+        if not self.is_duckdb:
+            raise StoreError("raw connection is only available on DuckDB")
+        return self.con.con
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[Store]:
+        """All-or-nothing block: a crash or an exception leaves no partial write."""
+        if not self.is_duckdb:  # Spark tables have no transactions; writes are per statement
+            yield self
+            return
+        with self._lock:
+            if self._in_tx:  # nested: the outer transaction decides
+                yield self
+                return
+            self.con.con.execute("BEGIN TRANSACTION")
+            self._in_tx = True
+            try:
+                yield self
+            except BaseException:
+                self.con.con.execute("ROLLBACK")
+                raise
+            else:
+                self.con.con.execute("COMMIT")
+            finally:
+                self._in_tx = False
+
+    def next_id(self, table: str, column: str) -> int:
+        """Next integer id for ``table.column`` (max + 1); call inside a transaction."""
+        spec = table_spec(table)
+        spec.column(column)  # identifiers come from declarations only
+        t = self.table(table)
+        current = t[column].max().execute()
+        return int(current or 0) + 1
+
+
+def _q(identifier: str) -> str:
+    return '"' + identifier.replace('"', '""') + '"'
+
+
+def _to_arrow(data: Any) -> Any:
+    import pyarrow as pa
+
+    if isinstance(data, pa.Table):
+        return data
+    if isinstance(data, pa.RecordBatch):
+        return pa.Table.from_batches([data])
+    if hasattr(data, "to_arrow"):  # polars
+        return data.to_arrow()
+    if isinstance(data, list):
+        return pa.Table.from_pylist(data)
+    if hasattr(data, "to_records"):  # pandas
+        return pa.Table.from_pandas(data, preserve_index=False)
+    raise StoreError(f"cannot insert {type(data).__name__}")
+
+
+def _spark_connect() -> Any:
+    from ..errors import require
+
+    require("pyspark", "spark")
+    from pyspark.sql import SparkSession
+
+    spark = SparkSession.getActiveSession()
+    if spark is None:
+        spark = (
+            SparkSession.builder.master(os.environ.get("ENGAGELENS_SPARK_MASTER", "local[2]"))
+            .appName("engagelens")
+            .config("spark.sql.session.timeZone", "UTC")
+            .config("spark.sql.shuffle.partitions", os.environ.get("ENGAGELENS_SPARK_PARTITIONS", "4"))
+            .config("spark.ui.enabled", "false")
+            .config("spark.driver.memory", os.environ.get("ENGAGELENS_SPARK_DRIVER_MEMORY", "2g"))
+            .getOrCreate()
+        )
+    return ibis.pyspark.connect(spark)
+
+
+def open_store(url: str | os.PathLike[str] | None = None, **kw: Any) -> Store:
+    """Shorthand for :meth:`Store.open`."""
+    return Store.open(url, **kw)
+
+
+def tables_declared() -> list[TableSpec]:
+    return all_tables()
+
+
+__all__ = ["Store", "open_store"]
