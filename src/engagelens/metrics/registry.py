@@ -18,7 +18,11 @@ from .base import GRAIN_KEYS, Metric
 _METRICS: dict[str, Metric] = {}
 
 #: modules that declare the built-in metrics (each registers on import)
-BUILTIN_MODULES: list[str] = []
+BUILTIN_MODULES: list[str] = [
+    "engagelens.metrics.catalog",     # core engagement, web, email, NPS, value metrics
+    "engagelens.engage.measures",     # outbound: reply rate and reply times
+    "engagelens.listening.measures",  # listening: mentions, share of voice, net sentiment
+]
 
 _loaded = False
 
