@@ -1,0 +1,161 @@
+"""``engagelens text …``: sentiment for a file or stdin, and analysis of stored rows.
+
+Thin wrappers over :mod:`engagelens.text`. Input is read as bytes and decoded as UTF-8 with
+replacement characters, so a broken byte never stops a batch. Output never echoes the input
+text (no formula or markup can leak into a spreadsheet): one row per input row, numbered.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sys
+from collections.abc import Iterator
+from itertools import islice
+from typing import BinaryIO
+
+import typer
+
+from .common import DbOption, open_db
+
+CHUNK_ROWS = 10_000
+FORMATS = ("csv", "jsonl")
+
+
+def _open_binary(path: str) -> BinaryIO:
+    from ..errors import UnreadableFile
+
+    if path == "-":
+        return sys.stdin.buffer
+    try:
+        return open(path, "rb")  # noqa: SIM115 - closed by the caller
+    except OSError as exc:
+        raise UnreadableFile(f"cannot read {path}: {exc.strerror or exc}") from exc
+
+
+def read_texts(stream: BinaryIO, column: str | None = None) -> Iterator[str]:
+    """Plain lines (``\\n`` or ``\\r\\n``; a final newline adds no row) or one CSV column."""
+    from ..errors import TextError
+
+    text = io.TextIOWrapper(stream, encoding="utf-8-sig", errors="replace", newline="")
+    if column is None:
+        for line in text:
+            yield line.rstrip("\r\n") if line.endswith("\n") else line.rstrip("\r")
+        return
+    reader = csv.reader(text)
+    header = next(reader, None)
+    if header is None:
+        return
+    if column not in header:
+        raise TextError(f"column {column!r} not in the CSV header {header}")
+    idx = header.index(column)
+    for row in reader:
+        yield row[idx] if idx < len(row) else ""
+
+
+def _chunks(it: Iterator[str], size: int) -> Iterator[list[str]]:
+    while chunk := list(islice(it, size)):
+        yield chunk
+
+
+def _writer(fmt: str, keys: list[str]):  # noqa: ANN202
+    out = sys.stdout
+    if fmt == "csv":
+        w = csv.writer(out, lineterminator="\n")
+        w.writerow(keys)
+        return lambda row: w.writerow([row[k] for k in keys])
+    return lambda row: out.write(json.dumps(row, ensure_ascii=False) + "\n")
+
+
+def register(app: typer.Typer) -> None:
+    text_app = typer.Typer(help="Multilingual text intelligence: sentiment, language, quality, "
+                           "intent (offline by default).", no_args_is_help=True)
+
+    @text_app.command("sentiment")
+    def sentiment(
+        file: str = typer.Argument("-", help="Text file (one text per line) or CSV; - = stdin."),
+        column: str | None = typer.Option(None, "--column", help="Read this CSV column."),
+        backend: str | None = typer.Option(None, "--backend", help="linear, vader, transformers."),
+        fmt: str = typer.Option("csv", "--format", help="csv or jsonl."),
+        full: bool = typer.Option(False, "--full", help="Add quality and intent columns."),
+    ) -> None:
+        """One output row per input row, in order: row, label, score, language."""
+        from ..errors import TextError
+        from ..text import ANALYSIS_KEYS, analyze, get_backend
+        from ..text.pipeline import sentiment_and_language
+
+        if fmt not in FORMATS:
+            raise TextError(f"--format must be one of {FORMATS}, not {fmt!r}")
+        be = get_backend(backend)
+        keys = ["row", "label", "score", "language"]
+        if full:
+            keys += [k for k in ANALYSIS_KEYS if k not in {"language", "sentiment",
+                                                           "sentiment_score"}]
+        write = _writer(fmt, keys)
+        stream = _open_binary(file)
+        row_no = 0
+        try:
+            for chunk in _chunks(read_texts(stream, column), CHUNK_ROWS):
+                if full:
+                    for a in analyze(chunk, be):
+                        row_no += 1
+                        write({"row": row_no, "label": a["sentiment"],
+                               "score": a["sentiment_score"], **a})
+                else:
+                    for s, lang in sentiment_and_language(chunk, be):
+                        row_no += 1
+                        write({"row": row_no, "label": s["label"], "score": s["score"],
+                               "language": lang or ""})
+        finally:
+            if stream is not sys.stdin.buffer:
+                stream.close()
+        sys.stdout.flush()
+
+    @text_app.command("languages")
+    def languages(
+        file: str = typer.Argument("-", help="Text file (one text per line) or CSV; - = stdin."),
+        column: str | None = typer.Option(None, "--column", help="Read this CSV column."),
+    ) -> None:
+        """Detected language (ISO 639-1) per input row, in order."""
+        from ..text.language import detect_batch
+
+        write = _writer("csv", ["row", "language"])
+        stream = _open_binary(file)
+        row_no = 0
+        try:
+            for chunk in _chunks(read_texts(stream, column), CHUNK_ROWS):
+                for lang in detect_batch(chunk):
+                    row_no += 1
+                    write({"row": row_no, "language": lang or ""})
+        finally:
+            if stream is not sys.stdin.buffer:
+                stream.close()
+
+    @text_app.command("analyze")
+    def analyze_cmd(
+        db: str | None = DbOption,
+        backend: str | None = typer.Option(None, "--backend", help="linear, vader, transformers."),
+        table: str | None = typer.Option(None, "--table", help="interaction or mention "
+                                         "(default both)."),
+    ) -> None:
+        """Analyse stored comments and mentions not yet analysed by the backend."""
+        from ..text import analyze_store, get_backend
+
+        be = get_backend(backend)
+        with open_db(db) as store:
+            n = analyze_store(store, table, be)
+        typer.echo(f"analysed {n} rows with {be.name} {be.version}")
+
+    @text_app.command("backends")
+    def backends() -> None:
+        """List the sentiment backends."""
+        from ..text import backend_names
+
+        for name in backend_names():
+            typer.echo(name)
+
+    app.add_typer(text_app, name="text")
+
+
+__all__ = ["read_texts", "register"]

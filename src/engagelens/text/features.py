@@ -1,0 +1,164 @@
+"""Hashed word and character n-gram features, vectorised over a whole batch with numpy.
+
+Training (scripts/train_sentiment.py) and inference (backends/linear.py) call *this same
+function*, so a feature index means the same thing in both. The hash is a polynomial rolling
+hash of Unicode code points modulo 2**64 followed by the splitmix64 finaliser (Steele et al.,
+"Fast splittable pseudorandom number generators", OOPSLA 2014): stable across processes and
+platforms, unlike Python's salted ``hash()``.
+
+Why numpy over the whole batch: a Python loop over n-grams costs ~100 ns per n-gram, i.e. tens
+of µs per tweet; hashing every n-gram of the batch at once keeps us far above 20,000 texts/s.
+
+Each text ``t`` is padded as ``" " + t + " "`` so n-grams see word edges (like scikit-learn's
+``char_wb``). Han characters are not joined into "words" (Chinese has no spaces); their
+character 1–3-grams carry the signal instead. Feature values are occurrence counts scaled by
+``1/sqrt(total n-grams in the text)`` (a cheap stand-in for L2 normalisation that needs no sort).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+_U = np.uint64
+_BASE = 0x100000001B3                       # FNV-64 prime: odd, so invertible mod 2**64
+_INV_BASE = pow(_BASE, -1, 2**64)
+_GOLDEN = _U(0x9E3779B97F4A7C15)
+_M1 = _U(0xBF58476D1CE4E5B9)
+_M2 = _U(0x94D049BB133111EB)
+_PAIR = _U(0xD6E8FEB86659FD93)
+
+
+@dataclass(frozen=True, slots=True)
+class HashSpec:
+    """Everything that defines a feature index; stored next to the weights."""
+
+    bits: int = 20
+    char_min: int = 1
+    char_max: int = 4
+    word_bigrams: bool = True
+
+    def to_array(self) -> np.ndarray:
+        return np.array([self.bits, self.char_min, self.char_max, int(self.word_bigrams)],
+                        dtype=np.int64)
+
+    @classmethod
+    def from_array(cls, a: np.ndarray) -> HashSpec:
+        return cls(int(a[0]), int(a[1]), int(a[2]), bool(a[3]))
+
+
+def _mix(x: np.ndarray, salt: int) -> np.ndarray:
+    """splitmix64 finaliser of ``x + salt``."""
+    with np.errstate(over="ignore"):
+        z = x + _U(salt) * _GOLDEN
+        z = (z ^ (z >> _U(30))) * _M1
+        z = (z ^ (z >> _U(27))) * _M2
+        return z ^ (z >> _U(31))
+
+
+_BMP_WORD: list[np.ndarray] = []
+
+
+def _bmp_word_table() -> np.ndarray:
+    """is-word flag for every BMP code point (built once, ~20 ms)."""
+    if not _BMP_WORD:
+        table = np.zeros(0x10000, dtype=bool)
+        for c in range(0x10000):
+            ch = chr(c)
+            table[c] = (ch.isalnum() or ch in "'\u2019_") and not (
+                0x2E80 <= c <= 0x9FFF or 0xF900 <= c <= 0xFAFF)
+        _BMP_WORD.append(table)
+    return _BMP_WORD[0]
+
+
+def _is_word_char(cps: np.ndarray) -> np.ndarray:
+    """Letters, marks and digits of the BMP, except Han/kana (no spaces between their words);
+    astral code points (emoji, rare Han) never join words."""
+    out = np.zeros(len(cps), dtype=bool)
+    bmp = cps < 0x10000
+    out[bmp] = _bmp_word_table()[cps[bmp].astype(np.int64)]
+    return out
+
+
+def hash_batch(texts: Sequence[str], spec: HashSpec) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Hashed features of every text: ``(doc, feature, value)`` arrays, duplicates allowed
+    (sum them). ``texts`` must not contain NUL (``normalize.clean`` removes it)."""
+    n_docs = len(texts)
+    if n_docs == 0:
+        return (np.empty(0, np.int64),) * 2 + (np.empty(0, np.float32),)  # type: ignore[return-value]
+    joined = "\x00".join(" " + t + " " for t in texts)
+    cp = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32).astype(_U)
+    n = len(cp)
+    sep = cp == 0
+    doc_of = np.cumsum(sep, dtype=np.int64)                     # doc index of each position
+    with np.errstate(over="ignore"):
+        pw = np.full(n, _BASE, dtype=_U)
+        pw[0] = 1
+        pw = np.cumprod(pw, dtype=_U)
+        ipw = np.full(n, _INV_BASE, dtype=_U)
+        ipw[0] = 1
+        ipw = np.cumprod(ipw, dtype=_U)
+        prefix = np.zeros(n + 1, dtype=_U)
+        np.cumsum(cp * pw, dtype=_U, out=prefix[1:])
+
+    docs: list[np.ndarray] = []
+    feats: list[np.ndarray] = []
+    shift = _U(64 - spec.bits)
+
+    def substring_hash(start: np.ndarray, end: np.ndarray) -> np.ndarray:
+        with np.errstate(over="ignore"):
+            return (prefix[end] - prefix[start]) * ipw[start]
+
+    # character n-grams that do not cross a text boundary
+    bad = np.concatenate([[0], np.cumsum(sep, dtype=np.int64)])  # prefix count of separators
+    for k in range(spec.char_min, spec.char_max + 1):
+        if n < k:
+            break
+        start = np.arange(n - k + 1)
+        ok = (bad[start + k] - bad[start]) == 0
+        if k == 1:
+            ok &= cp[start] != 32                                    # a lone space says nothing
+        start = start[ok]
+        h = _mix(substring_hash(start, start + k), 100 + k)
+        docs.append(doc_of[start])
+        feats.append((h >> shift).astype(np.int64))
+
+    # words and word bigrams
+    is_word = _is_word_char(cp)
+    prev = np.concatenate([[False], is_word[:-1]])
+    nxt = np.concatenate([is_word[1:], [False]])
+    w_start = np.flatnonzero(is_word & ~prev)
+    w_end = np.flatnonzero(is_word & ~nxt) + 1
+    if len(w_start):
+        wh = substring_hash(w_start, w_end)
+        w_doc = doc_of[w_start]
+        docs.append(w_doc)
+        feats.append((_mix(wh, 1) >> shift).astype(np.int64))
+        if spec.word_bigrams and len(w_start) > 1:
+            same = w_doc[1:] == w_doc[:-1]
+            with np.errstate(over="ignore"):
+                bh = wh[:-1][same] * _PAIR + wh[1:][same]
+            docs.append(w_doc[1:][same])
+            feats.append((_mix(bh, 2) >> shift).astype(np.int64))
+
+    doc = np.concatenate(docs)
+    feat = np.concatenate(feats)
+    per_doc = np.bincount(doc, minlength=n_docs).astype(np.float32)
+    scale = 1.0 / np.sqrt(np.maximum(per_doc, 1.0))
+    return doc, feat, scale[doc]
+
+
+def to_csr(texts: Sequence[str], spec: HashSpec):  # noqa: ANN201 - scipy.sparse.csr_matrix
+    """The batch as a SciPy CSR matrix (training only; SciPy comes with scikit-learn)."""
+    from scipy import sparse
+
+    doc, feat, val = hash_batch(texts, spec)
+    m = sparse.csr_matrix((val, (doc, feat)), shape=(len(texts), 1 << spec.bits),
+                          dtype=np.float64)
+    m.sum_duplicates()
+    return m
+
+
+__all__ = sorted(["HashSpec", "hash_batch", "to_csr"])

@@ -1,0 +1,126 @@
+"""Sentiment backends: the shipped linear model (contract, reproducibility, quality floor),
+VADER, and the backend registry."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from engagelens.errors import TextError
+from engagelens.text import backend_names, get_backend, register_backend
+from engagelens.text import datasets, evaluate, modelfile, train
+from engagelens.text.backends.fixed import FixedBackend
+from engagelens.text.backends.linear import LinearBackend, default_model_path
+from engagelens.text.base import SENTIMENT_LABELS, SentimentBackend
+from engagelens.text.features import HashSpec, hash_batch
+
+#: macro-F1 measured on our held-out split (docs/text.md) minus a 0.02 margin
+FLOORS = {"en": 0.73, "vi": 0.67, "fa": 0.81, "zh": 0.84}
+
+
+def test_linear_backend_contract():
+    be = get_backend("linear")
+    assert isinstance(be, SentimentBackend) and be.name == "linear"
+    assert be.version.startswith(train.MODEL_VERSION + "+")
+    texts = ["", "great flight, thank you", "worst airline ever", "😍", "很好吃", "غذا سرد بود",
+             "a" * 100_000]
+    out = be.sentiment(texts)
+    assert len(out) == len(texts)
+    assert out[0] == {"label": "neutral", "score": 0.0}
+    assert all(o["label"] in SENTIMENT_LABELS and -1 <= o["score"] <= 1 for o in out)
+    assert out[1]["label"] == "positive" and out[2]["label"] == "negative"
+
+
+def test_score_is_p_positive_minus_p_negative_by_hand():
+    """Recompute one 3-class score with plain numpy from the weights file."""
+    be = LinearBackend()
+    arrays = modelfile.read(default_model_path())
+    text = "thank you for the great service"
+    doc, feat, val = hash_batch([text], be.spec)
+    w = np.zeros((1 << be.spec.bits, 3))
+    w[arrays["en.idx"]] = arrays["en.coef"].astype(np.float32)
+    logits = (w[feat] * val[:, None]).sum(axis=0) + arrays["en.bias"].astype(np.float64)
+    p = np.exp(logits - logits.max())
+    p /= p.sum()
+    classes = [str(c) for c in arrays["en.classes"]]
+    expected = p[classes.index("positive")] - p[classes.index("negative")]
+    got = be.sentiment_prepared([text], ["en"])[0]["score"]
+    assert got == pytest.approx(expected, abs=1e-5)
+
+
+def test_binary_heads_never_say_neutral_unless_margin():
+    be = LinearBackend()
+    texts = ["غذا خوب بود", "غذا سرد بود", "送餐很快", "太慢了"]
+    labels = [s["label"] for s in be.sentiment(texts)]
+    assert "neutral" not in labels
+    wide = LinearBackend(neutral_margin=1.0)            # every |score| <= 1 → neutral
+    assert {s["label"] for s in wide.sentiment(texts)} == {"neutral"}
+
+
+def test_hashing_is_position_and_batch_independent():
+    spec = HashSpec(bits=16)
+    alone = hash_batch(["good food"], spec)[1]
+    doc, feat, _ = hash_batch(["x y z", "good food", ""], spec)
+    assert sorted(feat[doc == 1].tolist()) == sorted(alone.tolist())
+
+
+def test_rebuild_is_bit_for_bit(shared_data, tmp_path):
+    """Retrain the full shipped model (~15–30 s) and compare SHA-256 with the packaged file."""
+    pytest.importorskip("sklearn")
+    pytest.importorskip("hanziconv")
+    digest = train.build(shared_data, tmp_path / "m.npz", log=lambda *_: None)
+    assert digest == modelfile.sha256(default_model_path())
+
+
+@pytest.mark.parametrize("lang", sorted(FLOORS))
+def test_quality_floor_on_held_out_split(shared_data, lang):
+    dev = datasets.split(datasets.load(shared_data, lang))[1]
+    assert len(dev.texts) > 300
+    pred = [s["label"] for s in get_backend("linear").sentiment(list(dev.texts))]
+    f1 = evaluate.macro_f1(dev.labels, pred)
+    assert f1 >= FLOORS[lang], f"{lang}: macro-F1 {f1:.3f} < floor {FLOORS[lang]}"
+
+
+def test_split_is_stable_and_disjoint(shared_data):
+    data = datasets.load(shared_data, "zh")
+    train_part, dev = datasets.split(data)
+    assert not set(train_part.texts) & set(dev.texts)
+    assert 0.15 < len(dev.texts) / len(data.texts) < 0.25
+    assert all(datasets.is_dev(t) for t in dev.texts[:50])
+
+
+def test_macro_f1_by_hand():
+    truth = ["pos", "pos", "neg", "neg"]
+    pred = ["pos", "neg", "neg", "neg"]
+    # pos: P=1, R=.5 → F1=2/3 ; neg: P=2/3, R=1 → F1=.8
+    assert evaluate.macro_f1(truth, pred) == pytest.approx((2 / 3 + 0.8) / 2)
+
+
+def test_vader_backend():
+    pytest.importorskip("vaderSentiment")
+    be = get_backend("vader")
+    out = be.sentiment(["I love it!", "This is terrible.", "", "the plane"])
+    assert [o["label"] for o in out] == ["positive", "negative", "neutral", "neutral"]
+    assert be.version
+
+
+def test_registry_plugs_in_a_third_party_backend():
+    register_backend("always_positive", lambda: FixedBackend("positive"))
+    assert "always_positive" in backend_names()
+    from engagelens.text import analyze
+
+    assert analyze(["meh"], backend="always_positive")[0]["sentiment"] == "positive"
+    with pytest.raises(TextError):
+        get_backend("does_not_exist")
+    with pytest.raises(TextError):
+        FixedBackend("happy")
+
+
+def test_emoji_only_texts_use_the_emoji_lexicon():
+    from engagelens.text.lexicon import EMOJI_POLARITY
+
+    out = get_backend("linear").sentiment(["😍😍", "😡", ":(", "👍 :)", "😍😡", "🦄"])
+    assert [o["label"] for o in out[:5]] == ["positive", "negative", "negative", "positive",
+                                              "neutral"]
+    assert out[4]["score"] == pytest.approx((EMOJI_POLARITY["😍"] + EMOJI_POLARITY["😡"]) / 2)
+    assert "🦄" not in EMOJI_POLARITY and out[5]["score"] != 0.0   # unknown: the model decides
