@@ -1,0 +1,121 @@
+"""``engagelens ingest FILE… [--source NAME | --mapping FILE]``: a thin wrapper over
+:func:`engagelens.ingest.ingest_file` that prints ``read = stored + duplicates + quarantined``
+per file, with a Rich progress bar for large files."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from pathlib import Path
+
+import typer
+
+from ..errors import IngestError
+from .common import DbOption, open_db
+
+#: files at least this big get a progress bar
+PROGRESS_MIN_BYTES = 20 * 1024 * 1024
+
+
+def _safe(text: object) -> str:
+    """Terminal-safe: drop control and bidi-override characters from file names and reasons."""
+    return "".join(
+        ch
+        for ch in str(text)
+        if ch.isprintable() and ch not in "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+    )
+
+
+@contextlib.contextmanager
+def _bar(path: Path, quiet: bool) -> Iterator[object]:
+    if quiet or path.stat().st_size < PROGRESS_MIN_BYTES:
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
+
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TaskProgressColumn(),
+        TimeElapsedColumn(),
+        console=Console(stderr=True),
+        transient=True,
+    ) as bar:
+        task = bar.add_task(_safe(path.name)[:40], total=1.0)
+        yield lambda fraction: bar.update(task, completed=fraction)
+
+
+def ingest(
+    files: list[Path] = typer.Argument(
+        ..., help="Files or folders (CSV, TSV, JSON, JSON Lines, Parquet)."
+    ),
+    source: str | None = typer.Option(
+        None,
+        "--source",
+        "-s",
+        help="Built-in source: facebook, instagram, x, youtube, tiktok, linkedin, twcs, canonical.",
+    ),
+    mapping: Path | None = typer.Option(
+        None, "--mapping", "-m", help="YAML mapping file (docs/ingest.md)."
+    ),
+    entity: str | None = typer.Option(None, "--entity", help="Target table for canonical files."),
+    encoding: str | None = typer.Option(
+        None, "--encoding", help="Force an encoding, e.g. cp1252 (default: sniffed)."
+    ),
+    analyze: bool = typer.Option(
+        False, "--analyze", help="Afterwards, run text analysis on the new rows."
+    ),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="Only the total line."),
+    db: str | None = DbOption,
+) -> None:
+    """Ingest export files; each file is one batch (all-or-nothing, re-runs store nothing twice)."""
+    from ..ingest import expand_paths, ingest_file
+
+    if source and mapping:
+        raise IngestError("give either --source or --mapping, not both")
+    paths = expand_paths(files)
+    store = open_db(db)
+    try:
+        totals = [0, 0, 0, 0]
+        for path in paths:
+            with _bar(path, quiet) as progress:
+                s = ingest_file(
+                    store,
+                    path,
+                    source=source,
+                    mapping=mapping,
+                    entity=entity,
+                    encoding=encoding,
+                    progress=progress,
+                )  # type: ignore[arg-type]
+            for i, v in enumerate(
+                (s.rows_read, s.rows_stored, s.rows_duplicate, s.rows_quarantined)
+            ):
+                totals[i] += v
+            if not quiet:
+                typer.echo(
+                    f"{_safe(path)}: {s.line()}  [batch {s.batch_id}, {s.source} → "
+                    f"{s.entity}, {s.seconds:.1f} s]"
+                )
+        if len(paths) > 1 or quiet:
+            typer.echo(
+                f"total: read {totals[0]:,} = stored {totals[1]:,} + duplicates "
+                f"{totals[2]:,} + quarantined {totals[3]:,}"
+            )
+        if totals[3]:
+            typer.echo("see why rows were quarantined: engagelens quarantine list")
+        if analyze:
+            from ..text import analyze_store
+
+            added = analyze_store(store)
+            typer.echo(f"text analysis: {added:,} new rows analysed")
+    finally:
+        store.close()
+
+
+def register(app: typer.Typer) -> None:
+    app.command("ingest")(ingest)
+
+
+__all__ = ["register"]

@@ -1,0 +1,167 @@
+"""``engagelens init``, ``batches``, ``quarantine list|show|export`` and ``settings``: thin
+wrappers over the store and :mod:`engagelens.ingest.quarantine`."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import typer
+
+from .common import DbOption, open_db
+
+quarantine_app = typer.Typer(
+    help="Rows rejected by ingestion, with line and reason.", no_args_is_help=True
+)
+
+
+def _safe(text: object, width: int | None = None) -> str:
+    """Terminal-safe text: control and bidi-override characters removed (raw rows are hostile)."""
+    out = "".join(
+        ch
+        if ch.isprintable() and ch not in "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+        else " "
+        for ch in ("" if text is None else str(text))
+    )
+    return out if width is None or len(out) <= width else out[: width - 1] + "…"
+
+
+def init(db: str | None = DbOption) -> None:
+    """Create the store (or bring it to the current schema)."""
+    from ..store import SCHEMA_VERSION
+
+    store = open_db(db)
+    try:
+        typer.echo(
+            f"store ready: {store.url} (schema version {SCHEMA_VERSION}, "
+            f"{len(store.con.list_tables())} tables)"
+        )
+    finally:
+        store.close()
+
+
+def batches(
+    limit: int = typer.Option(20, help="How many (newest first)."),
+    as_json: bool = typer.Option(False, "--json"),
+    db: str | None = DbOption,
+) -> None:
+    """Ingest batches: file, source, and read = stored + duplicates + quarantined."""
+    from ..ingest.quarantine import batches as list_batches
+
+    store = open_db(db)
+    try:
+        data = list_batches(store, limit)
+    finally:
+        store.close()
+    if as_json:
+        typer.echo(json.dumps(data, default=str, ensure_ascii=False, indent=1))
+        return
+    if not data:
+        typer.echo("no batches yet: engagelens ingest FILE")
+        return
+    for b in data:
+        typer.echo(
+            f"#{b['batch_id']}\t{b['finished_at']:%Y-%m-%d %H:%M}\t{_safe(b['source'])}"
+            f"\t{b['entity']}\tread {b['rows_read']:,} = stored {b['rows_stored']:,} + "
+            f"duplicates {b['rows_duplicate']:,} + quarantined {b['rows_quarantined']:,}"
+            f"\t{_safe(b['file'])}"
+        )
+
+
+@quarantine_app.command("list")
+def quarantine_list(
+    batch: int | None = typer.Option(None, "--batch", help="One batch only."),
+    db: str | None = DbOption,
+) -> None:
+    """Quarantined rows counted by batch and reason."""
+    from ..ingest.quarantine import reasons
+
+    store = open_db(db)
+    try:
+        data = reasons(store, batch)
+    finally:
+        store.close()
+    if not data:
+        typer.echo("nothing quarantined")
+        return
+    for r in data:
+        typer.echo(
+            f"#{r['batch_id']}\t{r['rows']:,} rows\tfirst line {r['first_line']}\t"
+            f"{_safe(r['reason'], 160)}"
+        )
+
+
+@quarantine_app.command("show")
+def quarantine_show(
+    batch: int | None = typer.Argument(None, help="Batch id (default: all)."),
+    reason: str | None = typer.Option(None, help="Only reasons containing this."),
+    limit: int = typer.Option(50, help="At most this many rows."),
+    width: int = typer.Option(120, help="Cut raw rows to this many characters."),
+    db: str | None = DbOption,
+) -> None:
+    """Quarantined rows with their line, reason and raw text."""
+    from ..ingest.quarantine import rows
+
+    store = open_db(db)
+    try:
+        data = rows(store, batch, reason=reason, limit=limit)
+    finally:
+        store.close()
+    for r in data:
+        typer.echo(f"#{r['batch_id']} line {r['line']}: {_safe(r['reason'], 200)}")
+        typer.echo(f"    {_safe(r['raw'], width)}")
+    if not data:
+        typer.echo("nothing quarantined")
+
+
+@quarantine_app.command("export")
+def quarantine_export(
+    out: Path | None = typer.Argument(None, help="File to write (default: stdout)."),
+    batch: int | None = typer.Option(None, "--batch"),
+    fmt: str = typer.Option("csv", "--format", help="csv or jsonl."),
+    db: str | None = DbOption,
+) -> None:
+    """Export quarantined rows (CSV cells that look like formulas are neutralised)."""
+    from ..ingest.quarantine import export
+
+    store = open_db(db)
+    try:
+        n = export(store, out if out is not None else sys.stdout, batch_id=batch, fmt=fmt)
+    finally:
+        store.close()
+    if out is not None:
+        typer.echo(f"wrote {n:,} rows to {_safe(out)}")
+
+
+def settings_cmd(as_json: bool = typer.Option(False, "--json")) -> None:
+    """Every setting with its value, default, environment variable and meaning."""
+    from .. import settings
+
+    values = settings.load()
+    rows = [
+        {
+            "name": s.name,
+            "value": values[s.name],
+            "default": s.default,
+            "env": s.env,
+            "help": s.help,
+        }
+        for s in settings.SETTINGS
+    ]
+    if as_json:
+        typer.echo(json.dumps(rows, default=str, indent=1))
+        return
+    for r in rows:
+        shown = "(set)" if r["name"] == "secret_key" and r["value"] else r["value"]
+        typer.echo(f"{r['name']} = {shown!r}\t[{r['env']}]\t{r['help']}")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("init")(init)
+    app.command("batches")(batches)
+    app.add_typer(quarantine_app, name="quarantine")
+    app.command("settings")(settings_cmd)
+
+
+__all__ = ["register"]

@@ -1,0 +1,337 @@
+"""Ingest one file as one batch: stage → resolve mapping → validate and store in one
+transaction → hooks. This is the library behind ``engagelens ingest``.
+
+Why one transaction per file: a crash (or ``kill -9``) mid-batch must leave no half batch,
+and re-running the same command must complete it. Natural keys make re-runs idempotent:
+rows already stored count as duplicates.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+import re
+import time
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .. import settings
+from ..errors import IngestError, UnknownSource, UnreadableFile
+from ..store import bulk
+from . import readers
+from .mapping import ENTITIES, Mapping, canonical_mapping, load_mapping, parse_mapping
+from .sources import builtin, detect
+from .summary import BatchSummary
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..store import Store
+
+Progress = Callable[[float], None]
+_ENTITY_FROM_NAME = re.compile(r"^([a-z_]+?)s?(?:[-_.]?\d+)?$")
+INGESTIBLE_SUFFIXES = (
+    ".csv",
+    ".tsv",
+    ".tab",
+    ".txt",
+    ".jsonl",
+    ".ndjson",
+    ".json",
+    ".parquet",
+    ".pq",
+)
+
+
+def entity_from_name(path: str | os.PathLike[str]) -> str | None:
+    """``interaction.parquet``, ``interactions.csv``, ``interaction-0001.parquet`` → interaction."""
+    stem = Path(path).name.split(".")[0].lower()
+    m = _ENTITY_FROM_NAME.match(stem)
+    if not m:
+        return None
+    for candidate in (m.group(1), stem):
+        if candidate in ENTITIES:
+            return candidate
+    return None
+
+
+def _hash(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def _as_mapping(mapping: Any) -> Mapping:
+    if isinstance(mapping, Mapping):
+        return mapping
+    if isinstance(mapping, dict):
+        return parse_mapping(mapping)
+    return load_mapping(mapping)
+
+
+def _restrict(m: Mapping, entity: str | None) -> Mapping:
+    if entity is None or len(m.targets) == 1 and m.targets[0].entity == entity:
+        return m
+    kept = tuple(t for t in m.targets if t.entity == entity)
+    if not kept:
+        raise IngestError(f"--entity {entity}: {m.name!r} maps to {m.entity}, not {entity}")
+    return Mapping(
+        m.name,
+        kept,
+        m.rules,
+        m.encoding,
+        m.delimiter,
+        m.detect,
+        m.description,
+        m.source_columns_used,
+    )
+
+
+def ingest_file(
+    store: Store,
+    path: str | os.PathLike[str],
+    *,
+    source: str | None = None,
+    mapping: Any = None,
+    entity: str | None = None,
+    encoding: str | None = None,
+    format: str | None = None,
+    progress: Progress | None = None,
+) -> BatchSummary:
+    """Ingest one file into the store as one batch and return its counts.
+
+    ``source``: a built-in source (``facebook``, ``instagram``, ``x``, ``youtube``,
+    ``tiktok``, ``linkedin``, ``twcs``, ``canonical``); ``mapping``: a YAML mapping file (or a
+    parsed :class:`Mapping` / dict). With neither, the source is detected from the header,
+    else the file is read as canonical if its name is a table (``interaction-0001.parquet``).
+    ``entity`` picks the table for canonical files, or one target of a multi-table mapping.
+    """
+    if source and mapping is not None:
+        raise IngestError("give either a source or a mapping, not both")
+    if not store.is_duckdb:
+        raise IngestError(
+            f"ingestion writes through DuckDB; {store.backend} stores are read-only here"
+        )
+    p = Path(path)
+    if not p.is_file():
+        raise UnreadableFile(f"no such file: {p}")
+    started = time.perf_counter()
+    started_at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    chosen: Mapping | None = None
+    canonical = source is not None and source.lower() == "canonical"
+    if mapping is not None:
+        chosen = _as_mapping(mapping)
+    elif source and not canonical:
+        chosen = builtin(source)
+    fmt = readers.detect_format(p, format)
+    enc = (
+        readers.sniff_encoding(p, encoding or (chosen.encoding if chosen else None))
+        if fmt != "parquet"
+        else "binary"
+    )
+    opts = settings.load()
+    max_field = int(opts["max_field_bytes"])
+    try:
+        # progress: reading is the first 60 %, validation up to 80 %, storing the rest
+        reading = (lambda f: progress(0.6 * f)) if progress else None
+        digest = hashlib.sha256()  # fed while scanning the file when possible
+        staged, line_offset, fmt, hashed = _stage(store, p, fmt, enc, chosen, opts, reading, digest)
+        content_hash = digest.hexdigest() if hashed else _hash(p)
+        if not staged.columns:
+            raise UnreadableFile(f"{p.name}: no records with fields found (empty file?)")
+        if chosen is None:
+            chosen = _resolve(p, staged.columns, canonical, entity)
+        chosen = _restrict(chosen, entity) if not canonical else chosen
+        mtime = dt.datetime.fromtimestamp(p.stat().st_mtime, dt.UTC).replace(tzinfo=None)
+        plan = chosen.plan(
+            staged.columns,
+            max_field_bytes=max_field,
+            file_name=p.name,
+            line_offset=line_offset,
+            file_time=mtime.isoformat(sep=" ", timespec="seconds"),
+        )
+        from ..hooks import plugin_manager
+
+        pm = plugin_manager()
+        checked = bulk.validate(store, plan, staged)
+        if progress:
+            progress(0.8)
+        with store.transaction():
+            batch_id = store.next_id("ingest_batch", "batch_id")
+            counts = bulk.store_staged(
+                store, plan, staged, checked, batch_id=batch_id, source_file=str(p)
+            )
+            seconds = time.perf_counter() - started
+            summary = BatchSummary(
+                batch_id=batch_id,
+                file=str(p),
+                source=chosen.name,
+                entity=plan.entity,
+                rows_read=counts.rows_read,
+                rows_stored=counts.rows_stored,
+                rows_duplicate=counts.rows_duplicate,
+                rows_quarantined=counts.rows_quarantined,
+                seconds=seconds,
+                content_hash=content_hash,
+                format=fmt,
+                encoding=enc,
+                stored_by_table=counts.stored_by_table,
+            )
+            bulk.write_batch(
+                store,
+                {
+                    "batch_id": batch_id,
+                    "file": str(p),
+                    "content_hash": summary.content_hash,
+                    "source": chosen.name,
+                    "entity": plan.entity,
+                    "status": "done",
+                    "rows_read": counts.rows_read,
+                    "rows_stored": counts.rows_stored,
+                    "rows_duplicate": counts.rows_duplicate,
+                    "rows_quarantined": counts.rows_quarantined,
+                    "started_at": started_at,
+                    "finished_at": dt.datetime.now(dt.UTC).replace(tzinfo=None),
+                    "seconds": seconds,
+                },
+            )
+            pm.hook.engagelens_before_commit(store=store, summary=summary)
+    finally:
+        bulk.drop_staging(store)
+    if progress:
+        progress(1.0)
+    pm.hook.engagelens_after_ingest(store=store, summary=summary)
+    return summary
+
+
+def _stage(
+    store: Store,
+    p: Path,
+    fmt: str,
+    enc: str,
+    chosen: Mapping | None,
+    opts: dict[str, Any],
+    progress: Progress | None,
+    digest: Any,
+) -> tuple[bulk.Staged, int, str, bool]:
+    """Stage the file into temporary tables; returns (staged, line offset, format, whether
+    ``digest`` was fed the whole file)."""
+    chunk_rows = int(opts["ingest_chunk_rows"])
+    size = max(p.stat().st_size, 1)
+    if fmt == "parquet":
+        return bulk.stage_parquet(store, str(p), columns=readers.parquet_columns(p)), 0, fmt, False
+    if fmt in ("jsonl", "json"):
+        if fmt == "jsonl":
+            done = [0]
+
+            def tick(n: int) -> None:
+                done[0] += n
+                if progress:
+                    progress(min(done[0] / size, 1.0))
+
+            chunks = readers.json_lines_chunks(p, enc, chunk_rows, tick)
+        else:
+            chunks = readers.json_document_chunks(p, enc, chunk_rows)
+        staged = bulk.stage_chunks(store, chunks)
+        if progress:
+            progress(1.0)
+        return staged, 0, fmt, False
+    source = p
+    converted: Path | None = None
+    if readers.needs_transcoding(enc):
+        half = (lambda f: progress(f * 0.5)) if progress else None
+        done = [0]
+
+        def conv_tick(n: int) -> None:
+            done[0] += n
+            if half:
+                half(min(done[0] / size, 1.0))
+
+        converted = readers.transcode_to_utf8(p, enc, progress=conv_tick)
+        source = converted
+    try:
+        if chosen is not None and chosen.delimiter:
+            delimiter = chosen.delimiter
+        elif fmt == "tsv":
+            delimiter = "\t"
+        else:
+            delimiter = readers.sniff_delimiter(source, "\t" if fmt == "txt" else ",")
+        hashed = converted is None
+        if readers.scan_line_ends(source, digest if hashed else None):  # CR in unquoted fields
+            staged = bulk.stage_chunks(
+                store,
+                readers.csv_chunks(source, delimiter, chunk_rows, int(opts["max_field_bytes"])),
+            )
+            if progress:
+                progress(1.0)
+            return staged, 1, ("tsv" if delimiter == "\t" else "csv"), hashed
+        header = readers.read_header(source, delimiter)
+        max_line = max(2_000_000, 32 * int(opts["max_field_bytes"]))
+        scaled = None
+        if progress:
+            scaled = (lambda f: progress(0.5 + f * 0.5)) if converted else progress
+        staged = bulk.stage_csv(
+            store,
+            str(source),
+            header=header,
+            delimiter=delimiter,
+            max_line_bytes=max_line,
+            progress=scaled,
+        )
+    finally:
+        if converted is not None:
+            converted.unlink(missing_ok=True)
+    return staged, 1, ("tsv" if delimiter == "\t" else "csv"), hashed
+
+
+def _resolve(p: Path, columns: Iterable[str], canonical: bool, entity: str | None) -> Mapping:
+    cols = list(columns)
+    if not canonical:
+        found = detect(cols)
+        if found is not None:
+            return found
+    target = entity or entity_from_name(p)
+    if target is None:
+        if canonical:
+            raise IngestError(
+                f"{p.name}: canonical files need --entity TABLE or a file name "
+                f"such as interaction.parquet ({', '.join(ENTITIES)})"
+            )
+        raise UnknownSource(
+            f"{p.name}: cannot tell which export this is from its header; "
+            "give --source NAME or --mapping FILE (see docs/ingest.md)"
+        )
+    return canonical_mapping(target, cols)
+
+
+def ingest_paths(
+    store: Store, paths: Iterable[str | os.PathLike[str]], **kw: Any
+) -> list[BatchSummary]:
+    """Ingest files and directories (their ingestible files, sorted by name), one batch each."""
+    return [ingest_file(store, f, **kw) for f in expand_paths(paths)]
+
+
+def expand_paths(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
+    """Files as given; directories expand to their ingestible files, recursively, sorted."""
+    out: list[Path] = []
+    for raw in paths:
+        p = Path(raw)
+        if p.is_dir():
+            found = sorted(
+                f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in INGESTIBLE_SUFFIXES
+            )
+            if not found:
+                raise UnreadableFile(f"{p}: no CSV, TSV, JSON, JSON Lines or Parquet files inside")
+            out.extend(found)
+        elif p.is_file():
+            out.append(p)
+        else:
+            raise UnreadableFile(f"no such file or directory: {p}")
+    return out
+
+
+__all__ = sorted(
+    ["INGESTIBLE_SUFFIXES", "entity_from_name", "expand_paths", "ingest_file", "ingest_paths"]
+)
