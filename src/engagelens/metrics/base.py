@@ -20,6 +20,7 @@ kind          content_kind
 day           day      (date, in the configured time zone)
 week          week     (date of the Monday)
 month         month    (date of the 1st)
+account_day   platform, account_id, day
 conversation  platform, conversation_id   (outbound metrics)
 agent         agent                        (outbound metrics)
 ============  ==============================================
@@ -49,11 +50,17 @@ GRAIN_KEYS: dict[str, tuple[str, ...]] = {
     "day": ("day",),
     "week": ("week",),
     "month": ("month",),
+    "account_day": ("platform", "account_id", "day"),
     "conversation": ("platform", "conversation_id"),
     "agent": ("agent",),
 }
 
 TIME_GRAINS = ("day", "week", "month")
+
+
+def calendar_part(grain: str) -> str | None:
+    """The calendar key (day, week or month) among ``grain``'s keys, if any."""
+    return next((k for k in GRAIN_KEYS.get(grain, ()) if k in TIME_GRAINS), None)
 
 
 @dataclass(frozen=True)
@@ -78,9 +85,17 @@ class MetricContext:
     grain: str
     filters: Filters = field(default_factory=Filters)
     settings: dict[str, Any] = field(default_factory=dict)
+    #: expressions shared by the metrics of one compute call (see :meth:`memo`)
+    cache: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     def table(self, name: str) -> ibis.Table:
         return self.store.table(name)
+
+    def memo(self, key: str, build: Callable[[], Any]) -> Any:
+        """``build()`` once per context: metrics of one call then share one expression."""
+        if key not in self.cache:
+            self.cache[key] = build()
+        return self.cache[key]
 
 
 Builder = Callable[[MetricContext], "ibis.Table"]
@@ -111,4 +126,5 @@ class Metric:
         }
 
 
-__all__ = sorted(["Builder", "Filters", "GRAIN_KEYS", "Metric", "MetricContext", "TIME_GRAINS", "Unit"])
+__all__ = sorted(["Builder", "Filters", "GRAIN_KEYS", "Metric", "MetricContext", "TIME_GRAINS", "Unit",
+                  "calendar_part"])

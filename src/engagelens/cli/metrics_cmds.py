@@ -1,0 +1,213 @@
+"""``engagelens metrics list|explain|compute|docs`` and ``engagelens report``: thin wrappers
+over engagelens.metrics. Rates print as percentages only in ``--format table``."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+import typer
+
+from ..errors import ConfigError, MetricError
+from .common import DbOption, open_db
+
+metrics_app = typer.Typer(help="Metrics: list, explain, compute, docs.", no_args_is_help=True)
+
+FORMATS = ("table", "csv", "json", "parquet")
+_FORMULA_LEAD = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _safe(value: Any) -> str:
+    """Terminal-safe text: control and bidi characters removed (user text is hostile)."""
+    text = "" if value is None else str(value)
+    return "".join(ch for ch in text if ch.isprintable() and ch not in "\u202a\u202b\u202c"
+                   "\u202d\u202e\u2066\u2067\u2068\u2069\u200b\u200e\u200f")
+
+
+def _csv_cell(value: Any) -> Any:
+    """Neutralise spreadsheet formulas (OWASP CSV injection)."""
+    if isinstance(value, str) and value.startswith(_FORMULA_LEAD):
+        return "'" + value
+    return value
+
+
+def _date(value: str | None, name: str) -> dt.datetime | None:
+    if not value:
+        return None
+    try:
+        return dt.datetime.fromisoformat(value)
+    except ValueError:
+        raise ConfigError(f"--{name}: expected an ISO date like 2024-01-31, got {value!r}") from None
+
+
+def _open(db: str | None, backend: str | None):
+    if backend == "spark":
+        from ..store import Store
+
+        return Store.open("pyspark://")
+    if backend not in (None, "duckdb"):
+        raise ConfigError(f"--backend must be duckdb or spark, not {backend!r}")
+    return open_db(db)
+
+
+@metrics_app.command("list")
+def metrics_list(fmt: str = typer.Option("table", "--format", help="table or json.")) -> None:
+    """Every registered metric with its unit and grains."""
+    from ..metrics import all_metrics
+
+    ms = all_metrics()
+    if fmt == "json":
+        typer.echo(json.dumps([m.to_dict() for m in ms], ensure_ascii=False, indent=2))
+        return
+    width = max(len(m.name) for m in ms)
+    for m in ms:
+        typer.echo(f"{m.name:<{width}}  {m.unit:<8}  {m.title}")
+
+
+@metrics_app.command("explain")
+def metrics_explain(name: str = typer.Argument(..., help="Metric name.")) -> None:
+    """Definition, formula, unit, grains, required tables and source of one metric."""
+    from ..metrics import get_metric
+
+    m = get_metric(name)
+    typer.echo(f"{m.name} — {m.title}\n\n{m.description}\n")
+    for label, value in (("formula", m.formula), ("unit", m.unit),
+                         ("grains", ", ".join(m.grains)), ("requires", ", ".join(m.requires)),
+                         ("source", m.source)):
+        typer.echo(f"{label:>9}: {value}")
+
+
+def _rows(table: Any) -> tuple[list[str], list[dict[str, Any]]]:
+    arrow = table.to_pyarrow()
+    return arrow.column_names, arrow.to_pylist()
+
+
+def _render_table(columns: list[str], rows: list[dict[str, Any]]) -> str:
+    from ..metrics import get_metric
+    from ..metrics.report import format_value
+
+    units = {}
+    for c in columns:
+        try:
+            units[c] = get_metric(c).unit
+        except MetricError:
+            units[c] = None
+    cells = [[_safe(format_value(units[c], r[c]) if units[c] else r[c]) for c in columns]
+             for r in rows]
+    widths = [max([len(c)] + [len(row[i]) for row in cells]) for i, c in enumerate(columns)]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(columns, widths))]
+    lines.append("  ".join("-" * w for w in widths))
+    lines += ["  ".join(v.ljust(w) for v, w in zip(row, widths)) for row in cells]
+    return "\n".join(lines)
+
+
+@metrics_app.command("compute")
+def metrics_compute(
+    names: list[str] = typer.Argument(..., help="Metric names."),
+    by: str = typer.Option("content", "--by", help="Grain: content, account, platform, "
+                           "campaign, kind, day, week, month, total."),
+    start: str | None = typer.Option(None, "--from", help="Start date/time (UTC), inclusive."),
+    end: str | None = typer.Option(None, "--to", help="End date/time (UTC), exclusive."),
+    platform: list[str] = typer.Option([], "--platform", help="Only these platforms."),
+    account: list[str] = typer.Option([], "--account", help="Only these account ids."),
+    campaign: list[str] = typer.Option([], "--campaign", help="Only these campaigns."),
+    own: bool = typer.Option(False, "--own", help="Only the brand's own accounts."),
+    competitor: bool = typer.Option(False, "--competitor", help="Only competitor accounts."),
+    timezone: str | None = typer.Option(None, "--timezone", help="Time zone for day/week/month."),
+    fmt: str = typer.Option("table", "--format", help="table, csv, json or parquet."),
+    out: Path | None = typer.Option(None, "--out", help="Write to this file (parquet needs it)."),
+    backend: str | None = typer.Option(None, "--backend", help="duckdb (default) or spark."),
+    db: str | None = DbOption,
+) -> None:
+    """Compute metrics at a grain and print or save them."""
+    from ..metrics import Filters, compute
+
+    if fmt not in FORMATS:
+        raise ConfigError(f"--format must be one of {', '.join(FORMATS)}")
+    if own and competitor:
+        raise ConfigError("--own and --competitor exclude each other")
+    filters = Filters(start=_date(start, "from"), end=_date(end, "to"), platforms=tuple(platform),
+                      accounts=tuple(account), campaigns=tuple(campaign),
+                      ownership="own" if own else "competitor" if competitor else None)
+    store = _open(db, backend)
+    table = compute(store, names, by=by, filters=filters,
+                    settings={"timezone": timezone} if timezone else None)
+    table = table.order_by([c for c in table.columns if c not in names] or names[0])
+    if fmt == "parquet":
+        if out is None:
+            raise ConfigError("--format parquet needs --out FILE")
+        import pyarrow.parquet as pq
+
+        pq.write_table(table.to_pyarrow(), out)
+        return
+    columns, rows = _rows(table)
+    if fmt == "table":
+        text = _render_table(columns, rows)
+    elif fmt == "json":
+        text = json.dumps(rows, ensure_ascii=False, indent=2, default=str)
+    else:
+        buf = io.StringIO()
+        w = csv.writer(buf, lineterminator="\n")
+        w.writerow(columns)
+        w.writerows([[_csv_cell(r[c]) for c in columns] for r in rows])
+        text = buf.getvalue().rstrip("\n")
+    if out is not None:
+        out.write_text(text + "\n", encoding="utf-8")
+    else:
+        typer.echo(text)
+
+
+@metrics_app.command("docs")
+def metrics_docs(
+    out: Path = typer.Option(Path("docs/metrics.md"), "--out", help="Markdown file to write."),
+    check: bool = typer.Option(False, "--check", help="Fail if the file is out of date."),
+) -> None:
+    """Generate the metric reference from the registry."""
+    from ..metrics.docs import render
+
+    text = render()
+    if check:
+        current = out.read_text(encoding="utf-8") if out.exists() else ""
+        if current != text:
+            raise MetricError(f"{out} is out of date; run: engagelens metrics docs --out {out}")
+        typer.echo(f"{out} is up to date")
+        return
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(text, encoding="utf-8")
+    typer.echo(f"wrote {out}")
+
+
+def report(
+    account: str | None = typer.Option(None, "--account", help="Account id (default: all)."),
+    start: str | None = typer.Option(None, "--from", help="Start date (UTC), inclusive."),
+    end: str | None = typer.Option(None, "--to", help="End date (UTC), exclusive."),
+    fmt: str = typer.Option("table", "--format", help="table, markdown or json."),
+    db: str | None = DbOption,
+) -> None:
+    """Headline metrics for an account and a period: interactions next to engagement."""
+    from ..metrics import get_metric
+    from ..metrics.report import format_value, headline, render_markdown
+
+    store = open_db(db)
+    figures = headline(store, account=account, start=_date(start, "from"), end=_date(end, "to"))
+    if fmt == "json":
+        typer.echo(json.dumps(figures, indent=2, default=str))
+    elif fmt == "markdown":
+        typer.echo(render_markdown(figures))
+    else:
+        width = max((len(get_metric(n).title) for n in figures), default=10)
+        for name, value in figures.items():
+            m = get_metric(name)
+            typer.echo(f"{m.title:<{width}}  {format_value(m.unit, value)}")
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(metrics_app, name="metrics")
+    app.command("report")(report)
+
+
+__all__ = ["register"]

@@ -1,0 +1,72 @@
+"""Compute several metrics at one grain and join them on the grain's keys.
+
+Each metric returns ``(keys…, name)``; results are outer-joined with null-safe key equality
+(``IS NOT DISTINCT FROM``) so a null campaign or platform still lines up.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+import ibis
+
+from .. import settings as settings_mod
+from ..errors import MetricError, UnsupportedGrain
+from .base import GRAIN_KEYS, Filters, MetricContext
+from .registry import get_metric
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..store import Store
+
+
+def make_context(store: Store, by: str, filters: Filters | None, settings: dict[str, Any] | None
+                 ) -> MetricContext:
+    resolved = settings_mod.load()
+    resolved.update(settings or {})
+    return MetricContext(store=store, grain=by, filters=filters or Filters(), settings=resolved)
+
+
+def compute(store: Store, names: Sequence[str] | str, by: str = "content",
+            filters: Filters | None = None, settings: dict[str, Any] | None = None) -> ibis.Table:
+    """An Ibis table: the grain's key columns, then one column per metric (in ``names`` order)."""
+    if isinstance(names, str):
+        names = [names]
+    if not names:
+        raise MetricError("name at least one metric")
+    if by not in GRAIN_KEYS:
+        raise UnsupportedGrain(f"unknown grain {by!r}; one of {', '.join(GRAIN_KEYS)}")
+    metrics = [get_metric(n) for n in dict.fromkeys(names)]
+    for m in metrics:
+        if by not in m.grains:
+            raise UnsupportedGrain(f"metric {m.name!r} cannot be computed by {by!r}; "
+                                   f"grains: {', '.join(m.grains)}")
+    ctx = make_context(store, by, filters, settings)
+    parts = [m.build(ctx) for m in metrics]
+    key_sets = {tuple(c for c in p.columns if c != m.name) for p, m in zip(parts, metrics)}
+    if len(key_sets) > 1:
+        raise MetricError("these metrics have different key columns at grain "
+                          f"{by!r} ({' vs '.join(map(str, key_sets))}); compute them separately")
+    if len(parts) == 1:
+        return parts[0]
+    return join_on_keys(parts, list(key_sets.pop()))
+
+
+def join_on_keys(parts: list[ibis.Table], keys: list[str]) -> ibis.Table:
+    if not keys:
+        out = parts[0]
+        for p in parts[1:]:
+            out = out.cross_join(p)
+        return out
+    frame = parts[0].select(*keys)
+    for p in parts[1:]:
+        frame = frame.union(p.select(*keys), distinct=True)
+    out = frame
+    for p in parts:
+        pr = p.rename({f"_k_{k}": k for k in keys})
+        out = out.left_join(pr, [out[k].identical_to(pr[f"_k_{k}"]) for k in keys])
+        out = out.select(*[c for c in out.columns if not c.startswith("_k_")])
+    return out
+
+
+__all__ = sorted(["compute", "join_on_keys", "make_context"])

@@ -1,0 +1,210 @@
+"""Per-content facts: one row per post with every counter a content metric needs.
+
+The double-counting rule (documented in docs/metrics.md and tested): counters come from two
+places, event rows in ``interaction`` and lifetime counters in the latest ``content_snapshot``
+(greatest ``as_of``) of the content. **Per content and per counter**, EngageLens uses the events
+when the content has at least one event of that counter's kinds, otherwise the snapshot
+counter, otherwise 0. Events and counters are never added together. Brand-authored events
+(``is_brand``) are not audience interactions and are left out; events are counted as distinct
+``interaction_id`` values so a duplicated row cannot count twice.
+
+Reach, impressions, engaged users and completed views exist only in snapshots. Followers at
+publish time come from the snapshot's ``followers`` or else the account's latest
+``account_snapshot`` on or before the publish date (UTC); missing stays null.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import ibis
+
+from .base import GRAIN_KEYS, Filters, calendar_part
+from .timekeys import calendar_key
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .base import MetricContext
+
+#: counter -> interaction kinds counted as events of that counter (snapshot column = counter)
+COUNTER_KINDS: dict[str, tuple[str, ...]] = {
+    "likes": ("like", "reaction"),
+    "comments": ("comment", "reply"),
+    "shares": ("share", "retweet", "quote"),
+    "saves": ("save",),
+    "views": ("view", "watch"),
+    "clicks": ("click", "link_click"),
+    "follows": ("follow",),
+}
+
+#: columns read from the latest snapshot only
+SNAPSHOT_ONLY = ("impressions", "reach", "engaged_users", "completed_views")
+
+#: kinds that make up "interactions" (Facebook's Total Interactions = comments + likes + shares,
+#: plus saves where a platform reports them)
+INTERACTION_COUNTERS = ("likes", "comments", "shares", "saves")
+
+#: grain -> content-fact column giving its key
+CONTENT_GRAIN_COLUMNS = {
+    "content": ("platform", "content_id"),
+    "account": ("platform", "account_id"),
+    "platform": ("platform",),
+    "campaign": ("campaign",),
+    "kind": ("content_kind",),
+    "total": (),
+}
+
+
+def tz(ctx: MetricContext) -> str:
+    return str(ctx.settings.get("timezone") or "UTC")
+
+
+def owned_accounts(ctx: MetricContext) -> ibis.Table | None:
+    """(platform, account_id) of own or competitor accounts, or None when not filtering."""
+    f = ctx.filters
+    if f.ownership is None:
+        return None
+    a = ctx.table("account")
+    flag = a.is_own if f.ownership == "own" else a.is_competitor
+    return a.filter(flag.fill_null(False)).select("platform", "account_id").distinct()
+
+
+def filter_content(ctx: MetricContext) -> ibis.Table:
+    """Content rows matching the filters; the date range applies to publish time."""
+    c = ctx.table("content")
+    f: Filters = ctx.filters
+    conds = []
+    if f.start is not None:
+        conds.append(c.created_at >= f.start)
+    if f.end is not None:
+        conds.append(c.created_at < f.end)
+    if f.platforms:
+        conds.append(c.platform.isin(list(f.platforms)))
+    if f.accounts:
+        conds.append(c.account_id.isin(list(f.accounts)))
+    if f.campaigns:
+        conds.append(c.campaign.isin(list(f.campaigns)))
+    if f.content_kinds:
+        conds.append(c.kind.isin(list(f.content_kinds)))
+    if conds:
+        c = c.filter(conds)
+    owned = owned_accounts(ctx)
+    if owned is not None:
+        c = c.semi_join(owned, ["platform", "account_id"])
+    return c
+
+
+def latest_snapshot(ctx: MetricContext) -> ibis.Table:
+    s = ctx.table("content_snapshot")
+    rn = ibis.row_number().over(group_by=[s.platform, s.content_id], order_by=ibis.desc(s.as_of))
+    return s.mutate(_rn=rn).filter(lambda t: t._rn == 0).drop("_rn")
+
+
+#: interaction kind -> counter (the lookup the event counts compile to)
+KIND_TO_COUNTER: dict[str, str] = {k: c for c, kinds in COUNTER_KINDS.items() for k in kinds}
+QUALITY_LABELS = ("substantive", "low_effort", "spam")
+
+
+def event_counts(ctx: MetricContext) -> ibis.Table:
+    """Distinct audience events per content and counter, plus watch seconds and quality-labelled
+    comments (substantive / low-effort / spam, from text_analysis when present).
+
+    One COUNT(DISTINCT) over (content, counter, quality) then a small pivot: far cheaper than
+    one distinct count per counter on hundreds of millions of rows."""
+    i = ctx.table("interaction")
+    i = i.filter(i.content_id.notnull() & ~i.is_brand.fill_null(False)
+                 & i.kind.isin(list(KIND_TO_COUNTER)))
+    q = comment_quality(ctx)
+    j = i.left_join(q, [i.platform == q.platform, i.interaction_id == q.source_id])
+    j = j.select("platform", "content_id", "interaction_id", "value",
+                 _counter=j.kind.substitute(KIND_TO_COUNTER), _quality=j.quality)
+    per = j.group_by(["platform", "content_id", "_counter", "_quality"]).agg(
+        _n=j.interaction_id.nunique(), _watch=j.value.sum())
+    aggs = {f"ev_{name}": per._n.sum(where=per._counter == name).fill_null(0)
+            for name in COUNTER_KINDS}
+    aggs["ev_watch_time_s"] = per._watch.sum(where=per._counter == "views")
+    for label in QUALITY_LABELS:
+        aggs[f"ev_comments_{label}"] = per._n.sum(
+            where=(per._counter == "comments") & (per._quality == label)).fill_null(0)
+    return per.group_by(["platform", "content_id"]).agg(**aggs)
+
+
+def comment_quality(ctx: MetricContext) -> ibis.Table:
+    """One quality label per interaction (the alphabetically first backend wins, for
+    determinism when several backends analysed the same row)."""
+    ta = ctx.table("text_analysis")
+    ta = ta.filter((ta.source_table == "interaction") & ta.quality.notnull())
+    rn = ibis.row_number().over(group_by=[ta.platform, ta.source_id], order_by=ta.backend)
+    return ta.mutate(_rn=rn).filter(lambda t: t._rn == 0).select("platform", "source_id", "quality")
+
+
+def followers_at_publish(ctx: MetricContext, c: ibis.Table) -> ibis.Table:
+    """(platform, content_id, acct_followers): account_snapshot followers on or just before
+    the publish date."""
+    s = ctx.table("account_snapshot")
+    a = s.filter(s.followers.notnull()).select(_ap=s.platform, _aa=s.account_id, _ad=s.date,
+                                                _af=s.followers)
+    pub = c.select("platform", "content_id", "account_id", pub_date=c.created_at.date()).view()
+    j = pub.join(a, [pub.platform == a._ap, pub.account_id == a._aa, a._ad <= pub.pub_date])
+    rn = ibis.row_number().over(group_by=[j.platform, j.content_id], order_by=ibis.desc(j._ad))
+    return (j.mutate(_rn=rn).filter(lambda t: t._rn == 0)
+            .select("platform", "content_id", acct_followers="_af"))
+
+
+def content_facts(ctx: MetricContext) -> ibis.Table:
+    """One row per filtered content: keys, calendar keys, and resolved counters. Built once per
+    compute call (metrics of one call share the expression, so the engine can share the work)."""
+    return ctx.memo("content_facts", lambda: _content_facts(ctx))
+
+
+def _content_facts(ctx: MetricContext) -> ibis.Table:
+    c = filter_content(ctx)
+    s = latest_snapshot(ctx)
+    e = event_counts(ctx)
+    fa = followers_at_publish(ctx, c)
+    j = (c.left_join(s, ["platform", "content_id"], rname="{name}_snap")
+         .left_join(e, ["platform", "content_id"])
+         .left_join(fa, ["platform", "content_id"]))
+    cols = {
+        "platform": j.platform, "content_id": j.content_id, "account_id": j.account_id,
+        "campaign": j.campaign, "content_kind": j.kind, "created_at": j.created_at,
+        "duration_s": j.duration_s,
+    }
+    for name in COUNTER_KINDS:
+        ev = j[f"ev_{name}"].fill_null(0)
+        cols[name] = ibis.ifelse(ev > 0, ev, j[name].fill_null(0)).cast("int64")
+        cols[f"{name}_from_events"] = ev > 0
+    ev_views = j.ev_views.fill_null(0)
+    cols["watch_time_s"] = ibis.ifelse(ev_views > 0, j.ev_watch_time_s.fill_null(0.0),
+                                       j.watch_time_s).cast("float64")
+    for name in SNAPSHOT_ONLY:
+        cols[name] = j[name]
+    cols["followers"] = j.followers.fill_null(j.acct_followers)
+    for label in ("substantive", "low_effort", "spam"):
+        cols[f"comments_{label}"] = j[f"ev_comments_{label}"].fill_null(0)
+    facts = j.select(**cols)
+    facts = facts.mutate(interactions=sum(facts[n] for n in INTERACTION_COUNTERS))
+    if (part := calendar_part(ctx.grain)):
+        facts = facts.mutate(**{part: calendar_key(facts.created_at, part, tz(ctx),
+                                                        ctx.store.backend)})
+    return facts
+
+
+def grain_keys(grain: str) -> list[str]:
+    return list(GRAIN_KEYS[grain])
+
+
+CONTENT_GRAINS = ("content", "account", "platform", "campaign", "kind", "day", "week", "month",
+                  "account_day", "total")
+
+
+def safe_div(num: ibis.Value, den: ibis.Value) -> ibis.Value:
+    """num / den as float64, null when den is 0 or null (never inf, never an error)."""
+    return ibis.ifelse(den.fill_null(0) != 0, num.cast("float64") / den.cast("float64"),
+                       ibis.null("float64"))
+
+
+__all__ = sorted([
+    "CONTENT_GRAINS", "COUNTER_KINDS", "INTERACTION_COUNTERS", "KIND_TO_COUNTER", "SNAPSHOT_ONLY", "comment_quality",
+    "content_facts", "event_counts", "filter_content", "followers_at_publish", "grain_keys",
+    "latest_snapshot", "owned_accounts", "safe_div", "tz",
+])
