@@ -1,0 +1,144 @@
+"""``engagelens inbox list|show|mark-replied|assign`` and ``engagelens goals report``: thin
+wrappers over engagelens.engage. User text is escaped (rich markup) and stripped of control
+and bidi characters before it reaches the terminal."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import unicodedata
+from typing import Any
+
+import typer
+
+from .common import DbOption, open_db
+
+inbox_app = typer.Typer(help="Unanswered inbound items, prioritised.", no_args_is_help=True)
+goals_app = typer.Typer(help="Outbound goals: reply rate and reply time attainment.",
+                        no_args_is_help=True)
+
+
+def safe(value: Any, width: int | None = None) -> str:
+    """Terminal-safe text: no control/format characters (RTL marks, zero-width), rich markup
+    escaped, optionally shortened."""
+    from rich.markup import escape
+
+    text = "" if value is None else str(value)
+    text = "".join(" " if unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") else ch for ch in text)
+    if width is not None and len(text) > width:
+        text = text[: width - 1] + "…"
+    return escape(text)
+
+
+def _now(value: str | None) -> dt.datetime | None:
+    return dt.datetime.fromisoformat(value) if value else None
+
+
+@inbox_app.command("list")
+def inbox_list(
+    limit: int = typer.Option(20, help="Show the top N items."),
+    assignee: str | None = typer.Option(None, help="Only items assigned to this agent."),
+    now: str | None = typer.Option(None, help="Rank as of this UTC time (ISO), default now."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+    db: str | None = DbOption,
+) -> None:
+    """Unanswered items, highest priority first, with the score's parts."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from ..engage.inbox import inbox
+
+    with open_db(db) as store:
+        items = inbox(store, now=_now(now), assignee=assignee, limit=limit)
+    if as_json:
+        typer.echo(json.dumps([i.to_dict() for i in items], ensure_ascii=False, indent=2, default=str))
+        return
+    table = Table("score", "platform", "id", "age (min)", "why", "text", "assignee")
+    for i in items:
+        why = " ".join(f"{k}+{v:g}" for k, v in i.why.items() if v)
+        table.add_row(f"{i.score:g}", safe(i.platform), safe(i.interaction_id),
+                      f"{i.signals['age_minutes']:g}", why, safe(i.text, 60), safe(i.assignee))
+    Console().print(table)
+
+
+@inbox_app.command("show")
+def inbox_show(
+    interaction_id: str = typer.Argument(..., help="The item's interaction id."),
+    platform: str | None = typer.Option(None, help="Platform, when ids collide."),
+    now: str | None = typer.Option(None, help="Rank as of this UTC time (ISO)."),
+    db: str | None = DbOption,
+) -> None:
+    """One item with its full text and score breakdown."""
+    from rich.console import Console
+
+    from ..engage.inbox import find
+
+    with open_db(db) as store:
+        item = find(store, interaction_id, platform, now=_now(now))
+    c = Console()
+    c.print(f"[bold]{safe(item.platform)}/{safe(item.interaction_id)}[/bold] "
+            f"{safe(item.kind)} by {safe(item.actor_id)} at {item.occurred_at:%Y-%m-%d %H:%M} UTC")
+    c.print(safe(item.text))
+    c.print(f"score {item.score:g} = " + " + ".join(f"{k} {v:g}" for k, v in item.why.items()))
+    c.print("signals: " + safe(json.dumps(item.signals, ensure_ascii=False)))
+    if item.assignee:
+        c.print(f"assigned to {safe(item.assignee)}")
+
+
+@inbox_app.command("mark-replied")
+def inbox_mark_replied(
+    platform: str = typer.Argument(...), interaction_id: str = typer.Argument(...),
+    db: str | None = DbOption,
+) -> None:
+    """Record an answer given outside the exports; the item leaves the inbox."""
+    from ..engage.inbox import mark_replied
+
+    with open_db(db) as store:
+        mark_replied(store, platform, interaction_id)
+    typer.echo(f"marked {safe(platform)}/{safe(interaction_id)} as replied")
+
+
+@inbox_app.command("assign")
+def inbox_assign(
+    platform: str = typer.Argument(...), interaction_id: str = typer.Argument(...),
+    assignee: str = typer.Argument(..., help="Agent name."),
+    db: str | None = DbOption,
+) -> None:
+    """Assign an item to an agent (the latest assignment wins)."""
+    from ..engage.inbox import assign
+
+    with open_db(db) as store:
+        assign(store, platform, interaction_id, assignee)
+    typer.echo(f"assigned {safe(platform)}/{safe(interaction_id)} to {safe(assignee)}")
+
+
+@goals_app.command("report")
+def goals_report(as_json: bool = typer.Option(False, "--json"), db: str | None = DbOption) -> None:
+    """Per-week attainment of reply_rate_goal and reply_target_minutes (business hours)."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from ..engage.goals import weekly_report
+
+    with open_db(db) as store:
+        weeks = weekly_report(store)
+    if as_json:
+        typer.echo(json.dumps([w.to_dict() for w in weeks], indent=2, default=str))
+        return
+    t = Table("week", "inbound", "answered", "reply rate", "goal", "met", "median (bh)", "target", "met")
+    for w in weeks:
+        t.add_row(w.week, str(w.inbound), str(w.answered),
+                  "-" if w.reply_rate is None else f"{w.reply_rate:.1%}", f"{w.reply_rate_goal:.1%}",
+                  "yes" if w.reply_rate_met else "no",
+                  "-" if w.business_median_seconds is None else f"{w.business_median_seconds / 60:.0f} min",
+                  f"{w.target_seconds // 60} min", "-" if w.reply_time_met is None else
+                  ("yes" if w.reply_time_met else "no"))
+    Console().print(t)
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(inbox_app, name="inbox")
+    app.add_typer(goals_app, name="goals")
+
+
+__all__ = sorted(["goals_app", "inbox_app", "register", "safe"])
