@@ -1,0 +1,211 @@
+"""Listening measures, declared in the metric registry.
+
+Every measure is computed *per listening query*: besides the grain's key columns
+(``metrics.base.GRAIN_KEYS``) the result carries a ``query`` column, first. Share of voice is
+the query's mentions divided by the mentions of every tracked brand (queries of kind
+``brand`` or ``competitor``) in the same grain cell, so it sums to 1 per cell — a mention naming
+two brands counts once for each (the usual definition, e.g. Brandwatch and Meltwater docs).
+
+Besides the registered measures, :func:`breakdown` gives the same figures by language (or any
+column of :func:`~.frame.matched_mentions`), and :func:`top_authors`, :func:`top_terms` and
+:func:`top_hashtags` return small ranked tables.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+import ibis
+import pyarrow as pa
+
+from ..metrics.base import GRAIN_KEYS, Metric, MetricContext
+from ..metrics.registry import register
+from .fold import tokens
+from .frame import matched_mentions
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..metrics.base import Filters
+    from ..store import Store
+
+GRAINS = ("total", "day", "week", "platform")
+_SOURCE_SOV = ("Share of voice: a brand's mentions ÷ mentions of all tracked brands "
+               "(Brandwatch, 'Share of Voice'; Meltwater, 'How to measure share of voice').")
+_SOURCE_NET = ("Net sentiment = (positive − negative) ÷ (positive + negative) "
+               "(Brandwatch, 'Net Sentiment'; Talkwalker, 'Net Sentiment').")
+
+
+def _summary(t: ibis.Table, keys: Sequence[str]) -> ibis.Table:
+    """Sufficient statistics per (query, keys): counts by sentiment label and reach."""
+    return t.group_by(["query", *keys]).agg(
+        volume=t.count(),
+        reach=t.reach.sum(),
+        positive=(t.sentiment == "positive").sum(),
+        negative=(t.sentiment == "negative").sum(),
+        neutral=(t.sentiment == "neutral").sum(),
+    )
+
+
+def breakdown(store: Store, by: Sequence[str] = (), filters: Filters | None = None,
+              *, tracked_only: bool = False) -> ibis.Table:
+    """query, *by, volume, reach, positive, negative, neutral, labelled, net_sentiment,
+    share_of_voice, share_of_voice_reach. ``by`` may name day, week, platform, language."""
+    keys = list(by)
+    s = _summary(matched_mentions(store, filters, tracked_only=tracked_only), keys)
+    labelled = s.positive + s.negative + s.neutral
+    polar = s.positive + s.negative
+    window = ibis.window(group_by=keys) if keys else ibis.window()
+    return s.mutate(
+        labelled=labelled,
+        net_sentiment=ibis.ifelse(polar > 0, (s.positive - s.negative) / polar.cast("float64"),
+                                  ibis.null()),
+        share_of_voice=s.volume / s.volume.sum().over(window).cast("float64"),
+        share_of_voice_reach=ibis.ifelse(
+            s.reach.sum().over(window) > 0,
+            s.reach / s.reach.sum().over(window).cast("float64"), ibis.null()),
+    ).order_by(["query", *keys])
+
+
+def _builder(name: str, column: str | None = None, *, tracked_only: bool = False,
+             ratio_of: str | None = None):
+    """Build function for metric ``name`` from ``breakdown``'s ``column`` (or a ratio)."""
+    column = column or name
+
+    def build(ctx: MetricContext) -> ibis.Table:
+        keys = list(GRAIN_KEYS[ctx.grain])
+        t = breakdown(ctx.store, keys, ctx.filters, tracked_only=tracked_only)
+        if ratio_of is not None:
+            value = ibis.ifelse(t.labelled > 0, t[ratio_of] / t.labelled.cast("float64"),
+                                ibis.null())
+        else:
+            value = t[column]
+        return t.select("query", *keys, **{name: value})
+
+    return build
+
+
+def _metric(name: str, title: str, description: str, formula: str, unit: str, source: str,
+            builder, *, higher: bool = True) -> Metric:  # noqa: ANN001
+    return register(Metric(name=name, title=title, description=description, formula=formula,
+                           unit=unit, grains=GRAINS, requires=("mention", "listening_match"),
+                           source=source, build=builder, higher_is_better=higher,
+                           tags=("listening",)))
+
+
+MENTION_VOLUME = _metric(
+    "mention_volume", "Mentions", "How many mentions each listening query found.",
+    "count(matched mentions)", "count", "Count of query matches (Brandwatch 'Volume').",
+    _builder("mention_volume", "volume"))
+MENTION_REACH = _metric(
+    "mention_reach", "Reach-weighted mentions",
+    "Mentions weighted by their audience: one post by a large account weighs more.",
+    "Σ reach (else author followers)", "count",
+    "Potential reach = sum of authors' followers (Meltwater, 'Potential reach').",
+    _builder("mention_reach", "reach"))
+NET_SENTIMENT = _metric(
+    "net_sentiment", "Net sentiment", "Balance of positive over negative mentions, −1 … +1.",
+    "(positive − negative) / (positive + negative)", "score", _SOURCE_NET,
+    _builder("net_sentiment"))
+POSITIVE_SHARE = _metric(
+    "mention_positive_share", "Positive mentions", "Share of labelled mentions that are positive.",
+    "positive / (positive + neutral + negative)", "fraction", _SOURCE_NET,
+    _builder("mention_positive_share", ratio_of="positive"))
+NEUTRAL_SHARE = _metric(
+    "mention_neutral_share", "Neutral mentions", "Share of labelled mentions that are neutral.",
+    "neutral / (positive + neutral + negative)", "fraction", _SOURCE_NET,
+    _builder("mention_neutral_share", ratio_of="neutral"))
+NEGATIVE_SHARE = _metric(
+    "mention_negative_share", "Negative mentions", "Share of labelled mentions that are negative.",
+    "negative / (positive + neutral + negative)", "fraction", _SOURCE_NET,
+    _builder("mention_negative_share", ratio_of="negative"), higher=False)
+SHARE_OF_VOICE = _metric(
+    "share_of_voice", "Share of voice",
+    "The brand's part of the conversation among the tracked brands and competitors.",
+    "brand mentions / Σ tracked brands' mentions", "fraction", _SOURCE_SOV,
+    _builder("share_of_voice", tracked_only=True))
+SHARE_OF_VOICE_REACH = _metric(
+    "share_of_voice_reach", "Share of voice (reach-weighted)",
+    "Share of voice where each mention weighs its audience.",
+    "Σ brand reach / Σ tracked brands' reach", "fraction", _SOURCE_SOV,
+    _builder("share_of_voice_reach", tracked_only=True))
+
+
+# -- ranked tables --------------------------------------------------------------------------
+def top_authors(store: Store, query: str | None = None, filters: Filters | None = None,
+                limit: int = 10) -> pa.Table:
+    """author_handle, mentions, reach, negative — the loudest voices (by mentions)."""
+    t = matched_mentions(store, filters)
+    if query is not None:
+        t = t.filter(t.query == query)
+    t = t.filter(t.author_handle.notnull())
+    return (t.group_by("author_handle")
+            .agg(mentions=t.count(), reach=t.reach.max(),
+                 negative=(t.sentiment == "negative").sum())
+            .order_by([ibis.desc("mentions"), ibis.desc("reach"), "author_handle"])
+            .limit(limit).to_pyarrow())
+
+
+def _texts(store: Store, query: str | None, filters: Filters | None, cap: int) -> list[str]:
+    t = matched_mentions(store, filters)
+    if query is not None:
+        t = t.filter(t.query == query)
+    t = t.select("platform", "mention_id", "text").distinct().order_by("mention_id").limit(cap)
+    return t.to_pyarrow().column("text").to_pylist()
+
+
+def top_terms(store: Store, query: str | None = None, filters: Filters | None = None,
+              limit: int = 20, *, cap: int = 100_000) -> pa.Table:
+    """term, mentions — words in most matched mentions (stop words and the query's own
+    handles dropped; counted once per mention)."""
+    counts = count_terms(_texts(store, query, filters, cap))
+    return pa.table({"term": [k for k, _ in counts.most_common(limit)],
+                     "mentions": [v for _, v in counts.most_common(limit)]})
+
+
+def top_hashtags(store: Store, query: str | None = None, filters: Filters | None = None,
+                 limit: int = 20, *, cap: int = 100_000) -> pa.Table:
+    """hashtag, mentions — hashtags in most matched mentions."""
+    counts: Counter[str] = Counter()
+    for text in _texts(store, query, filters, cap):
+        counts.update({"#" + w for s, w in tokens(text) if s == "#"})
+    top = counts.most_common(limit)
+    return pa.table({"hashtag": [k for k, _ in top], "mentions": [v for _, v in top]})
+
+
+#: tiny multilingual stop list: function words that would top every list
+STOP_WORDS = frozenset("""
+a an the and or but if of to in on at by for with from as is are was were be been being it its
+this that these those i me my we our you your he she they them their his her not no so do does
+did have has had will would can could just than then there here what when where who how all
+any some up out about into over after before again more most very too also get got im dont cant
+http https t co amp rt
+và của là có không được cho với các những một này đã thì mà
+و در به از که این را با است برای آن یک تا هم
+的 了 是 我 你 他 她 在 有 和 就 不 也 都
+""".split())
+
+
+def count_terms(texts: Sequence[str], *, min_length: int = 2) -> Counter[str]:
+    """Document frequency of words (not handles, stop words or numbers)."""
+    counts: Counter[str] = Counter()
+    for text in texts:
+        counts.update({w for s, w in tokens(text)
+                       if s != "@" and w not in STOP_WORDS and len(w) >= min_length
+                       and not w.isdigit()})
+    return counts
+
+
+def measures() -> list[Metric]:
+    return [MENTION_VOLUME, MENTION_REACH, NET_SENTIMENT, POSITIVE_SHARE, NEUTRAL_SHARE,
+            NEGATIVE_SHARE, SHARE_OF_VOICE, SHARE_OF_VOICE_REACH]
+
+
+def to_rows(table: Any) -> list[dict[str, Any]]:
+    return table.to_pyarrow().to_pylist() if hasattr(table, "to_pyarrow") else table.to_pylist()
+
+
+__all__ = sorted(["GRAINS", "MENTION_REACH", "MENTION_VOLUME", "NEGATIVE_SHARE", "NET_SENTIMENT",
+                  "NEUTRAL_SHARE", "POSITIVE_SHARE", "SHARE_OF_VOICE", "SHARE_OF_VOICE_REACH",
+                  "STOP_WORDS", "breakdown", "count_terms", "measures", "to_rows", "top_authors",
+                  "top_hashtags", "top_terms"])

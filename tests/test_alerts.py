@@ -1,0 +1,227 @@
+"""Alerts: delivered to a real local webhook server and a real local SMTP server, deduplicated
+with a cool-down, evaluated after ingest through the pluggy hook."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import socket
+import threading
+from email import message_from_bytes
+from http.server import BaseHTTPRequestHandler, HTTPServer
+
+import pluggy
+import pytest
+
+from engagelens.errors import ConfigError, QuerySyntaxError
+from engagelens.listening import add_query, alerts
+
+NOW = dt.datetime(2024, 5, 1, 12, 0)
+
+
+@pytest.fixture
+def webhook():
+    received: list[dict] = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self):  # noqa: N802 - http.server's name
+            body = self.rfile.read(int(self.headers["Content-Length"]))
+            received.append({"path": self.path, "type": self.headers["Content-Type"],
+                             "json": json.loads(body)})
+            self.send_response(204)
+            self.end_headers()
+
+        def log_message(self, *args):  # keep test output quiet
+            pass
+
+    server = HTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/hook", received
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture
+def smtp():
+    from aiosmtpd.controller import Controller
+
+    class Inbox:
+        def __init__(self):
+            self.messages = []
+
+        async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's name
+            self.messages.append((envelope.rcpt_tos, message_from_bytes(envelope.content)))
+            return "250 OK"
+
+    inbox = Inbox()
+    with socket.socket() as probe:  # a free port (Controller's own start-up check needs one)
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    yield f"mailto:ops@example.org?smtp=127.0.0.1:{port}&from=alerts@example.org", inbox
+    controller.stop()
+
+
+def _mention(store, mid, text, followers=10, when=NOW, sentiment=None, author="someone"):
+    store.insert("mention", [{"platform": "x", "mention_id": str(mid), "text": text,
+                              "author_handle": author, "author_followers": followers,
+                              "created_at": when, "sentiment": sentiment}])
+
+
+def test_keyword_alert_reaches_webhook_and_smtp_once_within_cooldown(store, webhook, smtp):
+    url, posted = webhook
+    mailto, inbox = smtp
+    alerts.add_rule(store, "legal", "keyword", keyword="refund OR lawsuit",
+                    channels=[url, mailto, "log"])
+    _mention(store, 1, "I will file a LAWSUIT <script>x</script>")
+    _mention(store, 2, "nice flight")
+    first = alerts.evaluate(store, now=NOW, cooldown_minutes=60)
+    assert [e["status"] for e in first] == ["sent"]
+    assert json.loads(first[0]["deliveries"]) == {url: "ok", mailto: "ok", "log": "ok"}
+    assert len(posted) == 1 and posted[0]["type"] == "application/json"
+    payload = posted[0]["json"]
+    assert payload["rule"] == "legal" and payload["details"]["count"] == 1
+    assert payload["details"]["examples"][0]["mention_id"] == "1"
+    assert len(inbox.messages) == 1
+    rcpt, message = inbox.messages[0]
+    assert rcpt == ["ops@example.org"] and message["From"] == "alerts@example.org"
+    assert json.loads(message.get_payload(decode=True))["details"]["count"] == 1
+    assert "matching refund OR lawsuit" in message["Subject"]
+
+    # a new matching mention 10 minutes later: same rule within the cool-down -> suppressed
+    _mention(store, 3, "refund please")
+    second = alerts.evaluate(store, now=NOW + dt.timedelta(minutes=10), cooldown_minutes=60)
+    assert [e["status"] for e in second] == ["suppressed"]
+    assert len(posted) == 1 and len(inbox.messages) == 1
+
+    # nothing new: no alert at all (mentions already looked at)
+    assert alerts.evaluate(store, now=NOW + dt.timedelta(minutes=20), cooldown_minutes=60) == []
+
+    # after the cool-down a new matching mention alerts again
+    _mention(store, 4, "lawsuit incoming")
+    third = alerts.evaluate(store, now=NOW + dt.timedelta(minutes=90), cooldown_minutes=60)
+    assert [e["status"] for e in third] == ["sent"] and len(posted) == 2
+    assert [h["status"] for h in alerts.history(store)] == ["sent", "suppressed", "sent"]
+
+
+def test_author_followers_rule_and_stdout(store, capsys):
+    add_query(store, "brand", "acme", kind="brand")
+    alerts.add_rule(store, "vip", "author_followers", threshold=10_000, query="brand")
+    _mention(store, 1, "acme is great", followers=50_000, author="celebrity\u202e")
+    _mention(store, 2, "acme is fine", followers=50)
+    _mention(store, 3, "other brand", followers=90_000)      # big, but not about the brand
+    events = alerts.evaluate(store, now=NOW)
+    payload = json.loads(events[0]["payload"])
+    assert [e["mention_id"] for e in payload["details"]["examples"]] == ["1"]
+    out = capsys.readouterr().out
+    assert "ALERT [vip]" in out and "\u202e" not in out
+
+
+def test_negative_share_rule(store):
+    add_query(store, "brand", "acme", kind="brand")
+    alerts.add_rule(store, "angry", "negative_share", query="brand", threshold=0.5,
+                    min_mentions=4, channels=["log"])
+    for i, label in enumerate(["negative", "negative", "neutral", "positive"]):
+        _mention(store, i, "acme", sentiment=label)
+    assert alerts.evaluate(store, now=NOW) == []              # 2/4 = 50 % is not above 50 %
+    _mention(store, 9, "acme", sentiment="negative")          # 3/5 = 60 %
+    events = alerts.evaluate(store, now=NOW + dt.timedelta(minutes=1))
+    payload = json.loads(events[0]["payload"])
+    assert payload["details"]["negative_share"] == pytest.approx(3 / 5)
+    assert events[0]["dedup_key"] == f"angry|brand|{NOW.date().isoformat()}"
+
+
+def test_spike_rule_fires_on_the_newest_day_with_drivers(store):
+    add_query(store, "brand", "acme", kind="brand")
+    alerts.add_rule(store, "spike", "spike", query="brand", channels=["log"])
+    start = dt.datetime(2024, 4, 1, 9)
+    n = 0
+    for d in range(28):
+        for _ in range(5):
+            n += 1
+            _mention(store, n, "acme ok", when=start + dt.timedelta(days=d))
+    assert alerts.evaluate(store, now=NOW) == []
+    for _ in range(40):
+        n += 1
+        _mention(store, n, "acme outage everywhere", when=start + dt.timedelta(days=28))
+    events = alerts.evaluate(store, now=NOW)
+    assert len(events) == 1
+    details = json.loads(events[0]["payload"])["details"]
+    assert details["count"] == 40 and details["day"] == "2024-04-29"
+    assert details["drivers"]["terms"][:2] in (["outage", "everywhere"], ["everywhere", "outage"])
+
+
+def test_failed_delivery_is_recorded_not_raised(store):
+    alerts.add_rule(store, "kw", "keyword", keyword="refund",
+                    channels=["http://127.0.0.1:9/unreachable"])
+    _mention(store, 1, "refund")
+    (event,) = alerts.evaluate(store, now=NOW)
+    assert event["status"] == "failed"
+    assert json.loads(event["deliveries"])["http://127.0.0.1:9/unreachable"].startswith("error")
+
+
+def test_rule_validation(store):
+    with pytest.raises(QuerySyntaxError) as info:
+        alerts.add_rule(store, "bad", "keyword", keyword="refund AND")
+    assert info.value.column == 11
+    with pytest.raises(ConfigError):
+        alerts.add_rule(store, "bad", "negative_share", threshold=40)
+    with pytest.raises(ConfigError):
+        alerts.add_rule(store, "bad", "keyword", keyword="x", channels=["ftp://nope"])
+
+
+def _plugin_manager():
+    """The project's hook manager when the ingest layer has built it, else the same spec."""
+    try:
+        from engagelens import hooks
+    except ImportError:
+        hooks = None
+    if hooks is not None and hasattr(hooks, "plugin_manager"):
+        return hooks.plugin_manager()
+
+    class Spec:
+        @pluggy.HookspecMarker("engagelens")
+        def engagelens_after_ingest(self, store, summary):
+            """After a batch is stored."""
+
+    pm = pluggy.PluginManager("engagelens")
+    pm.add_hookspecs(Spec)
+    pm.register(alerts)
+    return pm
+
+
+def test_after_ingest_hook_runs_queries_and_alerts(store, webhook):
+    url, posted = webhook
+    add_query(store, "brand", "acme", kind="brand")
+    alerts.add_rule(store, "kw", "keyword", keyword="lawsuit", query="brand", channels=[url])
+    _mention(store, 1, "acme lawsuit")
+    pm = _plugin_manager()
+    content_batch = type("S", (), {"rows_stored": 3, "entity": "content"})()
+    pm.hook.engagelens_after_ingest(store=store, summary=content_batch)
+    assert store.count("listening_match") == 0 and posted == []   # not a mention batch
+    pm.hook.engagelens_after_ingest(store=store, summary=type("S", (), {"rows_stored": 1})())
+    assert store.count("listening_match") == 1
+    assert len(posted) == 1
+    assert posted[0]["json"]["details"]["examples"][0]["text"] == "acme lawsuit"
+
+
+def test_negative_share_uses_the_text_layer_when_the_source_has_no_label(store):
+    from engagelens.text import analyze
+
+    texts = ["acme is terrible, worst service ever, I hate it", "acme awful, never again",
+             "acme is great, love it", "acme delivered my parcel"]
+    for i, text in enumerate(texts):
+        _mention(store, i, text)                      # no source sentiment
+    labels = [a["sentiment"] for a in analyze(texts)]  # what the text layer says, independently
+    share = labels.count("negative") / len(labels)
+    add_query(store, "brand", "acme", kind="brand")
+    alerts.add_rule(store, "angry", "negative_share", query="brand", threshold=0.0,
+                    min_mentions=4, channels=["log"])
+    events = alerts.evaluate(store, now=NOW)
+    assert store.count("text_analysis") == 4
+    if share > 0:
+        assert json.loads(events[0]["payload"])["details"]["negative_share"] == pytest.approx(share)
+    else:
+        assert events == []
