@@ -1,0 +1,108 @@
+"""Upload a file into a workspace (one ingest batch), and read batches and quarantine back.
+
+The upload is kept under ``<data_dir>/uploads/<workspace>/<uuid>/<name>`` so every stored row
+still traces back to its file and line, as with the CLI. Only the file's base name (sanitised)
+is kept from the client; responses never show server paths.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import uuid
+from pathlib import Path as FilePath
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, File, Path, Query, Request, UploadFile
+
+from ...errors import NotFound
+from ...ingest import SOURCE_NAMES, ingest_file
+from ...ingest.quarantine import reasons, rows
+from ..auth import require_role, state_of
+from ..errors import InvalidParameter
+from ..listing import jsonable
+from ..params import PageParams
+from ..workspaces import Workspace
+from .overview import warm_in_background
+
+router = APIRouter(tags=["ingest"])
+
+_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+def safe_name(name: str | None) -> str:
+    """A client file name reduced to ``[A-Za-z0-9._-]`` (≤ 100 chars, never hidden)."""
+    base = FilePath((name or "").replace("\\", "/")).name
+    clean = _UNSAFE.sub("_", base).lstrip(".")[:100]
+    return clean or "upload.csv"
+
+
+def _public(batch: dict[str, Any]) -> dict[str, Any]:
+    out = dict(batch)
+    if out.get("file"):
+        out["file"] = FilePath(str(out["file"])).name
+    return jsonable(out)
+
+
+@router.post("/workspaces/{workspace}/ingest", status_code=201,
+             summary="Upload one file (CSV, TSV, JSON, JSONL, Parquet); returns its batch summary")
+def upload(
+    request: Request,
+    file: Annotated[UploadFile, File(description="the export file")],
+    source: Annotated[str | None, Query(description="built-in source, e.g. facebook, canonical",
+                                        max_length=40)] = None,
+    entity: Annotated[str | None, Query(max_length=40, pattern=r"^[a-z_]+$",
+                                        description="target table for canonical files")] = None,
+    ws: Workspace = Depends(require_role("analyst")),
+) -> dict[str, Any]:
+    if source is not None and source not in (*SOURCE_NAMES, "canonical"):
+        raise InvalidParameter(f"unknown source {source!r}; one of "
+                               f"{', '.join([*SOURCE_NAMES, 'canonical'])}")
+    state = state_of(request)
+    folder = state.control.data_dir / "uploads" / ws.slug / uuid.uuid4().hex
+    folder.mkdir(parents=True)
+    target = folder / safe_name(file.filename)
+    with target.open("wb") as out:
+        shutil.copyfileobj(file.file, out, 1 << 20)
+    with ws.session() as store:
+        summary = ingest_file(store, target, source=source, entity=entity)
+    ws.refresh_version()
+    warm_in_background(ws, state.settings)
+    return _public(summary.to_dict())
+
+
+@router.get("/workspaces/{workspace}/batches", summary="Ingest batches, newest first")
+def batch_list(page: PageParams = Depends(),
+               ws: Workspace = Depends(require_role("viewer"))) -> dict[str, Any]:
+    with ws.session() as store:
+        t = store.table("ingest_batch")
+        total = int(t.count().execute())
+        items = (t.order_by(t.batch_id.desc()).limit(page.limit, offset=page.offset)
+                 .to_pyarrow().to_pylist())
+    return {"items": [_public(b) for b in items], "total": total,
+            "limit": page.limit, "offset": page.offset}
+
+
+@router.get("/workspaces/{workspace}/batches/{batch_id}", summary="One batch and its "
+            "quarantine reasons")
+def batch_get(batch_id: Annotated[int, Path(ge=0, le=2**62)],
+              ws: Workspace = Depends(require_role("viewer"))) -> dict[str, Any]:
+    with ws.session() as store:
+        t = store.table("ingest_batch")
+        found = t.filter(t.batch_id == batch_id).to_pyarrow().to_pylist()
+        if not found:
+            raise NotFound(f"no ingest batch {batch_id}")
+        why = reasons(store, batch_id)
+    return {**_public(found[0]), "quarantine_reasons": jsonable(why)}
+
+
+@router.get("/workspaces/{workspace}/quarantine", summary="Quarantined rows with line and reason")
+def quarantine_list(
+    batch_id: Annotated[int | None, Query(ge=0, le=2**62)] = None,
+    reason: Annotated[str | None, Query(max_length=200)] = None,
+    page: PageParams = Depends(),
+    ws: Workspace = Depends(require_role("viewer")),
+) -> dict[str, Any]:
+    with ws.session() as store:
+        data = rows(store, batch_id, reason=reason, limit=page.offset + page.limit)
+    return {"items": jsonable(data[page.offset:]), "limit": page.limit, "offset": page.offset}

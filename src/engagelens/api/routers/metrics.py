@@ -1,0 +1,60 @@
+"""Any registry metric, at any grain it supports, with the standard filters.
+
+Answers are cached per (workspace, metric, grain, filters, data version): the first request
+after an ingest computes, the rest are served from memory.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, Path, Query, Request, Response
+
+from ...metrics import GRAIN_KEYS, compute, get_metric
+from ..auth import require_role, state_of
+from ..listing import jsonable
+from ..params import FilterParams
+from ..responses import JSONBytes, cached_json
+from ..workspaces import Workspace
+
+router = APIRouter(tags=["metrics"])
+
+Grain = Literal[tuple(GRAIN_KEYS)]  # type: ignore[valid-type]
+MAX_ROWS = 5000
+
+
+@router.get("/workspaces/{workspace}/metrics/{name}", response_class=JSONBytes,
+            summary="Compute a metric by a grain (total, day, content, platform …)")
+async def metric_values(
+    request: Request,
+    name: Annotated[str, Path(max_length=100)],
+    by: Annotated[Grain, Query(description="grain; see GET /api/v1/metrics/{name}")] = "total",
+    limit: Annotated[int, Query(ge=1, le=MAX_ROWS)] = 1000,
+    offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
+    params: FilterParams = Depends(),
+    ws: Workspace = Depends(require_role("viewer")),
+) -> Response:
+    metric = get_metric(name)  # 404 for unknown names before any work
+    state = state_of(request)
+    keys = list(GRAIN_KEYS[by])
+    version = ws.data_version
+
+    def rows() -> list[dict[str, Any]]:
+        with ws.session() as store:
+            table = compute(store, [name], by=by, filters=params.filters,
+                            settings=state.settings)
+            if keys:
+                table = table.order_by(keys)
+            return jsonable(table.to_pyarrow().to_pylist())
+
+    def run() -> dict[str, Any]:
+        # all rows of one (metric, grain, filters) are computed once, pages are cut from them
+        everything = state.cache.get_or_compute(
+            (ws.slug, "metric-rows", name, by, params.key(), version), rows)
+        return {"metric": metric.to_dict(), "by": by, "keys": keys,
+                "filters": params.to_dict(), "data_version": version,
+                "total_rows": len(everything), "limit": limit, "offset": offset,
+                "rows": everything[offset:offset + limit]}
+
+    key = (ws.slug, "metric", name, by, params.key(), limit, offset, version)
+    return await cached_json(state.cache, key, run)

@@ -1,0 +1,69 @@
+"""The dashboard's overview: headline figures, the daily series, best and worst posts
+against their baseline — served from the post rollup (see :mod:`engagelens.api.rollup`)."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query, Request, Response
+
+from .. import daily, rollup
+from ..auth import require_role, state_of
+from ..params import FilterParams
+from ..responses import JSONBytes, cached_json
+from ..workspaces import Workspace
+
+router = APIRouter(tags=["overview"])
+log = logging.getLogger("engagelens.api")
+
+
+def rollup_of(ws: Workspace, settings: dict[str, Any]) -> Any:
+    """The workspace's post rollup for its current data version (built once)."""
+    return ws.derive("post_rollup", lambda store: rollup.build(store, settings))
+
+
+def post_rollup(request: Request, ws: Workspace) -> Any:
+    return rollup_of(ws, state_of(request).settings)
+
+
+def warm_in_background(ws: Workspace, settings: dict[str, Any]) -> threading.Thread:
+    """Build the rollup now, off the request path (after an ingest or at start-up), so the
+    next dashboard request does not wait for it."""
+    def run() -> None:
+        try:
+            rollup_of(ws, settings)
+        except Exception:  # noqa: BLE001 - the next request will raise it properly
+            log.warning("warming the post rollup of %s failed", ws.slug, exc_info=True)
+
+    thread = threading.Thread(target=run, name=f"warm-{ws.slug}", daemon=True)
+    thread.start()
+    return thread
+
+
+@router.get("/workspaces/{workspace}/overview", response_class=JSONBytes,
+            summary="Headline figures, daily series, top and bottom posts vs baseline")
+async def overview(
+    request: Request,
+    top: Annotated[int, Query(ge=1, le=50, description="posts in each of top/bottom")] = 5,
+    params: FilterParams = Depends(),
+    ws: Workspace = Depends(require_role("viewer")),
+) -> Response:
+    state = state_of(request)
+    version = ws.data_version
+    key = (ws.slug, "overview", params.key(), top, version)
+    head = {"workspace": ws.slug, "data_version": version, "filters": params.to_dict()}
+
+    def run() -> dict[str, Any] | bytes:
+        frame = post_rollup(request, ws)
+        f = params.filters
+        if daily.applies(f, str(state.settings.get("timezone") or "UTC")):
+            # whole days: answered from the day index of these non-date filters
+            dims = (f.platforms, f.accounts, f.campaigns, f.content_kinds, f.ownership)
+            index = state.day_indexes.get_or_compute((ws.slug, dims, version),
+                                               lambda: daily.build(frame, f))
+            return daily.answer(index, f, top=top, head=head)
+        return {**head, **rollup.overview(frame, f, top=top)}
+
+    return await cached_json(state.cache, key, run)

@@ -1,0 +1,190 @@
+"""Transport-level protections on every response: security headers, body size limits, and
+log redaction.
+
+Headers follow the OWASP Secure Headers Project. The Content-Security-Policy allows scripts only
+from this server (``script-src 'self'``: Plotly's JavaScript is served locally by the
+dashboard, never inline or from a CDN), so an injected ``<script>`` in a comment cannot run
+even if escaping failed somewhere. Styles allow ``'unsafe-inline'`` because Plotly sets inline
+styles on the charts it draws; styles cannot execute code.
+
+NUL characters in paths and query strings are refused (422) before any route runs: DuckDB
+ends a string literal at NUL, so one could otherwise break a query. Body limits are enforced
+while the body streams in, not only from ``Content-Length``, so a chunked upload cannot get
+past them: multipart uploads may be ``api_max_upload_bytes``, any other body
+:data:`MAX_BODY_BYTES`.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any
+
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from .errors import PayloadTooLarge, error_body
+
+MAX_BODY_BYTES = 1 << 20
+
+CONTENT_SECURITY_POLICY = "; ".join([
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data: blob:",
+    "font-src 'self'",
+    "connect-src 'self'",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+])
+
+SECURITY_HEADERS: dict[str, str] = {
+    "x-content-type-options": "nosniff",
+    "x-frame-options": "DENY",
+    "referrer-policy": "no-referrer",
+    "cross-origin-opener-policy": "same-origin",
+    "cross-origin-resource-policy": "same-origin",
+    "permissions-policy": "camera=(), microphone=(), geolocation=(), interest-cohort=()",
+}
+
+
+class BodyTooLarge(StarletteHTTPException):
+    """Raised while the body streams in; an HTTPException so FastAPI's body parsing passes it
+    through (it turns other errors into 400) and the handlers in :mod:`.errors` shape it."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(413, f"request body larger than {limit:,} bytes")
+
+
+class SecurityMiddleware:
+    """Pure ASGI middleware (cheap: no per-request task or body copy).
+
+    ``app.state.content_security_policy`` may be changed by the dashboard's ``install(app)``.
+    """
+
+    def __init__(self, app: Any, *, max_upload_bytes: int, state: Any) -> None:
+        self.app = app
+        self.max_upload_bytes = max_upload_bytes
+        self.state = state
+
+    def _headers(self, path: str) -> list[tuple[bytes, bytes]]:
+        csp = getattr(self.state, "content_security_policy", CONTENT_SECURITY_POLICY)
+        out = [(k.encode(), v.encode()) for k, v in SECURITY_HEADERS.items()]
+        out.append((b"content-security-policy", csp.encode()))
+        if path.startswith("/api/"):
+            out.append((b"cache-control", b"no-store"))
+        return out
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = dict(scope.get("headers") or [])
+        ctype = headers.get(b"content-type", b"").decode("latin-1").lower()
+        limit = self.max_upload_bytes if ctype.startswith("multipart/") else MAX_BODY_BYTES
+        extra = self._headers(scope.get("path", ""))
+        started = False
+
+        async def send_with_headers(message: dict[str, Any]) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+                have = {k.lower() for k, _ in message.get("headers", [])}
+                message = dict(message)
+                message["headers"] = list(message.get("headers", [])) + [
+                    (k, v) for k, v in extra if k not in have]
+            await send(message)
+
+        if _has_nul(scope):
+            await _reject(send_with_headers, 422, "invalid_parameter",
+                          "NUL characters are not allowed in paths or parameters")
+            return
+        length = headers.get(b"content-length")
+        if length is not None:
+            try:
+                declared = int(length)
+            except ValueError:
+                declared = -1
+            if declared > limit:
+                await self._too_large(send_with_headers, limit, receive)
+                return
+        received = 0
+
+        async def counting_receive() -> dict[str, Any]:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > limit:
+                    raise BodyTooLarge(limit)
+            return message
+
+        try:
+            await self.app(scope, counting_receive, send_with_headers)
+        except (BodyTooLarge, PayloadTooLarge):
+            if started:
+                raise
+            await self._too_large(send_with_headers, limit, None)
+
+    @staticmethod
+    async def _too_large(send: Any, limit: int, receive: Any) -> None:
+        await _reject(send, 413, "payload_too_large", f"request body larger than {limit:,} bytes")
+
+
+def _has_nul(scope: dict[str, Any]) -> bool:
+    """A NUL in a path or query parameter: engines end strings there, so nothing downstream
+    may ever see one (the query string is checked raw and percent-decoded)."""
+    query = scope.get("query_string", b"")
+    return ("\x00" in scope.get("path", "") or b"\x00" in query
+            or b"%00" in query.lower())
+
+
+async def _reject(send: Any, status: int, code: str, message: str) -> None:
+    import json
+
+    body = json.dumps(error_body(code, message)).encode()
+    await send({"type": "http.response.start", "status": status,
+                "headers": [(b"content-type", b"application/json"),
+                            (b"content-length", str(len(body)).encode()),
+                            (b"connection", b"close")]})
+    await send({"type": "http.response.body", "body": body})
+
+
+_SECRET = re.compile(r"(?i)((?:token|password|passwd|secret|api[_-]?key|authorization)"
+                     r"[\"']?\s*[=:]\s*[\"']?)(?:bearer\s+)?[^\s&\"',;]+")
+_BEARER = re.compile(r"(?i)(bearer\s+)[A-Za-z0-9._~+/=-]+")
+_TOKEN = re.compile(r"elk_[A-Za-z0-9_-]{8,}")
+
+
+def redact(text: str) -> str:
+    """Text with anything that looks like a credential replaced by ``***``."""
+    text = _SECRET.sub(r"\1***", text)
+    text = _BEARER.sub(r"\1***", text)
+    return _TOKEN.sub("elk_***", text)
+
+
+class RedactSecrets(logging.Filter):
+    """Scrubs credentials from log records (uvicorn's access log prints query strings)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        try:
+            message = record.getMessage()
+        except Exception:  # a malformed record: leave it to logging's own error handling
+            return True
+        clean = redact(message)
+        if clean != message:
+            record.msg, record.args = clean, ()
+        return True
+
+
+def install_log_redaction() -> None:
+    """Attach :class:`RedactSecrets` to the loggers that see requests (idempotent)."""
+    for name in ("uvicorn.access", "uvicorn.error", "uvicorn", "engagelens", "fastapi", ""):
+        logger = logging.getLogger(name)
+        if not any(isinstance(f, RedactSecrets) for f in logger.filters):
+            logger.addFilter(RedactSecrets())
+
+
+__all__ = sorted(["BodyTooLarge", "CONTENT_SECURITY_POLICY", "MAX_BODY_BYTES", "RedactSecrets", "SECURITY_HEADERS",
+                  "SecurityMiddleware", "install_log_redaction", "redact"])

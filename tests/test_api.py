@@ -1,0 +1,520 @@
+"""The REST API against a real Uvicorn server on 127.0.0.1 (started here, port 0): every
+endpoint's success and validation errors, roles, and isolation between workspaces.
+
+Workspaces: ``acme`` (12 known posts, read-only in these tests), ``beta`` (another brand that
+even reuses the content id ``a0``) and ``gamma`` (where uploads and inbox actions write).
+Expected figures are counted from the seed rows in plain Python (tests/test_api_support.py).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass
+from statistics import mean
+from typing import Any
+
+import httpx
+import pytest
+from test_api_support import HOSTILE, PASSWORD, Seeded, seed_rows, upload_csv, write_store
+
+from engagelens.api import API_PREFIX, ROLES
+from engagelens.api.routers import routers
+
+
+
+@dataclass
+class Env:
+    url: str
+    client: httpx.Client
+    data_dir: Any
+    tokens: dict[str, str]
+    acme: Seeded
+    registry: dict[str, Any]
+
+    def get(self, path: str, token: str | None = "admin", **kw: Any) -> httpx.Response:
+        headers = {"Authorization": f"Bearer {self.tokens[token]}"} if token else {}
+        return self.client.get(API_PREFIX + path, headers=headers, **kw)
+
+    def post(self, path: str, token: str | None = "admin", **kw: Any) -> httpx.Response:
+        headers = {"Authorization": f"Bearer {self.tokens[token]}"} if token else {}
+        return self.client.post(API_PREFIX + path, headers=headers, **kw)
+
+
+def _registry_figures(path) -> dict[str, Any]:
+    """What the metric registry says on the seeded store (before the server opens it)."""
+    from engagelens.metrics import compute
+    from engagelens.store import Store
+
+    with Store.open(path) as store:
+        day = compute(store, ["interactions", "engagement_rate_by_reach"], by="day")
+        base = compute(store, ["interactions_vs_baseline"], by="content")
+        return {"day": {r["day"].isoformat(): r for r in day.to_pyarrow().to_pylist()},
+                "baseline": {r["content_id"]: r["interactions_vs_baseline"]
+                             for r in base.to_pyarrow().to_pylist()}}
+
+
+@pytest.fixture(scope="module")
+def env(tmp_path_factory):
+    from engagelens.api import Control, create_app
+    from engagelens.api.testing import live_server
+    from engagelens.store import Store
+
+    data_dir = tmp_path_factory.mktemp("api")
+    control = Control(data_dir)
+    for slug in ("acme", "beta", "gamma"):
+        control.create_workspace(slug, slug.title())
+    acme, beta = seed_rows("a", 12), seed_rows("b", 6, shared_id="a0")
+    beta.interactions += [{**beta.interactions[0], "interaction_id": f"extra-{k}"} for k in range(5)]
+    write_store(control.workspace_path("acme"), acme)
+    write_store(control.workspace_path("beta"), beta)
+    write_store(control.workspace_path("gamma"), seed_rows("g", 4))
+    from engagelens.ingest import ingest_file
+
+    csv = data_dir / "interactions.csv"
+    csv.write_bytes(upload_csv("a0"))
+    with Store.open(control.workspace_path("beta")) as store:  # beta has batch 1 and quarantine
+        ingest_file(store, csv, source="canonical")
+    registry = _registry_figures(control.workspace_path("acme"))
+    tokens = {role: control.create_token("acme", role, f"acme {role}").token for role in ROLES}
+    tokens["beta"] = control.create_token("beta", "admin").token
+    tokens["gamma_analyst"] = control.create_token("gamma", "analyst").token
+    tokens["gamma_viewer"] = control.create_token("gamma", "viewer").token
+    control.create_user("alice", PASSWORD)
+    control.grant("alice", "acme", "admin")
+    control.grant("alice", "beta", "viewer")
+    app = create_app(data_dir, settings={"api_rate_limit_per_minute": 1_000_000,
+                                         "token_cache_ttl_s": 0.0})
+    with live_server(app) as url, httpx.Client(base_url=url, timeout=60) as client:
+        yield Env(url, client, data_dir, tokens, acme, registry)
+
+
+def _error(r: httpx.Response, status: int, code: str | None = None) -> dict[str, Any]:
+    assert r.status_code == status, r.text
+    body = r.json()
+    assert set(body) == {"error"} and {"code", "message"} <= set(body["error"]), body
+    if code:
+        assert body["error"]["code"] == code, body
+    return body["error"]
+
+
+# -- identity, tokens, passwords -------------------------------------------------------------
+def test_health_needs_no_token_and_me_shows_scope(env):
+    assert env.get("/health", token=None).json()["status"] == "ok"
+    me = env.get("/me", token="viewer").json()
+    assert me["kind"] == "token" and me["workspaces"] == [{"slug": "acme", "role": "viewer"}]
+
+
+@pytest.mark.parametrize("header", [None, "Bearer elk_not-a-real-token", "Basic abc", "Bearer"])
+def test_missing_or_wrong_token_is_401(env, header):
+    headers = {"Authorization": header} if header else {}
+    r = env.client.get(API_PREFIX + "/workspaces/acme/overview", headers=headers)
+    _error(r, 401, "unauthenticated")
+    assert r.headers["www-authenticate"].startswith("Bearer")
+
+
+def test_tokens_and_passwords_are_stored_hashed(env):
+    from engagelens.api import Control
+
+    with Control(env.data_dir).open() as store:
+        rows = store.table("api_token").to_pyarrow().to_pylist()
+        users = store.table("api_user").to_pyarrow().to_pylist()
+    digests = {r["token_sha256"] for r in rows}
+    for token in env.tokens.values():
+        assert hashlib.sha256(token.encode()).hexdigest() in digests
+        assert all(token not in str(v) for r in rows for v in r.values())
+    assert users[0]["password_hash"].startswith("$argon2id$")
+    raw = b"".join(p.read_bytes() for p in env.data_dir.glob("control.duckdb*"))
+    for secret in [*env.tokens.values(), PASSWORD]:
+        assert secret.encode() not in raw
+
+
+def test_verify_password_gives_roles_per_workspace(env):
+    from engagelens.api import Control, verify_password
+
+    control = Control(env.data_dir)
+    p = verify_password(control, "alice", PASSWORD)
+    assert p is not None and dict(p.roles) == {"acme": "admin", "beta": "viewer"}
+    assert p.can("acme", "analyst") and not p.can("beta", "analyst") and not p.can("gamma", "viewer")
+    assert verify_password(control, "alice", PASSWORD + "x") is None
+    assert verify_password(control, "mallory", PASSWORD) is None
+
+
+def test_revoked_token_stops_working(env):
+    from engagelens.api import Control
+
+    control = Control(env.data_dir)
+    new = control.create_token("acme", "viewer", "short-lived")
+    headers = {"Authorization": f"Bearer {new.token}"}
+    assert env.client.get(API_PREFIX + "/me", headers=headers).status_code == 200
+    control.revoke_token(new.token_id)
+    _error(env.client.get(API_PREFIX + "/me", headers=headers), 401, "unauthenticated")
+
+
+# -- isolation: every workspace route, every object of another workspace ----------------------
+def _workspace_routes() -> list[tuple[str, str]]:
+    out = set()
+    for router in routers():
+        for route in router.routes:
+            if "{workspace}" in route.path:
+                out.update((m, route.path) for m in route.methods if m != "HEAD")
+    return sorted(out)
+
+
+#: real objects of workspace beta (a batch, a post, an interaction, a metric)
+BETA_OBJECTS = {"workspace": "beta", "batch_id": "1", "platform": "instagram",
+                "content_id": "b2", "interaction_id": "b2-like-0", "name": "interactions"}
+
+
+def _call(env: Env, method: str, path: str, token: str) -> httpx.Response:
+    url = API_PREFIX + path.format(**BETA_OBJECTS)
+    headers = {"Authorization": f"Bearer {env.tokens[token]}"}
+    if method == "POST" and url.endswith("/ingest"):
+        return env.client.post(url, headers=headers, files={"file": ("i.csv", upload_csv("b2"))})
+    if method == "POST":
+        return env.client.post(url, headers=headers, json={"assignee": "eve"})
+    return env.client.request(method, url, headers=headers)
+
+
+def test_route_list_covers_the_api():
+    paths = {p for _, p in _workspace_routes()}
+    for needed in ("/workspaces/{workspace}/overview", "/workspaces/{workspace}/ingest",
+                   "/workspaces/{workspace}/content/{platform}/{content_id}",
+                   "/workspaces/{workspace}/interactions", "/workspaces/{workspace}/batches/{batch_id}"):
+        assert needed in paths
+
+
+@pytest.mark.parametrize("token", ["admin", "viewer"])
+@pytest.mark.parametrize("method,path", _workspace_routes())
+def test_token_of_acme_gets_404_for_everything_in_beta(env, method, path, token):
+    r = _call(env, method, path, token)
+    _error(r, 404, "not_found")
+    assert "beta" in r.json()["error"]["message"]  # the same answer as a missing workspace
+    missing = env.client.request(method, API_PREFIX + path.format(**{**BETA_OBJECTS,
+                                                                     "workspace": "nowhere"}),
+                                 headers={"Authorization": f"Bearer {env.tokens[token]}"})
+    assert missing.status_code == 404
+
+
+def test_beta_objects_are_not_reachable_through_acme(env):
+    # same workspace path the token may read, ids that exist only in beta
+    _error(env.get("/workspaces/acme/batches/1"), 404, "not_found")
+    _error(env.get("/workspaces/acme/content/instagram/b2"), 404, "not_found")
+    _error(env.get("/workspaces/acme/content/instagram/b2/interactions"), 404, "not_found")
+    assert env.get("/workspaces/acme/interactions", params={"content_id": "b2"}).json()["items"] == []
+    assert env.get("/workspaces/acme/quarantine").json()["items"] == []
+    # a0 exists in both: acme's answer has acme's counts (beta's a0 has 5 extra likes)
+    post = env.get("/workspaces/acme/content/instagram/a0").json()
+    assert post["likes"] == env.acme.counts(env.acme.posts[0])["likes"] == 1
+
+
+def test_workspace_admin_routes_need_admin(env):
+    assert env.get("/workspaces").json() == {"workspaces": [
+        {"slug": "acme", "name": "Acme", "role": "admin"}]}
+    _error(env.get("/workspaces", token="viewer"), 403, "forbidden")
+    _error(env.get("/workspaces/acme", token="analyst"), 403, "forbidden")
+    info = env.get("/workspaces/acme").json()
+    assert info["rows"] == {"content": 12, "interaction": len(env.acme.interactions),
+                            "mention": 5}
+
+
+# -- overview --------------------------------------------------------------------------------
+def _expected_totals(seed: Seeded, posts: list[dict[str, Any]]) -> dict[str, Any]:
+    counts = [seed.counts(p) for p in posts]
+    snaps = [seed.snapshot(p) for p in posts]
+    return {
+        "posts": len(posts),
+        "interactions": sum(c["interactions"] for c in counts),
+        "likes": sum(c["likes"] for c in counts),
+        "comments": sum(c["comments"] for c in counts),
+        "shares": sum(c["shares"] for c in counts),
+        "engagement_rate_by_reach": mean(c["interactions"] / s["reach"]
+                                         for c, s in zip(counts, snaps)),
+        "engagement_rate_by_impressions": mean(c["interactions"] / s["impressions"]
+                                               for c, s in zip(counts, snaps)),
+        "engagement_rate_by_followers": mean(c["interactions"] / s["followers"]
+                                             for c, s in zip(counts, snaps)),
+    }
+
+
+def _assert_figures(got: dict[str, Any], want: dict[str, Any]) -> None:
+    for key, value in want.items():
+        assert got[key] == pytest.approx(value, rel=1e-9), key
+
+
+def test_overview_totals_match_hand_counts(env):
+    body = env.get("/workspaces/acme/overview", token="viewer").json()
+    _assert_figures(body["totals"], _expected_totals(env.acme, env.acme.posts))
+    assert body["data_version"] == 0 and body["workspace"] == "acme"
+
+
+def test_overview_filters_by_date_and_platform(env):
+    body = env.get("/workspaces/acme/overview", token="viewer",
+                   params={"from": "2024-03-03", "to": "2024-03-06", "platform": "instagram"}).json()
+    lo, hi = dt.datetime(2024, 3, 3), dt.datetime(2024, 3, 7)
+    posts = [p for p in env.acme.posts if lo <= p["created_at"] < hi and p["platform"] == "instagram"]
+    assert [p["content_id"] for p in posts] == ["a2", "a4"]
+    _assert_figures(body["totals"], _expected_totals(env.acme, posts))
+    assert [d["day"] for d in body["daily"]] == ["2024-03-03", "2024-03-05"]
+
+
+def test_overview_daily_series_matches_the_registry(env):
+    daily = env.get("/workspaces/acme/overview").json()["daily"]
+    assert len(daily) == 12
+    for row in daily:
+        want = env.registry["day"][row["day"]]
+        assert row["interactions"] == want["interactions"]
+        assert row["engagement_rate_by_reach"] == pytest.approx(want["engagement_rate_by_reach"])
+
+
+def test_overview_ranks_posts_against_their_baseline(env):
+    body = env.get("/workspaces/acme/overview", params={"top": 3}).json()
+    base = {k: v for k, v in env.registry["baseline"].items() if v is not None}
+    published = {p["content_id"]: p["created_at"] for p in env.acme.posts}  # ties: older first
+    best = sorted(base.items(), key=lambda kv: (-kv[1], published[kv[0]]))[:3]
+    worst = sorted(base.items(), key=lambda kv: (kv[1], published[kv[0]]))[:3]
+    assert [p["content_id"] for p in body["top_posts"]] == [k for k, _ in best]
+    assert [p["content_id"] for p in body["bottom_posts"]] == [k for k, _ in worst]
+    assert body["top_posts"][0]["interactions_vs_baseline"] == pytest.approx(best[0][1])
+
+
+def test_overview_with_times_and_ownership(env):
+    # a range that is not whole days takes the general path (not the day index)
+    body = env.get("/workspaces/acme/overview", token="viewer",
+                   params={"from": "2024-03-02T10:00:00Z", "to": "2024-03-05T09:59:59+00:00",
+                           "ownership": "own"}).json()
+    lo, hi = dt.datetime(2024, 3, 2, 10), dt.datetime(2024, 3, 5, 9, 59, 59)
+    posts = [p for p in env.acme.posts if lo <= p["created_at"] < hi and p["platform"] == "instagram"]
+    assert [p["content_id"] for p in posts] == ["a2"]
+    _assert_figures(body["totals"], _expected_totals(env.acme, posts))
+    competitor = env.get("/workspaces/acme/overview", params={"ownership": "competitor"}).json()
+    x_posts = [p for p in env.acme.posts if p["platform"] == "x"]
+    _assert_figures(competitor["totals"], _expected_totals(env.acme, x_posts))
+
+
+@pytest.mark.parametrize("params,code", [
+    ({"from": "yesterday"}, "invalid_parameter"),
+    ({"from": "2024-03-05", "to": "2024-03-01"}, "invalid_parameter"),
+    ({"to": "2024-02-30"}, "invalid_parameter"),
+    ({"top": "0"}, "validation"),
+    ({"top": "many"}, "validation"),
+    ({"ownership": "theirs"}, "validation"),
+    ({"platform": ",".join(f"p{i}" for i in range(60))}, "invalid_parameter"),
+])
+def test_overview_rejects_bad_parameters_with_422(env, params, code):
+    err = _error(env.get("/workspaces/acme/overview", params=params), 422, code)
+    assert err["message"]
+
+
+# -- content and interactions ----------------------------------------------------------------
+def test_content_sorted_and_paged(env):
+    seed = env.acme
+    order = sorted(seed.posts, key=lambda p: (-seed.counts(p)["interactions"], p["platform"],
+                                              p["content_id"]))
+    seen = []
+    for offset in (0, 5, 10):
+        body = env.get("/workspaces/acme/content", token="viewer",
+                       params={"sort": "-interactions", "limit": 5, "offset": offset}).json()
+        assert body["total"] == 12
+        seen += [p["content_id"] for p in body["items"]]
+    assert seen == [p["content_id"] for p in order]
+
+
+def test_content_search_and_hostile_text_round_trips(env):
+    body = env.get("/workspaces/acme/content", params={"search": "<SCRIPT>"}).json()
+    assert sorted(p["content_id"] for p in body["items"]) == ["a0", "a7"]
+    assert body["items"][0]["text"].endswith("<script>alert(1)</script>")  # JSON carries data as is
+
+
+def test_content_rejects_unknown_sort(env):
+    _error(env.get("/workspaces/acme/content", params={"sort": "password"}), 422,
+           "invalid_parameter")
+    _error(env.get("/workspaces/acme/content", params={"limit": 501}), 422, "validation")
+
+
+def test_post_interactions_with_text(env):
+    body = env.get("/workspaces/acme/content/instagram/a2/interactions", token="viewer",
+                   params={"kind": "comment"}).json()
+    want = [i for i in env.acme.interactions if i["content_id"] == "a2" and i["kind"] == "comment"]
+    assert sorted(i["text"] for i in body["items"]) == sorted(i["text"] for i in want)
+    assert all(t in HOSTILE for t in (i["text"] for i in body["items"]))
+    _error(env.get("/workspaces/acme/content/x/a2/interactions"), 404, "not_found")
+    _error(env.get("/workspaces/acme/content/instagram/a2/interactions",
+                   params={"kind": "hug"}), 422, "invalid_parameter")
+
+
+def test_interactions_cursor_walks_every_row_once_newest_first(env):
+    ids, cursor, pages = [], None, 0
+    while True:
+        params = {"limit": 7, **({"cursor": cursor} if cursor else {})}
+        body = env.get("/workspaces/acme/interactions", token="viewer", params=params).json()
+        ids += [(i["platform"], i["interaction_id"]) for i in body["items"]]
+        cursor, pages = body["next_cursor"], pages + 1
+        if cursor is None:
+            break
+        assert pages < 100
+    want = sorted(env.acme.interactions, key=lambda i: (i["platform"], i["interaction_id"]))
+    want = sorted(want, key=lambda i: i["occurred_at"], reverse=True)  # stable: ties keep key order
+    assert ids == [(i["platform"], i["interaction_id"]) for i in want]
+
+
+def test_interactions_filters_and_bad_cursor(env):
+    body = env.get("/workspaces/acme/interactions",
+                   params={"kind": "share", "platform": "x", "limit": 500}).json()
+    want = [i for i in env.acme.interactions if i["kind"] == "share" and i["platform"] == "x"]
+    assert len(body["items"]) == len(want) > 0
+    _error(env.get("/workspaces/acme/interactions", params={"cursor": "bm90IGEgY3Vyc29y"}), 422,
+           "invalid_parameter")
+    _error(env.get("/workspaces/acme/interactions", params={"limit": 0}), 422, "validation")
+
+
+# -- metrics ---------------------------------------------------------------------------------
+def test_metric_registry_listing(env):
+    names = {m["name"] for m in env.get("/metrics", token="viewer").json()["metrics"]}
+    assert {"interactions", "engagement_rate_by_reach", "reply_rate"} <= names
+    one = env.get("/metrics/engagement_rate_by_reach").json()
+    assert one["unit"] == "fraction" and "day" in one["grains"] and one["source"]
+    _error(env.get("/metrics/nope"), 404, "unknown_metric")
+
+
+def test_metric_by_platform_matches_hand_counts(env):
+    body = env.get("/workspaces/acme/metrics/interactions", token="viewer",
+                   params={"by": "platform"}).json()
+    got = {r["platform"]: r["interactions"] for r in body["rows"]}
+    want: dict[str, int] = {}
+    for p in env.acme.posts:
+        want[p["platform"]] = want.get(p["platform"], 0) + env.acme.counts(p)["interactions"]
+    assert got == want and body["keys"] == ["platform"]
+
+
+def test_every_registry_metric_computes_at_total_grain(env):
+    from engagelens.metrics import all_metrics
+
+    failed = {}
+    for metric in all_metrics():
+        r = env.get(f"/workspaces/acme/metrics/{metric.name}", token="viewer",
+                    params={"by": "total", "from": "2024-03-02"} if "total" in metric.grains
+                    else {"by": metric.grains[0]})
+        if r.status_code != 200 or "rows" not in r.json():
+            failed[metric.name] = r.text[:200]
+    assert not failed
+
+
+def test_metric_errors(env):
+    _error(env.get("/workspaces/acme/metrics/nope"), 404, "unknown_metric")
+    _error(env.get("/workspaces/acme/metrics/interactions", params={"by": "fortnight"}), 422,
+           "validation")
+    _error(env.get("/workspaces/acme/metrics/interactions_vs_baseline", params={"by": "day"}),
+           400, "unsupported_grain")
+
+
+# -- listening and inbox ---------------------------------------------------------------------
+def test_listening_routes(env):
+    assert [q["name"] for q in env.get("/workspaces/acme/listening/queries").json()["items"]] == ["acme"]
+    rows = env.get("/workspaces/acme/listening/summary", token="viewer").json()["items"]
+    want = sum("acme" in m["text"] for m in env.acme.mentions)
+    assert [(r["query"], r["volume"]) for r in rows] == [("acme", want)]
+    assert env.get("/workspaces/acme/listening/spikes").status_code == 200
+
+
+def test_inbox_lists_open_comments(env):
+    items = env.get("/workspaces/acme/inbox", token="viewer", params={"limit": 500}).json()["items"]
+    comments = {i["interaction_id"] for i in env.acme.interactions if i["kind"] == "comment"}
+    assert {i["interaction_id"] for i in items} == comments
+    assert [i["score"] for i in items] == sorted((i["score"] for i in items), reverse=True)
+
+
+def test_inbox_actions_need_analyst_and_change_the_inbox(env):
+    before = env.get("/workspaces/gamma/inbox", token="gamma_viewer").json()["items"]
+    target = before[0]
+    path = f"/workspaces/gamma/inbox/{target['platform']}/{target['interaction_id']}"
+    _error(env.post(path + "/replied", token="gamma_viewer"), 403, "forbidden")
+    assert env.post(path + "/assign", token="gamma_analyst", json={"assignee": "sam"}).status_code == 200
+    assigned = env.get("/workspaces/gamma/inbox", token="gamma_viewer",
+                       params={"assignee": "sam"}).json()["items"]
+    assert [i["interaction_id"] for i in assigned] == [target["interaction_id"]]
+    _error(env.post(path + "/assign", token="gamma_analyst", json={}), 422, "validation")
+    assert env.post(path + "/replied", token="gamma_analyst").status_code == 200
+    after = env.get("/workspaces/gamma/inbox", token="gamma_viewer").json()["items"]
+    assert {i["interaction_id"] for i in after} == {i["interaction_id"] for i in before[1:]}
+    _error(env.post("/workspaces/gamma/inbox/x/nope/replied", token="gamma_analyst"), 404,
+           "not_found")
+
+
+# -- ingest, batches, quarantine -------------------------------------------------------------
+def test_upload_ingests_counts_quarantine_and_refreshes_answers(env):
+    before = env.get("/workspaces/gamma/overview", token="gamma_viewer").json()
+    assert before["data_version"] == 0
+    _error(env.post("/workspaces/gamma/ingest", token="gamma_viewer",
+                    files={"file": ("i.csv", upload_csv("g0"))}), 403, "forbidden")
+    r = env.post("/workspaces/gamma/ingest", token="gamma_analyst",
+                 params={"source": "canonical", "entity": "interaction"},
+                 files={"file": ("../../etc/interaction s.csv", upload_csv("g0"))})
+    assert r.status_code == 201, r.text
+    s = r.json()
+    assert (s["rows_read"], s["rows_stored"], s["rows_quarantined"]) == (3, 2, 1)
+    assert s["file"] == "interaction_s.csv"  # base name only, sanitised; no server path
+    after = env.get("/workspaces/gamma/overview", token="gamma_viewer").json()
+    assert after["data_version"] == s["batch_id"] == 1
+    assert after["totals"]["interactions"] == before["totals"]["interactions"] + 2
+    batches = env.get("/workspaces/gamma/batches", token="gamma_viewer").json()
+    assert batches["total"] == 1 and batches["items"][0]["rows_quarantined"] == 1
+    one = env.get("/workspaces/gamma/batches/1", token="gamma_viewer").json()
+    assert sum(q["rows"] for q in one["quarantine_reasons"]) == 1
+    rows = env.get("/workspaces/gamma/quarantine", token="gamma_viewer",
+                   params={"batch_id": 1}).json()["items"]
+    assert [q["line"] for q in rows] == [3] and "not_a_kind" in rows[0]["raw"]
+    # the same file again: every row is a duplicate or quarantined, nothing new
+    again = env.post("/workspaces/gamma/ingest", token="gamma_analyst",
+                     params={"source": "canonical"},
+                     files={"file": ("interactions.csv", upload_csv("g0"))}).json()
+    assert (again["rows_stored"], again["rows_duplicate"]) == (0, 2)
+
+
+def test_upload_validation(env):
+    _error(env.post("/workspaces/gamma/ingest", token="gamma_analyst"), 422, "validation")
+    _error(env.post("/workspaces/gamma/ingest", token="gamma_analyst", params={"source": "myspace"},
+                    files={"file": ("i.csv", upload_csv("g0"))}), 422, "invalid_parameter")
+    r = env.post("/workspaces/gamma/ingest", token="gamma_analyst",
+                 files={"file": ("notes.csv", b"")})
+    assert r.status_code == 400 and r.json()["error"]["code"] in {"unreadable_file", "ingest",
+                                                                  "unknown_source"}
+
+
+def test_batch_and_quarantine_validation(env):
+    _error(env.get("/workspaces/acme/batches/-1"), 422, "validation")
+    _error(env.get("/workspaces/acme/batches", params={"limit": "x"}), 422, "validation")
+    _error(env.get("/workspaces/acme/quarantine", params={"batch_id": 7}), 404, "not_found")
+
+
+# -- transport: headers, docs, unknown routes ------------------------------------------------
+def test_security_headers_on_every_response(env):
+    responses = [env.get("/health", token=None), env.get("/workspaces/acme/overview"),
+                 env.get("/workspaces/acme/overview", params={"top": 0}),
+                 env.get("/nothing-here"), env.get("/me", token=None),
+                 env.client.get("/docs"), env.client.get("/openapi.json")]
+    for r in responses:
+        csp = r.headers["content-security-policy"]
+        assert "script-src 'self'" in csp and "unsafe-eval" not in csp
+        assert "frame-ancestors 'none'" in csp and "object-src 'none'" in csp
+        assert r.headers["x-content-type-options"] == "nosniff"
+        assert r.headers["x-frame-options"] == "DENY"
+        assert r.headers["referrer-policy"] == "no-referrer"
+    assert responses[1].headers["cache-control"] == "no-store"
+
+
+def test_docs_page_and_openapi(env):
+    spec = env.client.get("/openapi.json").json()
+    assert "/api/v1/workspaces/{workspace}/overview" in spec["paths"]
+    page = env.client.get("/docs")
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    assert "/api/v1/workspaces/{workspace}/ingest" in page.text and "<script" not in page.text
+
+
+def test_unknown_route_and_method_use_the_error_shape(env):
+    _error(env.get("/nothing-here"), 404, "not_found")
+    _error(env.client.delete(API_PREFIX + "/health"), 405, "method_not_allowed")
+    _error(env.client.post(API_PREFIX + "/workspaces/gamma/inbox/x/y/assign",
+                           headers={"Authorization": f"Bearer {env.tokens['gamma_analyst']}",
+                                    "content-type": "application/json"},
+                           content=b"{not json"), 422, "validation")
