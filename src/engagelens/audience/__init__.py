@@ -3,4 +3,10 @@
 from .ladder import LADDER_STEPS, engagement_ladder, ladder_summary
 from .points import DEFAULT_POINTS, leaderboard
 
-__all__ = sorted(["DEFAULT_POINTS", "LADDER_STEPS", "engagement_ladder", "ladder_summary", "leaderboard"])
+__all__ = [
+    "DEFAULT_POINTS",
+    "LADDER_STEPS",
+    "engagement_ladder",
+    "ladder_summary",
+    "leaderboard",
+]

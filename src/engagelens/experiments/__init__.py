@@ -3,5 +3,11 @@ statistics are done here on small frozen dataclasses (STYLE §7), so they run on
 
 from .ab import MeanStats, ProportionStats, TestResult, compare_means, compare_proportions, variant_stats
 
-__all__ = sorted(["MeanStats", "ProportionStats", "TestResult", "compare_means",
-                  "compare_proportions", "variant_stats"])
+__all__ = [
+    "MeanStats",
+    "ProportionStats",
+    "TestResult",
+    "compare_means",
+    "compare_proportions",
+    "variant_stats",
+]

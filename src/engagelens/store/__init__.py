@@ -7,4 +7,9 @@ DuckDB (embedded default) or PySpark unchanged.
 from .connection import Store, open_store
 from .migrations import MIGRATIONS, SCHEMA_VERSION
 
-__all__ = sorted(["MIGRATIONS", "SCHEMA_VERSION", "Store", "open_store"])
+__all__ = [
+    "MIGRATIONS",
+    "SCHEMA_VERSION",
+    "Store",
+    "open_store",
+]

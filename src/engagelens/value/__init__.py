@@ -2,4 +2,8 @@
 
 from .cltv import CltvSummary, cltv_summary, customer_value
 
-__all__ = sorted(["CltvSummary", "cltv_summary", "customer_value"])
+__all__ = [
+    "CltvSummary",
+    "cltv_summary",
+    "customer_value",
+]
