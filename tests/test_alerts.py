@@ -162,6 +162,22 @@ def test_failed_delivery_is_recorded_not_raised(store):
     assert json.loads(event["deliveries"])["http://127.0.0.1:9/unreachable"].startswith("error")
 
 
+def test_hostile_names_cannot_forge_lines_or_headers(store, smtp, capsys):
+    mailto, inbox = smtp
+    add_query(store, "brand\r\nBcc: victim@example.org", "acme", kind="brand")
+    alerts.add_rule(store, "angry\nALERT [fake]", "negative_share", threshold=0.1,
+                    min_mentions=1, channels=["stdout", mailto])
+    _mention(store, 1, "acme \u202eevil", sentiment="negative")
+    (event,) = alerts.evaluate(store, now=NOW)
+    assert event["status"] == "sent"
+    out = capsys.readouterr().out
+    assert out.count("\n") == 1 and "\u202e" not in out
+    (rcpt, message), = inbox.messages
+    assert rcpt == ["ops@example.org"] and message["Bcc"] is None
+    subject = " ".join(str(message["Subject"]).split())  # undo the generator's line folding
+    assert "of brand Bcc: victim@example.org's mentions" in subject  # inside the subject
+
+
 def test_rule_validation(store):
     with pytest.raises(QuerySyntaxError) as info:
         alerts.add_rule(store, "bad", "keyword", keyword="refund AND")
@@ -225,3 +241,54 @@ def test_negative_share_uses_the_text_layer_when_the_source_has_no_label(store):
         assert json.loads(events[0]["payload"])["details"]["negative_share"] == pytest.approx(share)
     else:
         assert events == []
+
+
+def test_dry_run_delivers_and_records_nothing(store, webhook):
+    url, posted = webhook
+    alerts.add_rule(store, "kw", "keyword", keyword="refund", channels=[url])
+    _mention(store, 1, "refund now")
+    dry = alerts.evaluate(store, now=NOW, deliver=False)
+    assert [e["status"] for e in dry] == ["dry_run"] and posted == []
+    assert alerts.history(store) == [] and store.count("alert_seen") == 0
+    real = alerts.evaluate(store, now=NOW)           # the same mention still alerts for real
+    assert [e["status"] for e in real] == ["sent"] and len(posted) == 1
+
+
+def _write_csv(path, header, rows):
+    import csv
+
+    with path.open("w", newline="", encoding="utf-8") as f:
+        writer = csv.writer(f)
+        writer.writerow(header)
+        writer.writerows(rows)
+    return path
+
+
+def test_real_ingest_runs_listening_and_alerts_through_the_hook(store, webhook, tmp_path,
+                                                                caplog):
+    from engagelens.ingest import ingest_file
+
+    url, posted = webhook
+    add_query(store, "brand", "acme", kind="brand")
+    alerts.add_rule(store, "legal", "keyword", keyword="lawsuit OR refund", query="brand",
+                    channels=[url])
+    header = ["platform", "mention_id", "created_at", "text", "author_handle"]
+    first = _write_csv(tmp_path / "mention.csv", header, [
+        ["x", "m1", "2024-05-01 10:00:00", "acme lawsuit filed", "a"],
+        ["x", "m2", "2024-05-01 11:00:00", "acme is fine", "b"],
+        ["x", "m3", "2024-05-01 12:00:00", "refund from globex", "c"]])
+    summary = ingest_file(store, first)
+    assert summary.rows_stored == 3
+    assert store.count("listening_match") == 2          # the hook ran the queries
+    assert len(posted) == 1 and posted[0]["json"]["details"]["count"] == 1
+
+    # a broken rule (stored behind the validation's back) is logged, not raised: the batch
+    # is committed and must not look failed
+    store.insert("alert_rule", [{"name": "broken", "kind": "keyword", "keyword": "refund AND",
+                                 "channels": '["log"]', "enabled": True}])
+    second = _write_csv(tmp_path / "mention2.csv", header,
+                        [["x", "m4", "2024-05-02 10:00:00", "acme again", "d"]])
+    with caplog.at_level("ERROR", logger="engagelens.alerts"):
+        assert ingest_file(store, second, entity="mention").rows_stored == 1
+    assert store.count("mention") == 4 and store.count("listening_match") == 3
+    assert "after ingest of batch" in caplog.text and "column 11" in caplog.text

@@ -59,24 +59,12 @@ def _csv_rows(path: Path) -> list[dict[str, str]]:
 
 
 def _ingest(store, path: Path) -> None:
-    """The ingest layer's mapping when it exists; until then rows go in through csv."""
-    try:
-        from engagelens.ingest import ingest_file
-    except ImportError:
-        ingest_file = None
-    if ingest_file is not None and MAPPING.exists():
-        ingest_file(store, path, mapping=MAPPING)
-        return
-    rows = []
-    for number, r in enumerate(_csv_rows(path), start=1):
-        try:
-            created = dt.datetime.strptime(r["tweet_created"][:19], "%Y-%m-%d %H:%M:%S")
-        except ValueError:  # a few rows were split by the upstream export; ingest quarantines
-            continue
-        rows.append({"platform": "x", "mention_id": str(number), "text": r["text"],
-                     "created_at": created, "sentiment": r["airline_sentiment"],
-                     "author_handle": r["name"]})
-    store.insert("mention", rows)
+    """Through the real ingest layer and the documented mapping (entity: mention)."""
+    from engagelens.ingest import ingest_file
+
+    summary = ingest_file(store, path, mapping=MAPPING)
+    assert summary.entity == "mention" and summary.rows_read == len(_csv_rows(path))
+    assert summary.rows_stored == store.count("mention") >= 1900
 
 
 @pytest.fixture

@@ -41,6 +41,9 @@ def test_listen_workflow(tmp_path, capsys):
     assert "acme\t2024-01-01\t2\t100.0%\t50.0%\t0.0%\t50.0%\t+0.00" in out
     assert "\u202e" not in out
 
+    assert main(["listen", "report", "--by", "language", "--json", "--db", db]) == 0
+    assert {r["language"] for r in json.loads(capsys.readouterr().out)["queries"]} == {None}
+
     assert main(["listen", "test", "refund NEAR/2 late", "--db", db]) == 0
     assert "1 of 3 mentions match" in capsys.readouterr().out
     assert main(["listen", "list", "--json", "--db", db]) == 0
@@ -61,7 +64,11 @@ def test_alerts_workflow(tmp_path, capsys):
                  "--channel", "stdout", "--db", db]) == 0
     assert main(["alerts", "list", "--db", db]) == 0
     assert "legal\tkeyword\t*\trefund OR lawsuit\tstdout" in capsys.readouterr().out
-    assert main(["alerts", "run", "--db", db]) == 0
+    assert main(["alerts", "run", "--dry-run", "--db", db]) == 0
+    out = capsys.readouterr().out
+    assert "dry_run\tlegal\t1 new mention(s) matching refund OR lawsuit" in out
+    assert "1 would be sent" in out and "ALERT" not in out
+    assert main(["alerts", "run", "--db", db]) == 0   # the dry run left the mention unseen
     out = capsys.readouterr().out
     assert "ALERT [legal] 1 new mention(s) matching refund OR lawsuit" in out
     assert "1 sent, 0 suppressed (cool-down), 0 failed" in out

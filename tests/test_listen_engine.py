@@ -168,3 +168,26 @@ def test_runs_are_incremental_and_rerun_changed_queries(store):
 
     remove_query(store, "late")
     assert {q for q, _ in _matches(store)} == {"refunds"}
+
+
+def test_tagged_interactions_become_mentions_once(store):
+    """Interactions of kind mention/tag (with text) are listened to; other kinds are not."""
+    when = dt.datetime(2024, 1, 3)
+    store.insert("interaction", [
+        {"platform": "instagram", "interaction_id": "i1", "kind": "mention", "actor_id": "u1",
+         "actor_followers": 900, "occurred_at": when, "text": "@acme lost my refund"},
+        {"platform": "instagram", "interaction_id": "i2", "kind": "tag", "actor_id": "u2",
+         "occurred_at": when, "text": "with #acme today"},
+        {"platform": "instagram", "interaction_id": "i3", "kind": "comment", "actor_id": "u3",
+         "occurred_at": when, "text": "acme comment on our own post"},
+        {"platform": "instagram", "interaction_id": "i4", "kind": "mention", "actor_id": "u4",
+         "occurred_at": when, "text": None},
+    ])
+    add_query(store, "acme", "acme", kind="brand")
+    first = run(store)
+    assert (first.mentions_scanned, first.matches_stored) == (2, 2)
+    assert set(_matches(store)) == {("acme", "i1"), ("acme", "i2")}
+    stored = {r["mention_id"]: r for r in store.table("mention").to_pyarrow().to_pylist()}
+    assert stored["i1"]["author_followers"] == 900 and stored["i1"]["created_at"] == when
+    assert run(store).mentions_scanned == 0          # copied once, not again
+    assert store.count("mention") == 2

@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 
 from engagelens.listening import add_query, run
-from engagelens.listening.measures import breakdown, measures
+from engagelens.listening.measures import MENTION_VOLUME, breakdown, measures
 from engagelens.metrics.base import GRAIN_KEYS, Filters, MetricContext
 
 D1, D2 = dt.datetime(2024, 1, 1, 10), dt.datetime(2024, 1, 2, 10)
@@ -57,6 +57,15 @@ def test_share_of_voice_counts_and_reach(brands):
         globex_reach / (acme_reach + globex_reach))
 
 
+def test_share_of_voice_ignores_topic_queries(brands):
+    got = _by(brands)                          # every query, topics included
+    assert got[("acme",)]["share_of_voice"] == pytest.approx(3 / 6)
+    assert got[("globex",)]["share_of_voice"] == pytest.approx(3 / 6)
+    assert got[("broken",)]["share_of_voice"] is None          # a topic has no share of voice
+    assert got[("broken",)]["share_of_voice_reach"] is None
+    assert got[("broken",)]["volume"] == 1 and got[("broken",)]["kind"] == "topic"
+
+
 def test_sentiment_comes_from_the_source_else_the_text_layer(brands):
     acme = _by(brands)[("acme",)]
     # 1 positive (source, not the text layer's negative), 2 negative (text layer), 4 negative
@@ -80,7 +89,7 @@ def test_filters(brands):
     assert only_d2[("acme",)]["volume"] == 1 and only_d2[("globex",)]["volume"] == 2
 
 
-@pytest.mark.parametrize("grain", ["total", "day", "week", "platform"])
+@pytest.mark.parametrize("grain", ["total", "day", "week", "month", "platform", "language"])
 def test_every_measure_follows_the_metric_contract(brands, grain):
     for metric in measures():
         table = metric.build(MetricContext(brands, grain))
@@ -96,3 +105,28 @@ def test_registered_in_the_metric_registry():
     names = {m.name for m in measures()}
     assert names <= set(registry._METRICS)  # registered at import, like every metric module
     assert "engagelens.listening.measures" in registry.BUILTIN_MODULES
+
+
+def test_share_of_voice_by_language_through_the_registry(brands):
+    from engagelens.metrics import compute
+
+    rows = compute(brands, ["share_of_voice", "mention_volume"], by="language")
+    got = {(r["query"], r["language"]): r for r in rows.to_pyarrow().to_pylist()}
+    # en: acme 1, 4; globex 4, 5 — vi: acme 2 (text layer), globex 3
+    assert got[("acme", "en")]["share_of_voice"] == pytest.approx(2 / 4)
+    assert got[("globex", "vi")]["share_of_voice"] == pytest.approx(1 / 2)
+    assert got[("broken", "vi")]["mention_volume"] == 1      # topics are measured, not in SOV
+    assert got[("broken", "vi")]["share_of_voice"] is None
+
+
+def test_days_follow_the_timezone_setting(store):
+    late = dt.datetime(2024, 1, 1, 23, 30)  # UTC; already 2 January in Hanoi (UTC+7)
+    store.insert("mention", [{"platform": "x", "mention_id": "1", "text": "acme",
+                              "created_at": late}])
+    add_query(store, "acme", "acme")
+    run(store)
+    utc = MENTION_VOLUME.build(MetricContext(store, "day", settings={"timezone": "UTC"}))
+    hanoi = MENTION_VOLUME.build(MetricContext(store, "day",
+                                               settings={"timezone": "Asia/Ho_Chi_Minh"}))
+    assert [r["day"] for r in utc.to_pyarrow().to_pylist()] == [dt.date(2024, 1, 1)]
+    assert [r["day"] for r in hanoi.to_pyarrow().to_pylist()] == [dt.date(2024, 1, 2)]

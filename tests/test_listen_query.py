@@ -123,6 +123,9 @@ def test_fields_read_mention_metadata():
     assert matches("refund lang:vi", "refund", language="vi-VN")
     assert not matches("refund lang:vi", "refund", language="en")
     assert not matches("refund lang:vi", "refund")
+    assert matches("lang:zh-TW", "x", language="zh_tw")           # a region narrows it
+    assert not matches("lang:zh-TW", "x", language="zh-CN")
+    assert matches("lang:zh", "x", language="zh-TW")
     assert matches("platform:x", "anything", platform="twitter")   # x is Twitter's new name
     assert not matches("platform:x", "anything", platform="facebook")
     assert matches("NOT platform:facebook", "anything", platform="x")
@@ -196,8 +199,8 @@ def test_fold_is_total_on_hostile_text():
     assert compile_queries({"q": "x"}).match(None) == {}
 
 
-@pytest.mark.parametrize("module", ["alerts", "engine", "fold", "frame", "measures", "query",
-                                    "runner", "spikes", "tables", ""])
+@pytest.mark.parametrize("module", ["alerts", "delivery", "engine", "fold", "frame", "measures",
+                                    "query", "runner", "spikes", "tables", ""])
 def test_public_surface_is_sorted_and_real(module):
     import importlib
 

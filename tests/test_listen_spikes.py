@@ -125,3 +125,30 @@ def test_store_spike_comes_with_its_drivers(store):
 def test_store_without_spike_raises_nothing(store):
     _fill_store(store, plant=False)
     assert find_spikes(store, k=3.0, window=28) == []
+
+
+def test_emerging_keyphrases_say_it_once(store):
+    rng = random.Random(5)
+    words = ["seat", "crew", "snack", "gate", "delay", "lost", "wifi", "movie"]  # no "bag"
+    rows, n = [], 0
+    for d in range(35):
+        day = START + dt.timedelta(d)
+        texts = [f"airline {rng.choice(words)} {rng.choice(words)}" for _ in range(10)]
+        if d >= 28:  # the last week: people start losing bags
+            texts += ["airline lost bag again"] * 8 + ["my bag lost by airline"]
+        for text in texts:
+            n += 1
+            rows.append({"platform": "x", "mention_id": str(n), "text": text,
+                         "created_at": dt.datetime.combine(day, dt.time(9))})
+    store.insert("mention", rows)
+    add_query(store, "airline", "airline", kind="brand")
+    run(store)
+    ranked = [t for t, _ in emerging_terms(store, "airline", recent_days=7, window=28,
+                                           phrases=True)]
+    assert not any("airline" in t.split() for t in ranked)  # the query's own word: no news
+    # "lost" rises too (it was in ~12 % of mentions, now ~55 %) but is mostly not "lost bag"
+    assert set(ranked[:2]) == {"lost", "lost bag"}
+    assert "bag" not in ranked          # 56 of its 63 recent mentions say "lost bag"
+    assert "bag lost" in ranked         # "my bag lost by airline": a phrase of its own
+    words_only = [t for t, _ in emerging_terms(store, "airline", recent_days=7, window=28)]
+    assert set(words_only[:2]) == {"lost", "bag"} and all(" " not in t for t in words_only)

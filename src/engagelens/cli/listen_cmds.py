@@ -15,7 +15,7 @@ alerts_app = typer.Typer(help="Alert rules: add, list, run, history.", no_args_i
 
 
 def _safe(value: Any) -> str:
-    from ..listening.alerts import terminal_safe
+    from ..listening.delivery import terminal_safe
 
     return terminal_safe("" if value is None else str(value))
 
@@ -132,7 +132,7 @@ def listen_run(full: bool = typer.Option(False, help="Re-run every query on ever
 
 @listen_app.command("report")
 def listen_report(
-    by: str | None = typer.Option(None, help="day, week, platform or language."),
+    by: str | None = typer.Option(None, help="day, week, month, platform or language."),
     query: str | None = typer.Option(None, help="Top authors/terms/spikes of one query."),
     as_json: bool = typer.Option(False, "--json"),
     db: str | None = DbOption,
@@ -141,8 +141,8 @@ def listen_report(
     from ..errors import ConfigError
     from ..listening import measures, spikes
 
-    if by not in (None, "day", "week", "platform", "language"):
-        raise ConfigError("--by must be day, week, platform or language")
+    if by not in (None, "day", "week", "month", "platform", "language"):
+        raise ConfigError("--by must be day, week, month, platform or language")
     with open_db(db) as store:
         table = measures.breakdown(store, [by] if by else []).to_pyarrow().to_pylist()
         report = {
@@ -152,7 +152,8 @@ def listen_report(
             "top_hashtags": measures.top_hashtags(store, query).to_pylist(),
             "spikes": [s.to_dict() for s in spikes.find_spikes(store, query=query)],
             "emerging_terms": [{"term": t, "score": round(z, 2)}
-                               for t, z in spikes.emerging_terms(store, query, limit=10)],
+                               for t, z in spikes.emerging_terms(store, query, limit=10,
+                                                                 phrases=True)],
         }
     if as_json:
         _echo_json(report)
@@ -223,7 +224,8 @@ def alerts_list(as_json: bool = typer.Option(False, "--json"), db: str | None = 
 @alerts_app.command("run")
 def alerts_run(
     all_mentions: bool = typer.Option(False, help="Mention rules look at every mention."),
-    dry_run: bool = typer.Option(False, help="Record but do not deliver."),
+    dry_run: bool = typer.Option(False, help="Show what would fire; deliver and record "
+                                             "nothing."),
     db: str | None = DbOption,
 ) -> None:
     """Run the listening queries, then evaluate every alert rule now."""
@@ -231,7 +233,11 @@ def alerts_run(
 
     with open_db(db) as store:
         events = evaluate(store, all_mentions=all_mentions, deliver=not dry_run)
-    typer.echo(f"{sum(e['status'] == 'sent' for e in events)} sent, "
+    if dry_run:
+        for e in events:
+            typer.echo(f"{e['status']}\t{_safe(e['rule'])}\t{_safe(e['title'])}")
+    typer.echo(f"{sum(e['status'] in ('sent', 'dry_run') for e in events)} "
+               f"{'would be sent' if dry_run else 'sent'}, "
                f"{sum(e['status'] == 'suppressed' for e in events)} suppressed (cool-down), "
                f"{sum(e['status'] == 'failed' for e in events)} failed")
 

@@ -15,7 +15,7 @@ no alert run has seen (``alert_seen``). Every alert has a *dedup key* (rule + su
 query and day for aggregate rules, the rule itself for mention rules); an alert whose key was
 sent within ``alert_cooldown_minutes`` is stored as ``suppressed`` and not delivered.
 Channels: ``stdout``, ``log``, a webhook URL (``http(s)://…``, JSON POST) and e-mail
-(``mailto:to@example.org?smtp=host:port&from=alerts@example.org``).
+(``mailto:to@example.org?smtp=host:port&from=alerts@example.org``), see :mod:`.delivery`.
 """
 
 from __future__ import annotations
@@ -23,13 +23,9 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
-import smtplib
-import sys
 import uuid
 from dataclasses import dataclass
-from email.message import EmailMessage
 from typing import TYPE_CHECKING, Any
-from urllib.parse import parse_qs, urlsplit
 
 import pluggy
 import pyarrow as pa
@@ -37,8 +33,8 @@ import pyarrow as pa
 from .. import settings
 from ..errors import ConfigError, NotFound
 from . import runner
+from .delivery import channel_kind, deliver_alert
 from .engine import Engine, QuerySpec
-from .fold import INVISIBLE
 from .frame import matched_mentions
 from .query import parse
 from .spikes import daily_counts, detect, drivers
@@ -52,9 +48,6 @@ hookimpl = pluggy.HookimplMarker("engagelens")
 
 RULE_KINDS = ALERT_RULE.column("kind").choices or ()
 _EXAMPLES = 5
-_TERMINAL_SAFE = {ord(c): None for c in INVISIBLE}
-_TERMINAL_SAFE.update({c: " " for c in (*range(0x00, 0x09), *range(0x0b, 0x20),
-                                        *range(0x7f, 0xa0))})
 
 
 def _now() -> dt.datetime:
@@ -78,7 +71,7 @@ def add_rule(store: Store, name: str, kind: str, *, query: str | None = None,
     if kind == "negative_share" and not 0 <= float(threshold) <= 1:  # type: ignore[arg-type]
         raise ConfigError("negative_share threshold is a fraction between 0 and 1 (0.4 = 40%)")
     for channel in channels:
-        _channel_kind(channel)
+        channel_kind(channel)
     ensure(store)
     row = {"name": name, "kind": kind, "query": query, "threshold": threshold,
            "keyword": keyword, "min_mentions": min_mentions,
@@ -208,7 +201,11 @@ def _negative_share(store: Store, rule: dict[str, Any], name: str, day: dt.date)
 def evaluate(store: Store, *, now: dt.datetime | None = None, deliver: bool = True,
              all_mentions: bool = False, run_queries: bool = True,
              cooldown_minutes: float | None = None) -> list[dict[str, Any]]:
-    """Evaluate every enabled rule; deliver new alerts, store all of them (suppressed too)."""
+    """Evaluate every enabled rule; deliver new alerts, store all of them (suppressed too).
+
+    ``deliver=False`` is a dry run: the alerts that would fire are returned with status
+    ``dry_run`` (or ``suppressed``) and nothing is delivered, recorded or marked as seen, so
+    a later real run still alerts on the same mentions."""
     ensure(store)
     rules = [r for r in list_rules(store) if r["enabled"]]
     if any(r["kind"] in SENTIMENT_KINDS for r in rules):
@@ -226,7 +223,8 @@ def evaluate(store: Store, *, now: dt.datetime | None = None, deliver: bool = Tr
             found = _aggregate_rule(store, rule)
         for alert in found:
             events.append(_record(store, rule, alert, now, cooldown, deliver))
-    _mark_seen(store, now)
+    if deliver:
+        _mark_seen(store, now)
     return events
 
 
@@ -261,69 +259,19 @@ def _record(store: Store, rule: dict[str, Any], alert: Alert, now: dt.datetime,
     if recent:
         status = "suppressed"
     elif not deliver:
-        status = "sent"
+        status = "dry_run"
     else:
         for channel in json.loads(rule["channels"] or '["stdout"]'):
-            deliveries[channel] = _deliver(channel, payload)
+            deliveries[channel] = deliver_alert(channel, payload)
         ok = any(v == "ok" for v in deliveries.values()) or not deliveries
         status = "sent" if ok else "failed"
     event = {"event_id": uuid.uuid4().hex, "rule": alert.rule, "dedup_key": alert.dedup_key,
              "fired_at": now, "status": status, "title": alert.title,
              "payload": json.dumps(payload, ensure_ascii=False, default=str),
              "deliveries": json.dumps(deliveries)}
-    store.insert("alert_event", [event])
+    if deliver:
+        store.insert("alert_event", [event])
     return event
-
-
-# -- delivery -------------------------------------------------------------------------------
-def _channel_kind(channel: str) -> str:
-    if channel in ("stdout", "log"):
-        return channel
-    if channel.startswith(("http://", "https://")):
-        return "webhook"
-    if channel.startswith("mailto:"):
-        return "email"
-    raise ConfigError(f"unknown alert channel {channel!r}: use stdout, log, an http(s):// "
-                      "webhook URL or mailto:address?smtp=host:port")
-
-
-def terminal_safe(text: str) -> str:
-    """User text without control and bidi characters, so it cannot rewrite the terminal."""
-    return str(text).translate(_TERMINAL_SAFE)
-
-
-def _deliver(channel: str, payload: dict[str, Any]) -> str:
-    """Send ``payload``; returns "ok" or the error (delivery failures never raise)."""
-    kind = _channel_kind(channel)
-    try:
-        if kind == "stdout":
-            sys.stdout.write(terminal_safe(f"ALERT [{payload['rule']}] {payload['title']}") + "\n")
-        elif kind == "log":
-            log.warning("alert %s: %s", payload["rule"], terminal_safe(payload["title"]))
-        elif kind == "webhook":
-            import httpx
-
-            response = httpx.post(channel, json=payload, timeout=10.0)
-            response.raise_for_status()
-        else:
-            _send_email(channel, payload)
-    except Exception as exc:  # noqa: BLE001 - a down channel is recorded, not raised
-        log.error("alert %s: delivery to %s failed: %s", payload["rule"], channel, exc)
-        return f"error: {exc}"
-    return "ok"
-
-
-def _send_email(channel: str, payload: dict[str, Any]) -> None:
-    parts = urlsplit(channel)
-    params = {k: v[-1] for k, v in parse_qs(parts.query).items()}
-    host, _, port = params.get("smtp", "localhost:25").partition(":")
-    message = EmailMessage()
-    message["Subject"] = f"[EngageLens] {payload['title']}"[:200].replace("\n", " ")
-    message["From"] = params.get("from", "engagelens@localhost")
-    message["To"] = parts.path
-    message.set_content(json.dumps(payload, ensure_ascii=False, indent=2, default=str))
-    with smtplib.SMTP(host, int(port or 25), timeout=10) as smtp:
-        smtp.send_message(message)
 
 
 # -- hook -----------------------------------------------------------------------------------
@@ -336,11 +284,15 @@ def engagelens_after_ingest(store: Store, summary: Any) -> None:
     entity = str(getattr(summary, "entity", None) or "mention")
     if "mention" not in entity and "interaction" not in entity:
         return
-    evaluate(store)
+    try:
+        evaluate(store)
+    except Exception:  # noqa: BLE001 - the batch is committed; a listening failure must not
+        # make it look failed (a re-ingest would only find duplicates). `alerts run` retries.
+        log.exception("listening/alerts after ingest of batch %s failed",
+                      getattr(summary, "batch_id", "?"))
 
 
 __all__ = sorted([
     "Alert", "RULE_KINDS", "SENTIMENT_KINDS", "add_rule", "analyze_mentions",
     "engagelens_after_ingest", "evaluate", "history", "hookimpl", "list_rules", "remove_rule",
-    "terminal_safe",
 ])

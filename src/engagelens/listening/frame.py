@@ -3,7 +3,9 @@
 One row per (query, mention) with the mention's time, platform, language, author, reach and
 sentiment. Sentiment is the source's label (e.g. the airline data set's annotators) when the
 mention has one, else the text layer's (``text_analysis``); language likewise. Reach is the
-mention's estimated audience, else its author's followers, else 0.
+mention's estimated audience, else its author's followers, else 0. Day, week (Monday) and
+month are calendar keys in the ``timezone`` setting, like every other metric's
+(:mod:`engagelens.metrics.timekeys`): a brand in Hanoi counts a 23:30 UTC tweet on the next day.
 """
 
 from __future__ import annotations
@@ -12,6 +14,8 @@ from typing import TYPE_CHECKING
 
 import ibis
 
+from .. import settings
+from ..metrics.timekeys import calendar_key
 from .tables import ensure
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -32,10 +36,12 @@ def _analysis(store: Store) -> ibis.Table | None:
 
 
 def matched_mentions(store: Store, filters: Filters | None = None, *,
-                     tracked_only: bool = False) -> ibis.Table:
-    """query, kind, platform, mention_id, created_at, day, week, language, author_handle,
-    author_followers, reach, sentiment, text — one row per query match."""
+                     tracked_only: bool = False, timezone: str | None = None) -> ibis.Table:
+    """query, kind, platform, mention_id, created_at, day, week, month, language,
+    author_handle, author_followers, reach, sentiment, text — one row per query match.
+    ``timezone``: of the calendar keys (default: the ``timezone`` setting)."""
     ensure(store)
+    tz = str(timezone or settings.get("timezone") or "UTC")
     match, mention, queries = (store.table("listening_match"), store.table("mention"),
                                store.table("listening_query"))
     if tracked_only:
@@ -53,7 +59,9 @@ def matched_mentions(store: Store, filters: Filters | None = None, *,
     out = joined.select(
         query=joined.query, kind=joined.kind, platform=joined.platform,
         mention_id=joined.mention_id, created_at=joined.created_at,
-        day=joined.created_at.date(), week=joined.created_at.truncate("W").date(),
+        day=calendar_key(joined.created_at, "day", tz, store.backend),
+        week=calendar_key(joined.created_at, "week", tz, store.backend),
+        month=calendar_key(joined.created_at, "month", tz, store.backend),
         language=language, author_handle=joined.author_handle,
         author_followers=joined.author_followers,
         reach=joined.reach.fill_null(joined.author_followers).fill_null(0),

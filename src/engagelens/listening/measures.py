@@ -6,9 +6,9 @@ the query's mentions divided by the mentions of every tracked brand (queries of 
 ``brand`` or ``competitor``) in the same grain cell, so it sums to 1 per cell — a mention naming
 two brands counts once for each (the usual definition, e.g. Brandwatch and Meltwater docs).
 
-Besides the registered measures, :func:`breakdown` gives the same figures by language (or any
-column of :func:`~.frame.matched_mentions`), and :func:`top_authors`, :func:`top_terms` and
-:func:`top_hashtags` return small ranked tables.
+The registered grains are total, day, week, month, platform and language; :func:`breakdown`
+gives every figure at once by any columns of :func:`~.frame.matched_mentions`, and
+:func:`top_authors`, :func:`top_terms` and :func:`top_hashtags` return small ranked tables.
 """
 
 from __future__ import annotations
@@ -22,14 +22,14 @@ import pyarrow as pa
 
 from ..metrics.base import GRAIN_KEYS, Metric, MetricContext
 from ..metrics.registry import register
-from .fold import tokens
-from .frame import matched_mentions
+from .fold import FoldOptions, tokens
+from .frame import TRACKED_KINDS, matched_mentions
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..metrics.base import Filters
     from ..store import Store
 
-GRAINS = ("total", "day", "week", "platform")
+GRAINS = ("total", "day", "week", "month", "platform", "language")
 _SOURCE_SOV = ("Share of voice: a brand's mentions ÷ mentions of all tracked brands "
                "(Brandwatch, 'Share of Voice'; Meltwater, 'How to measure share of voice').")
 _SOURCE_NET = ("Net sentiment = (positive − negative) ÷ (positive + negative) "
@@ -38,7 +38,7 @@ _SOURCE_NET = ("Net sentiment = (positive − negative) ÷ (positive + negative)
 
 def _summary(t: ibis.Table, keys: Sequence[str]) -> ibis.Table:
     """Sufficient statistics per (query, keys): counts by sentiment label and reach."""
-    return t.group_by(["query", *keys]).agg(
+    return t.group_by(["query", "kind", *keys]).agg(
         volume=t.count(),
         reach=t.reach.sum(),
         positive=(t.sentiment == "positive").sum(),
@@ -48,22 +48,27 @@ def _summary(t: ibis.Table, keys: Sequence[str]) -> ibis.Table:
 
 
 def breakdown(store: Store, by: Sequence[str] = (), filters: Filters | None = None,
-              *, tracked_only: bool = False) -> ibis.Table:
-    """query, *by, volume, reach, positive, negative, neutral, labelled, net_sentiment,
-    share_of_voice, share_of_voice_reach. ``by`` may name day, week, platform, language."""
+              *, tracked_only: bool = False, timezone: str | None = None) -> ibis.Table:
+    """query, kind, *by, volume, reach, positive, negative, neutral, labelled, net_sentiment,
+    share_of_voice, share_of_voice_reach. ``by`` may name day, week, month, platform,
+    language (a mention without a known language is counted under null). Share of voice is
+    among brand and competitor queries only; it is null for other kinds (topics, campaigns)."""
     keys = list(by)
-    s = _summary(matched_mentions(store, filters, tracked_only=tracked_only), keys)
+    s = _summary(matched_mentions(store, filters, tracked_only=tracked_only,
+                                  timezone=timezone), keys)
     labelled = s.positive + s.negative + s.neutral
     polar = s.positive + s.negative
     window = ibis.window(group_by=keys) if keys else ibis.window()
+    tracked = s.kind.isin(TRACKED_KINDS)
+    all_volume = ibis.ifelse(tracked, s.volume, 0).sum().over(window).cast("float64")
+    all_reach = ibis.ifelse(tracked, s.reach, 0).sum().over(window).cast("float64")
     return s.mutate(
         labelled=labelled,
         net_sentiment=ibis.ifelse(polar > 0, (s.positive - s.negative) / polar.cast("float64"),
                                   ibis.null()),
-        share_of_voice=s.volume / s.volume.sum().over(window).cast("float64"),
-        share_of_voice_reach=ibis.ifelse(
-            s.reach.sum().over(window) > 0,
-            s.reach / s.reach.sum().over(window).cast("float64"), ibis.null()),
+        share_of_voice=ibis.ifelse(tracked, s.volume / all_volume, ibis.null()),
+        share_of_voice_reach=ibis.ifelse(tracked & (all_reach > 0), s.reach / all_reach,
+                                         ibis.null()),
     ).order_by(["query", *keys])
 
 
@@ -74,7 +79,8 @@ def _builder(name: str, column: str | None = None, *, tracked_only: bool = False
 
     def build(ctx: MetricContext) -> ibis.Table:
         keys = list(GRAIN_KEYS[ctx.grain])
-        t = breakdown(ctx.store, keys, ctx.filters, tracked_only=tracked_only)
+        t = breakdown(ctx.store, keys, ctx.filters, tracked_only=tracked_only,
+                      timezone=str(ctx.settings.get("timezone") or "UTC"))
         if ratio_of is not None:
             value = ibis.ifelse(t.labelled > 0, t[ratio_of] / t.labelled.cast("float64"),
                                 ibis.null())
@@ -156,9 +162,9 @@ def _texts(store: Store, query: str | None, filters: Filters | None, cap: int) -
 
 def top_terms(store: Store, query: str | None = None, filters: Filters | None = None,
               limit: int = 20, *, cap: int = 100_000) -> pa.Table:
-    """term, mentions — words in most matched mentions (stop words and the query's own
-    handles dropped; counted once per mention)."""
-    counts = count_terms(_texts(store, query, filters, cap))
+    """term, mentions — words in most matched mentions (stop words, handles and the query's
+    own words dropped; counted once per mention)."""
+    counts = count_terms(_texts(store, query, filters, cap), exclude=own_words(store, query))
     return pa.table({"term": [k for k, _ in counts.most_common(limit)],
                      "mentions": [v for _, v in counts.most_common(limit)]})
 
@@ -186,13 +192,47 @@ và của là có không được cho với các những một này đã thì m�
 """.split())
 
 
-def count_terms(texts: Sequence[str], *, min_length: int = 2) -> Counter[str]:
-    """Document frequency of words (not handles, stop words or numbers)."""
+def own_words(store: Store, query: str | None) -> frozenset[str]:
+    """The folded words of listening query ``query`` (outside NOT): they occur in every
+    mention it matched by construction, so they tell nothing in term rankings."""
+    if query is None:
+        return frozenset()
+    from .query import parse, positive_texts
+    from .runner import list_queries
+
+    row = next((q for q in list_queries(store) if q["name"] == query), None)
+    if row is None:
+        return frozenset()
+    options = FoldOptions(bool(row["ignore_accents"]), bool(row["segment_chinese"]))
+    return frozenset(w for t in positive_texts(parse(row["query"]))
+                     for w in t.words(options).split())
+
+
+def _keep(sigil: str, word: str, min_length: int, exclude: frozenset[str]) -> bool:
+    return (sigil != "@" and word not in STOP_WORDS and len(word) >= min_length
+            and not word.isdigit() and word not in exclude)
+
+
+def count_terms(texts: Sequence[str], *, min_length: int = 2,
+                exclude: frozenset[str] = frozenset()) -> Counter[str]:
+    """Document frequency of words (not handles, stop words, numbers or ``exclude``)."""
     counts: Counter[str] = Counter()
     for text in texts:
-        counts.update({w for s, w in tokens(text)
-                       if s != "@" and w not in STOP_WORDS and len(w) >= min_length
-                       and not w.isdigit()})
+        counts.update({w for s, w in tokens(text) if _keep(s, w, min_length, exclude)})
+    return counts
+
+
+def count_phrases(texts: Sequence[str], *, min_length: int = 2,
+                  exclude: frozenset[str] = frozenset()) -> Counter[str]:
+    """Document frequency of words and two-word phrases (``lost bag``): both words pass the
+    :func:`count_terms` filter and stand next to each other. Cheap keyphrases that stay fast
+    on a laptop, unlike topic models."""
+    counts: Counter[str] = Counter()
+    for text in texts:
+        words = [w if _keep(s, w, min_length, exclude) else None for s, w in tokens(text)]
+        found = {w for w in words if w}
+        found.update(f"{a} {b}" for a, b in zip(words, words[1:]) if a and b and a != b)
+        counts.update(found)
     return counts
 
 
@@ -207,5 +247,5 @@ def to_rows(table: Any) -> list[dict[str, Any]]:
 
 __all__ = sorted(["GRAINS", "MENTION_REACH", "MENTION_VOLUME", "NEGATIVE_SHARE", "NET_SENTIMENT",
                   "NEUTRAL_SHARE", "POSITIVE_SHARE", "SHARE_OF_VOICE", "SHARE_OF_VOICE_REACH",
-                  "STOP_WORDS", "breakdown", "count_terms", "measures", "to_rows", "top_authors",
-                  "top_hashtags", "top_terms"])
+                  "STOP_WORDS", "breakdown", "count_phrases", "count_terms", "measures",
+                  "own_words", "to_rows", "top_authors", "top_hashtags", "top_terms"])

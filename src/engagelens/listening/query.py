@@ -61,8 +61,9 @@ class Field:
         if not value:
             return False
         value = value.casefold()
-        if self.name == "language":
-            return value.split("-")[0].split("_")[0] == self.value
+        if self.name == "language":  # lang:zh takes zh-TW and zh_CN; lang:zh-tw only zh-TW
+            value = value.replace("_", "-")
+            return value == self.value.replace("_", "-") or value.split("-")[0] == self.value
         return value in PLATFORM_ALIASES.get(self.value, (self.value,))
 
 

@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any
 
 from .. import settings
 from .frame import matched_mentions
-from .measures import count_terms
+from .measures import count_phrases, count_terms, own_words
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..store import Store
@@ -168,8 +168,9 @@ def drivers(store: Store, query: str, day: dt.date, *, window: int | None = None
             .to_pyarrow().to_pylist())
     now = [r for r in rows if r["day"] == day]
     before = [r for r in rows if r["day"] != day]
-    terms = log_odds(count_terms([r["text"] for r in now]),
-                     count_terms([r["text"] for r in before]))
+    own = own_words(store, query)
+    terms = log_odds(count_terms([r["text"] for r in now], exclude=own),
+                     count_terms([r["text"] for r in before], exclude=own))
     authors = Counter(r["author_handle"] for r in now if r["author_handle"])
     top = sorted(now, key=lambda r: (-(r["reach"] or 0), r["mention_id"]))[:limit]
     return {
@@ -196,9 +197,13 @@ def find_spikes(store: Store, *, query: str | None = None, days: Sequence[dt.dat
 
 
 def emerging_terms(store: Store, query: str | None = None, *, recent_days: int = 7,
-                   window: int | None = None, limit: int = 20,
-                   until: dt.date | None = None) -> list[tuple[str, float]]:
-    """Terms rising in the last ``recent_days`` against the ``window`` days before."""
+                   window: int | None = None, limit: int = 20, until: dt.date | None = None,
+                   phrases: bool = False) -> list[tuple[str, float]]:
+    """Terms rising in the last ``recent_days`` against the ``window`` days before.
+
+    ``phrases``: also two-word keyphrases (``lost bag``); a word is then left out when a
+    rising phrase holds most (≥ 80 %) of its recent mentions, so the list does not say the
+    same thing twice. The query's own words are left out (they are in every mention)."""
     window = int(settings.get("spike_window_days") if window is None else window)
     t = matched_mentions(store)
     if query is not None:
@@ -212,9 +217,23 @@ def emerging_terms(store: Store, query: str | None = None, *, recent_days: int =
     rows = (t.filter((t.day >= start) & (t.day <= until))
             .select("platform", "mention_id", "day", "text").distinct()
             .to_pyarrow().to_pylist())
-    recent = count_terms([r["text"] for r in rows if r["day"] >= split])
-    past = count_terms([r["text"] for r in rows if r["day"] < split])
-    return log_odds(recent, past)[:limit]
+    count = count_phrases if phrases else count_terms
+    own = own_words(store, query)
+    recent = count([r["text"] for r in rows if r["day"] >= split], exclude=own)
+    past = count([r["text"] for r in rows if r["day"] < split], exclude=own)
+    ranked = log_odds(recent, past)
+    if phrases:
+        ranked = _without_subsumed(ranked, recent)
+    return ranked[:limit]
+
+
+def _without_subsumed(ranked: list[tuple[str, float]],
+                      counts: Counter[str]) -> list[tuple[str, float]]:
+    """Drop a word when a rising phrase holds ≥ 80 % of its mentions (the phrase says it)."""
+    phrases = [t for t, z in ranked if " " in t and z > 0]
+    return [(t, z) for t, z in ranked
+            if " " in t or not any(t in p.split() and counts[p] >= 0.8 * counts[t]
+                                   for p in phrases)]
 
 
 __all__ = sorted(["Spike", "baseline", "daily_counts", "detect", "drivers", "emerging_terms",
