@@ -1,0 +1,155 @@
+"""What every workspace page shares: the request's context (who, which workspace, which
+language, which filters) and the :class:`Page` a page module returns.
+
+A page module is a function ``build(ctx) -> Page``: it calls the same library functions as the
+API routers and returns tables and chart specs. :mod:`engagelens.web.routes` turns a Page into
+HTML — or, with ``?export=csv&table=…``, into a download — so every table a page shows is
+exportable by construction.
+
+Filters come from the query string (``from``, ``to``, ``platform``, ``account``) and are parsed
+by the API's own :class:`~engagelens.api.params.FilterParams`, so a dashboard range means what
+the same range means in the API.
+"""
+
+from __future__ import annotations
+
+import urllib.parse
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from ...api.errors import InvalidParameter
+from ...api.params import FilterParams
+from ...metrics import Filters
+from ..exports import Table
+
+if TYPE_CHECKING:  # pragma: no cover
+    from fastapi import Request
+
+    from ...api.auth import Principal
+    from ...api.workspaces import Workspace
+    from ..i18n import Lang
+
+FILTER_KEYS = ("from", "to", "platform", "account")
+
+
+@dataclass
+class View:
+    """The filter form's values (as typed) and the parsed :class:`Filters`."""
+
+    start: str = ""
+    end: str = ""
+    platforms: tuple[str, ...] = ()
+    accounts: tuple[str, ...] = ()
+    filters: Filters = field(default_factory=Filters)
+    error: str = ""
+
+    def params(self) -> list[tuple[str, str]]:
+        out = [("from", self.start)] if self.start else []
+        out += [("to", self.end)] if self.end else []
+        out += [("platform", p) for p in self.platforms]
+        out += [("account", a) for a in self.accounts]
+        return out
+
+
+def parse_view(request: Request, gettext: Any) -> View:
+    """The filters of the query string; an invalid range is dropped with a message."""
+    q = request.query_params
+    start, end = q.get("from", "")[:40], q.get("to", "")[:40]
+    platforms = tuple(dict.fromkeys(v[:200] for v in q.getlist("platform") if v))[:50]
+    accounts = tuple(dict.fromkeys(v[:200] for v in q.getlist("account") if v))[:50]
+    try:
+        parsed = FilterParams(from_=start or None, to=end or None, platform=list(platforms),
+                              account=list(accounts)).filters
+        return View(start, end, platforms, accounts, parsed)
+    except InvalidParameter:
+        view = View(platforms=platforms, accounts=accounts,
+                    error=gettext("The date range was not valid, so it is not applied."))
+        view.filters = FilterParams(platform=list(platforms), account=list(accounts)).filters
+        return view
+
+
+@dataclass
+class Context:
+    """One request to one workspace page."""
+
+    request: Request
+    principal: Principal
+    ws: Workspace
+    lang: Lang
+    view: View
+    settings: dict[str, Any]
+    options: dict[str, list[str]] = field(default_factory=dict)
+
+    @property
+    def slug(self) -> str:
+        return self.ws.slug
+
+    @property
+    def role(self) -> str:
+        return self.principal.role_in(self.ws.slug) or ""
+
+    @property
+    def exporting(self) -> bool:
+        """True when the request asks for a table download (pages then build every row)."""
+        return "export" in self.request.query_params
+
+    def can(self, role: str) -> bool:
+        return self.principal.can(self.ws.slug, role)
+
+    def _(self, message: str) -> str:
+        return self.lang.gettext(message)
+
+    def url(self, page: str = "", **params: Any) -> str:
+        """A link to ``page`` of this workspace keeping the filters; ``params`` add to them."""
+        pairs = self.view.params()
+        for key, value in params.items():
+            if isinstance(value, list | tuple):
+                pairs += [(key, str(v)) for v in value]
+            elif value is not None and value != "":
+                pairs.append((key, str(value)))
+        path = f"/w/{urllib.parse.quote(self.slug)}/{page}"
+        return path + ("?" + urllib.parse.urlencode(pairs) if pairs else "")
+
+    def here(self, **params: Any) -> str:
+        """The current page with its query string, some parameters replaced."""
+        q = [(k, v) for k, v in self.request.query_params.multi_items()
+             if k not in params and k not in ("export", "table")]
+        for key, value in params.items():
+            if value is not None and value != "":
+                q.append((key, str(value)))
+        return self.request.url.path + ("?" + urllib.parse.urlencode(q) if q else "")
+
+
+@dataclass
+class Page:
+    """What a page module returns: a template, its title, tables, charts and anything else."""
+
+    template: str
+    title: str
+    tables: list[Table] = field(default_factory=list)
+    charts: list[dict[str, Any]] = field(default_factory=list)
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def table(self, name: str) -> Table | None:
+        return next((t for t in self.tables if t.name == name), None)
+
+
+def day_axis(days: list[Any]) -> dict[str, Any]:
+    """An x axis of calendar days: with few days Plotly would tick every 12 hours, so tick
+    each day then."""
+    axis: dict[str, Any] = {"type": "date"}
+    if len(set(days)) <= 14:
+        axis.update(dtick=86_400_000, tickformat="%b %-d")
+    return axis
+
+
+def chart(chart_id: str, title: str, data: list[dict[str, Any]],
+          layout: dict[str, Any] | None = None) -> dict[str, Any]:
+    """A Plotly figure spec; drawn by static/dashboard.js from a JSON block (no inline JS)."""
+    base = {"title": {"text": title}, "margin": {"t": 48, "r": 24, "b": 48, "l": 56},
+            "legend": {"orientation": "h"}, "hovermode": "x unified"}
+    base.update(layout or {})
+    return {"id": chart_id, "title": title, "figure": {"data": data, "layout": base}}
+
+
+__all__ = ["Context", "FILTER_KEYS", "Page", "View", "chart", "day_axis", "parse_view"]

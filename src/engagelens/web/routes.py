@@ -1,0 +1,208 @@
+"""The dashboard's URLs, plugged into the API app by ``create_app`` (``router`` + ``install``).
+
+====================================  ===========================================================
+``GET /``                             to the workspace picker, or to the login page
+``GET|POST /login``, ``POST /logout`` password or API-token login; logout (CSRF-checked)
+``POST /locale``                      switch language (kept in the session)
+``GET /workspaces``                   workspaces the user has a role in
+``GET /w/{ws}/``                      overview; ``content``, ``post``, ``listening``, ``inbox``
+``POST /w/{ws}/inbox/replied``        mark an inbox item answered (analyst; CSRF-checked)
+``?export=csv|xlsx&table=NAME``       any page's table as a download, same filters
+``GET /static/dashboard/…``           CSS, JS, and Plotly's JS from the installed plotly package
+====================================  ===========================================================
+
+Workspace pages answer 404 for a workspace the user has no role in, exactly like one that does
+not exist (the API's rule). Errors on dashboard URLs are HTML pages; the API keeps its JSON.
+"""
+
+from __future__ import annotations
+
+import urllib.parse
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import APIRouter, FastAPI, Form, Request, Response
+from fastapi.responses import FileResponse, RedirectResponse
+
+from ..api.auth import state_of
+from ..api.routers.overview import rollup_of
+from ..errors import NotFound, PermissionDenied
+from . import auth, errors, i18n, session
+from .exports import FORMATS, filename
+from .i18n import N_
+from .pages import base, content, inbox, listening, overview, post
+from .render import STATIC_PREFIX, current_lang, render, safe_next
+
+router = APIRouter(include_in_schema=False)
+STATIC_DIR = Path(__file__).parent / "static"
+FormRequired = Annotated[str, Form(max_length=2000)]
+FormText = Annotated[str, Form(max_length=2000)]
+
+PAGES: dict[str, Any] = {"": overview.build, "content": content.build, "post": post.build,
+                         "listening": listening.build, "inbox": inbox.build}
+#: the navigation, in order: (page, message id)
+NAV = (("", N_("Overview")), ("content", N_("Content")), ("listening", N_("Listening")),
+       ("inbox", N_("Inbox")))
+#: values from the data that the pages translate: roles, sentiment and quality labels
+LABELS = (N_("viewer"), N_("analyst"), N_("admin"), N_("positive"), N_("negative"),
+          N_("neutral"), N_("substantive"), N_("low_effort"), N_("spam"))
+
+
+def _redirect(url: str, request: Request) -> Response:
+    return session.save(request, RedirectResponse(url, status_code=303))
+
+
+@router.get("/")
+def home(request: Request) -> Response:
+    target = "/workspaces" if auth.principal_of(request) else "/login"
+    return _redirect(target, request)
+
+
+@router.get("/login")
+def login_form(request: Request, next: str = "") -> Response:
+    return render(request, "login.html", title=current_lang(request).gettext("Log in"),
+                  next=safe_next(next))
+
+
+@router.post("/login")
+def login(request: Request, csrf_token: FormText = "", username: FormText = "",
+          password: FormText = "", token: FormText = "", next: FormText = "") -> Response:
+    session.check_csrf(request, csrf_token)
+    _ = current_lang(request).gettext
+    state = state_of(request)
+    client = request.client.host if request.client else "?"
+    if state.limiter.hit(f"web-login:{client}") > 0:
+        return render(request, "login.html", status=429, title=_("Log in"), next=safe_next(next),
+                      error=_("Too many attempts. Wait a minute and try again."))
+    if token.strip():
+        principal = auth.login_token(request, token)
+    else:
+        principal = auth.login_password(request, username, password)
+    if principal is None:
+        return render(request, "login.html", status=401, title=_("Log in"), next=safe_next(next),
+                      error=_("Those credentials are not valid."))
+    target = safe_next(next)
+    if target == "/workspaces" and principal.workspace:
+        target = f"/w/{urllib.parse.quote(principal.workspace)}/"
+    return _redirect(target, request)
+
+
+@router.post("/logout")
+def logout(request: Request, csrf_token: FormText = "") -> Response:
+    session.check_csrf(request, csrf_token)
+    auth.logout(request)
+    return _redirect("/login", request)
+
+
+@router.post("/locale")
+def set_locale(request: Request, locale: FormText = "", csrf_token: FormText = "",
+               next: FormText = "") -> Response:
+    session.check_csrf(request, csrf_token)
+    session.update(request, locale=i18n.normalise(locale))
+    return _redirect(safe_next(next), request)
+
+
+@router.get("/workspaces")
+def workspaces(request: Request) -> Response:
+    principal = auth.require_login(request)
+    names = {w["slug"]: w["name"] for w in state_of(request).control.workspaces()}
+    rows = [{"slug": slug, "name": names.get(slug, slug), "role": role}
+            for slug, role in sorted(principal.roles.items()) if slug in names]
+    return render(request, "workspaces.html", title=current_lang(request).gettext("Workspaces"),
+                  workspaces=rows)
+
+
+@router.get("/w/{workspace}")
+def workspace_root(workspace: str, request: Request) -> Response:
+    auth.open_workspace(request, workspace)
+    return _redirect(f"/w/{urllib.parse.quote(workspace)}/", request)
+
+
+def _options(ctx: base.Context) -> dict[str, Any]:
+    """Platforms and accounts for the filter menus, and quick ranges ending on the last day
+    with posts (so "last 30 days" means something on historical data)."""
+    import datetime as dt
+
+    frame = rollup_of(ctx.ws, ctx.settings)
+    last = frame["created_at"].max() if frame.height else None
+    ranges = []
+    if isinstance(last, dt.datetime):
+        end = last.date()
+        for days in (7, 30, 90):
+            ranges.append((days, (end - dt.timedelta(days=days - 1)).isoformat(), end.isoformat()))
+    return {"platforms": sorted(v for v in frame["platform"].unique().to_list() if v),
+            "accounts": sorted(v for v in frame["account_id"].unique().to_list() if v),
+            "ranges": ranges}
+
+
+def _context(request: Request, workspace: str, role: str = "viewer") -> base.Context:
+    principal, ws = auth.open_workspace(request, workspace, role)
+    lang = current_lang(request)
+    ctx = base.Context(request, principal, ws, lang, base.parse_view(request, lang.gettext),
+                       state_of(request).settings)
+    ctx.options = _options(ctx)
+    return ctx
+
+
+def _serve(request: Request, workspace: str, page_name: str) -> Response:
+    ctx = _context(request, workspace)
+    page = PAGES[page_name](ctx)
+    fmt = request.query_params.get("export")
+    if fmt is not None:
+        table = page.table(request.query_params.get("table", ""))
+        if fmt not in FORMATS or table is None:
+            raise NotFound("no such export")
+        media_type, write = FORMATS[fmt]
+        name = filename([ctx.slug, page_name or "overview", table.name], fmt)
+        return Response(write(table), media_type=media_type, headers={
+            "content-disposition": f'attachment; filename="{name}"', "cache-control": "no-store"})
+    return render(request, page.template, lang=ctx.lang, ctx=ctx, page=page, nav=NAV,
+                  page_name=page_name, title=page.title)
+
+
+@router.get("/w/{workspace}/")
+def overview_page(workspace: str, request: Request) -> Response:
+    return _serve(request, workspace, "")
+
+
+@router.get("/w/{workspace}/{page_name}")
+def workspace_page(workspace: str, page_name: str, request: Request) -> Response:
+    if page_name not in PAGES:
+        auth.open_workspace(request, workspace)  # 404 for the workspace comes first
+        raise NotFound("no such page")
+    return _serve(request, workspace, page_name)
+
+
+@router.post("/w/{workspace}/inbox/replied")
+def inbox_replied(workspace: str, request: Request, platform: FormRequired, interaction_id: FormRequired,
+                  csrf_token: FormText = "", next: FormText = "") -> Response:
+    session.check_csrf(request, csrf_token)
+    ctx = _context(request, workspace)
+    if not ctx.can("analyst"):
+        raise PermissionDenied("marking items replied needs the analyst role")
+    inbox.mark_replied(ctx, platform, interaction_id)
+    back = safe_next(next)
+    if not back.startswith(f"/w/{urllib.parse.quote(workspace)}/"):
+        back = ctx.url("inbox")
+    return _redirect(back, request)
+
+
+@router.get(STATIC_PREFIX + "/plotly.min.js")
+def plotly_js() -> Response:
+    """Plotly's JavaScript from the installed plotly package: the dashboard needs no CDN."""
+    import plotly
+
+    path = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
+    return FileResponse(path, media_type="text/javascript",
+                        headers={"cache-control": "public, max-age=86400"})
+
+
+def install(app: FastAPI) -> None:
+    """Serve the static files, and answer errors on dashboard URLs with HTML pages."""
+    from fastapi.staticfiles import StaticFiles
+
+    app.mount(STATIC_PREFIX, StaticFiles(directory=STATIC_DIR), name="dashboard-static")
+    errors.install(app)
+
+
+__all__ = ["LABELS", "NAV", "PAGES", "STATIC_DIR", "install", "router"]

@@ -1,0 +1,121 @@
+"""Dashboard sessions: a small dict in a signed cookie, and CSRF tokens for every form.
+
+Why a signed cookie and no server-side session table: the server stays stateless (restart it
+and nobody is logged out), and ``itsdangerous`` signs with the ``secret_key`` setting (or the
+key generated once per data folder), so a client can read but never forge or alter it. The
+cookie never holds a secret: a user session keeps the user name, a token session the token's
+*id* (the token itself is never stored); both are re-checked against the control database
+(see :mod:`.auth`), so a revoked token or a removed role ends access.
+
+Cookie flags: ``HttpOnly`` (scripts cannot read it), ``SameSite=Lax`` (not sent on cross-site
+POSTs) and ``Secure`` when served over HTTPS. Sessions expire after :data:`MAX_AGE_S`.
+
+CSRF: every session carries a random token; every POST form embeds it in a hidden field and
+:func:`check_csrf` compares it in constant time (OWASP "synchronizer token pattern"). A login
+rotates it, so a token seen before login is worthless after.
+"""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+from typing import Any
+
+from fastapi import Request, Response
+
+from ..errors import PermissionDenied
+
+COOKIE = "engagelens_session"
+MAX_AGE_S = 12 * 3600
+SALT = "engagelens.web.session"
+
+
+class CsrfFailed(PermissionDenied):
+    """A POST without the session's CSRF token (403)."""
+
+    code = "csrf_failed"
+
+
+def _serializer(request: Request) -> Any:
+    from itsdangerous import URLSafeTimedSerializer
+
+    state = request.app.state
+    cached = getattr(state, "web_serializer", None)
+    if cached is None:
+        cached = URLSafeTimedSerializer(state.engagelens.secret_key, salt=SALT)
+        state.web_serializer = cached
+    return cached
+
+
+def load(request: Request) -> dict[str, Any]:
+    """The request's session (empty when absent, expired or tampered with); cached on the
+    request so every part of one request sees the same dict."""
+    cached = getattr(request.state, "web_session", None)
+    if cached is not None:
+        return cached
+    from itsdangerous import BadSignature
+
+    raw = request.cookies.get(COOKIE)
+    data: dict[str, Any] = {}
+    if raw and len(raw) < 4096:
+        try:
+            loaded = _serializer(request).loads(raw, max_age=MAX_AGE_S)
+            data = loaded if isinstance(loaded, dict) else {}
+        except BadSignature:  # SignatureExpired is a subclass
+            data = {}
+    if not isinstance(data.get("csrf"), str):
+        data["csrf"] = secrets.token_urlsafe(32)
+        request.state.web_session_dirty = True
+    request.state.web_session = data
+    return data
+
+
+def update(request: Request, **values: Any) -> dict[str, Any]:
+    """Change the session (``None`` removes a key); saved by :func:`save`."""
+    data = load(request)
+    for key, value in values.items():
+        if value is None:
+            data.pop(key, None)
+        else:
+            data[key] = value
+    request.state.web_session_dirty = True
+    return data
+
+
+def rotate(request: Request, **values: Any) -> dict[str, Any]:
+    """A fresh session (new CSRF token) keeping only the locale: used at login and logout,
+    so nothing from before carries over (session fixation)."""
+    locale = load(request).get("locale")
+    data: dict[str, Any] = {"csrf": secrets.token_urlsafe(32)}
+    if locale:
+        data["locale"] = locale
+    data.update({k: v for k, v in values.items() if v is not None})
+    request.state.web_session = data
+    request.state.web_session_dirty = True
+    return data
+
+
+def save(request: Request, response: Response) -> Response:
+    """Set the cookie on ``response`` if the session changed during the request."""
+    if getattr(request.state, "web_session_dirty", False):
+        value = _serializer(request).dumps(load(request))
+        response.set_cookie(COOKIE, value, max_age=MAX_AGE_S, httponly=True, samesite="lax",
+                            secure=request.url.scheme == "https", path="/")
+    return response
+
+
+def csrf_token(request: Request) -> str:
+    return str(load(request)["csrf"])
+
+
+def check_csrf(request: Request, submitted: str | None) -> None:
+    """Raise :class:`CsrfFailed` unless ``submitted`` is this session's CSRF token."""
+    expected = csrf_token(request)
+    if not submitted or not hmac.compare_digest(submitted.encode(), expected.encode()):
+        raise CsrfFailed("the form expired or did not come from this site; reload and retry")
+
+
+__all__ = [
+    "COOKIE", "CsrfFailed", "MAX_AGE_S", "check_csrf", "csrf_token", "load", "rotate", "save",
+    "update"
+]
