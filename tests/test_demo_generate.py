@@ -268,10 +268,15 @@ def test_comments_come_in_four_languages(demo):
     assert "\u200b" in tricky and "\u200c" in tricky  # zero-width chars are part of the demo
 
 
-def test_hostile_texts_only_when_asked(tmp_path):
+def test_hostile_texts_only_when_asked(demo, tmp_path):
+    from engagelens.demo.texts import HOSTILE
+
     files = generate(tmp_path, interactions=20_000, seed=SEED, hostile=True)
     texts = read(files, "interaction").column("text").drop_null().to_pylist()
-    assert any("<script>" in x for x in texts)
+    # ~800 texts, ~8 % tricky, ~45 % English, half of those hostile: ~15 expected, not 1
+    assert sum(x in HOSTILE for x in texts) >= 3
+    default = read(demo, "interaction").column("text").drop_null().to_pylist()
+    assert not set(default) & set(HOSTILE)
 
 
 def test_negative_mention_burst_stands_out(demo):
@@ -304,6 +309,7 @@ def test_conversions_come_from_real_sessions_and_campaigns(demo):
         assert c["utm_source"] == s["source"]
         assert c["value"] > 0 and c["currency"] == "USD"
     rate = len(conversions) / len(sessions)
+    # ~3,750 visits at a designed ~1.6 %: 0.5 %-5 % is more than 5 standard errors either side
     assert 0.005 < rate < 0.05
     campaigns = {c["campaign"] for c in conversions if c["campaign"]}
     assert {"summer-iced", "spring-cold-brew"} & campaigns
@@ -338,12 +344,66 @@ def test_email_funnel_is_consistent(demo):
             assert kinds["sent"] <= unsub_at[r]
 
 
+def _within_binomial(hits: int, n: int, p: float, z: float = 4.5) -> bool:
+    """``hits`` out of ``n`` is within ``z`` binomial standard errors of rate ``p``."""
+    return abs(hits - n * p) <= z * np.sqrt(n * p * (1 - p)) + 1
+
+
 def test_nps_answers_span_the_scale(demo):
     scores = read(demo, "survey_response").column("score").to_pylist()
     assert min(scores) >= 0 and max(scores) <= 10
-    promoters = sum(s >= 9 for s in scores) / len(scores)
-    detractors = sum(s <= 6 for s in scores) / len(scores)
-    assert 0.3 < promoters < 0.65 and 0.1 < detractors < 0.45
+    assert len(set(scores)) >= 6  # ~60 answers: promoters, passives and detractors all appear
+
+
+def test_nps_mix_matches_the_design_on_a_large_sample():
+    """20,000 answers (a 10M-interaction world's survey, built alone): the promoter and
+    detractor shares are the designed mixture within 4.5 binomial standard errors (~±1.6
+    points), and the outage weeks score far lower."""
+    from engagelens.demo.survey import NORMAL, OUTAGE_MIX, OUTAGE_SHARE, survey_columns
+    from engagelens.demo.world import OUTAGE, World
+
+    world = World.make(10_000_000, SEED, START.date(), DAYS)
+    cols = survey_columns(world)
+    scores = np.array(cols["score"].to_pylist())
+    n = len(scores)
+    assert n == 20_000
+    p_promoter = (1 - OUTAGE_SHARE) * NORMAL[0] + OUTAGE_SHARE * OUTAGE_MIX[0]
+    p_detractor = (1 - OUTAGE_SHARE) * NORMAL[2] + OUTAGE_SHARE * OUTAGE_MIX[2]
+    assert _within_binomial(int((scores >= 9).sum()), n, p_promoter)
+    assert _within_binomial(int((scores <= 6).sum()), n, p_detractor)
+    at = np.array(cols["answered_at"].cast(pa.int64()).to_pylist()) / 1e6 \
+        - (START - dt.datetime(1970, 1, 1)).total_seconds()
+    start = OUTAGE[0] * world.seconds
+    during = (at >= start) & (at < start + 3 * OUTAGE[1] * world.seconds)
+
+    def nps(s: np.ndarray) -> float:
+        return 100 * ((s >= 9).mean() - (s <= 6).mean())
+
+    assert during.sum() > 500
+    assert nps(scores[during]) < nps(scores[~during]) - 20  # designed: about -22 vs +25
+
+
+def test_conversion_rate_follows_the_session_mix_on_a_large_sample():
+    """200,000 visits: conversions equal the sum of each visit's designed probability (bounced
+    visits never convert; campaign and e-mail visits convert more) within 4.5 standard
+    errors of that sum of Bernoulli trials."""
+    from engagelens.demo.content import build_posts
+    from engagelens.demo.web import CAMPAIGN_LIFT, CONVERSION_RATE, EMAIL_LIFT, WebBuilder
+    from engagelens.demo.world import World
+
+    world = World.make(1_600_000, SEED, START.date(), DAYS)
+    sessions, conversions = WebBuilder(world, build_posts(world)).block(0, 200_000)
+    bounced = np.array(sessions["bounced"].to_pylist())
+    campaign = np.array([c is not None for c in sessions["campaign"].to_pylist()])
+    email = np.array([m == "email" for m in sessions["medium"].to_pylist()])
+    p = np.where(bounced, 0.0, CONVERSION_RATE * np.where(campaign, CAMPAIGN_LIFT, 1.0)
+                 * np.where(email, EMAIL_LIFT, 1.0))
+    hits = len(conversions["conversion_id"])
+    assert abs(hits - p.sum()) <= 4.5 * np.sqrt((p * (1 - p)).sum())
+    assert 0.010 < hits / len(bounced) < 0.025  # docs: ~1.5 % of visits
+    converted = set(conversions["session_id"].to_pylist())
+    ids = sessions["session_id"].to_pylist()
+    assert not any(bounced[k] for k, sid in enumerate(ids) if sid in converted)
 
 
 def test_other_tables_scale_with_interactions(demo, tmp_path):
@@ -352,3 +412,17 @@ def test_other_tables_scale_with_interactions(demo, tmp_path):
         small = read(demo, table).num_rows
         large = read(bigger, table).num_rows
         assert 3 * small < large < 5 * small, table
+
+
+def test_people_ids_stay_distinct_in_very_large_worlds():
+    """At 100M interactions there are 1.3M mention authors: handles must not be cut to six
+    digits (two authors sharing one handle)."""
+    from engagelens.demo.mentions import MentionBuilder
+    from engagelens.demo.world import World
+
+    world = World.make(100_000_000, SEED, START.date(), DAYS)
+    rows = MentionBuilder(world).block(3_000_000, 3_020_000)
+    pairs = set(zip(rows["author_id"].to_pylist(), rows["author_handle"].to_pylist(),
+                    strict=True))
+    assert len({a for a, _ in pairs}) == len({h for _, h in pairs}) == len(pairs)
+    assert max(len(h) for _, h in pairs) == len("@fan") + 7

@@ -4,7 +4,7 @@ files, ingested and reported by ``engagelens demo``. See docs/demo.md."""
 from .generate import DEFAULT_CHUNK_ROWS, generate, sizes
 from .world import BRANDS, OWN_BRAND
 
-__all__ = sorted(["BRANDS", "DEFAULT_CHUNK_ROWS", "OWN_BRAND", "generate", "run_demo", "sizes"])
+__all__ = ["BRANDS", "DEFAULT_CHUNK_ROWS", "OWN_BRAND", "generate", "run_demo", "sizes"]
 
 
 def run_demo(*args, **kwargs):  # noqa: ANN002, ANN003, ANN201 - see pipeline.run_demo

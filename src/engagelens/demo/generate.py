@@ -34,7 +34,7 @@ def sizes(interactions: int = 200_000, days: int = 180) -> dict[str, int]:
     w = World.make(interactions, 0, "2026-01-01", days)
     posts = build_posts(w)
     return {"interaction": interactions, "mention": mention_count(w),
-            "web_session": session_count(w), "conversion": round(session_count(w) * 0.016),
+            "web_session": session_count(w), "conversion": round(session_count(w) * 0.018),
             "survey_response": survey_count(w), "content": len(posts),
             "content_snapshot": len(posts), "account": len(ACCOUNTS),
             "account_snapshot": (len(ACCOUNTS) - 1) * days,

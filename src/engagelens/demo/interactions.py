@@ -18,7 +18,7 @@ from . import texts as T
 from .content import FORMATS, LANGUAGE_MIX, Posts
 from .segments import ACCOUNT_KINDS, K, POST_KINDS, Segments
 from .world import ACCOUNTS, AGENTS, OUTAGE, OWN_SOCIAL, World
-from .writer import ids, masked, take, timestamps
+from .writer import ids, masked, plain_take, take, timestamps
 
 KIND_NAMES = [("reply" if k == "brand_reply" else k) for k in POST_KINDS] + \
     [("dm" if k == "dm_reply" else k) for k in ACCOUNT_KINDS]
@@ -38,6 +38,7 @@ COMPLETION = {"short": .45, "reel": .42, "video": .22, "live": .08}
 ANSWER_MEDIAN_S = {"facebook": 5400, "instagram": 7200, "x": 2400, "youtube": 14400,
                    "tiktok": 10800, "linkedin": 9000}
 LOMAX_SCALE_S, LOMAX_SHAPE = 3 * 3600.0, 1.3
+ACTOR_TABLE = 4_000_000  # follower counts cached for this many actors (32 MB)
 
 
 @dataclass
@@ -71,16 +72,39 @@ class InteractionBuilder:
         self.account_ids = pa.array([a.account_id for a in ACCOUNTS], pa.string())
         self.kind_names = pa.array(KIND_NAMES, pa.string())
         self.audience = max(500, world.interactions // 12)
+        self.actor_width = max(7, len(str(self.audience - 1)))
         self.account_platform = np.array([names.index(a.platform) for a in ACCOUNTS])
+        # per own post: publish time and the Lomax truncation (computed once, gathered per row)
+        self.slot_pub = posts.created[seg.post_index]
+        self.slot_top = 1.0 - (1.0 + (world.seconds - self.slot_pub) / LOMAX_SCALE_S) \
+            ** -LOMAX_SHAPE
+        # runs of (post, kind) in row order: the rows of a block are np.repeat of a few runs
+        size = seg.counts.ravel()
+        keep = np.flatnonzero(size > 0)
+        self.run_begin = (seg.start[:-1, None] + seg.kend - seg.counts).ravel()[keep]
+        self.run_size = size[keep]
+        self.run_slot, self.run_kind = np.divmod(keep, len(POST_KINDS))
+        self.completion = np.array([COMPLETION.get(f, .2) for f in FORMATS])
+        self.reaction_platform = np.array([names.index(p) for p in REACTIONS])
+        banks = [self.comments, self.replies, self.brand, self.dms, self.mentions]
+        self.pool_offset = np.cumsum([0] + [len(bk.texts) for bk in banks])
+        self.all_texts = pa.concat_arrays([bk.texts for bk in banks])
+        self.reaction_names = pa.array(REACTIONS["facebook"][0] + REACTIONS["linkedin"][0],
+                                       pa.string())
+        self.agent_names = pa.array(AGENTS, pa.string())
+        self._followers: np.ndarray | None = None
 
     # -- shared pieces ------------------------------------------------------------------
     def post_time(self, i: np.ndarray, slot: np.ndarray) -> np.ndarray:
         """Event time after publishing: truncated Lomax (power-law decay of attention)."""
-        pub = self.posts.created[self.seg.post_index[slot]]
-        span = self.w.seconds - pub
-        top = 1.0 - (1.0 + span / LOMAX_SCALE_S) ** -LOMAX_SHAPE
-        u = self.w.rng.u("post-event-time", i) * top
-        return pub + LOMAX_SCALE_S * ((1.0 - u) ** (-1.0 / LOMAX_SHAPE) - 1.0)
+        x = self.w.rng.u("post-event-time", i)
+        x *= self.slot_top[slot]
+        np.subtract(1.0, x, out=x)
+        np.power(x, -1.0 / LOMAX_SHAPE, out=x)
+        x -= 1.0
+        x *= LOMAX_SCALE_S
+        x += self.slot_pub[slot]
+        return x
 
     def answered(self, slot: np.ndarray, j: np.ndarray) -> np.ndarray:
         """Whether comment ``j`` of a post is one the brand answers (inverse of reply_parent)."""
@@ -106,9 +130,19 @@ class InteractionBuilder:
         return self.seg.start[slot] + self.seg.kstart("comment")[slot] + j
 
     def actor(self, i: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Who acts (the most active people act most) and their follower count, a function of
+        the person alone: looked up for the busiest ACTOR_TABLE people, computed for the rest."""
         k = (self.audience * self.w.rng.u("actor", i) ** 3).astype(np.int64)
-        followers = np.round(self.w.rng.lognormal("actor-followers", k, 5.0, 1.6))
-        return k, followers.astype(np.int64)
+        if self._followers is None:
+            self._followers = self._actor_followers(np.arange(min(self.audience, ACTOR_TABLE)))
+        table = len(self._followers)
+        followers = self._followers[np.minimum(k, table - 1)]
+        rare = np.flatnonzero(k >= table)
+        followers[rare] = self._actor_followers(k[rare])
+        return k, followers
+
+    def _actor_followers(self, k: np.ndarray) -> np.ndarray:
+        return np.round(self.w.rng.lognormal("actor-followers", k, 5.0, 1.6)).astype(np.int64)
 
     # -- blocks -------------------------------------------------------------------------
     def block(self, a: int, b: int) -> dict[str, pa.Array]:
@@ -127,48 +161,46 @@ class InteractionBuilder:
         content = np.full(n, -1, dtype=np.int64)
         value = np.full(n, np.nan)
         reaction = np.full(n, -1, dtype=np.int64)
-        ip = i[is_post]
-        if len(ip):
-            self._post_events(ip, is_post, kind, t, parent, text, pool, is_brand, platform,
-                              account, content, value, reaction)
-        ia = i[~is_post]
-        if len(ia):
-            self._account_events(ia, ~is_post, kind, t, parent, text, pool, is_brand, platform,
-                                 account)
+        n_post = int(np.count_nonzero(is_post))  # post rows come first: i is sorted
+        if n_post:
+            self._post_events(i[:n_post], slice(0, n_post), kind, t, parent, text, pool,
+                              is_brand, platform, account, content, value, reaction)
+        if n_post < n:
+            self._account_events(i[n_post:], slice(n_post, n), kind, t, parent, text, pool,
+                                 is_brand, platform, account)
         actor_k, followers = self.actor(i)
-        agent_pick = rng.below("agent", i, len(AGENTS))
-        agent_ok = is_brand & (rng.u("agent-named", i) >= 0.06)
-        banks = [self.comments, self.replies, self.brand, self.dms, self.mentions]
-        offsets = np.cumsum([0] + [len(bk.texts) for bk in banks])
-        all_texts = pa.concat_arrays([bk.texts for bk in banks])
+        brand_rows = np.flatnonzero(is_brand)
+        agent_pick = np.zeros(n, dtype=np.int64)
+        agent_pick[brand_rows] = rng.below("agent", i[brand_rows], len(AGENTS))
+        agent_ok = np.zeros(n, dtype=bool)
+        agent_ok[brand_rows] = rng.u("agent-named", i[brand_rows]) >= 0.06
         has_text = text >= 0
-        reactions = pa.array(REACTIONS["facebook"][0] + REACTIONS["linkedin"][0], pa.string())
+        has_parent = parent >= 0
+        parents = parent[has_parent]
         return {
             "platform": take(self.platform_names, platform),
             "interaction_id": ids("i", i + 1, self.width, rng.bits("id", i)),
             "content_id": take(self.posts.content_id, np.maximum(content, 0), content >= 0),
             "account_id": take(self.account_ids, account),
-            "actor_id": _actors(actor_k, is_brand, account, self.account_ids),
+            "actor_id": _actors(actor_k, self.actor_width, is_brand, account,
+                                self.account_ids),
             "actor_followers": masked(followers, ~is_brand, pa.int64()),
             "kind": take(self.kind_names, kind),
             "occurred_at": timestamps(w.start_us, t),
             "value": masked(np.nan_to_num(value), ~np.isnan(value), pa.float64()),
-            "reaction": take(reactions, np.maximum(reaction, 0), reaction >= 0),
-            "text": take(all_texts, offsets[pool] + np.maximum(text, 0), has_text),
-            "parent_id": ids("i", parent + 1, self.width, rng.bits("id", np.maximum(parent, 0)),
-                             valid=parent >= 0),
+            "reaction": take(self.reaction_names, np.maximum(reaction, 0), reaction >= 0),
+            "text": take(self.all_texts, self.pool_offset[pool] + np.maximum(text, 0), has_text),
+            "parent_id": ids("i", parents + 1, self.width, rng.bits("id", parents),
+                             valid=has_parent),
             "is_brand": pa.array(is_brand, pa.bool_()),
-            "agent": take(list(AGENTS), agent_pick, agent_ok),
+            "agent": take(self.agent_names, agent_pick, agent_ok),
         }
 
     def _post_events(self, i, rows, kind, t, parent, text, pool, is_brand, platform, account,
                      content, value, reaction) -> None:
         w, seg, rng, posts = self.w, self.seg, self.w.rng, self.posts
-        slot = np.searchsorted(seg.start, i, side="right") - 1
+        slot, k = self._runs(int(i[0]), int(i[-1]) + 1)
         off = i - seg.start[slot]
-        k = np.zeros(len(i), dtype=np.int64)
-        for col in range(len(POST_KINDS)):
-            k += off >= seg.kend[slot, col]
         p = seg.post_index[slot]
         time = self.post_time(i, slot)
         par = np.full(len(i), -1, dtype=np.int64)
@@ -176,15 +208,15 @@ class InteractionBuilder:
         src = np.zeros(len(i), dtype=np.int64)
         c_count = seg.counts[slot, K["comment"]]
         # comments
-        m = k == K["comment"]
-        if m.any():
+        m = np.flatnonzero(k == K["comment"])
+        if len(m):
             j = off[m] - seg.kstart("comment")[slot[m]]
             lang, cat = self.comment_group(i[m], slot[m], j, time[m])
             txt[m] = self.comments.pick(lang * len(T.COMMENT_CATEGORIES) + cat,
                                         rng.u("comment-text", i[m]))
         # user replies: a random comment of the same post, some minutes later
-        m = k == K["reply"]
-        if m.any():
+        m = np.flatnonzero(k == K["reply"])
+        if len(m):
             j = rng.below("reply-parent", i[m], c_count[m])
             pg = self.comment_index(slot[m], j)
             pt = self.post_time(pg, slot[m])
@@ -194,8 +226,8 @@ class InteractionBuilder:
             txt[m] = self.replies.pick(lang, rng.u("reply-text", i[m]))
             src[m] = 1
         # brand replies: spread evenly over the post's comments, one each, in their language
-        m = k == K["brand_reply"]
-        if m.any():
+        m = np.flatnonzero(k == K["brand_reply"])
+        if len(m):
             s = slot[m]
             b = off[m] - seg.kstart("brand_reply")[s]
             bcount = seg.counts[s, K["brand_reply"]]
@@ -210,26 +242,27 @@ class InteractionBuilder:
             src[m] = 2
             is_brand[rows] = k == K["brand_reply"]
         # views: watched seconds, a share of viewers to the end
-        m = k == K["view"]
-        if m.any():
+        m = np.flatnonzero(k == K["view"])
+        if len(m):
             d = posts.duration[p[m]]
-            pc = np.array([COMPLETION.get(f, .2) for f in FORMATS])[posts.fmt[p[m]]]
+            pc = self.completion[posts.fmt[p[m]]]
             done = rng.u("view-complete", i[m]) < pc
             tenths = np.where(done, np.round(d * 10), np.floor(d * 10 * rng.u("view-share", i[m]) ** 1.4))
             v = tenths / 10.0
             vals = np.full(len(i), np.nan)
             vals[m] = v
             value[rows] = vals
-            np.add.at(self.acc.watch_tenths, slot[m], tenths)
-            np.add.at(self.acc.completed, slot[m], v >= d)
+            slots = len(self.acc.watch_tenths)  # sums of whole tenths: exact in any order
+            self.acc.watch_tenths += np.bincount(slot[m], tenths, minlength=slots)
+            self.acc.completed += np.bincount(slot[m], v >= d, minlength=slots)
         # reactions with types on Facebook and LinkedIn
-        m = k == K["reaction"]
-        if m.any():
-            plat = np.array(list(LANGUAGE_MIX))[self.slot_platform[slot[m]]]
-            r = np.full(m.sum(), -1, dtype=np.int64)
+        m = np.flatnonzero(k == K["reaction"])
+        if len(m):
+            plat = self.slot_platform[slot[m]]
+            r = np.full(len(m), -1, dtype=np.int64)
             shift = 0
             for name in ("facebook", "linkedin"):
-                sel = plat == name
+                sel = plat == self.reaction_platform[list(REACTIONS).index(name)]
                 r[sel] = shift + rng.choice(f"reaction-{name}", i[m][sel], np.array(REACTIONS[name][1]))
                 shift += len(REACTIONS[name][0])
             rr = np.full(len(i), -1, dtype=np.int64)
@@ -243,6 +276,16 @@ class InteractionBuilder:
         platform[rows] = self.slot_platform[slot]
         account[rows] = posts.account[p]
         content[rows] = p
+
+    def _runs(self, a: int, b: int) -> tuple[np.ndarray, np.ndarray]:
+        """(post slot, kind) of post rows a..b-1, expanded from the runs they overlap."""
+        first = np.searchsorted(self.run_begin, a, side="right") - 1
+        last = np.searchsorted(self.run_begin, b, side="left")
+        begin = np.maximum(self.run_begin[first:last], a)
+        end = np.minimum(self.run_begin[first:last] + self.run_size[first:last], b)
+        size = end - begin
+        return (np.repeat(self.run_slot[first:last], size),
+                np.repeat(self.run_kind[first:last], size))
 
     def _account_events(self, i, rows, kind, t, parent, text, pool, is_brand, platform,
                         account) -> None:
@@ -308,12 +351,12 @@ def _after(parent_t: np.ndarray, delay: np.ndarray, end: float) -> np.ndarray:
                       np.maximum(end - 1.0, parent_t + 1.0))
 
 
-def _actors(k: np.ndarray, is_brand: np.ndarray, account: np.ndarray,
+def _actors(k: np.ndarray, width: int, is_brand: np.ndarray, account: np.ndarray,
             account_ids: pa.Array) -> pa.Array:
     import pyarrow.compute as pc
 
-    people = ids("u", k, 7)
-    return pc.if_else(pa.array(is_brand), take(account_ids, account), people)
+    people = ids("u", k, width)
+    return pc.if_else(pa.array(is_brand), plain_take(account_ids, account), people)
 
 
 __all__ = sorted(["ANSWERED", "Accumulators", "InteractionBuilder", "KIND_NAMES", "UNANSWERED"])

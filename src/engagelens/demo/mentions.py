@@ -13,7 +13,7 @@ import pyarrow.compute as pc
 
 from . import texts as T
 from .world import BRANDS, NEGATIVE_WAVE, OUTAGE, PRICE_RISE, World
-from .writer import ids, masked, take, timestamps
+from .writer import ids, masked, plain_take, take, timestamps
 
 PLATFORMS = ("x", "facebook", "instagram", "tiktok", "youtube", "reddit", "forum", "news", "blog",
              "review")
@@ -60,7 +60,9 @@ class MentionBuilder:
         text = self.bank.pick(group, rng.u("m-text", i))
         label = np.where(rng.u("m-label-noise", i) < 0.9, LABEL[cat], 1)
         platform = rng.choice("m-platform", i, PLATFORM_MIX)
-        author = (max(50, mention_count(w) // 3) * rng.u("m-author", i) ** 2).astype(np.int64)
+        authors = max(50, mention_count(w) // 3)
+        author = (authors * rng.u("m-author", i) ** 2).astype(np.int64)
+        digits = len(str(authors - 1))  # wide enough that two authors never share an id
         followers = np.round(rng.lognormal("m-followers", author, 6.0, 1.8)
                              * np.where(platform == PLATFORMS.index("news"), 20, 1)).astype(np.int64)
         reach = np.round(followers * (0.05 + 0.3 * rng.u("m-reach", i))).astype(np.int64) + 1
@@ -70,12 +72,12 @@ class MentionBuilder:
         return {
             "platform": take(list(PLATFORMS), platform),
             "mention_id": mid,
-            "author_id": ids("a", author, 7),
-            "author_handle": ids("@fan", author, 6),
+            "author_id": ids("a", author, max(7, digits)),
+            "author_handle": ids("@fan", author, max(6, digits)),
             "author_followers": pa.array(followers, pa.int64()),
             "created_at": timestamps(w.start_us, t),
-            "text": self.bank.texts.take(pa.array(text)),
-            "url": pc.binary_join_element_wise(take(self.urls, platform), mid, ""),
+            "text": take(self.bank.texts, text),
+            "url": pc.binary_join_element_wise(plain_take(self.urls, platform), mid, ""),
             "language": take(list(T.LANGS), lang, rng.u("m-has-lang", i) < 0.5),
             "sentiment": take(list(SENTIMENTS), label, rng.u("m-has-label", i) < 0.45),
             "reach": pa.array(reach, pa.int64()),

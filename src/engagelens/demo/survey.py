@@ -12,6 +12,7 @@ from .writer import ids, take, timestamps
 NORMAL = np.array([.48, .30, .22])   # promoter, passive, detractor
 OUTAGE_MIX = np.array([.20, .25, .55])
 DETRACTOR_SCORES = np.array([.03, .03, .05, .07, .10, .30, .42])  # 0..6
+OUTAGE_SHARE = 0.08  # answers sent in the weeks after the outage
 
 
 def survey_count(world: World) -> int:
@@ -22,7 +23,7 @@ def survey_columns(world: World) -> dict[str, pa.Array]:
     rng, n = world.rng, survey_count(world)
     i = np.arange(n, dtype=np.int64)
     t = world.seconds * rng.u("s-time", i)
-    in_outage = rng.u("s-outage", i) < 0.08
+    in_outage = rng.u("s-outage", i) < OUTAGE_SHARE
     t = np.where(in_outage, OUTAGE[0] * world.seconds + rng.u("s-outage-time", i)
                  * 3 * OUTAGE[1] * world.seconds, t)
     group = np.where(in_outage, rng.choice("s-group-outage", i, OUTAGE_MIX),
@@ -44,4 +45,5 @@ def survey_columns(world: World) -> dict[str, pa.Array]:
     }
 
 
-__all__ = ["survey_columns", "survey_count"]
+__all__ = ["DETRACTOR_SCORES", "NORMAL", "OUTAGE_MIX", "OUTAGE_SHARE", "survey_columns",
+           "survey_count"]

@@ -19,6 +19,8 @@ SOURCES: tuple[tuple[str, str, float], ...] = (
     ("google", "cpc", .08), ("bing", "organic", .03), ("coffeeblog.example", "referral", .03),
 )
 PAGES = ("/", "/menu", "/shop/beans", "/app", "/stores", "/campaigns")
+#: conversion probability of a visit that did not bounce, and its lifts
+CONVERSION_RATE, CAMPAIGN_LIFT, EMAIL_LIFT = 0.026, 1.6, 1.3
 DEVICES = ("mobile", "desktop", "tablet")
 
 
@@ -57,14 +59,15 @@ class WebBuilder:
                         rng.below("w-page", i, len(PAGES) - 1))
         n_visitors = max(50, int(session_count(w) * 0.6))
         visitor = (n_visitors * rng.u("w-visitor", i) ** 1.5).astype(np.int64)
-        p_conv = 0.026 * np.where(campaign >= 0, 1.6, 1.0) * np.where(medium == "email", 1.3, 1.0)
+        p_conv = CONVERSION_RATE * np.where(campaign >= 0, CAMPAIGN_LIFT, 1.0) \
+            * np.where(medium == "email", EMAIL_LIFT, 1.0)
         converted = ~bounced & (rng.u("w-convert", i) < p_conv)
         sid = ids("w", i + 1, self.width)
         src_names = pa.array([s[0] for s in SOURCES], pa.string())
         med_names = pa.array([s[1] for s in SOURCES], pa.string())
         camp = take(self.campaigns, np.maximum(campaign, 0), campaign >= 0)
         sessions = {
-            "session_id": sid, "visitor_id": ids("v", visitor, 7),
+            "session_id": sid, "visitor_id": ids("v", visitor, max(7, len(str(n_visitors - 1)))),
             "started_at": timestamps(w.start_us, t),
             "duration_s": pa.array(duration, pa.float64()),
             "pageviews": pa.array(pageviews, pa.int64()),
@@ -101,4 +104,5 @@ class WebBuilder:
         return sessions, conversions
 
 
-__all__ = sorted(["DEVICES", "PAGES", "SOURCES", "WebBuilder", "session_count"])
+__all__ = sorted(["CAMPAIGN_LIFT", "CONVERSION_RATE", "DEVICES", "EMAIL_LIFT", "PAGES", "SOURCES",
+                  "WebBuilder", "session_count"])

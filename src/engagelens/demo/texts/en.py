@@ -9,6 +9,7 @@ COMMENTS: dict[str, tuple[str, ...]] = {
         "Honestly the winter blend is the only reason I get out of bed.",
         "Love the new cups, they look great and the coffee is even better.",
         "The cardamom latte is unreal. Please never take it off the menu.",
+        "Best banana bread I have had outside my grandma's kitchen, and the flat white too.",
     ),
     "question": (
         "Is the spring cold brew available in the Downtown store yet?",
@@ -16,6 +17,7 @@ COMMENTS: dict[str, tuple[str, ...]] = {
         "What time does the airport location open on Sundays?",
         "Can I use my app points for the limited edition beans?",
         "Is this blend decaf friendly or is there a decaf version?",
+        "Are the cold brew cans recyclable, or do I bring them back to the store?",
     ),
     "complaint": (
         "The app keeps crashing when I try to pay, this is the third time this week.",
@@ -23,6 +25,7 @@ COMMENTS: dict[str, tuple[str, ...]] = {
         "My order was missing the pastry again and nobody answered the support email.",
         "The price went up again and the cups got smaller. Not happy.",
         "I was charged twice for one order. Who do I talk to about a refund?",
+        "The Riverside store closed an hour early yesterday and the app still said open.",
     ),
     "purchase": (
         "Where can I buy the beans online? I want two bags for my office.",
@@ -30,21 +33,24 @@ COMMENTS: dict[str, tuple[str, ...]] = {
         "Do you ship the nowruz blend to Canada? I would order today.",
         "I want to get a gift card for my sister, is there an e-gift option?",
         "How much is the subscription for a bag every two weeks?",
+        "Can I pre-order the lunar new year gift box and pick it up on Friday?",
     ),
     "low_effort": (
-        "nice", "wow", "yes", "first!", "cool", "ok", "looks good",
+        "nice", "wow", "yes", "first!", "cool", "ok", "looks good", "lol",
     ),
     "tag_friend": (
         "@mai_ng we are going here this weekend, no excuses",
         "@jordan.k this is your kind of coffee",
         "@sara_t look, they have the iced one again!",
         "@tom and @ana remember this place?",
+        "@priya you owe me a latte after this 😂",
     ),
     "spam": (
         "Earn $500 a day from home!!! Click here http://bit.ly/fast-cash-now",
         "Follow me for free followers and likes -> http://followers4free.example",
         "DM me to win a free iPhone, only today! www.win-prize.example",
         "Check my page for crypto signals 100% profit http://t.co/xyz123",
+        "Congratulations! You won a $100 Lumina voucher, claim it: http://lumina-gift.example",
     ),
     "emoji": (
         "😍😍😍", "☕️🔥", "🙌🙌", "❤️☕", "😋👌",
@@ -54,6 +60,9 @@ COMMENTS: dict[str, tuple[str, ...]] = {
         "ｌｏｖｅ ｔｈｉｓ ｐｌａｃｅ, the staff is amazing",
         "free\u200bcoffee\u200bfor\u200blife? sign me up",
         "The new menu is great 👍🏽 but the app is slow.",
+        "\u200fLove the new cold brew\u200f but the line was way too long.",
+        "Ｔｈｅ ａｐｐ ｉｓ ｄｏｗｎ ａｇａｉｎ, I could not order anything.",
+        "great\u00a0coffee\u2060 at the airport store, worth the detour",
     ),
 }
 

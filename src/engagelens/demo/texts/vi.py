@@ -10,6 +10,8 @@ COMMENTS: dict[str, tuple[str, ...]] = {
         "Cold brew cam sả mới ra uống đã thật sự, cảm ơn Lumina!",
         "Bạc xỉu ở chi nhánh Quận 3 đậm vị, rất đáng tiền.",
         "Lần đầu thử mà mê luôn, hương thơm rất dễ chịu.",
+        "Bánh sừng bò ăn kèm cà phê muối hợp lắm, tuần nào mình cũng ghé.",
+        "Không gian yên tĩnh, ngồi làm việc cả buổi chiều rất thoải mái.",
     ),
     "question": (
         "Chi nhánh Thủ Đức mấy giờ mở cửa vậy shop?",
@@ -17,6 +19,8 @@ COMMENTS: dict[str, tuple[str, ...]] = {
         "Món này có phiên bản ít đường không ạ?",
         "Cho em hỏi thẻ thành viên dùng được ở tất cả chi nhánh không?",
         "Hạt cà phê này rang mức nào vậy ạ?",
+        "Cà phê muối còn bán ở chi nhánh Hà Nội không shop?",
+        "Mua mang đi trên app có được tích điểm không ạ?",
     ),
     "complaint": (
         "Ứng dụng bị lỗi không thanh toán được, mình thử ba lần rồi.",
@@ -24,6 +28,9 @@ COMMENTS: dict[str, tuple[str, ...]] = {
         "Giao thiếu món mà gọi tổng đài không ai nghe máy.",
         "Giá tăng mà ly nhỏ hơn, hơi thất vọng.",
         "Bị trừ tiền hai lần trên app, mong shop hoàn tiền sớm.",
+        "Ly cà phê hôm nay bị chua, không giống mọi khi chút nào.",
+        "Nhân viên ca tối thái độ không được tốt, hỏi gì cũng trả lời cộc lốc.",
+        "App báo đặt thành công mà tới quán thì không thấy đơn đâu.",
     ),
     "purchase": (
         "Mua hạt cà phê ở đâu vậy shop? Mình muốn lấy 2 túi.",
@@ -31,24 +38,31 @@ COMMENTS: dict[str, tuple[str, ...]] = {
         "Đặt 20 ly cho văn phòng thì có giảm giá không ạ?",
         "Chốt đơn 1 hộp quà lunar new year nha shop.",
         "Gói đăng ký hàng tháng giá bao nhiêu vậy ạ?",
+        "Shop ơi cho mình đặt 5 ly cà phê muối giao tới Quận 1 lúc 3 giờ chiều nhé.",
+        "Có bán bình giữ nhiệt in logo không, mình muốn mua làm quà tặng.",
     ),
-    "low_effort": ("ok", "đẹp", "hay", "uki", "ngon"),
+    "low_effort": ("ok", "đẹp", "hay", "uki", "ngon", "chấm", "hóng quá"),
     "tag_friend": (
         "@Linh Trần đi uống thử cuối tuần này nha",
         "@Minh Anh món mày thích nè",
         "@Hoa Nguyễn quán này nè, hôm bữa tao kể đó",
+        "@Tuấn Kiệt chiều nay ra đây ngồi chạy deadline không?",
+        "@Ngọc Hân ê có món mới nè, thứ 7 đi thử nha",
     ),
     "spam": (
         "Kiếm tiền online 500k mỗi ngày, liên hệ ngay http://kiemtien-nhanh.example",
         "Tăng like tăng follow giá rẻ, inbox zalo 09xx hoặc vào www.tanglike.example",
         "Nhận quà miễn phí tại http://bit.ly/qua-tang-free",
+        "Hỗ trợ vay vốn nhanh, không cần thế chấp, xem chi tiết tại http://vayvon24h.example",
     ),
-    "emoji": ("😍😍", "🥰☕", "👍👍👍", "🤤"),
+    "emoji": ("😍😍", "🥰☕", "👍👍👍", "🤤", "☕️💯"),
     "tricky": (
         unicodedata.normalize("NFD", "Cà phê sữa đá ngon tuyệt vời, nhân viên thân thiện."),
         "ca phe o day ngon lam, gia hop ly",
         "Quán\u200b đẹp\u200b lắm, chụp hình sống ảo cực xịn",
         "Ｃà ｐｈê ngon, phục vụ nhanh",
+        unicodedata.normalize("NFD", "Giá hơi cao nhưng chất lượng xứng đáng, sẽ ủng hộ dài dài."),
+        "ＬＵＭＩＮＡ ơi mở thêm chi nhánh ở Đà Nẵng đi, đợi lâu lắm rồi",
     ),
 }
 
