@@ -1,18 +1,9 @@
-"""Threading (branches, missing parents, cycles, duplicates) and the outbound figures on real
-"Customer Support on Twitter" rows, checked against an independent pandas computation."""
+"""Threading: branches, missing parents, cycles, duplicates and arrival order (the real
+"Customer Support on Twitter" sample is in test_engage_twcs.py)."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import pandas as pd
-import pytest
-
 from engagelens.engage.conversations import conversations, thread_links
-from engagelens.engage.sample import twcs_rows
-from engagelens.metrics import compute
-
-FIX = Path(__file__).parent / "fixtures" / "engage"
 
 
 def _links(ids, parents):
@@ -39,37 +30,6 @@ def test_cycle_break_does_not_depend_on_row_order():
     assert a == b and {v[0] for v in a.values()} == {"p"}
 
 
-def _pandas_figures(path: Path) -> tuple[int, int, float]:
-    """Independent: inbound tweets, those answered by a brand tweet, median reply seconds."""
-    df = pd.read_csv(path, dtype=str, lineterminator="\n")
-    df["ts"] = pd.to_datetime(df.created_at, format="%a %b %d %H:%M:%S %z %Y")
-    df["parent"] = df.in_response_to_tweet_id.dropna().astype(float).astype("int64").astype(str)
-    inbound = df[df.inbound == "True"]
-    brand = df[df.inbound == "False"].dropna(subset=["parent"])
-    first = brand.groupby("parent").ts.min()
-    j = inbound.set_index("tweet_id").join(first.rename("reply_at"), how="inner")
-    secs = ((j.reply_at - j.ts).dt.total_seconds()).clip(lower=0)
-    return len(inbound), len(j), float(secs.median())
-
-
-@pytest.mark.parametrize("which", ["fixture", "shared"])
-def test_twcs_reply_figures(store, which, shared_data):
-    path = FIX / "twcs_300.csv" if which == "fixture" else (
-        shared_data / "customer_support_twitter_sample" / "twcs_5000.csv")
-    if not path.exists():
-        pytest.skip("shared data not present")
-    store.insert("interaction", twcs_rows(path))
-    n_in, n_ans, med = _pandas_figures(path)
-    df = compute(store, ["inbound_volume", "answered_count", "reply_rate", "reply_time_median"],
-                 by="total").to_pandas()
-    assert int(df.inbound_volume.iloc[0]) == n_in
-    assert int(df.answered_count.iloc[0]) == n_ans
-    assert float(df.reply_rate.iloc[0]) == pytest.approx(n_ans / n_in)
-    assert float(df.reply_time_median.iloc[0]) == med
-    conv = conversations(store).to_pandas()
-    assert conv.interaction_id.is_unique and conv.orphan.any()  # some replies point outside
-
-
 def test_vectorised_threading_matches_the_walk():
     import random
 
@@ -89,3 +49,62 @@ def test_vectorised_threading_matches_the_walk():
                                                       pa.array(parents, pa.string())).to_pylist()}
     assert a == b and len(b) == 400
     assert b["n5"]["cycle"] and b["n8"]["orphan"] and b["n10"]["depth"] == 0
+
+
+def _both(plats, ids, parents):
+    """thread_links and thread_arrays results keyed by (platform, id); asserts they agree."""
+    import pyarrow as pa
+
+    from engagelens.engage.conversations import thread_arrays
+
+    a = {(r["platform"], r["interaction_id"]): r for r in thread_links(plats, ids, parents).to_pylist()}
+    b = {(r["platform"], r["interaction_id"]): r for r in thread_arrays(
+        pa.array(plats), pa.array(ids), pa.array(parents, pa.string())).to_pylist()}
+    assert a == b
+    return b
+
+
+def test_arrival_order_does_not_matter():
+    import random
+
+    # a tree with a branch, a chain, an orphan, a 3-cycle with a tail and a duplicated event
+    edges = [("r", None), ("a", "r"), ("b", "r"), ("c", "a"), ("d", "c"), ("o", "missing"),
+             ("x", "z"), ("y", "x"), ("z", "y"), ("t", "y"), ("a", "r")]
+    ref = None
+    rng = random.Random(11)
+    for _ in range(12):
+        rng.shuffle(edges)
+        got = _both(["fb"] * len(edges), [e[0] for e in edges], [e[1] for e in edges])
+        ref = ref or got
+        assert got == ref
+    assert ref[("fb", "d")]["conversation_id"] == "r" and ref[("fb", "d")]["depth"] == 3
+    assert ref[("fb", "o")]["orphan"] and ref[("fb", "x")]["cycle"]
+    assert {ref[("fb", k)]["conversation_id"] for k in "xyzt"} == {"x"} and ref[("fb", "t")]["depth"] == 2  # x ← y ← t
+
+
+def test_same_ids_on_two_platforms_stay_apart_and_deep_chains_work():
+    n = 3000  # deeper than Python's recursion limit: neither method recurses
+    ids = [f"n{i}" for i in range(n)] * 2
+    parents = ([None] + [f"n{i - 1}" for i in range(1, n)]) + [f"n{i + 1}" for i in range(n - 1)] + [None]
+    plats = ["fb"] * n + ["ig"] * n
+    got = _both(plats, ids, parents)
+    assert got[("fb", f"n{n - 1}")]["depth"] == n - 1 and got[("fb", f"n{n - 1}")]["conversation_id"] == "n0"
+    assert got[("ig", "n0")]["depth"] == n - 1 and got[("ig", "n0")]["conversation_id"] == f"n{n - 1}"
+
+
+def test_conversations_in_the_store_across_batches(store):
+    """Children stored in an earlier batch than their parents; a duplicate of a parent whose
+    copy disagrees on its own parent (the smaller id wins, as in facts.deduplicated)."""
+    import datetime as dt
+
+    t0 = dt.datetime(2026, 11, 23, 10)
+
+    def row(i, parent, minutes):
+        return {"platform": "x", "interaction_id": i, "kind": "reply" if parent else "comment",
+                "occurred_at": t0 + dt.timedelta(minutes=minutes), "parent_id": parent, "actor_id": "u"}
+
+    store.insert("interaction", [row("c", "b", 9), row("d", "c", 12)])
+    store.insert("interaction", [row("b", "a", 5), row("a", None, 0), row("b", "zz", 5)])
+    got = {r["interaction_id"]: (r["conversation_id"], r["depth"], r["orphan"])
+           for r in conversations(store).to_pylist()}
+    assert got == {"a": ("a", 0, False), "b": ("a", 1, False), "c": ("a", 2, False), "d": ("a", 3, False)}

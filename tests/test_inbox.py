@@ -70,3 +70,32 @@ def test_sla_component_grows_with_age(redbull):
     a = inbox_mod.find(redbull, "c003", now=dt.datetime(2026, 11, 20, 12, 33))
     b = inbox_mod.find(redbull, "c003", now=dt.datetime(2026, 11, 20, 14, 3))
     assert a.why["sla"] == pytest.approx(10 * 30 / 60) and b.why["sla"] == 20.0
+
+
+def test_each_component_of_the_score_by_hand(store):
+    """Three open items on two posts; every point of the score is recomputed here by hand
+    (target 60 min, now 20:00)."""
+    def row(i, content, minutes_ago, text=None, followers=None, kind="comment"):
+        return {"platform": "facebook", "interaction_id": i, "content_id": content, "kind": kind,
+                "occurred_at": NOW - dt.timedelta(minutes=minutes_ago), "text": text,
+                "actor_followers": followers, "actor_id": f"u_{i}", "account_id": "brand"}
+
+    store.insert("interaction", [
+        row("q1", "pA", 30, "How much is it?", 0),
+        row("k1", "pB", 120, "broken, I want a refund", 999),
+        row("n1", "pB", 10, "nice", 9),
+        *[row(f"l{i}", "pA", 60 * i + 5, kind="like") for i in range(4)],  # 4 likes within 24 h
+        row("old", "pB", 25 * 60, kind="like"),                             # outside the 24 h window
+    ])
+    items = inbox_mod.inbox(store, now=NOW, settings={"reply_target_minutes": 60})
+    got = {i.interaction_id: i.why for i in items}
+    assert got["k1"] == {"question": 0, "complaint": 30, "negative": 0, "reach": 15.0,
+                         "sla": 20.0, "momentum": 0.4}        # 5·log10(1000); capped at 2× target; 2/50·10
+    assert got["q1"] == {"question": 40, "complaint": 0, "negative": 0, "reach": 0.0,
+                         "sla": 5.0, "momentum": 1.0}         # 10·30/60; 5 interactions/50·10
+    assert got["n1"] == {"question": 0, "complaint": 0, "negative": 0, "reach": 5.0,
+                         "sla": 1.67, "momentum": 0.4}
+    assert [i.interaction_id for i in items] == ["k1", "q1", "n1"]
+    assert [i.score for i in items] == [65.4, 46.0, 7.07]
+    assert items[0].signals == {"question": False, "complaint": True, "negative": False, "source": "rules",
+                                "age_minutes": 120.0, "recent_on_content": 2}

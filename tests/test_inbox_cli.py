@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 from typer.testing import CliRunner
@@ -29,6 +30,10 @@ def test_inbox_commands(tmp_path):
     out = r.invoke(app, ["inbox", "show", "evil", "--db", db, "--now", "2026-11-20T20:00"])
     assert out.exit_code == 0, out.output
     assert "[bold red]x[/]" in out.output and "\u202e" not in out.output
+    # the score is shown with its parts (why it ranks where it does)
+    assert re.search(r"score\s+[\d.]+\s+=\s+question\s+40\s+\+\s+complaint\s+0", out.output), out.output
+    out = r.invoke(app, ["inbox", "list", "--db", db, "--now", "2026-11-20T20:00", "--limit", "3"])
+    assert out.exit_code == 0 and "question+40" in out.output, out.output
     assert r.invoke(app, ["inbox", "assign", "facebook", "c003", "ann", "--db", db]).exit_code == 0
     assert r.invoke(app, ["inbox", "mark-replied", "facebook", "c013", "--db", db]).exit_code == 0
     assert main(["inbox", "mark-replied", "facebook", "missing", "--db", db]) == 2

@@ -86,25 +86,30 @@ def _cycle_order(members: list[tuple[str, str]], head: tuple[str, str]) -> list[
     return [rotated[0]] + list(reversed(rotated[1:]))
 
 
-def thread_arrays(platforms: pa.Array, ids: pa.Array, parents: pa.Array) -> pa.Table:
+def thread_arrays(platforms: pa.Array, ids: pa.Array, parents: pa.Array, *, unique: bool = False
+                  ) -> pa.Table:
     """Same result as :func:`thread_links`, vectorised: parents become row indexes and each row
     jumps to its ancestor's ancestor (pointer doubling, ⌈log2 depth⌉ rounds). Rows whose final
-    ancestor is not a true root sit on or under a cycle; those components go through :func:`thread_links`."""
+    ancestor is not a true root sit on or under a cycle; those components go through
+    :func:`thread_links`. ``unique``: the (platform, id) pairs are already distinct (the engine
+    deduplicated them), which skips the Arrow group-by."""
     import numpy as np
     import pyarrow.compute as pc
 
-    keys = pc.binary_join_element_wise(platforms.cast(pa.string()), ids.cast(pa.string()), "\x1f")
-    base = pa.table({"k": keys, "p": platforms, "i": ids, "par": parents})
-    base = base.group_by("k", use_threads=False).aggregate([("p", "min"), ("i", "min"), ("par", "min")])
-    base = base.rename_columns(["k", "platform", "interaction_id", "parent_id"])
+    if unique:
+        base = pa.table({"platform": platforms, "interaction_id": ids, "parent_id": parents})
+    else:
+        keys = pc.binary_join_element_wise(platforms.cast(pa.string()), ids.cast(pa.string()), "\x1f")
+        base = pa.table({"k": keys, "p": platforms, "i": ids, "par": parents})
+        base = base.group_by("k", use_threads=False).aggregate([("p", "min"), ("i", "min"), ("par", "min")])
+        base = base.drop_columns(["k"]).rename_columns(["platform", "interaction_id", "parent_id"])
     n = base.num_rows
-    pkeys = pc.binary_join_element_wise(base["platform"], base["parent_id"], "\x1f")
-    pidx = pc.index_in(pkeys, value_set=base["k"]).fill_null(-1).to_numpy(zero_copy_only=False)
+    pidx = _parent_rows(base["platform"].combine_chunks(), base["interaction_id"].combine_chunks(),
+                        base["parent_id"].combine_chunks())
     has_parent = base["parent_id"].is_valid().to_numpy(zero_copy_only=False)
     selfref = (pc.equal(base["parent_id"], base["interaction_id"]).fill_null(False)
                .to_numpy(zero_copy_only=False))
     idx = np.arange(n)
-    pidx = pidx.astype(np.int64)
     orphan = has_parent & (pidx < 0) & ~selfref
     anc = np.where((pidx >= 0) & ~selfref, pidx, idx)
     anc0 = anc
@@ -117,25 +122,45 @@ def thread_arrays(platforms: pa.Array, ids: pa.Array, parents: pa.Array) -> pa.T
         anc = nxt
     is_root = anc0 == idx
     unresolved = (anc[anc] != anc) | ~is_root[anc]  # a cycle can collapse onto one member
-    conv = base["interaction_id"].to_numpy(zero_copy_only=False)[anc]
     out = pa.table({"platform": base["platform"], "interaction_id": base["interaction_id"],
-                    "conversation_id": pa.array(conv, pa.string()), "depth": pa.array(depth),
+                    "conversation_id": base["interaction_id"].take(pa.array(anc)), "depth": pa.array(depth),
                     "orphan": pa.array(orphan), "cycle": pa.array(np.zeros(n, bool))}, schema=SCHEMA)
     if not unresolved.any():
         return out
     # cycles (and everything hanging under them): exact walk in Python
-    sub_platform = base["platform"].filter(pa.array(unresolved))
-    walked = thread_links(sub_platform.to_pylist(),
-                          base["interaction_id"].filter(pa.array(unresolved)).to_pylist(),
-                          base["parent_id"].filter(pa.array(unresolved)).to_pylist())
+    mask = pa.array(unresolved)
+    walked = thread_links(base["platform"].filter(mask).to_pylist(),
+                          base["interaction_id"].filter(mask).to_pylist(),
+                          base["parent_id"].filter(mask).to_pylist())
     return pa.concat_tables([out.filter(pa.array(~unresolved)), walked])
 
 
+def _parent_rows(platforms: pa.Array, ids: pa.Array, parents: pa.Array):  # noqa: ANN202 - ndarray
+    """Row index of each row's parent (same platform), -1 when absent. Looked up platform by
+    platform (a handful of values) so no composite string keys are built."""
+    import numpy as np
+    import pyarrow.compute as pc
+
+    out = np.full(len(ids), -1, dtype=np.int64)
+    for plat in pc.unique(platforms).to_pylist():
+        rows = np.flatnonzero(pc.equal(platforms, plat).fill_null(False).to_numpy(zero_copy_only=False)) \
+            if plat is not None else np.flatnonzero(platforms.is_null().to_numpy(zero_copy_only=False))
+        sel = pa.array(rows)
+        local = pc.index_in(parents.take(sel), value_set=ids.take(sel)).fill_null(-1)
+        local = local.to_numpy(zero_copy_only=False).astype(np.int64)
+        out[rows] = np.where(local >= 0, rows[np.maximum(local, 0)], -1)
+    return out
+
+
 def conversations(store: Store) -> pa.Table:
-    """Conversation of every interaction in the store (see module docstring)."""
-    t = store.table("interaction").select("platform", "interaction_id", "parent_id").to_pyarrow()
-    return thread_arrays(t["platform"].combine_chunks(), t["interaction_id"].combine_chunks(),
-                         t["parent_id"].combine_chunks())
+    """Conversation of every interaction in the store (see module docstring). The engine
+    collapses duplicate events (smallest parent other than the item itself, as in
+    :func:`thread_links`); only the distinct links travel to Python."""
+    t = store.table("interaction")
+    d = t.group_by(["platform", "interaction_id"]).agg(
+        parent_id=t.parent_id.min(where=t.parent_id != t.interaction_id)).to_pyarrow()
+    return thread_arrays(d["platform"].combine_chunks(), d["interaction_id"].combine_chunks(),
+                         d["parent_id"].combine_chunks(), unique=True)
 
 
 __all__ = sorted(["SCHEMA", "conversations", "thread_arrays", "thread_links"])

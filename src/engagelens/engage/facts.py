@@ -43,7 +43,9 @@ def deduplicated(t: ibis.Table, keep: tuple[str, ...] = OPTIONAL) -> ibis.Table:
         "is_brand": lambda: t.is_brand.fill_null(False).cast("int8").max() > 0,
         "brand": lambda: t.brand.cast("int8").max() > 0, "agent": lambda: t.agent.min(),
     }
-    wanted = [c for c in aggs if (c in CORE or c in keep) and c in t.columns]
+    # with a ``brand`` column the raw is_brand flag is folded into it: one aggregate fewer
+    wanted = [c for c in aggs if (c in CORE or c in keep) and c in t.columns
+              and not (c == "is_brand" and "brand" in t.columns)]
     return t.group_by(["platform", "interaction_id"]).agg(**{c: aggs[c]() for c in wanted})
 
 
@@ -60,7 +62,16 @@ def with_brand_flag(store_table: ibis.Table, accounts: ibis.Table,
 
 
 def interactions(ctx: MetricContext, keep: tuple[str, ...] = OPTIONAL) -> ibis.Table:
-    return with_brand_flag(ctx.table("interaction"), ctx.table("account"), keep)
+    """Deduplicated, brand-flagged interactions, built once per metric context: the metrics
+    of one ``compute()`` call then share one expression (one scan, one CTE in the SQL) and the
+    Python-side cost of building and compiling it is paid once."""
+    return ctx.memo(f"engage.interactions:{','.join(keep)}", lambda: with_brand_flag(
+        _table(ctx, "interaction"), _table(ctx, "account"), keep))
+
+
+def _table(ctx: MetricContext, name: str) -> ibis.Table:
+    """``ctx.table`` once per context (each lookup asks the engine for the schema)."""
+    return ctx.memo(f"engage.table:{name}", lambda: ctx.table(name))
 
 
 def inbound_items(ctx: MetricContext, t: ibis.Table | None = None) -> ibis.Table:
@@ -99,32 +110,43 @@ def first_replies(t: ibis.Table, with_agent: bool = True) -> ibis.Table:
                         reply_agent="agent", brand_replies="_n")
 
 
-def answered_items(ctx: MetricContext, keep: tuple[str, ...] = OPTIONAL) -> ibis.Table:
-    """Inbound items + answered, reply_at, reply_seconds, skewed, agent, business_seconds."""
+def answered_items(ctx: MetricContext, keep: tuple[str, ...] = OPTIONAL, *,
+                   business: bool = True) -> ibis.Table:
+    """Inbound items + answered, reply_at, reply_seconds, skewed, reply_agent, brand_replies and
+    (with ``business``) business_seconds. Memoised per context and arguments."""
     if ctx.filters.accounts or ctx.filters.ownership:
         keep = (*keep, "account_id")
     if ctx.grain == "agent":
         keep = (*keep, "agent")
+    keep = tuple(dict.fromkeys(keep))
+    return ctx.memo(f"engage.answered:{','.join(keep)}:{business}",
+                    lambda: _answered_items(ctx, keep, business))
+
+
+def _answered_items(ctx: MetricContext, keep: tuple[str, ...], business: bool) -> ibis.Table:
     t = interactions(ctx, keep)
     items = inbound_items(ctx, t)
     r = first_replies(t, with_agent=ctx.grain == "agent")
     j = items.left_join(r, [items.platform == r.r_platform, items.interaction_id == r.r_parent])
     raw = (j.reply_at.epoch_seconds() - j.occurred_at.epoch_seconds()).cast("int64")
-    cal = BusinessCalendar.from_settings(ctx.settings)
-    zone = tz(ctx)
-    backend = ctx.store.backend
-    start_b = cal.seconds_since_ref(local_time(j.occurred_at, zone, backend).epoch_seconds())
-    end_b = cal.seconds_since_ref(local_time(j.reply_at, zone, backend).epoch_seconds())
     answered = j.reply_at.notnull()
+    extra = {}
+    if business:  # a large expression: built (and compiled) only for the business-hours figures
+        cal = BusinessCalendar.from_settings(ctx.settings)
+        zone, backend = tz(ctx), ctx.store.backend
+        start_b = cal.seconds_since_ref(local_time(j.occurred_at, zone, backend).epoch_seconds())
+        end_b = cal.seconds_since_ref(local_time(j.reply_at, zone, backend).epoch_seconds())
+        extra["business_seconds"] = ibis.ifelse(answered, ibis.greatest(end_b - start_b, 0),
+                                                ibis.null("int64"))
     return j.select(
         *items.columns,
         answered=answered,
         reply_at=j.reply_at,
         reply_seconds=ibis.ifelse(answered, ibis.greatest(raw, 0), ibis.null("int64")),
-        business_seconds=ibis.ifelse(answered, ibis.greatest(end_b - start_b, 0), ibis.null("int64")),
         skewed=answered & (raw < 0),
         reply_agent=j.reply_agent,
         brand_replies=j.brand_replies.fill_null(0),
+        **extra,
     )
 
 

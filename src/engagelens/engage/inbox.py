@@ -131,7 +131,7 @@ def inbox(store: Store, *, now: dt.datetime | None = None, filters: Filters | No
     resolved.update(settings or {})
     now = now or dt.datetime.now(dt.UTC).replace(tzinfo=None)
     ctx = MetricContext(store=store, grain="total", filters=filters or Filters(), settings=resolved)
-    a = answered_items(ctx)
+    a = answered_items(ctx, business=False)
     open_items = a.filter(~a.answered)
     replied, assigned = _state(store)
     signals = _text_signals(store, open_items)

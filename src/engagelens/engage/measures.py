@@ -45,14 +45,6 @@ def keyed(ctx: MetricContext, items: ibis.Table) -> tuple[ibis.Table, list[str]]
     return items, keys
 
 
-def _agg(name: str, fn: Callable[[ibis.Table], ibis.Value]) -> Callable[[MetricContext], ibis.Table]:
-    def build(ctx: MetricContext) -> ibis.Table:
-        items, keys = keyed(ctx, answered_items(ctx, _keep(ctx)))
-        out = items.group_by(keys).agg(**{name: fn(items)}) if keys else items.aggregate(**{name: fn(items)})
-        return out
-    return build
-
-
 def _rate(flag: Callable[[ibis.Table], ibis.Value] | None) -> Callable[[ibis.Table], ibis.Value]:
     def value(t: ibis.Table) -> ibis.Value:
         base = t.interaction_id.notnull() if flag is None else flag(t)
@@ -62,34 +54,56 @@ def _rate(flag: Callable[[ibis.Table], ibis.Value] | None) -> Callable[[ibis.Tab
     return value
 
 
-def order_stats(a: ibis.Table, column: str, keys: list[str]) -> ibis.Table:
-    """Exact median and p90 of ``a[column]`` (non-null) per ``keys``.
+def headline(ctx: MetricContext, column: str = "reply_seconds") -> ibis.Table:
+    """Per grain cell: inbound_volume, answered_count, reply_rate and the mean, median and p90
+    of ``column`` (reply_seconds or business_seconds; null exactly when unanswered).
 
-    Counts each distinct value once, then a running total over the (few) distinct values
-    locates the ranks: far cheaper than ranking every row, and identical on every engine."""
-    a = a.filter(a[column].notnull())
-    vc = a.group_by([*keys, a[column].name("_v")]).agg(_c=a.count())
+    One pass: the items are counted per (keys, distinct value) — the (few) distinct reply
+    times stand in for the rows — and a running total over them locates the ranks of the exact
+    order statistics; every figure is then a plain aggregate of that small table. Memoised on
+    the context, so the registered metrics of one ``compute()`` call share a single scan."""
+    return ctx.memo(f"engage.headline:{column}", lambda: _headline(ctx, column))
+
+
+def _headline(ctx: MetricContext, column: str) -> ibis.Table:
+    items, keys = keyed(ctx, answered_items(ctx, _keep(ctx), business=column == "business_seconds"))
+    vc = items.group_by([*keys, items[column].name("_v")]).agg(_c=items.count())
+    ans = vc._v.notnull()
     w_cum = ibis.window(group_by=keys or None, order_by=[vc._v], preceding=None, following=0)
     w_all = ibis.window(group_by=keys or None)
-    r = vc.mutate(_cum=vc._c.sum().over(w_cum), _n=vc._c.sum().over(w_all))
+    cum = ibis.ifelse(ans, vc._c, 0).sum().over(w_cum)
+    r = vc.mutate(_cum=ibis.ifelse(ans, cum, 0), _n=ibis.ifelse(ans, vc._c, 0).sum().over(w_all))
     lo_rank = ((r._n - 1) / 2).floor().cast("int64")
     hi_rank = (r._n / 2).floor().cast("int64")
     p90_rank = ((r._n * 9 + 9) / 10).floor().cast("int64") - 1
 
     def at(rank: ibis.Value) -> ibis.Value:
-        return r._v.cast("float64").max(where=(r._cum - r._c <= rank) & (rank < r._cum))
+        return r._v.cast("float64").max(where=r._v.notnull() & (r._cum - r._c <= rank) & (rank < r._cum))
 
-    agg = {"median": (at(lo_rank) + at(hi_rank)) / 2, "p90": at(p90_rank)}
+    inbound = r._c.sum()
+    answered = r._c.sum(where=r._v.notnull())
+    agg = dict(
+        inbound_volume=inbound, answered_count=answered.fill_null(0),
+        reply_rate=ibis.ifelse(inbound > 0, answered.fill_null(0).cast("float64") / inbound.cast("float64"),
+                               ibis.null("float64")),
+        # integer sum, then one division: the exact mean (what SQL avg() of integers returns)
+        mean=(r._v * r._c).sum().cast("float64") / answered.cast("float64"),
+        median=(at(lo_rank) + at(hi_rank)) / 2,
+        p90=at(p90_rank),
+    )
     return r.group_by(keys).agg(**agg) if keys else r.aggregate(**agg)
 
 
-def _order_stat(name: str, column: str, kind: str) -> Callable[[MetricContext], ibis.Table]:
-    """Exact median or p90 of ``column`` over answered items, per grain cell."""
+def _from_headline(name: str, column: str = "reply_seconds", field: str | None = None
+                   ) -> Callable[[MetricContext], ibis.Table]:
+    """A registered metric that reads one field of :func:`headline`."""
     def build(ctx: MetricContext) -> ibis.Table:
-        items, keys = keyed(ctx, answered_items(ctx, _keep(ctx)))
-        st = order_stats(items, column, keys)
-        return st.select(*keys, **{name: st[kind]})
+        h = headline(ctx, column)
+        return h.select(*[c for c in h.columns if c not in _HEADLINE_FIELDS], **{name: h[field or name]})
     return build
+
+
+_HEADLINE_FIELDS = ("inbound_volume", "answered_count", "reply_rate", "mean", "median", "p90")
 
 
 def _keep(ctx: MetricContext) -> tuple[str, ...]:
@@ -100,7 +114,7 @@ def _keep(ctx: MetricContext) -> tuple[str, ...]:
 def _replies_per_conversation(ctx: MetricContext) -> ibis.Table:
     """Brand replies ÷ conversations that started with an inbound item (roots: no parent, or a
     parent that is not in the store)."""
-    items, keys = keyed(ctx, answered_items(ctx))
+    items, keys = keyed(ctx, answered_items(ctx, business=False))
     t = interactions(ctx)
     ids = t.select(p_platform="platform", p_id="interaction_id")
     roots = items.anti_join(ids, [items.platform == ids.p_platform, items.parent_id == ids.p_id])
@@ -121,41 +135,41 @@ def _declare(name: str, title: str, description: str, formula: str, unit: str, b
 _declare("inbound_volume", "Inbound needing an answer",
          "Comments, replies, mentions, tags, quotes and DMs from the audience (not the brand).",
          "count(distinct inbound items by non-brand actors)", "count",
-         _agg("inbound_volume", lambda t: t.count()), _SRC_RATE)
+         _from_headline("inbound_volume"), _SRC_RATE)
 _declare("answered_count", "Inbound items answered",
          "Inbound items with at least one brand reply (a brand row naming them as parent).",
          "count(inbound items with ≥ 1 brand reply)", "count",
-         _agg("answered_count", lambda t: t.answered.cast("int64").sum()), _SRC_RATE)
+         _from_headline("answered_count"), _SRC_RATE)
 _declare("reply_rate", "Brand reply rate",
          "Share of inbound items the brand answered; 0 replies to 172 comments shows as 0%.",
          "answered inbound items ÷ inbound items needing an answer", "fraction",
-         _agg("reply_rate", _rate(None)), _SRC_RATE)
+         _from_headline("reply_rate"), _SRC_RATE)
 _declare("reply_time_mean", "Mean first-reply time",
          "Average seconds from an inbound item to the brand's first reply (answered items only).",
          "mean(first brand reply time − item time), clipped at 0", "seconds",
-         _agg("reply_time_mean", lambda t: t.reply_seconds.cast("float64").mean()), _SRC_TIME, higher=False)
+         _from_headline("reply_time_mean", field="mean"), _SRC_TIME, higher=False)
 _declare("reply_time_median", "Median first-reply time",
          "Typical seconds to the brand's first reply; robust to a few very late answers.",
          "median(first brand reply time − item time), mean of the two middle values", "seconds",
-         _order_stat("reply_time_median", "reply_seconds", "median"), _SRC_TIME, higher=False)
+         _from_headline("reply_time_median", field="median"), _SRC_TIME, higher=False)
 _declare("reply_time_p90", "90th-percentile first-reply time",
          "Nine in ten answered items got their first reply within this many seconds.",
          "nearest-rank p90: the ⌈0.9·n⌉-th smallest reply time", "seconds",
-         _order_stat("reply_time_p90", "reply_seconds", "p90"), _SRC_TIME, higher=False)
+         _from_headline("reply_time_p90", field="p90"), _SRC_TIME, higher=False)
 _declare("reply_time_business_mean", "Mean first-reply time (business hours)",
          "Like reply_time_mean, but the clock only runs during business_hours on business_days "
          "in the configured time zone.",
          "mean(business seconds between item and first brand reply)", "seconds",
-         _agg("reply_time_business_mean", lambda t: t.business_seconds.cast("float64").mean()),
+         _from_headline("reply_time_business_mean", "business_seconds", "mean"),
          _SRC_TIME, higher=False)
 _declare("reply_time_business_median", "Median first-reply time (business hours)",
          "Median of business-hours reply times (settings business_hours, business_days, timezone).",
          "median(business seconds between item and first brand reply)", "seconds",
-         _order_stat("reply_time_business_median", "business_seconds", "median"), _SRC_TIME, higher=False)
+         _from_headline("reply_time_business_median", "business_seconds", "median"), _SRC_TIME, higher=False)
 _declare("reply_time_business_p90", "90th-percentile first-reply time (business hours)",
          "Nearest-rank p90 of business-hours reply times.",
          "⌈0.9·n⌉-th smallest business-hours reply time", "seconds",
-         _order_stat("reply_time_business_p90", "business_seconds", "p90"), _SRC_TIME, higher=False)
+         _from_headline("reply_time_business_p90", "business_seconds", "p90"), _SRC_TIME, higher=False)
 _declare("replies_per_conversation", "Brand replies per conversation",
          "How many direct brand replies a conversation started by the audience receives.",
          "brand replies to root items ÷ root inbound items", "ratio",
@@ -170,7 +184,7 @@ def _text_flag(column: str) -> Callable[[ibis.Table], ibis.Value]:
 def _with_intent(ctx: MetricContext) -> ibis.Table:
     """answered_items + is_question / is_complaint from text_analysis; without analysis a
     question is text containing '?' and a complaint is unknown (false)."""
-    items = answered_items(ctx)
+    items = answered_items(ctx, business=False)
     ta = ctx.table("text_analysis")
     ta = ta.filter(ta.source_table == "interaction").group_by(["platform", "source_id"]).agg(
         q=ta.is_question.cast("int8").max(), c=ta.is_complaint.cast("int8").max())
@@ -201,38 +215,15 @@ _declare("complaint_reply_rate", "Complaints answered",
          requires=("interaction", "account", "text_analysis"))
 
 def summary(store, by: str = "total", filters=None, settings=None) -> ibis.Table:  # noqa: ANN001
-    """The headline outbound figures in one pass (one scan, one ranking): inbound_volume,
-    answered_count, reply_rate, reply_time_mean, reply_time_median, reply_time_p90 — the same
-    values as the registered metrics, for dashboards and large stores."""
+    """The six headline outbound figures in one pass: inbound_volume, answered_count,
+    reply_rate, reply_time_mean, reply_time_median, reply_time_p90 — the very expression the
+    registered metrics read (:func:`headline`), for dashboards and large stores."""
     from ..metrics.compute import make_context
 
-    ctx = make_context(store, by, filters, settings)
-    items, keys = keyed(ctx, answered_items(ctx, _keep(ctx)))
-    # one scan: items counted per distinct reply time (null = unanswered), all else from that
-    vc = items.group_by([*keys, items.reply_seconds.name("_v")]).agg(_c=items.count())
-    ans = vc._v.notnull()
-    w_cum = ibis.window(group_by=keys or None, order_by=[vc._v], preceding=None, following=0)
-    w_all = ibis.window(group_by=keys or None)
-    cum = ibis.ifelse(ans, vc._c, 0).sum().over(w_cum)
-    r = vc.mutate(_cum=ibis.ifelse(ans, cum, 0), _n=ibis.ifelse(ans, vc._c, 0).sum().over(w_all))
-    lo_rank = ((r._n - 1) / 2).floor().cast("int64")
-    hi_rank = (r._n / 2).floor().cast("int64")
-    p90_rank = ((r._n * 9 + 9) / 10).floor().cast("int64") - 1
-
-    def at(rank: ibis.Value) -> ibis.Value:
-        return r._v.cast("float64").max(where=r._v.notnull() & (r._cum - r._c <= rank) & (rank < r._cum))
-
-    inbound = r._c.sum()
-    answered = r._c.sum(where=r._v.notnull())
-    agg = dict(
-        inbound_volume=inbound, answered_count=answered.fill_null(0),
-        reply_rate=ibis.ifelse(inbound > 0, answered.fill_null(0).cast("float64") / inbound.cast("float64"),
-                               ibis.null("float64")),
-        reply_time_mean=(r._v * r._c).cast("float64").sum() / answered.cast("float64"),
-        reply_time_median=(at(lo_rank) + at(hi_rank)) / 2,
-        reply_time_p90=at(p90_rank),
-    )
-    return r.group_by(keys).agg(**agg) if keys else r.aggregate(**agg)
+    h = headline(make_context(store, by, filters, settings))
+    keys = [c for c in h.columns if c not in _HEADLINE_FIELDS]
+    return h.select(*keys, *_HEADLINE_FIELDS[:3], reply_time_mean=h["mean"],
+                    reply_time_median=h["median"], reply_time_p90=h["p90"])
 
 
-__all__ = sorted(["GRAINS", "keyed", "summary"])
+__all__ = sorted(["GRAINS", "headline", "keyed", "summary"])
