@@ -2,7 +2,12 @@
 endpoint's success and validation errors, roles, and isolation between workspaces.
 
 Workspaces: ``acme`` (12 known posts, read-only in these tests), ``beta`` (another brand that
-even reuses the content id ``a0``) and ``gamma`` (where uploads and inbox actions write).
+even reuses the content id ``a0``), ``gamma`` (where uploads and inbox actions write) and
+``delta`` (where the route-by-route success cases write).
+
+Every route of the running app is enumerated (``app.routes``): a route that is not public, not
+account-level and not scoped by ``{workspace}`` + ``require_role`` fails the tests, and so does a
+route without a success and a validation case in :data:`CASES`.
 Expected figures are counted from the seed rows in plain Python (tests/test_api_support.py).
 """
 
@@ -19,7 +24,6 @@ import pytest
 from test_api_support import HOSTILE, PASSWORD, Seeded, seed_rows, upload_csv, write_store
 
 from engagelens.api import API_PREFIX, ROLES
-from engagelens.api.routers import routers
 
 
 
@@ -31,6 +35,7 @@ class Env:
     tokens: dict[str, str]
     acme: Seeded
     registry: dict[str, Any]
+    app: Any
 
     def get(self, path: str, token: str | None = "admin", **kw: Any) -> httpx.Response:
         headers = {"Authorization": f"Bearer {self.tokens[token]}"} if token else {}
@@ -62,13 +67,14 @@ def env(tmp_path_factory):
 
     data_dir = tmp_path_factory.mktemp("api")
     control = Control(data_dir)
-    for slug in ("acme", "beta", "gamma"):
+    for slug in ("acme", "beta", "gamma", "delta"):
         control.create_workspace(slug, slug.title())
     acme, beta = seed_rows("a", 12), seed_rows("b", 6, shared_id="a0")
     beta.interactions += [{**beta.interactions[0], "interaction_id": f"extra-{k}"} for k in range(5)]
     write_store(control.workspace_path("acme"), acme)
     write_store(control.workspace_path("beta"), beta)
     write_store(control.workspace_path("gamma"), seed_rows("g", 4))
+    write_store(control.workspace_path("delta"), seed_rows("d", 4))
     from engagelens.ingest import ingest_file
 
     csv = data_dir / "interactions.csv"
@@ -80,13 +86,14 @@ def env(tmp_path_factory):
     tokens["beta"] = control.create_token("beta", "admin").token
     tokens["gamma_analyst"] = control.create_token("gamma", "analyst").token
     tokens["gamma_viewer"] = control.create_token("gamma", "viewer").token
+    tokens["delta_analyst"] = control.create_token("delta", "analyst").token
     control.create_user("alice", PASSWORD)
     control.grant("alice", "acme", "admin")
     control.grant("alice", "beta", "viewer")
     app = create_app(data_dir, settings={"api_rate_limit_per_minute": 1_000_000,
-                                         "token_cache_ttl_s": 0.0})
+                                         "token_cache_ttl_s": 0.0, "reply_rate_goal": 0.1})
     with live_server(app) as url, httpx.Client(base_url=url, timeout=60) as client:
-        yield Env(url, client, data_dir, tokens, acme, registry)
+        yield Env(url, client, data_dir, tokens, acme, registry, app)
 
 
 def _error(r: httpx.Response, status: int, code: str | None = None) -> dict[str, Any]:
@@ -151,49 +158,224 @@ def test_revoked_token_stops_working(env):
     _error(env.client.get(API_PREFIX + "/me", headers=headers), 401, "unauthenticated")
 
 
-# -- isolation: every workspace route, every object of another workspace ----------------------
-def _workspace_routes() -> list[tuple[str, str]]:
-    out = set()
-    for router in routers():
-        for route in router.routes:
-            if "{workspace}" in route.path:
-                out.update((m, route.path) for m in route.methods if m != "HEAD")
-    return sorted(out)
+# -- every route of the app: classified, authenticated, isolated, role-checked ----------------
+#: routes anyone may call
+PUBLIC = {("GET", "/health")}
+#: routes that need a token but no workspace: they show only the caller's own scope or the
+#: metric definitions (no data)
+ACCOUNT = {("GET", "/me"), ("GET", "/metrics"), ("GET", "/metrics/{name}"), ("GET", "/workspaces")}
+
+
+def _required_role(dependant: Any) -> str | None:
+    """The role of the ``require_role(...)`` dependency somewhere in a route's dependencies."""
+    for dep in dependant.dependencies:
+        name = getattr(dep.call, "__name__", "")
+        if name.startswith("require_"):
+            return name.removeprefix("require_")
+        found = _required_role(dep)
+        if found:
+            return found
+    return None
+
+
+def api_routes(app: Any) -> dict[tuple[str, str], str | None]:
+    """(method, path under /api/v1) → the role its ``require_role`` asks for, for every route
+    of the running app (so a route added later cannot escape these tests)."""
+    out: dict[tuple[str, str], str | None] = {}
+    for route in app.routes:
+        path = getattr(route, "path", "")
+        if not path.startswith(API_PREFIX + "/"):
+            continue
+        role = _required_role(route.dependant)
+        for method in set(getattr(route, "methods", None) or ()) - {"HEAD"}:
+            out[(method, path[len(API_PREFIX):])] = role
+    return out
+
+
+def _workspace_routes(env: Env) -> dict[tuple[str, str], str]:
+    return {k: r for k, r in api_routes(env.app).items() if k not in PUBLIC | ACCOUNT}
 
 
 #: real objects of workspace beta (a batch, a post, an interaction, a metric)
 BETA_OBJECTS = {"workspace": "beta", "batch_id": "1", "platform": "instagram",
-                "content_id": "b2", "interaction_id": "b2-like-0", "name": "interactions"}
+                "content_id": "b2", "interaction_id": "b2-comment-0", "name": "interactions"}
+ACME_OBJECTS = {**BETA_OBJECTS, "workspace": "acme", "content_id": "a2",
+                "interaction_id": "a2-comment-0"}
+#: parameters that are invalid for most routes: authorisation must still come first
+GARBAGE = {"from": "yesterday", "to": "1999-01-01", "limit": "-5", "top": "0", "by": "nope",
+           "sort": "password", "kind": "hug", "cursor": "x", "batch_id": "-1"}
 
 
-def _call(env: Env, method: str, path: str, token: str) -> httpx.Response:
-    url = API_PREFIX + path.format(**BETA_OBJECTS)
-    headers = {"Authorization": f"Bearer {env.tokens[token]}"}
+def _call(env: Env, method: str, path: str, token: str | None, objects: dict[str, str],
+          params: dict[str, str] | None = None) -> httpx.Response:
+    url = API_PREFIX + path.format(**objects)
+    headers = {"Authorization": f"Bearer {env.tokens[token]}"} if token else {}
     if method == "POST" and url.endswith("/ingest"):
-        return env.client.post(url, headers=headers, files={"file": ("i.csv", upload_csv("b2"))})
+        return env.client.post(url, headers=headers, params=params,
+                               files={"file": ("i.csv", upload_csv("b2"))})
     if method == "POST":
-        return env.client.post(url, headers=headers, json={"assignee": "eve"})
-    return env.client.request(method, url, headers=headers)
+        return env.client.post(url, headers=headers, params=params, json={"assignee": "eve"})
+    return env.client.request(method, url, headers=headers, params=params)
 
 
-def test_route_list_covers_the_api():
-    paths = {p for _, p in _workspace_routes()}
+def test_every_api_route_is_classified(env):
+    routes = api_routes(env.app)
+    assert len(routes) >= 24 and PUBLIC | ACCOUNT <= routes.keys()
     for needed in ("/workspaces/{workspace}/overview", "/workspaces/{workspace}/ingest",
                    "/workspaces/{workspace}/content/{platform}/{content_id}",
-                   "/workspaces/{workspace}/interactions", "/workspaces/{workspace}/batches/{batch_id}"):
-        assert needed in paths
+                   "/workspaces/{workspace}/interactions", "/workspaces/{workspace}/goals",
+                   "/workspaces/{workspace}/inbox/{platform}/{interaction_id}"):
+        assert ("GET", needed) in routes or ("POST", needed) in routes
+    unscoped = {k: r for k, r in _workspace_routes(env).items()
+                if "{workspace}" not in k[1] or r not in ROLES}
+    assert not unscoped, "routes without a workspace scope and a require_role dependency"
 
 
-@pytest.mark.parametrize("token", ["admin", "viewer"])
-@pytest.mark.parametrize("method,path", _workspace_routes())
-def test_token_of_acme_gets_404_for_everything_in_beta(env, method, path, token):
-    r = _call(env, method, path, token)
-    _error(r, 404, "not_found")
-    assert "beta" in r.json()["error"]["message"]  # the same answer as a missing workspace
-    missing = env.client.request(method, API_PREFIX + path.format(**{**BETA_OBJECTS,
-                                                                     "workspace": "nowhere"}),
-                                 headers={"Authorization": f"Bearer {env.tokens[token]}"})
-    assert missing.status_code == 404
+def test_every_api_route_but_health_needs_a_token(env):
+    for (method, path) in api_routes(env.app):
+        if (method, path) in PUBLIC:
+            continue
+        r = _call(env, method, path, None, ACME_OBJECTS)
+        _error(r, 401, "unauthenticated")
+
+
+@pytest.mark.parametrize("token", ROLES)
+def test_tokens_of_acme_get_404_for_every_route_and_object_of_beta(env, token):
+    failures = {}
+    for (method, path) in _workspace_routes(env):
+        for params in (None, GARBAGE):
+            r = _call(env, method, path, token, BETA_OBJECTS, params)
+            missing = _call(env, method, path, token, {**BETA_OBJECTS, "workspace": "nowhere"},
+                            params)
+            ok = (r.status_code == 404 and r.json()["error"]["code"] == "not_found"
+                  and missing.status_code == 404  # the same answer as a missing workspace
+                  and r.json()["error"]["message"].replace("beta", "nowhere")
+                  == missing.json()["error"]["message"])
+            if not ok:
+                failures[(method, path, bool(params))] = (r.status_code, r.text[:200])
+    assert not failures
+    # and nothing was written to beta by any of those calls
+    body = env.get("/workspaces/beta/batches", token="beta").json()
+    assert body["total"] == 1
+
+
+def test_every_workspace_route_checks_the_role(env):
+    rank = {r: i for i, r in enumerate(ROLES)}
+    failures = {}
+    for (method, path), needed in _workspace_routes(env).items():
+        for token in ROLES:
+            # writes name no real item and send no body, so an allowed caller stops at a 404 for
+            # the item or at validation: acme stays as it is
+            if method == "POST":
+                url = API_PREFIX + path.format(**{**ACME_OBJECTS, "interaction_id": "no-such"})
+                r = env.client.post(url, headers={"Authorization": f"Bearer {env.tokens[token]}"})
+            else:
+                r = _call(env, method, path, token, ACME_OBJECTS)
+            if rank[token] < rank[needed]:
+                good = r.status_code == 403 and r.json()["error"]["code"] == "forbidden"
+            else:
+                good = r.status_code not in (401, 403) and not (
+                    r.status_code == 404 and "workspace" in r.json()["error"]["message"])
+            if not good:
+                failures[(method, path, token)] = (r.status_code, r.text[:200])
+    assert not failures
+
+
+# -- every route: one success and one validation error (CASES must list every route) ---------
+LONG_ID = "x" * 301
+#: (method, path) → (success call, validation-error call or None when the route takes no
+#: parameter); a call is (token name, concrete path, request keyword arguments, a key the
+#: success body must have)
+CASES: dict[tuple[str, str], tuple[tuple[Any, ...], tuple[Any, ...] | None]] = {
+    ("GET", "/health"): ((None, "/health", {}, "status"), None),
+    ("GET", "/me"): (("viewer", "/me", {}, "workspaces"), None),
+    ("GET", "/metrics"): (("viewer", "/metrics", {}, "metrics"), None),
+    ("GET", "/metrics/{name}"): (("viewer", "/metrics/interactions", {}, "grains"),
+                                 ("viewer", "/metrics/" + "m" * 101, {})),
+    ("GET", "/workspaces"): (("admin", "/workspaces", {}, "workspaces"), None),
+    ("GET", "/workspaces/{workspace}"): (("admin", "/workspaces/acme", {}, "rows"), None),
+    ("POST", "/workspaces/{workspace}/ingest"): (
+        ("delta_analyst", "/workspaces/delta/ingest",
+         {"params": {"source": "canonical"},
+          "files": {"file": ("interactions.csv", upload_csv("d0"))}},
+         "batch_id"),
+        ("delta_analyst", "/workspaces/delta/ingest", {"params": {"entity": "DROP TABLE"},
+                                                       "files": {"file": ("i.csv", b"a\n")}})),
+    ("GET", "/workspaces/{workspace}/batches"): (
+        ("beta", "/workspaces/beta/batches", {}, "items"),
+        ("beta", "/workspaces/beta/batches", {"params": {"offset": -1}})),
+    ("GET", "/workspaces/{workspace}/batches/{batch_id}"): (
+        ("beta", "/workspaces/beta/batches/1", {}, "quarantine_reasons"),
+        ("beta", "/workspaces/beta/batches/one", {})),
+    ("GET", "/workspaces/{workspace}/quarantine"): (
+        ("beta", "/workspaces/beta/quarantine", {"params": {"batch_id": 1}}, "items"),
+        ("beta", "/workspaces/beta/quarantine", {"params": {"limit": 0}})),
+    ("GET", "/workspaces/{workspace}/metrics/{name}"): (
+        ("viewer", "/workspaces/acme/metrics/likes", {"params": {"by": "week"}}, "rows"),
+        ("viewer", "/workspaces/acme/metrics/likes", {"params": {"by": "fortnight"}})),
+    ("GET", "/workspaces/{workspace}/overview"): (
+        ("viewer", "/workspaces/acme/overview", {"params": {"from": "2024-03-02"}}, "totals"),
+        ("viewer", "/workspaces/acme/overview", {"params": {"top": 51}})),
+    ("GET", "/workspaces/{workspace}/content"): (
+        ("viewer", "/workspaces/acme/content", {"params": {"sort": "likes"}}, "items"),
+        ("viewer", "/workspaces/acme/content", {"params": {"offset": "x"}})),
+    ("GET", "/workspaces/{workspace}/content/{platform}/{content_id}"): (
+        ("viewer", "/workspaces/acme/content/x/a1", {}, "likes"),
+        ("viewer", f"/workspaces/acme/content/x/{LONG_ID}", {})),
+    ("GET", "/workspaces/{workspace}/content/{platform}/{content_id}/interactions"): (
+        ("viewer", "/workspaces/acme/content/x/a1/interactions", {}, "items"),
+        ("viewer", "/workspaces/acme/content/x/a1/interactions", {"params": {"limit": 501}})),
+    ("GET", "/workspaces/{workspace}/interactions"): (
+        ("viewer", "/workspaces/acme/interactions", {"params": {"kind": "like"}}, "items"),
+        ("viewer", "/workspaces/acme/interactions", {"params": {"from": "2024-13-01"}})),
+    ("GET", "/workspaces/{workspace}/listening/queries"): (
+        ("viewer", "/workspaces/acme/listening/queries", {}, "items"), None),
+    ("GET", "/workspaces/{workspace}/listening/summary"): (
+        ("viewer", "/workspaces/acme/listening/summary", {"params": {"by": "day"}}, "items"),
+        ("viewer", "/workspaces/acme/listening/summary", {"params": {"by": "month"}})),
+    ("GET", "/workspaces/{workspace}/listening/spikes"): (
+        ("viewer", "/workspaces/acme/listening/spikes", {"params": {"query": "acme"}}, "items"),
+        ("viewer", "/workspaces/acme/listening/spikes", {"params": {"query": "q" * 201}})),
+    ("GET", "/workspaces/{workspace}/inbox"): (
+        ("viewer", "/workspaces/acme/inbox", {"params": {"limit": 3}}, "items"),
+        ("viewer", "/workspaces/acme/inbox", {"params": {"limit": 0}})),
+    ("GET", "/workspaces/{workspace}/inbox/{platform}/{interaction_id}"): (
+        ("viewer", "/workspaces/acme/inbox/x/a1-comment-0", {}, "why"),
+        ("viewer", f"/workspaces/acme/inbox/x/{LONG_ID}", {})),
+    ("POST", "/workspaces/{workspace}/inbox/{platform}/{interaction_id}/replied"): (
+        ("delta_analyst", "/workspaces/delta/inbox/instagram/d2-comment-1/replied", {}, "action"),
+        ("delta_analyst", f"/workspaces/delta/inbox/instagram/{LONG_ID}/replied", {})),
+    ("POST", "/workspaces/{workspace}/inbox/{platform}/{interaction_id}/assign"): (
+        ("delta_analyst", "/workspaces/delta/inbox/instagram/d2-comment-0/assign",
+         {"json": {"assignee": "sam"}}, "assignee"),
+        ("delta_analyst", "/workspaces/delta/inbox/instagram/d2-comment-0/assign",
+         {"json": {"assignee": ""}})),
+    ("GET", "/workspaces/{workspace}/goals"): (
+        ("viewer", "/workspaces/acme/goals", {"params": {"to": "2024-03-31"}}, "weeks"),
+        ("viewer", "/workspaces/acme/goals", {"params": {"ownership": "mine"}})),
+}
+
+
+def test_cases_cover_every_route(env):
+    assert set(CASES) == set(api_routes(env.app))
+
+
+def _request(env: Env, method: str, call: tuple[Any, ...]) -> httpx.Response:
+    token, path, kwargs = call[:3]
+    headers = {"Authorization": f"Bearer {env.tokens[token]}"} if token else {}
+    return env.client.request(method, API_PREFIX + path, headers=headers, **kwargs)
+
+
+@pytest.mark.parametrize("route", list(CASES), ids=lambda r: f"{r[0]} {r[1]}")
+def test_route_success_and_validation(env, route):
+    ok, bad = CASES[route]
+    r = _request(env, route[0], ok)
+    assert 200 <= r.status_code < 300, r.text
+    assert r.headers["content-type"].startswith("application/json")
+    assert ok[3] in r.json()
+    if bad is not None:
+        err = _error(_request(env, route[0], bad), 422)
+        assert err["code"] in {"validation", "invalid_parameter"} and err["message"]
 
 
 def test_beta_objects_are_not_reachable_through_acme(env):
@@ -424,10 +606,41 @@ def test_inbox_lists_open_comments(env):
     assert [i["score"] for i in items] == sorted((i["score"] for i in items), reverse=True)
 
 
+def test_inbox_item_shows_its_score_breakdown(env):
+    items = env.get("/workspaces/acme/inbox", token="viewer").json()["items"]
+    for listed in items[:3]:
+        one = env.get(f"/workspaces/acme/inbox/{listed['platform']}/{listed['interaction_id']}",
+                      token="viewer").json()
+        assert one["interaction_id"] == listed["interaction_id"] and one["text"] == listed["text"]
+        assert one["score"] == pytest.approx(sum(one["why"].values()))
+        assert set(one["why"]) == {"question", "complaint", "negative", "reach", "sla", "momentum"}
+    # a like is no inbox item; an id of another workspace is not found here either
+    _error(env.get("/workspaces/acme/inbox/instagram/a0-like-0"), 404, "not_found")
+    _error(env.get("/workspaces/acme/inbox/instagram/b2-comment-0"), 404, "not_found")
+
+
+def test_goals_report_counts_inbound_per_week(env):
+    body = env.get("/workspaces/acme/goals", token="viewer").json()
+    want: dict[str, int] = {}
+    for i in env.acme.interactions:
+        if i["kind"] == "comment":
+            day = i["occurred_at"].date()
+            monday = (day - dt.timedelta(days=day.weekday())).isoformat()
+            want[monday] = want.get(monday, 0) + 1
+    assert {w["week"]: w["inbound"] for w in body["weeks"]} == want
+    assert body["reply_rate_goal"] == 0.1  # the server's setting reaches the library
+    assert all(w["answered"] == 0 and w["reply_rate"] == 0.0 and not w["reply_rate_met"]
+               and w["reply_rate_goal"] == 0.1 and w["reply_time_met"] is None
+               for w in body["weeks"])
+    march = env.get("/workspaces/acme/goals", params={"from": "2024-03-04"}).json()["weeks"]
+    assert [w["week"] for w in march] == sorted(k for k in want if k >= "2024-03-04")
+
+
 def test_inbox_actions_need_analyst_and_change_the_inbox(env):
     before = env.get("/workspaces/gamma/inbox", token="gamma_viewer").json()["items"]
     target = before[0]
     path = f"/workspaces/gamma/inbox/{target['platform']}/{target['interaction_id']}"
+    assert env.get(path, token="gamma_viewer").json()["score"] == target["score"]
     _error(env.post(path + "/replied", token="gamma_viewer"), 403, "forbidden")
     assert env.post(path + "/assign", token="gamma_analyst", json={"assignee": "sam"}).status_code == 200
     assigned = env.get("/workspaces/gamma/inbox", token="gamma_viewer",
@@ -437,6 +650,7 @@ def test_inbox_actions_need_analyst_and_change_the_inbox(env):
     assert env.post(path + "/replied", token="gamma_analyst").status_code == 200
     after = env.get("/workspaces/gamma/inbox", token="gamma_viewer").json()["items"]
     assert {i["interaction_id"] for i in after} == {i["interaction_id"] for i in before[1:]}
+    _error(env.get(path, token="gamma_viewer"), 404, "not_found")  # answered: no longer open
     _error(env.post("/workspaces/gamma/inbox/x/nope/replied", token="gamma_analyst"), 404,
            "not_found")
 

@@ -8,7 +8,6 @@ import sys
 import types
 
 import httpx
-import pytest
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 from test_api_support import seed_rows, write_store

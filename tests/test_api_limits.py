@@ -148,6 +148,26 @@ def test_logs_never_show_tokens_or_passwords(strict):
         assert secret not in text
 
 
+def test_server_error_logs_are_redacted_including_tracebacks(strict):
+    # the API's own logger, with an exception whose message quotes a credential
+    from engagelens.api.errors import log
+
+    capture = _Capture()
+    capture.setFormatter(logging.Formatter("%(message)s"))
+    log.addHandler(capture)
+    secret = "elk_" + "s3cr3t" * 6
+    try:
+        try:
+            raise RuntimeError(f"boom near Authorization: Bearer {secret} password=hunter2hunter2")
+        except RuntimeError as exc:
+            log.error("unexpected error with token=%s", secret, exc_info=exc)
+    finally:
+        log.removeHandler(capture)
+    text = "\n".join(capture.lines)
+    assert "RuntimeError" in text and "Traceback" in text
+    assert secret not in text and "hunter2hunter2" not in text
+
+
 def test_redact_scrubs_common_credential_shapes():
     from engagelens.api.security import redact
 
@@ -227,8 +247,8 @@ def test_engagelens_serve_starts_uvicorn(tmp_path):
     Control(tmp_path).create_workspace("acme")
     port = _free_port()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "engagelens.cli.main", "serve", "--port", str(port),
-         "--data-dir", str(tmp_path), "--log-level", "warning"],
+        [sys.executable, "-m", "engagelens.cli.main", "serve", "--host", "127.0.0.1",
+         "--port", str(port), "--data-dir", str(tmp_path), "--log-level", "warning"],
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env={**os.environ})
     try:
         deadline, status = time.monotonic() + 30, None

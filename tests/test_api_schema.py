@@ -13,7 +13,7 @@ from schemathesis.config import SchemathesisConfig
 from test_api_support import seed_rows, write_store
 
 
-MAX_EXAMPLES = 40
+MAX_EXAMPLES = 30
 #: real objects of the seeded workspace, so generated requests also reach the deep code paths
 REAL = {"workspace": "acme", "name": "engagement_rate_by_reach", "platform": "instagram",
         "content_id": "a2", "interaction_id": "a2-comment-0"}

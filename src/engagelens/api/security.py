@@ -165,7 +165,8 @@ def redact(text: str) -> str:
 
 
 class RedactSecrets(logging.Filter):
-    """Scrubs credentials from log records (uvicorn's access log prints query strings)."""
+    """Scrubs credentials from log records: the message (uvicorn's access log prints query
+    strings) and the traceback text (an exception message may quote a request)."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         try:
@@ -175,16 +176,28 @@ class RedactSecrets(logging.Filter):
         clean = redact(message)
         if clean != message:
             record.msg, record.args = clean, ()
+        if record.exc_info and not record.exc_text:
+            # formatters reuse ``exc_text`` when it is set, so the redacted text is what they print
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = redact(record.exc_text)
         return True
 
 
+#: loggers that see requests. A logger's filters apply only to records logged on it, not to
+#: records of its children, so every logger that logs is named, not only a parent.
+REDACTED_LOGGERS: tuple[str, ...] = ("uvicorn", "uvicorn.access", "uvicorn.error", "fastapi",
+                                     "engagelens", "engagelens.api", "")
+
+
 def install_log_redaction() -> None:
-    """Attach :class:`RedactSecrets` to the loggers that see requests (idempotent)."""
-    for name in ("uvicorn.access", "uvicorn.error", "uvicorn", "engagelens", "fastapi", ""):
+    """Attach :class:`RedactSecrets` to :data:`REDACTED_LOGGERS` (idempotent)."""
+    for name in REDACTED_LOGGERS:
         logger = logging.getLogger(name)
         if not any(isinstance(f, RedactSecrets) for f in logger.filters):
             logger.addFilter(RedactSecrets())
 
 
-__all__ = sorted(["BodyTooLarge", "CONTENT_SECURITY_POLICY", "MAX_BODY_BYTES", "RedactSecrets", "SECURITY_HEADERS",
-                  "SecurityMiddleware", "install_log_redaction", "redact"])
+__all__ = sorted(["BodyTooLarge", "CONTENT_SECURITY_POLICY", "MAX_BODY_BYTES", "REDACTED_LOGGERS",
+                  "RedactSecrets", "SECURITY_HEADERS", "SecurityMiddleware",
+                  "install_log_redaction", "redact"])

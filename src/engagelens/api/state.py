@@ -26,8 +26,9 @@ class ApiState:
     tokens: TokenCache = field(default_factory=TokenCache)
     #: serialised answers (tens of KB each)
     cache: ResultCache = field(default_factory=lambda: ResultCache(1024))
-    #: day indexes of the overview (megabytes each at millions of interactions: few kept)
-    day_indexes: ResultCache = field(default_factory=lambda: ResultCache(64))
+    #: day indexes of the overview, one per set of non-date filters (each holds every matching
+    #: post serialised: ~20 MB at 50,000 posts, so few are kept)
+    day_indexes: ResultCache = field(default_factory=lambda: ResultCache(16))
     #: the start-up warm-up thread (``warm_rollups``), joinable by tests and benchmarks
     warming: threading.Thread | None = None
 

@@ -32,9 +32,9 @@ async def content_list(
         rollup.SORTABLE), max_length=60)] = "-created_at",
     search: Annotated[str | None, Query(max_length=200,
                                         description="case-insensitive text contains")] = None,
+    ws: Workspace = Depends(require_role("viewer")),
     params: FilterParams = Depends(),
     page: PageParams = Depends(),
-    ws: Workspace = Depends(require_role("viewer")),
 ) -> Response:
     import polars as pl
 

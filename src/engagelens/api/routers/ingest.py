@@ -72,8 +72,8 @@ def upload(
 
 
 @router.get("/workspaces/{workspace}/batches", summary="Ingest batches, newest first")
-def batch_list(page: PageParams = Depends(),
-               ws: Workspace = Depends(require_role("viewer"))) -> dict[str, Any]:
+def batch_list(ws: Workspace = Depends(require_role("viewer")),
+               page: PageParams = Depends()) -> dict[str, Any]:
     with ws.session() as store:
         t = store.table("ingest_batch")
         total = int(t.count().execute())
@@ -100,8 +100,8 @@ def batch_get(batch_id: Annotated[int, Path(ge=0, le=2**62)],
 def quarantine_list(
     batch_id: Annotated[int | None, Query(ge=0, le=2**62)] = None,
     reason: Annotated[str | None, Query(max_length=200)] = None,
-    page: PageParams = Depends(),
     ws: Workspace = Depends(require_role("viewer")),
+    page: PageParams = Depends(),
 ) -> dict[str, Any]:
     with ws.session() as store:
         data = rows(store, batch_id, reason=reason, limit=page.offset + page.limit)

@@ -28,8 +28,8 @@ def queries(ws: Workspace = Depends(require_role("viewer"))) -> dict[str, Any]:
 def summary(
     request: Request,
     by: Annotated[Literal["day", "week", "platform", "language"] | None, Query()] = None,
-    params: FilterParams = Depends(),
     ws: Workspace = Depends(require_role("viewer")),
+    params: FilterParams = Depends(),
 ) -> dict[str, Any]:
     state = state_of(request)
     keys = [by] if by else []

@@ -31,8 +31,8 @@ async def metric_values(
     by: Annotated[Grain, Query(description="grain; see GET /api/v1/metrics/{name}")] = "total",
     limit: Annotated[int, Query(ge=1, le=MAX_ROWS)] = 1000,
     offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
-    params: FilterParams = Depends(),
     ws: Workspace = Depends(require_role("viewer")),
+    params: FilterParams = Depends(),
 ) -> Response:
     metric = get_metric(name)  # 404 for unknown names before any work
     state = state_of(request)
