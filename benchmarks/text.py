@@ -3,6 +3,7 @@
     python benchmarks/text.py --quick          # < 1 min: 5,000 texts for speed
     python benchmarks/text.py --n 100000       # throughput on 100k texts
     python benchmarks/text.py --rebuild        # also retrain the shipped model, compare SHA-256
+    python benchmarks/text.py --baseline-model old.npz   # + that weights file, side by side
 
 Speed texts are the held-out sentences of all four languages, cycled to ``--n``. Each backend
 runs in this one process (one core; numpy does not multi-thread these operations). Language
@@ -41,7 +42,18 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--quick", action="store_true", help="5,000 speed texts, one repeat")
     ap.add_argument("--backends", default="linear,vader,transformers")
     ap.add_argument("--rebuild", action="store_true", help="retrain and compare the model hash")
+    ap.add_argument("--baseline-model", default=None,
+                    help="another sentiment_linear.npz to run as 'linear@base' (e.g. the last "
+                         "commit's, from `git show HEAD:src/engagelens/text/models/…`)")
     args = ap.parse_args(argv)
+    names = args.backends.split(",")
+    if args.baseline_model:
+        from engagelens.text import register_backend
+        from engagelens.text.backends.linear import LinearBackend
+
+        path = args.baseline_model
+        register_backend("linear@base", lambda: LinearBackend(path))
+        names.insert(names.index("linear") + 1 if "linear" in names else 0, "linear@base")
     n = 5_000 if args.quick else args.n
     repeat = 1 if args.quick else 3
 
@@ -54,7 +66,7 @@ def main(argv: list[str] | None = None) -> int:
 
     header = f"{'backend':<13}{'texts/s/core':>13}" + "".join(f"{'F1 ' + k:>9}" for k in LANGS)
     print(header)
-    for name in args.backends.split(","):
+    for name in names:
         try:
             be = get_backend(name)
         except EngageLensError as exc:

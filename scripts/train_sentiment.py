@@ -2,7 +2,8 @@
 
 Options: ``--data DIR`` (default ../shared/data), ``--out FILE`` (default the packaged
 model), ``--limit N`` (first N training rows per language), ``--tune`` (print the 5-fold CV
-grid on the train part instead of building). Prints the SHA-256 of the written file.
+grid on the train part and the calibrated class offsets of the best setting, instead of
+building). Prints the SHA-256 of the written file.
 """
 
 from __future__ import annotations

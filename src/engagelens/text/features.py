@@ -13,6 +13,9 @@ Each text ``t`` is padded as ``" " + t + " "`` so n-grams see word edges (like s
 ``char_wb``). Han characters are not joined into "words" (Chinese has no spaces); their
 character 1–3-grams carry the signal instead. Feature values are occurrence counts scaled by
 ``1/sqrt(total n-grams in the text)`` (a cheap stand-in for L2 normalisation that needs no sort).
+
+Optional per-head extras (:class:`HashSpec`): word trigrams, and a negation scope — words shortly
+after a negator ("not", "don't", "không") also emit a marked copy, found with array ops too.
 """
 
 from __future__ import annotations
@@ -39,14 +42,20 @@ class HashSpec:
     char_min: int = 1
     char_max: int = 4
     word_bigrams: bool = True
+    word_trigrams: bool = False
+    #: words within :data:`NEGATION_WINDOW` after a negator, in the same clause, also emit a
+    #: "negated" copy of themselves (Das & Chen 2001; Pang, Lee & Vaithyanathan 2002)
+    negation: bool = False
 
     def to_array(self) -> np.ndarray:
-        return np.array([self.bits, self.char_min, self.char_max, int(self.word_bigrams)],
-                        dtype=np.int64)
+        return np.array([self.bits, self.char_min, self.char_max, int(self.word_bigrams),
+                         int(self.word_trigrams), int(self.negation)], dtype=np.int64)
 
     @classmethod
     def from_array(cls, a: np.ndarray) -> HashSpec:
-        return cls(int(a[0]), int(a[1]), int(a[2]), bool(a[3]))
+        """Reads the 4-field arrays of older model files too (no trigrams, no negation)."""
+        extra = [bool(x) for x in a[4:6]]
+        return cls(int(a[0]), int(a[1]), int(a[2]), bool(a[3]), *extra)
 
 
 def _mix(x: np.ndarray, salt: int) -> np.ndarray:
@@ -57,6 +66,35 @@ def _mix(x: np.ndarray, salt: int) -> np.ndarray:
         z = (z ^ (z >> _U(27))) * _M2
         return z ^ (z >> _U(31))
 
+
+#: words that flip the polarity of the next few words of their clause (en, vi without and
+#: with tone marks; lower-case, as in the model text). Persian negates with a verb prefix and
+#: Chinese with a character (不, 没): their character n-grams already see it.
+NEGATORS = (
+    "not", "no", "never", "nothing", "nobody", "none", "neither", "nor", "without", "cannot",
+    "dont", "cant", "wont", "didnt", "doesnt", "isnt", "wasnt", "arent", "werent", "havent",
+    "hasnt", "couldnt", "shouldnt", "wouldnt", "aint",
+    "không", "chẳng", "chả", "chưa", "đừng", "ko", "hông", "khong", "chua",
+)
+#: word endings that negate ("don't", "isn’t")
+NEGATOR_SUFFIXES = ("n't", "n\u2019t")
+NEGATION_WINDOW = 4
+#: characters that end a negation scope
+CLAUSE_END = ".,!?;:\u3002\uff0c\uff01\uff1f\u060c\u061f"
+
+
+def _poly(word: str) -> int:
+    """The rolling hash :func:`hash_batch` gives the substring ``word``."""
+    h, p = 0, 1
+    for ch in word:
+        h = (h + ord(ch) * p) % 2**64
+        p = (p * _BASE) % 2**64
+    return h
+
+
+_NEG_HASHES = np.array(sorted({_poly(w) for w in NEGATORS}), dtype=_U)
+_NEG_SUFFIX_HASHES = np.array(sorted({_poly(w) for w in NEGATOR_SUFFIXES}), dtype=_U)
+_CLAUSE_CPS = np.array(sorted(ord(c) for c in CLAUSE_END), dtype=_U)
 
 _BMP_WORD: list[np.ndarray] = []
 
@@ -139,15 +177,45 @@ def hash_batch(texts: Sequence[str], spec: HashSpec) -> tuple[np.ndarray, np.nda
         if spec.word_bigrams and len(w_start) > 1:
             same = w_doc[1:] == w_doc[:-1]
             with np.errstate(over="ignore"):
-                bh = wh[:-1][same] * _PAIR + wh[1:][same]
+                bh = wh[:-1] * _PAIR + wh[1:]
             docs.append(w_doc[1:][same])
-            feats.append((_mix(bh, 2) >> shift).astype(np.int64))
+            feats.append((_mix(bh[same], 2) >> shift).astype(np.int64))
+            if spec.word_trigrams and len(w_start) > 2:
+                same3 = same[1:] & same[:-1]
+                with np.errstate(over="ignore"):
+                    th = bh[:-1][same3] * _PAIR + wh[2:][same3]
+                docs.append(w_doc[2:][same3])
+                feats.append((_mix(th, 4) >> shift).astype(np.int64))
+        if spec.negation:
+            scoped = _negated(cp, w_start, w_end, w_doc, wh, substring_hash)
+            docs.append(w_doc[scoped])
+            feats.append((_mix(wh[scoped], 3) >> shift).astype(np.int64))
 
     doc = np.concatenate(docs)
     feat = np.concatenate(feats)
     per_doc = np.bincount(doc, minlength=n_docs).astype(np.float32)
     scale = 1.0 / np.sqrt(np.maximum(per_doc, 1.0))
     return doc, feat, scale[doc]
+
+
+def _negated(cp: np.ndarray, w_start: np.ndarray, w_end: np.ndarray, w_doc: np.ndarray,
+             wh: np.ndarray, substring_hash) -> np.ndarray:  # noqa: ANN001
+    """Mask of the words in a negation scope: at most :data:`NEGATION_WINDOW` words after a
+    negator, same text, no clause punctuation in between."""
+    is_neg = np.isin(wh, _NEG_HASHES)
+    long3 = (w_end - w_start) >= 3
+    if long3.any():
+        tail = substring_hash(w_end[long3] - 3, w_end[long3])
+        is_neg[np.flatnonzero(long3)[np.isin(tail, _NEG_SUFFIX_HASHES)]] = True
+    if not is_neg.any():
+        return np.zeros(len(wh), dtype=bool)
+    clause = np.cumsum(np.isin(cp, _CLAUSE_CPS), dtype=np.int64)[w_start]
+    idx = np.arange(len(wh))
+    last = np.maximum.accumulate(np.where(is_neg, idx, -1))
+    before = np.concatenate([[-1], last[:-1]])              # latest negator strictly before
+    ok = before >= 0
+    b = np.where(ok, before, 0)
+    return ok & (w_doc[b] == w_doc) & (clause[b] == clause) & (idx - b <= NEGATION_WINDOW)
 
 
 def to_csr(texts: Sequence[str], spec: HashSpec):  # noqa: ANN201 - scipy.sparse.csr_matrix
@@ -161,4 +229,5 @@ def to_csr(texts: Sequence[str], spec: HashSpec):  # noqa: ANN201 - scipy.sparse
     return m
 
 
-__all__ = sorted(["HashSpec", "hash_batch", "to_csr"])
+__all__ = sorted(["CLAUSE_END", "HashSpec", "NEGATION_WINDOW", "NEGATORS", "NEGATOR_SUFFIXES",
+                  "hash_batch", "to_csr"])

@@ -11,6 +11,12 @@ Binary heads cannot see "neutral": they say neutral only when ``|score| <= neutr
 positive/negative benchmark sets every "neutral" is an error, and on real feeds a margin
 would mostly hide weak opinions; callers who prefer abstaining can pass ``neutral_margin``.
 
+Three-class heads decide neutral by argmax over their calibrated logits: the training script
+adds per-class bias offsets chosen on out-of-fold predictions (``train.calibrate``), because
+one-vs-rest logits under-call the minority classes. For a positive/negative-only task pass
+``binary=True``: every head then answers positive or negative (the larger of P(positive) and
+P(negative)), never neutral, except for texts with no signal at all (empty).
+
 Texts with no words at all (emoji/emoticon-only, language ``None``) are scored from a small
 emoji polarity lexicon (:data:`engagelens.text.lexicon.EMOJI_POLARITY`) when it knows one of
 them: our training tweets contain too few emoji for the model to learn them.
@@ -75,7 +81,8 @@ class LinearBackend:
 
     name = "linear"
 
-    def __init__(self, path: str | Path | None = None, *, neutral_margin: float = 0.0) -> None:
+    def __init__(self, path: str | Path | None = None, *, neutral_margin: float = 0.0,
+                 binary: bool = False) -> None:
         self.path = Path(path) if path else default_model_path()
         if not self.path.exists():
             raise TextError(f"sentiment model not found: {self.path}; "
@@ -86,7 +93,8 @@ class LinearBackend:
         self.specs = {str(h): HashSpec.from_array(arrays.get(f"{h}.spec", arrays["spec"]))
                       for h in arrays["heads"]}
         self.heads = {h: _Head(arrays, h, s.bits) for h, s in self.specs.items()}
-        self.neutral_margin = float(neutral_margin)
+        self.neutral_margin = 0.0 if binary else float(neutral_margin)
+        self.binary = bool(binary)
 
     def head_for(self, language: str | None) -> str:
         """The language's own head; else one sharing its script; else ``multi`` if shipped,
@@ -124,9 +132,12 @@ class LinearBackend:
                     prior = emoji_polarity(EMOJI_RE.findall(model_texts[i])
                                            + EMOTICON_RE.findall(model_texts[i]))
                     if prior is not None:
-                        out[i] = {"label": "positive" if prior >= EMOJI_THRESHOLD else
-                                  "negative" if prior <= -EMOJI_THRESHOLD else "neutral",
-                                  "score": round(prior, 6)}
+                        if self.binary:
+                            label = "positive" if prior >= 0 else "negative"
+                        else:
+                            label = ("positive" if prior >= EMOJI_THRESHOLD else
+                                     "negative" if prior <= -EMOJI_THRESHOLD else "neutral")
+                        out[i] = {"label": label, "score": round(prior, 6)}
                         continue
                 if res.ndim == 1:
                     s = float(res[r])
@@ -135,7 +146,8 @@ class LinearBackend:
                 else:
                     probs = dict(zip(head.classes, res[r].tolist(), strict=True))
                     s = probs.get("positive", 0.0) - probs.get("negative", 0.0)
-                    label = head.classes[int(res[r].argmax())]
+                    label = (("positive" if s >= 0 else "negative") if self.binary
+                             else head.classes[int(res[r].argmax())])
                 out[i] = {"label": label, "score": round(s, 6)}
         return out  # type: ignore[return-value]
 
