@@ -55,6 +55,9 @@ CONTENT = {
     "interactions_baseline_mean": [N, 40.0, N, N],             # p2's previous post is p1
     "interactions_vs_baseline": [N, 15 / 40, N, N],
     "interactions_baseline_z": [N, N, N, N],                   # one neighbour: no std
+    # conversions k1 (100, p1) and k2 (50, p2); spend p1 40, p4 10; p2, p3 unpaid
+    "attributed_revenue": [100.0, 50.0, 0.0, 0.0],
+    "roi": [(100 - 40) / 40, N, N, (0 - 10) / 10],
 }
 
 # total grain, UTC
@@ -67,11 +70,16 @@ TOTAL = {
     "bounce_rate": 1 / 3,                               # s4's flag unknown
     "average_time_on_site": (30 + 90 + 60 + 0) / 4,
     "arpu": (100 + 50) / 3,                             # visitors v1, v2, v3
-    "email_open_rate": 2 / 3,                           # r1, r2 of delivered r1..r3
-    "email_click_rate": 1 / 3,
-    "email_click_to_open_rate": 1 / 2,
-    "email_unsubscribe_rate": 1 / 3,
+    # e-mails are (campaign, recipient) pairs: jan delivered r1..r3; feb reports no
+    # deliveries, so delivered = sent {r1, r2} − bounced {r2} = {r1}: 4 delivered e-mails.
+    # Opens: (jan, r1) twice = once, (jan, r2), (feb, r1) -> 3; click (jan, r1); unsub (jan, r3)
+    "email_open_rate": 3 / 4,
+    "email_click_rate": 1 / 4,
+    "email_click_to_open_rate": 1 / 3,
+    "email_unsubscribe_rate": 1 / 4,
     "nps": 100 * (3 - 2) / 6,
+    "attributed_revenue": 150.0,
+    "roi": ((100 + 0) - (40 + 10)) / (40 + 10),         # p2's revenue was not paid for
 }
 
 
@@ -107,7 +115,8 @@ def test_required_names_are_registered():
     for name in ("interactions", "engagement_score", "engagement_rate_by_reach",
                  "engagement_rate_by_impressions", "engagement_rate_by_followers",
                  "amplification_rate", "conversation_rate", "applause_rate", "virality_rate",
-                 "participation_rate", "ctr", "conversion_rate", "bounce_rate", "nps"):
+                 "reply_rate", "reply_time_median", "participation_rate", "ctr",
+                 "conversion_rate", "bounce_rate", "nps", "roi"):
         assert get_metric(name).name == name
 
 
@@ -155,6 +164,62 @@ def test_email_by_campaign_and_sent_minus_bounced(fx):
     assert _close(rows[("jan",)]["email_open_rate"], 2 / 3)
     assert _close(rows[("feb",)]["email_open_rate"], 1.0)  # delivered = sent 2 − bounced 1
     assert _close(rows[("feb",)]["email_click_to_open_rate"], 0.0)
+
+
+def test_email_rates_count_campaign_recipient_pairs(store):
+    """One person opening two campaigns opened two e-mails (standard definitions: unique
+    opens ÷ delivered, per e-mail). Counting distinct recipients gave 1/2 here."""
+    from engagelens.metrics.fixtures import parse_rows
+
+    events = []
+    for camp in ("a", "b"):
+        for r in ("r1", "r2"):
+            events.append({"event_id": f"{camp}{r}d", "campaign": camp, "recipient_id": r,
+                           "kind": "delivered", "occurred_at": "2024-05-01 08:00:00"})
+        events.append({"event_id": f"{camp}o", "campaign": camp, "recipient_id": "r1",
+                       "kind": "open", "occurred_at": "2024-05-02 09:00:00"})  # next day
+    events.append({"event_id": "bc", "campaign": "b", "recipient_id": "r1", "kind": "click",
+                   "occurred_at": "2024-05-02 09:01:00"})
+    store.insert("email_event", parse_rows("email_event", events))
+    names = ["email_open_rate", "email_click_rate", "email_click_to_open_rate"]
+    row = compute(store, names, by="total").to_pyarrow().to_pylist()[0]
+    assert _close(row["email_open_rate"], 2 / 4)       # (a, r1), (b, r1) of 4 e-mails
+    assert _close(row["email_click_rate"], 1 / 4)
+    assert _close(row["email_click_to_open_rate"], 1 / 2)
+    # opens count on the send day, so a day's rate is never above 100 %
+    days = _rows(compute(store, ["email_open_rate"], by="day"), ["day"])
+    assert list(days) == [(dt.date(2024, 5, 1),)]
+    assert _close(days[(dt.date(2024, 5, 1),)]["email_open_rate"], 0.5)
+
+
+def test_roi_by_campaign_and_kind(fx):
+    rows = _rows(compute(fx, ["roi", "attributed_revenue"], by="campaign"), ["campaign"])
+    assert _close(rows[("spring",)]["roi"], (100 - 40) / 40)          # p1 paid, p2 organic
+    assert _close(rows[("spring",)]["attributed_revenue"], 150.0)
+    assert _close(rows[(None,)]["roi"], -1.0)                          # p4: spent, no revenue
+
+
+def test_old_store_gains_spend_and_inserts_by_name(tmp_path):
+    """A store made before content.spend existed gets the column appended on open; inserts
+    then match columns by name, not position."""
+    from engagelens.metrics.fixtures import parse_rows
+    from engagelens.store import Store
+
+    path = tmp_path / "old.duckdb"
+    with Store.open(path) as s:
+        s.sql('ALTER TABLE content DROP COLUMN "spend"')
+    with Store.open(path) as s:
+        assert s.table("content").columns[-1] == "spend"
+        s.insert("content", parse_rows("content", [
+            {"platform": "x", "content_id": "t", "account_id": "B", "language": "fr",
+             "created_at": "2024-03-01 10:00:00", "spend": 5.0}]))
+        s.insert("conversion", parse_rows("conversion", [
+            {"conversion_id": "k", "occurred_at": "2024-03-02 10:00:00", "value": 7.5,
+             "content_id": "t"}]))
+        row = s.table("content").to_pyarrow().to_pylist()[0]
+        assert (row["language"], row["spend"]) == ("fr", 5.0)
+        got = compute(s, ["roi"], by="content").to_pyarrow().to_pylist()[0]["roi"]
+        assert _close(got, (7.5 - 5) / 5)
 
 
 def test_time_zone_moves_events_across_midnight(fx):

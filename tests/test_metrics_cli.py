@@ -60,6 +60,22 @@ def test_compute_csv_and_parquet(db, tmp_path, capsys):
     assert sorted(pq.read_table(out).column("posts").to_pylist()) == [1, 3]
 
 
+def test_by_content_has_content_id_and_one_column_per_metric(db, capsys):
+    """Issue 3's contract: `--by content` gives content_id plus one column per metric, rates
+    as fractions (percentages only in --format table)."""
+    names = ["interactions", "engagement_rate_by_reach", "reply_rate", "ctr", "roi"]
+    assert main(["metrics", "compute", *names, "--by", "content", "--format", "csv",
+                 "--db", db]) == 0
+    text = capsys.readouterr().out
+    header, *lines = text.splitlines()
+    assert header.split(",") == ["platform", "content_id", *names]
+    rows = {r["content_id"]: r for r in csv.DictReader(io.StringIO(text))}
+    assert set(rows) == {"p1", "p2", "p3", "p4"} and "%" not in text
+    assert float(rows["p1"]["engagement_rate_by_reach"]) == pytest.approx(0.05)
+    assert float(rows["p4"]["ctr"]) == pytest.approx(8 / 400)
+    assert float(rows["p1"]["roi"]) == pytest.approx(1.5)
+
+
 def test_bad_grain_is_one_line_error(db, capsys):
     assert main(["metrics", "compute", "nps", "--by", "content", "--db", db]) == 2
     err = capsys.readouterr().err

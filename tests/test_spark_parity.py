@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import os
+from pathlib import Path
 
 import pytest
 
@@ -22,21 +24,35 @@ SETTINGS = {"timezone": "Europe/Paris"}
 
 @pytest.fixture(scope="session")
 def spark_store(tmp_path_factory):
+    """A Store on local Spark, opened the way a user opens it (``pyspark://``) from an empty
+    working directory, with the warehouse setting pointing at a temp folder."""
     pytest.importorskip("pyspark")
     from pyspark.sql import SparkSession
 
     from engagelens.store import Store
 
     tmp = tmp_path_factory.mktemp("spark")
-    spark = (SparkSession.builder.master("local[2]").appName("engagelens-tests")
-             .config("spark.sql.session.timeZone", "UTC")
-             .config("spark.sql.shuffle.partitions", "2")
-             .config("spark.default.parallelism", "2")
-             .config("spark.ui.enabled", "false")
-             .config("spark.sql.warehouse.dir", str(tmp / "warehouse"))
-             .config("spark.driver.extraJavaOptions", f"-Dderby.system.home={tmp}")
-             .getOrCreate())
-    store = Store.open("pyspark://")  # picks up the active session
+    cwd = tmp_path_factory.mktemp("cwd")
+    fresh = SparkSession.getActiveSession() is None
+    saved = {k: os.environ.get(k) for k in ("ENGAGELENS_SPARK_WAREHOUSE_DIR",
+                                             "ENGAGELENS_SPARK_PARTITIONS")}
+    os.environ.update(ENGAGELENS_SPARK_WAREHOUSE_DIR=str(tmp), ENGAGELENS_SPARK_PARTITIONS="2")
+    old_cwd = os.getcwd()
+    os.chdir(cwd)
+    try:
+        store = Store.open("pyspark://")  # starts local Spark, creates every table
+    finally:
+        os.chdir(old_cwd)
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+    spark = SparkSession.getActiveSession()
+    if fresh:  # our session: its files went to the setting's folder, not the cwd
+        assert Path(spark.conf.get("spark.sql.warehouse.dir").removeprefix("file:")) == \
+            tmp / "warehouse"
+        assert not list(cwd.iterdir()), list(cwd.iterdir())
     yield store
     spark.stop()
 
@@ -47,21 +63,9 @@ def both(spark_store, tmp_path_factory, fixtures_dir):
 
     duck = Store.open(tmp_path_factory.mktemp("duck") / "parity.duckdb")
     load_fixture(duck, fixtures_dir / "metrics" / "small.json")
-    _copy_to_spark(duck, spark_store)
+    load_fixture(spark_store, fixtures_dir / "metrics" / "small.json")  # Store.insert on Spark
     yield duck, spark_store
     duck.close()
-
-
-def _copy_to_spark(duck, spark_store) -> None:
-    """Copy every table through Arrow. (Store.insert on Spark loses int64 columns that hold
-    nulls, a store bug reported to the lead; this keeps the parity test about metrics.)"""
-    from pyspark.sql import SparkSession
-
-    spark = SparkSession.getActiveSession()
-    for name in duck.con.list_tables():
-        arrow = duck.table(name).to_pyarrow()
-        if arrow.num_rows:
-            spark.createDataFrame(arrow).write.insertInto(name)
 
 
 def _normal(v):
@@ -117,3 +121,43 @@ def test_every_metric_matches_duckdb(both):
                 failures.append((chunk, grain, want, got))
     assert not failures, failures[:5]
     assert len(cases) > 100
+
+
+def test_spark_insert_keeps_int64_nulls_and_types(spark_store):
+    """Runs late (it adds rows). Store.insert on Spark used to go through pandas, where an
+    int64 column with nulls turns into NaN floats: Spark then stored every value of such a
+    column as null (reach 5 and likes below were lost) and float nulls as NaN."""
+    from pyspark.sql import SparkSession
+
+    rows = [{"platform": "zz", "content_id": "n1", "as_of": dt.datetime(2024, 1, 1, 12),
+             "reach": 5, "likes": None, "watch_time_s": 1.5},
+            {"platform": "zz", "content_id": "n2", "as_of": dt.datetime(2024, 1, 2, 23, 30),
+             "reach": None, "likes": 9_007_199_254_740_993, "watch_time_s": None}]
+    assert spark_store.insert("content_snapshot", rows) == 2
+    # read with Spark itself: Ibis' reader goes through pandas, which would round 2**53 + 1
+    df = SparkSession.getActiveSession().table("content_snapshot")
+    got = (df.filter(df.platform == "zz").orderBy("content_id")
+           .select("content_id", "as_of", "reach", "likes", "watch_time_s", "comments")
+           .toArrow().to_pylist())
+    for r in got:
+        r["as_of"] = r["as_of"].replace(tzinfo=None)  # stored as UTC
+    assert got == [
+        {"content_id": "n1", "as_of": dt.datetime(2024, 1, 1, 12), "reach": 5, "likes": None,
+         "watch_time_s": 1.5, "comments": None},
+        {"content_id": "n2", "as_of": dt.datetime(2024, 1, 2, 23, 30), "reach": None,
+         "likes": 9_007_199_254_740_993, "watch_time_s": None, "comments": None}]
+    assert dict(df.dtypes)["likes"] == "bigint"
+
+
+def test_spark_migration_adds_declared_columns(spark_store):
+    """A table made before a column was declared (a cluster's persistent catalog) gains it."""
+    from pyspark.sql import SparkSession
+
+    from engagelens.store.migrations import migrate
+
+    spark = SparkSession.getActiveSession()
+    spark.sql("DROP TABLE IF EXISTS ingest_batch")
+    spark.sql("CREATE TABLE ingest_batch (batch_id BIGINT, file STRING) USING parquet")
+    migrate(spark_store)
+    cols = spark_store.table("ingest_batch").schema()
+    assert cols["rows_stored"].is_int64() and cols["finished_at"].is_timestamp()

@@ -1,4 +1,5 @@
 import datetime as dt
+from pathlib import Path
 
 import pytest
 
@@ -42,3 +43,21 @@ def test_transaction_rolls_back_on_error(store):
 def test_unknown_table_is_a_clear_error(store):
     with pytest.raises(SchemaError):
         store.spec("nope")
+
+
+def test_spark_files_go_to_the_configured_folder_not_the_cwd(tmp_path, monkeypatch):
+    from engagelens.store.connection import spark_dirs
+
+    assert spark_dirs(tmp_path / "s") == (tmp_path / "s" / "warehouse", tmp_path / "s")
+    monkeypatch.setenv("ENGAGELENS_SPARK_WAREHOUSE_DIR", str(tmp_path / "env"))
+    assert spark_dirs()[1] == tmp_path / "env" and (tmp_path / "env").is_dir()
+    monkeypatch.delenv("ENGAGELENS_SPARK_WAREHOUSE_DIR")
+    monkeypatch.chdir(tmp_path)
+    import tempfile
+
+    warehouse, derby = spark_dirs()  # default: a fresh folder under the temp dir
+    other = spark_dirs()[1]
+    assert derby.parent == Path(tempfile.gettempdir()) and derby != other
+    assert warehouse.parent == derby and not (tmp_path / "spark-warehouse").exists()
+    derby.rmdir()
+    other.rmdir()

@@ -31,6 +31,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("db", "engagelens.duckdb", str,
             "Store location: a DuckDB file path or an Ibis URL (duckdb://, pyspark://)."),
     Setting("backend", "duckdb", str, "Compute backend for metrics: duckdb or spark."),
+    Setting("spark_warehouse_dir", "", str,
+            "Local Spark only: folder for the warehouse and Derby files (empty: a new folder "
+            "under the system temp dir per process, since the local catalog lives in memory)."),
     Setting("ingest_chunk_rows", 1_000_000, int,
             "Rows per streamed chunk when a file is read in Python (JSON, UTF-16)."),
     Setting("max_field_bytes", 1_048_576, int,

@@ -61,13 +61,24 @@ _register()
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Entry point: run the app, turning EngageLens errors into one line and exit code 2."""
+    """Entry point of the ``engagelens`` command: its exit code (see :func:`run`)."""
+    return run(app, argv)
+
+
+def run(application: typer.Typer, argv: list[str] | None = None) -> int:
+    """Run a Typer app and return its exit code.
+
+    Why not click's standalone mode: it would print tracebacks for our own errors. Without it,
+    click *returns* the code of ``typer.Exit(n)`` instead of raising it, so the return value is
+    the exit code; EngageLens errors become one line ``error[code]: message`` and exit code 2.
+    """
     try:
-        app(args=argv, standalone_mode=False)
+        result = application(args=argv, standalone_mode=False)
     except EngageLensError as exc:
-        typer.secho(f"error[{exc.code}]: {exc.message}", err=True, fg=typer.colors.RED)
+        message = " ".join(str(exc.message).split())  # one line, whatever the message holds
+        typer.secho(f"error[{exc.code}]: {message}", err=True, fg=typer.colors.RED)
         return 2
-    except typer.Exit as exc:
+    except typer.Exit as exc:  # raised outside a command (e.g. an eager callback)
         return exc.exit_code
     except typer.Abort:
         typer.echo("aborted", err=True)
@@ -81,6 +92,14 @@ def main(argv: list[str] | None = None) -> int:
             exc.show()
             return exc.exit_code
         raise
+    return exit_code(result)
+
+
+def exit_code(result: object) -> int:
+    """The process exit code for what a non-standalone click app returned: click hands back
+    ``typer.Exit(n)``'s ``n``; a command's own return value (None, text…) means success."""
+    if isinstance(result, int) and not isinstance(result, bool):
+        return result
     return 0
 
 

@@ -2,8 +2,9 @@
 
 from .base import GRAIN_KEYS, Filters, Metric, MetricContext
 from .baseline import baseline
+from .cache import cached
 from .compute import compute
 from .registry import all_metrics, get_metric, register
 
 __all__ = sorted(["Filters", "GRAIN_KEYS", "Metric", "MetricContext", "all_metrics", "baseline",
-                  "compute", "get_metric", "register"])
+                  "cached", "compute", "get_metric", "register"])

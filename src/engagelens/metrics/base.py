@@ -53,6 +53,7 @@ GRAIN_KEYS: dict[str, tuple[str, ...]] = {
     "account_day": ("platform", "account_id", "day"),
     "conversation": ("platform", "conversation_id"),
     "agent": ("agent",),
+    "language": ("language",),
 }
 
 TIME_GRAINS = ("day", "week", "month")
@@ -87,6 +88,10 @@ class MetricContext:
     settings: dict[str, Any] = field(default_factory=dict)
     #: expressions shared by the metrics of one compute call (see :meth:`memo`)
     cache: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+    #: costly parts of the content facts the metrics read (None: all; see metrics/probe.py)
+    fact_needs: frozenset[str] | None = None
+    #: while probing, a stand-in for the content facts (an unbound Ibis table)
+    probe_facts: Any = field(default=None, repr=False, compare=False)
 
     def table(self, name: str) -> ibis.Table:
         return self.store.table(name)

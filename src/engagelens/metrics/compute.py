@@ -14,6 +14,7 @@ import ibis
 from .. import settings as settings_mod
 from ..errors import MetricError, UnsupportedGrain
 from .base import GRAIN_KEYS, Filters, MetricContext
+from .probe import fact_needs
 from .registry import get_metric
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -42,6 +43,7 @@ def compute(store: Store, names: Sequence[str] | str, by: str = "content",
             raise UnsupportedGrain(f"metric {m.name!r} cannot be computed by {by!r}; "
                                    f"grains: {', '.join(m.grains)}")
     ctx = make_context(store, by, filters, settings)
+    ctx.fact_needs = fact_needs(ctx, metrics)  # count only the event kinds these metrics read
     parts = [m.build(ctx) for m in metrics]
     key_sets = {tuple(c for c in p.columns if c != m.name) for p, m in zip(parts, metrics)}
     if len(key_sets) > 1:

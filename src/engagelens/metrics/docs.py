@@ -51,6 +51,35 @@ Zero or unknown denominators give null, not infinity and not an error. *Mean of 
 variants average each post's rate (posts without a rate are left out); *pooled* variants
 (`…_pooled`) divide sums.
 
+## E-mail, revenue and ROI
+
+E-mail rates count **e-mails**, i.e. distinct (campaign, recipient) pairs: a person who opens
+two campaigns opened two e-mails, and one who opens the same e-mail five times opened it once.
+Open rate = unique opens ÷ delivered, click rate (CTR) = unique clicks ÷ delivered,
+click-to-open = unique clicks ÷ unique opens, unsubscribe rate = unsubscribes ÷ delivered.
+Delivered = pairs with a `delivered` event, or sent − bounced for a campaign whose sender
+reports no deliveries. Day/week/month and the date range use the e-mail's send time.
+
+`attributed_revenue` sums the value of the conversions whose `content_id` names the content
+(the post the click came from); conversions without a content_id are not attributed.
+`roi` = (attributed revenue − spend) ÷ spend over the contents with a known, positive
+`content.spend` (what was paid to promote them; optional, in the store's one currency), so
+organic posts' revenue never inflates the return on paid ones.
+
+## Several computations over the same data
+
+Every content metric starts from the same per-content facts (a scan of every event). To
+compute several metrics or grains over the same data, do it inside `cached(store)`: the first
+metric materialises the facts (a temporary table) and the others read it; `engagelens report`
+does this. Only the event kinds the requested metrics read are counted.
+
+```python
+from engagelens.metrics import cached, compute
+with cached(store):
+    per_post = compute(store, ["interactions"], by="content").to_pyarrow()
+    per_day = compute(store, ["interactions"], by="account_day").to_pyarrow()
+```
+
 ## Engagement score weights
 
 Override with `compute(..., settings={{"engagement_weights": {{"share": 8}}}})`.
@@ -58,8 +87,10 @@ Override with `compute(..., settings={{"engagement_weights": {{"share": 8}}}})`.
 ## Spark and clusters
 
 `engagelens metrics compute … --backend spark` (or `--db pyspark://`) runs on local Spark
-(`local[2]`; `ENGAGELENS_SPARK_MASTER`, `ENGAGELENS_SPARK_DRIVER_MEMORY` tune it). With a
-cluster, build your own session and wrap it:
+(`local[2]`; `ENGAGELENS_SPARK_MASTER`, `ENGAGELENS_SPARK_DRIVER_MEMORY` tune it). Local Spark
+keeps its warehouse and Derby files in the `spark_warehouse_dir` setting (default: a new folder
+under the system temp dir, never the current directory; the local catalog lives in memory, so
+tables last as long as the session). With a cluster, build your own session and wrap it:
 
 ```python
 import ibis

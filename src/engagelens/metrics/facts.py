@@ -15,11 +15,13 @@ publish time come from the snapshot's ``followers`` or else the account's latest
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 import ibis
 
 from .base import GRAIN_KEYS, Filters, calendar_part
+from .cache import shared
 from .timekeys import calendar_key
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -104,28 +106,50 @@ KIND_TO_COUNTER: dict[str, str] = {k: c for c, kinds in COUNTER_KINDS.items() fo
 QUALITY_LABELS = ("substantive", "low_effort", "spam")
 
 
-def event_counts(ctx: MetricContext) -> ibis.Table:
+def audience_events(ctx: MetricContext, counters: Sequence[str] | None = None) -> ibis.Table:
+    """Audience (not brand-authored) events on a content, of a kind one of ``counters``
+    (default: every counter) counts."""
+    kinds = [k for k, c in KIND_TO_COUNTER.items() if counters is None or c in counters]
+    i = ctx.table("interaction")
+    return i.filter(i.content_id.notnull() & ~i.is_brand.fill_null(False) & i.kind.isin(kinds))
+
+
+def event_counts(ctx: MetricContext, counters: Sequence[str] | None = None,
+                 quality: bool = True) -> ibis.Table:
     """Distinct audience events per content and counter, plus watch seconds and quality-labelled
     comments (substantive / low-effort / spam, from text_analysis when present).
 
-    One COUNT(DISTINCT) over (content, counter, quality) then a small pivot: far cheaper than
-    one distinct count per counter on hundreds of millions of rows."""
-    i = ctx.table("interaction")
-    i = i.filter(i.content_id.notnull() & ~i.is_brand.fill_null(False)
-                 & i.kind.isin(list(KIND_TO_COUNTER)))
+    Why this shape: the engine's cost is the COUNT(DISTINCT) over every event row, so it runs
+    once, grouped by the stored ``kind`` column (no per-row expression, no join), and a small
+    pivot folds kinds into counters. Quality labels need a join with text_analysis, which
+    only comment rows pay for. An id is counted once per kind (an id stored under two kinds
+    of one counter, which ingestion never produces, would count twice)."""
+    counters = list(COUNTER_KINDS) if counters is None else list(counters)
+    i = audience_events(ctx, counters)
+    watch = {"_watch": i.value.sum()} if "views" in counters else {}
+    per = i.group_by(["platform", "content_id", "kind"]).agg(_n=i.interaction_id.nunique(),
+                                                             **watch)
+    aggs = {f"ev_{name}": per._n.sum(where=per.kind.isin(list(COUNTER_KINDS[name]))).fill_null(0)
+            for name in counters}
+    if "views" in counters:
+        aggs["ev_watch_time_s"] = per._watch.sum(where=per.kind.isin(list(COUNTER_KINDS["views"])))
+    counts = per.group_by(["platform", "content_id"]).agg(**aggs)
+    if not quality or "comments" not in counters:
+        return counts
+    labelled = quality_counts(ctx, i)
+    j = counts.left_join(labelled, ["platform", "content_id"])
+    return j.select(*counts.columns, **{f"ev_comments_{label}": j[f"ev_comments_{label}"]
+                                        .fill_null(0) for label in QUALITY_LABELS})
+
+
+def quality_counts(ctx: MetricContext, events: ibis.Table) -> ibis.Table:
+    """(platform, content_id, ev_comments_<label>…): distinct comments per quality label."""
+    c = events.filter(events.kind.isin(list(COUNTER_KINDS["comments"])))
     q = comment_quality(ctx)
-    j = i.left_join(q, [i.platform == q.platform, i.interaction_id == q.source_id])
-    j = j.select("platform", "content_id", "interaction_id", "value",
-                 _counter=j.kind.substitute(KIND_TO_COUNTER), _quality=j.quality)
-    per = j.group_by(["platform", "content_id", "_counter", "_quality"]).agg(
-        _n=j.interaction_id.nunique(), _watch=j.value.sum())
-    aggs = {f"ev_{name}": per._n.sum(where=per._counter == name).fill_null(0)
-            for name in COUNTER_KINDS}
-    aggs["ev_watch_time_s"] = per._watch.sum(where=per._counter == "views")
-    for label in QUALITY_LABELS:
-        aggs[f"ev_comments_{label}"] = per._n.sum(
-            where=(per._counter == "comments") & (per._quality == label)).fill_null(0)
-    return per.group_by(["platform", "content_id"]).agg(**aggs)
+    j = c.join(q, [c.platform == q.platform, c.interaction_id == q.source_id])
+    return j.group_by(["platform", "content_id"]).agg(**{
+        f"ev_comments_{label}": j.interaction_id.nunique(where=j.quality == label)
+        for label in QUALITY_LABELS})
 
 
 def comment_quality(ctx: MetricContext) -> ibis.Table:
@@ -150,42 +174,84 @@ def followers_at_publish(ctx: MetricContext, c: ibis.Table) -> ibis.Table:
             .select("platform", "content_id", acct_followers="_af"))
 
 
+#: what computing a fact column costs beyond the content and snapshot rows: the event
+#: counters it reads, "quality" (comment labels) and "followers_at_publish" (a range join)
+FACT_NEEDS: dict[str, tuple[str, ...]] = {
+    **{name: (name,) for name in COUNTER_KINDS},
+    **{f"{name}_from_events": (name,) for name in COUNTER_KINDS},
+    "watch_time_s": ("views",),
+    "followers": ("followers_at_publish",),
+    **{f"comments_{label}": ("comments", "quality") for label in QUALITY_LABELS},
+    "interactions": INTERACTION_COUNTERS,
+}
+ALL_NEEDS = frozenset(n for needs in FACT_NEEDS.values() for n in needs)
+
+#: every column of the content facts (``content_facts`` adds the grain's calendar key)
+FACT_SCHEMA: dict[str, str] = {
+    "platform": "string", "content_id": "string", "account_id": "string", "campaign": "string",
+    "content_kind": "string", "created_at": "timestamp", "duration_s": "float64",
+    "spend": "float64",
+    **{c: t for name in COUNTER_KINDS for c, t in ((name, "int64"),
+                                                   (f"{name}_from_events", "boolean"))},
+    "watch_time_s": "float64", **{name: "int64" for name in SNAPSHOT_ONLY}, "followers": "int64",
+    **{f"comments_{label}": "int64" for label in QUALITY_LABELS}, "interactions": "int64",
+}
+
+
 def content_facts(ctx: MetricContext) -> ibis.Table:
-    """One row per filtered content: keys, calendar keys, and resolved counters. Built once per
-    compute call (metrics of one call share the expression, so the engine can share the work)."""
-    return ctx.memo("content_facts", lambda: _content_facts(ctx))
+    """One row per filtered content: keys, calendar keys, and resolved counters.
+
+    Built once per compute call (metrics of one call share the expression) with only the
+    event counters its metrics read (``ctx.fact_needs``, found by metrics/probe.py), and
+    materialised once per ``cached`` block (metrics/cache.py). The calendar key, which depends
+    on the grain and time zone, is added on top, so every grain of a block reads one table."""
+    def build() -> ibis.Table:
+        if ctx.probe_facts is not None:
+            facts = ctx.probe_facts
+        else:
+            needs = ALL_NEEDS if ctx.fact_needs is None else frozenset(ctx.fact_needs)
+            facts = shared(ctx, ("content_facts", ctx.filters), needs,
+                           lambda wanted: _content_facts(ctx, wanted))
+        if (part := calendar_part(ctx.grain)):
+            facts = facts.mutate(**{part: calendar_key(facts.created_at, part, tz(ctx),
+                                                        ctx.store.backend)})
+        return facts
+    return ctx.memo("content_facts", build)
 
 
-def _content_facts(ctx: MetricContext) -> ibis.Table:
+def _content_facts(ctx: MetricContext, needs: frozenset[str] = ALL_NEEDS) -> ibis.Table:
+    """The facts columns whose needs are in ``needs`` (keys and snapshot columns always)."""
+    counters = [n for n in COUNTER_KINDS if n in needs]
     c = filter_content(ctx)
-    s = latest_snapshot(ctx)
-    e = event_counts(ctx)
-    fa = followers_at_publish(ctx, c)
-    j = (c.left_join(s, ["platform", "content_id"], rname="{name}_snap")
-         .left_join(e, ["platform", "content_id"])
-         .left_join(fa, ["platform", "content_id"]))
+    j = c.left_join(latest_snapshot(ctx), ["platform", "content_id"], rname="{name}_snap")
+    if counters:
+        j = j.left_join(event_counts(ctx, counters, quality="quality" in needs),
+                        ["platform", "content_id"])
+    if "followers_at_publish" in needs:
+        j = j.left_join(followers_at_publish(ctx, c), ["platform", "content_id"])
     cols = {
         "platform": j.platform, "content_id": j.content_id, "account_id": j.account_id,
         "campaign": j.campaign, "content_kind": j.kind, "created_at": j.created_at,
-        "duration_s": j.duration_s,
+        "duration_s": j.duration_s, "spend": j.spend,
     }
-    for name in COUNTER_KINDS:
+    for name in counters:
         ev = j[f"ev_{name}"].fill_null(0)
         cols[name] = ibis.ifelse(ev > 0, ev, j[name].fill_null(0)).cast("int64")
         cols[f"{name}_from_events"] = ev > 0
-    ev_views = j.ev_views.fill_null(0)
-    cols["watch_time_s"] = ibis.ifelse(ev_views > 0, j.ev_watch_time_s.fill_null(0.0),
-                                       j.watch_time_s).cast("float64")
+    if "views" in counters:
+        cols["watch_time_s"] = ibis.ifelse(j.ev_views.fill_null(0) > 0,
+                                           j.ev_watch_time_s.fill_null(0.0),
+                                           j.watch_time_s).cast("float64")
     for name in SNAPSHOT_ONLY:
         cols[name] = j[name]
-    cols["followers"] = j.followers.fill_null(j.acct_followers)
-    for label in ("substantive", "low_effort", "spam"):
-        cols[f"comments_{label}"] = j[f"ev_comments_{label}"].fill_null(0)
+    if "followers_at_publish" in needs:
+        cols["followers"] = j.followers.fill_null(j.acct_followers)
+    if "quality" in needs and "comments" in counters:
+        for label in QUALITY_LABELS:
+            cols[f"comments_{label}"] = j[f"ev_comments_{label}"].fill_null(0)
     facts = j.select(**cols)
-    facts = facts.mutate(interactions=sum(facts[n] for n in INTERACTION_COUNTERS))
-    if (part := calendar_part(ctx.grain)):
-        facts = facts.mutate(**{part: calendar_key(facts.created_at, part, tz(ctx),
-                                                        ctx.store.backend)})
+    if set(INTERACTION_COUNTERS) <= set(counters):
+        facts = facts.mutate(interactions=sum(facts[n] for n in INTERACTION_COUNTERS))
     return facts
 
 
@@ -204,7 +270,9 @@ def safe_div(num: ibis.Value, den: ibis.Value) -> ibis.Value:
 
 
 __all__ = sorted([
-    "CONTENT_GRAINS", "COUNTER_KINDS", "INTERACTION_COUNTERS", "KIND_TO_COUNTER", "SNAPSHOT_ONLY", "comment_quality",
-    "content_facts", "event_counts", "filter_content", "followers_at_publish", "grain_keys",
-    "latest_snapshot", "owned_accounts", "safe_div", "tz",
+    "ALL_NEEDS", "CONTENT_GRAINS", "COUNTER_KINDS", "FACT_NEEDS", "FACT_SCHEMA",
+    "INTERACTION_COUNTERS", "KIND_TO_COUNTER", "QUALITY_LABELS", "SNAPSHOT_ONLY",
+    "audience_events", "comment_quality", "content_facts", "event_counts", "filter_content",
+    "followers_at_publish", "grain_keys", "latest_snapshot", "owned_accounts", "quality_counts",
+    "safe_div", "tz",
 ])

@@ -8,6 +8,7 @@ import html
 from typing import TYPE_CHECKING, Any
 
 from .base import Filters
+from .cache import cached
 from .compute import compute
 from .registry import all_metrics, get_metric
 
@@ -30,14 +31,12 @@ def headline(store: Store, account: str | None = None, start: dt.datetime | None
     """{metric name: value} at the ``total`` grain for ``account`` (all accounts if None)."""
     filters = Filters(start=start, end=end, accounts=(account,) if account else ())
     known = {m.name for m in all_metrics()}
-    out: dict[str, Any] = {}
-    for name in HEADLINE:
-        if name not in known or "total" not in get_metric(name).grains:
-            continue
-        row = compute(store, [name], by="total", filters=filters, settings=settings).to_pyarrow()
-        value = row.column(name)[0].as_py() if row.num_rows else None
-        out[name] = value
-    return out
+    names = [n for n in HEADLINE if n in known and "total" in get_metric(n).grains]
+    # one computation: the probe sees every metric's needs, so the facts are built once
+    with cached(store):
+        row = compute(store, names, by="total", filters=filters, settings=settings).to_pyarrow()
+    first = row.slice(0, 1).to_pylist()
+    return {n: first[0][n] if first else None for n in names}
 
 
 def format_value(unit: str, value: Any) -> str:

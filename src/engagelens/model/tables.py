@@ -110,6 +110,8 @@ CONTENT = TableSpec(
         _c("hashtags", "string", desc="space-separated, lower-case, without '#'"),
         _c("duration_s", "float64", desc="video length in seconds", **_NN),
         _c("paid", "boolean", desc="promoted / boosted"),
+        _c("spend", "float64", desc="amount paid to promote it, in the store's one currency "
+           "(ROI's cost)", **_NN),
         _c("language", "string"),
         _BATCH,
     ),

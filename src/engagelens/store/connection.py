@@ -36,6 +36,9 @@ class Store:
         self.backend = backend
         self._lock = threading.RLock()
         self._in_tx = False
+        #: bumped by every write path of the store, so caches of derived tables (metric
+        #: facts) know they are stale; writes through ``con`` directly are not seen
+        self.generation = 0
 
     # -- opening -----------------------------------------------------------------------
     @classmethod
@@ -132,14 +135,17 @@ class Store:
         if aligned.num_rows == 0:
             return 0
         with self._lock:
+            self.generation += 1
             if self.is_duckdb:
                 self.con.con.register("__el_insert", aligned)
                 try:
-                    self.con.con.execute(f"INSERT INTO {_q(name)} SELECT * FROM __el_insert")
+                    # by name: a column a migration appended sits last in an old store
+                    self.con.con.execute(
+                        f"INSERT INTO {_q(name)} BY NAME SELECT * FROM __el_insert")
                 finally:
                     self.con.con.unregister("__el_insert")
             else:
-                self.con.insert(name, aligned)
+                _spark_insert(self.con, name, aligned)
         return aligned.num_rows
 
     # -- engine access (store-internal fast paths) --------------------------------------
@@ -150,17 +156,20 @@ class Store:
         if not self.is_duckdb:
             raise StoreError(f"raw SQL is only available on DuckDB, not {self.backend}")
         with self._lock:
+            self.generation += 1  # the statement may write
             return self.con.con.execute(query, params or [])
 
     def raw(self) -> Any:
         """The engine connection (DuckDB). For the store package and benchmarks only."""
         if not self.is_duckdb:
             raise StoreError("raw connection is only available on DuckDB")
+        self.generation += 1  # the caller may write
         return self.con.con
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[Store]:
         """All-or-nothing block: a crash or an exception leaves no partial write."""
+        self.generation += 1
         if not self.is_duckdb:  # Spark tables have no transactions; writes are per statement
             yield self
             return
@@ -179,6 +188,7 @@ class Store:
                 self.con.con.execute("COMMIT")
             finally:
                 self._in_tx = False
+                self.generation += 1
 
     def next_id(self, table: str, column: str) -> int:
         """Next integer id for ``table.column`` (max + 1); call inside a transaction."""
@@ -209,6 +219,31 @@ def _to_arrow(data: Any) -> Any:
     raise StoreError(f"cannot insert {type(data).__name__}")
 
 
+def _spark_insert(con: Any, name: str, aligned: Any) -> None:
+    """Append an Arrow table to a Spark table straight from Arrow.
+
+    Why not ``con.insert``: Ibis goes through pandas, where an int64 column holding nulls
+    becomes float64 with NaN, and Spark then stores those columns wrongly. PySpark 4 builds
+    a DataFrame from Arrow directly, keeping nulls and types; columns are matched by name.
+    """
+    session = con._session
+    df = session.createDataFrame(aligned)
+    target = session.table(name)
+    df.select(*[df[c].cast(target.schema[c].dataType) for c in target.columns]) \
+        .write.insertInto(name)
+
+
+def spark_dirs(base: str | os.PathLike[str] | None = None) -> tuple[Path, Path]:
+    """(warehouse, derby home) for a local Spark session: under the ``spark_warehouse_dir``
+    setting, or a fresh temp folder, never the current directory."""
+    import tempfile
+
+    root = base if base is not None else settings.get("spark_warehouse_dir")
+    folder = Path(root) if root else Path(tempfile.mkdtemp(prefix="engagelens-spark-"))
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder / "warehouse", folder
+
+
 def _spark_connect() -> Any:
     from ..errors import require
 
@@ -217,6 +252,7 @@ def _spark_connect() -> Any:
 
     spark = SparkSession.getActiveSession()
     if spark is None:
+        warehouse, derby = spark_dirs()
         spark = (
             SparkSession.builder.master(os.environ.get("ENGAGELENS_SPARK_MASTER", "local[2]"))
             .appName("engagelens")
@@ -224,6 +260,8 @@ def _spark_connect() -> Any:
             .config("spark.sql.shuffle.partitions", os.environ.get("ENGAGELENS_SPARK_PARTITIONS", "4"))
             .config("spark.ui.enabled", "false")
             .config("spark.driver.memory", os.environ.get("ENGAGELENS_SPARK_DRIVER_MEMORY", "2g"))
+            .config("spark.sql.warehouse.dir", str(warehouse.resolve()))
+            .config("spark.driver.extraJavaOptions", f"-Dderby.system.home={derby.resolve()}")
             .getOrCreate()
         )
     return ibis.pyspark.connect(spark)

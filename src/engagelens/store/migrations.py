@@ -78,6 +78,13 @@ def _ensure_declared(store: Store) -> None:
 
                 store.sql(f'ALTER TABLE "{spec.name}" ADD COLUMN "{c.name}" '
                           f"{DuckDBType.to_string(sql_type)}")
+        elif missing and store.backend == "pyspark":  # a cluster's persistent catalog
+            from ibis.backends.pyspark.datatypes import PySparkType
+
+            cols = ", ".join(
+                f"`{c.name}` {PySparkType.from_ibis(ibis.dtype(c.dtype)).simpleString()}"
+                for c in missing)
+            store.con.raw_sql(f"ALTER TABLE `{spec.name}` ADD COLUMNS ({cols})")
 
 
 __all__ = ["MIGRATIONS", "SCHEMA_VERSION", "applied_versions", "migrate"]

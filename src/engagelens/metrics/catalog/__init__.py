@@ -1,5 +1,5 @@
 """Core metric declarations; importing this package registers them all."""
 
-from . import audience, baseline, engagement, web  # noqa: F401  (register on import)
+from . import audience, baseline, engagement, value, web  # noqa: F401  (register on import)
 
-__all__ = sorted(["audience", "baseline", "engagement", "web"])
+__all__ = sorted(["audience", "baseline", "engagement", "value", "web"])

@@ -107,23 +107,60 @@ declare(
 )
 
 
+_SEND_KINDS = ("sent", "delivered")
+
+
+def _email_pairs(ctx: MetricContext) -> ibis.Table:
+    """One row per (campaign, recipient): what happened to that e-mail, keyed by its send time.
+
+    Why pairs: a recipient who opens two campaigns opened two e-mails, so at every grain
+    above the campaign the rates count distinct (campaign, recipient) pairs, never distinct
+    recipients. Day/week/month and the date filter use the send time (first sent/delivered
+    event), so an open the day after the send counts with the send."""
+    e = ctx.table("email_event")
+    f = ctx.filters
+    if f.campaigns:
+        e = e.filter(e.campaign.isin(list(f.campaigns)))
+    sent_at = e.occurred_at.min(where=e.kind.isin(list(_SEND_KINDS)))
+    p = e.group_by(["campaign", "recipient_id"]).agg(
+        _at=sent_at.fill_null(e.occurred_at.min()),
+        _delivered=(e.kind == "delivered").any(), _sent=(e.kind == "sent").any(),
+        _bounce=(e.kind == "bounce").any(), _open=(e.kind == "open").any(),
+        _click=(e.kind == "click").any(), _unsub=(e.kind == "unsubscribe").any())
+    p = p.filter(p.recipient_id.notnull())
+    # the sender reports deliveries for the campaign, or else delivered = sent − bounced
+    reports = p.group_by("campaign").agg(_reports=p._delivered.any())
+    p = p.left_join(reports, [p.campaign.identical_to(reports.campaign)])
+    p = p.mutate(_del=ibis.ifelse(p._reports, p._delivered, p._sent & ~p._bounce))
+    conds = []
+    if f.start is not None:
+        conds.append(p._at >= f.start)
+    if f.end is not None:
+        conds.append(p._at < f.end)
+    if conds:
+        p = p.filter(conds)
+    if (part := calendar_part(ctx.grain)):
+        p = p.mutate(**{part: calendar_key(p._at, part, tz(ctx), ctx.store.backend)})
+    return p
+
+
 def _email_rates(ctx: MetricContext) -> ibis.Table:
-    e = _filtered(ctx, "email_event", "occurred_at")
-    t = _agg(
-        e, grain_keys(ctx.grain),
-        _del=e.recipient_id.nunique(where=e.kind == "delivered"),
-        _sent=e.recipient_id.nunique(where=e.kind == "sent"),
-        _bounce=e.recipient_id.nunique(where=e.kind == "bounce"),
-        _open=e.recipient_id.nunique(where=e.kind == "open"),
-        _click=e.recipient_id.nunique(where=e.kind == "click"),
-        _unsub=e.recipient_id.nunique(where=e.kind == "unsubscribe"),
-    )
-    delivered = ibis.ifelse(t._del > 0, t._del, t._sent - t._bounce)
+    return ctx.memo("email_rates", lambda: _email_rates_table(ctx))
+
+
+def _email_rates_table(ctx: MetricContext) -> ibis.Table:
+    p = _email_pairs(ctx)
+
+    def n(flag: ibis.Value) -> ibis.Value:
+        return flag.cast("int64").sum()
+
+    t = _agg(p, grain_keys(ctx.grain), _del=n(p._del), _open=n(p._open), _click=n(p._click),
+             _unsub=n(p._unsub))
     return t.mutate(
-        email_open_rate=safe_div(t._open, delivered),
-        email_click_rate=safe_div(t._click, delivered),
+        email_open_rate=safe_div(t._open, t._del),
+        email_click_rate=safe_div(t._click, t._del),
         email_click_to_open_rate=safe_div(t._click, t._open),
-        email_unsubscribe_rate=safe_div(t._unsub, delivered),
+        email_unsubscribe_rate=safe_div(t._unsub, t._del),
     )
 
 
@@ -135,20 +172,25 @@ def _email_builder(name: str):
 
 
 _EMAIL = [
-    ("email_open_rate", "Email open rate", "unique openers ÷ delivered", True),
-    ("email_click_rate", "Email click rate", "unique clickers ÷ delivered", True),
-    ("email_click_to_open_rate", "Email click-to-open rate", "unique clickers ÷ unique openers", True),
-    ("email_unsubscribe_rate", "Email unsubscribe rate", "unique unsubscribers ÷ delivered", False),
+    ("email_open_rate", "Email open rate", "unique opens ÷ delivered", True),
+    ("email_click_rate", "Email click rate (CTR)", "unique clicks ÷ delivered", True),
+    ("email_click_to_open_rate", "Email click-to-open rate", "unique clicks ÷ unique opens", True),
+    ("email_unsubscribe_rate", "Email unsubscribe rate", "unsubscribes ÷ delivered", False),
 ]
 for _name, _title, _formula, _hib in _EMAIL:
     declare(
         name=_name, title=_title,
-        description=f"{_formula[0].upper() + _formula[1:]}, counting recipients once. Delivered "
-                    "= recipients with a 'delivered' event, or sent − bounced when the sender "
-                    "reports no deliveries.",
-        formula=_formula, unit="fraction", grains=SITE_GRAINS, requires=("email_event",),
-        source="Mailchimp, 'Email marketing benchmarks' (open, click, click-to-open, "
-               "unsubscribe rate definitions)",
+        description=f"{_formula[0].upper() + _formula[1:]}, counting each e-mail — a distinct "
+                    "(campaign, recipient) pair — once, however often it was opened or clicked. "
+                    "Delivered = pairs with a 'delivered' event, or sent − bounced for a campaign "
+                    "whose sender reports no deliveries. Time grains and the date range use "
+                    "the send time.",
+        formula=_formula + " (distinct campaign × recipient pairs)", unit="fraction",
+        grains=SITE_GRAINS, requires=("email_event",),
+        source="Mailchimp, 'Email marketing benchmarks' and Campaign Monitor, 'Email marketing "
+               "benchmarks': open rate = unique opens ÷ delivered, click rate = unique clicks ÷ "
+               "delivered, click-to-open = unique clicks ÷ unique opens, unsubscribe rate = "
+               "unsubscribes ÷ delivered",
         build=_email_builder(_name), higher_is_better=_hib, tags=("email", "rate"),
     )
 
