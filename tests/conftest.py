@@ -31,3 +31,16 @@ def shared_data() -> Path:
 @pytest.fixture(scope="session")
 def fixtures_dir() -> Path:
     return FIXTURES
+
+
+def empty_all_tables(store) -> None:
+    """Empty every table of a Spark-backed store except ``schema_version``.
+
+    Spark tests share one SparkSession (and so one catalog) per process: without this, rows a
+    previous test module loaded would be counted again by the next module's figures."""
+    from engagelens.model import all_tables
+
+    present = set(store.con.list_tables())
+    for spec in all_tables():  # declared tables only: Ibis' in-memory views are not tables
+        if spec.name in present:
+            store.con.truncate_table(spec.name)

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import empty_all_tables
 from engagelens.metrics import all_metrics, compute
 
 from engagelens.engage.sample import load_interactions_csv
@@ -22,7 +23,7 @@ pytestmark = pytest.mark.spark
 SETTINGS = {"timezone": "Europe/Paris"}
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def engage_spark_store(tmp_path_factory):
     pytest.importorskip("pyspark")
     from pyspark.sql import SparkSession
@@ -35,8 +36,10 @@ def engage_spark_store(tmp_path_factory):
      .config("spark.ui.enabled", "false").config("spark.sql.warehouse.dir", str(tmp / "wh"))
      .config("spark.driver.extraJavaOptions", f"-Dderby.system.home={tmp}").getOrCreate())
     store = Store.open("pyspark://")
+    empty_all_tables(store)
     load_thread(store)
     yield store
+    empty_all_tables(store)
 
 
 def _rows(store, name, grain):

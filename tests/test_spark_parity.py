@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import empty_all_tables
 from engagelens.metrics import all_metrics, compute
 from engagelens.metrics.fixtures import load_fixture
 
@@ -63,6 +64,7 @@ def both(spark_store, tmp_path_factory, fixtures_dir):
 
     duck = Store.open(tmp_path_factory.mktemp("duck") / "parity.duckdb")
     load_fixture(duck, fixtures_dir / "metrics" / "small.json")
+    empty_all_tables(spark_store)  # another module may have used the same Spark session
     load_fixture(spark_store, fixtures_dir / "metrics" / "small.json")  # Store.insert on Spark
     yield duck, spark_store
     duck.close()
