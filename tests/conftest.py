@@ -24,7 +24,11 @@ def store(tmp_path):
 @pytest.fixture(scope="session")
 def shared_data() -> Path:
     if not SHARED_DATA.is_dir():
-        pytest.skip(f"shared data sets not found at {SHARED_DATA}")
+        message = (f"shared data sets not found at {SHARED_DATA} "
+                   "(set ENGAGELENS_SHARED_DATA to their folder)")
+        if os.environ.get("CI"):  # on CI a missing data set is a failure, never a silent skip
+            pytest.fail(message)
+        pytest.skip(message)
     return SHARED_DATA
 
 
@@ -34,7 +38,7 @@ def fixtures_dir() -> Path:
 
 
 def empty_all_tables(store) -> None:
-    """Empty every table of a Spark-backed store except ``schema_version``.
+    """Empty every declared table of a Spark-backed store.
 
     Spark tests share one SparkSession (and so one catalog) per process: without this, rows a
     previous test module loaded would be counted again by the next module's figures."""
