@@ -95,3 +95,30 @@ def test_analyze_command_over_store(tmp_path):
     assert res.exit_code == 0 and res.output.startswith("analysed 1 rows with linear")
     res = runner.invoke(app, ["text", "analyze", "--db", str(db)])
     assert res.output.startswith("analysed 0 rows")
+
+
+def test_binary_flag_answers_positive_or_negative_only():
+    """--binary: the same score, but a 3-class head's "neutral" becomes its sign; empty stays
+    neutral; a non-linear backend is refused with a one-line error."""
+    from engagelens.text import get_backend
+
+    lines = ["Where is my bag?", "", "the flight leaves at 5pm", "giáo viên dạy bình thường",
+             "worst flight ever", "很好吃"]
+    plain = _rows(runner.invoke(app, ["text", "sentiment"], input="\n".join(lines)).output)
+    res = runner.invoke(app, ["text", "sentiment", "--binary"], input="\n".join(lines))
+    assert res.exit_code == 0, res.output
+    rows = _rows(res.output)
+    assert len(rows) == len(lines)
+    assert rows[1]["label"] == "neutral" and float(rows[1]["score"]) == 0.0
+    nonempty = [r for i, r in enumerate(rows) if lines[i]]
+    assert {r["label"] for r in nonempty} <= {"positive", "negative"}
+    assert "neutral" in {r["label"] for r in plain}            # the flag changed something
+    for r, p in zip(rows, plain, strict=True):                 # ... and only the label
+        assert r["score"] == p["score"]
+        if p["label"] != "neutral":
+            assert r["label"] == p["label"]
+        elif float(r["score"]):
+            assert r["label"] == ("positive" if float(r["score"]) > 0 else "negative")
+    expected = get_backend("linear", binary=True).sentiment(lines)
+    assert [r["label"] for r in rows] == [e["label"] for e in expected]
+    assert main(["text", "sentiment", "--binary", "--backend", "vader"]) == 2

@@ -78,3 +78,69 @@ def test_calibrate_moves_the_boundary_towards_a_missed_class():
     assert off[0] == 0.0 and 0.3 < off[1] < 1.0
     assert train.decide(sorted(set(labels)), z, off).tolist() == labels
     assert train.calibrate(["negative", "positive"], np.zeros((2, 1))) == (0.0,)
+
+
+LEX = HashSpec(bits=20, negation=True, lexicon=3)   # the en/vi head spec
+
+
+def _lexicon_features(text: str, spec: HashSpec = LEX) -> list[int]:
+    """Features ``spec`` adds to the n-grams of ``text`` (the lexicon hits, in order)."""
+    from engagelens.text.normalize import model_text
+
+    m = model_text(text)
+    base = hash_batch([m], HashSpec(bits=spec.bits, negation=spec.negation))[1]
+    return hash_batch([m], spec)[1][len(base):].tolist()
+
+
+def _ids() -> tuple[int, int]:
+    (pos,) = _lexicon_features("great")
+    (neg,) = _lexicon_features("terrible")
+    assert pos != neg
+    return pos, neg
+
+
+@pytest.mark.parametrize(("text", "want"), [
+    ("great food, terrible service", "+-"),
+    ("not great", "-"),                                  # en negation scope flips
+    ("Cà phê ngon quá, nhân viên dễ thương", "++"),      # vi one- and two-syllable entries
+    ("không ngon", "-"),
+    ("that vong qua", "-"),                              # vi typed without tone marks
+    ("غذا خوب بود", "+"),
+    ("غذا خوب نبود", "-"),                               # fa: negated verb after the word
+    ("خیلی بی\u200cکیفیت", "-"),                         # ZWNJ spelling matches
+    ("很好吃", "+"),
+    ("不好吃", "-"),                                     # zh: negating character before
+    ("不太好吃", "-"),
+    ("送餐太慢了", "-"),
+    ("很好喫 難吃", "-"),                                # Traditional spelling
+    ("😍👍", "++"),
+    ("the flight leaves at 5pm", ""),
+    ("", ""),
+])
+def test_lexicon_hits_with_negation(text, want):
+    pos, neg = _ids()
+    got = "".join("+" if f == pos else "-" if f == neg else "?"
+                  for f in _lexicon_features(text))
+    assert got == want
+
+
+def test_lexicon_off_changes_nothing_and_value_scales_with_gain():
+    texts = ["great food", "很好吃", "", "not bad"]
+    plain = hash_batch(texts, PLAIN)
+    assert all(np.array_equal(x, y) for x, y in
+               zip(plain, hash_batch(texts, HashSpec(bits=20, lexicon=0)), strict=True))
+    one = hash_batch(["great food"], HashSpec(bits=20, lexicon=1))[2]
+    three = hash_batch(["great food"], HashSpec(bits=20, lexicon=3))[2]
+    assert one[-1] * 3 == pytest.approx(three[-1]) and one[0] == three[0]
+    spec = HashSpec(bits=20, negation=True, lexicon=3)
+    assert HashSpec.from_array(spec.to_array()) == spec
+    assert HashSpec.from_array(np.array([20, 1, 4, 1, 0, 1])).lexicon == 0  # 2026.11.2 files
+
+
+def test_lexicon_hits_do_not_cross_texts():
+    # "không" ends text 0; "ngon" of text 1 is not negated; Han "不" ends text 2
+    doc, feat, _ = hash_batch(["khong", "ngon", "很好 不", "好吃"], HashSpec(bits=20, negation=True,
+                                                                       lexicon=3))
+    pos, neg = _ids()
+    hits = [(int(d), int(f)) for d, f in zip(doc, feat) if f in (pos, neg)]
+    assert hits == [(1, pos), (3, pos)]

@@ -36,8 +36,8 @@ def test_score_is_p_positive_minus_p_negative_by_hand():
     be = LinearBackend()
     arrays = modelfile.read(default_model_path())
     text = "thank you for the great service"
-    doc, feat, val = hash_batch([text], be.spec)
-    w = np.zeros((1 << be.spec.bits, 3))
+    doc, feat, val = hash_batch([text], be.specs["en"])      # the head's own spec
+    w = np.zeros((1 << be.specs["en"].bits, 3))
     w[arrays["en.idx"]] = arrays["en.coef"].astype(np.float32)
     logits = (w[feat] * val[:, None]).sum(axis=0) + arrays["en.bias"].astype(np.float64)
     p = np.exp(logits - logits.max())
@@ -65,18 +65,30 @@ def test_hashing_is_position_and_batch_independent():
 
 
 def test_rebuild_is_bit_for_bit(shared_data, tmp_path):
-    """Retrain the full shipped model (~15–30 s) and compare SHA-256 with the packaged file."""
+    """Retrain the full shipped model (all rows, ~15–30 s) and compare SHA-256 with the
+    packaged file."""
     pytest.importorskip("sklearn")
     pytest.importorskip("hanziconv")
     digest = train.build(shared_data, tmp_path / "m.npz", log=lambda *_: None)
     assert digest == modelfile.sha256(default_model_path())
 
 
+@pytest.fixture(scope="module")
+def train_only_model(shared_data, tmp_path_factory):
+    """The shipped recipe without the held-out rows (the shipped model has seen them)."""
+    pytest.importorskip("sklearn")
+    pytest.importorskip("hanziconv")
+    path = tmp_path_factory.mktemp("model") / "train-only.npz"
+    train.build(shared_data, path, part="train", log=lambda *_: None)
+    assert modelfile.sha256(path) != modelfile.sha256(default_model_path())
+    return LinearBackend(path)
+
+
 @pytest.mark.parametrize("lang", sorted(FLOORS))
-def test_quality_floor_on_held_out_split(shared_data, lang):
+def test_quality_floor_on_held_out_split(shared_data, train_only_model, lang):
     dev = datasets.split(datasets.load(shared_data, lang))[1]
     assert len(dev.texts) > 300
-    pred = [s["label"] for s in get_backend("linear").sentiment(list(dev.texts))]
+    pred = [s["label"] for s in train_only_model.sentiment(list(dev.texts))]
     f1 = evaluate.macro_f1(dev.labels, pred)
     assert f1 >= FLOORS[lang], f"{lang}: macro-F1 {f1:.3f} < floor {FLOORS[lang]}"
 
@@ -136,3 +148,25 @@ def test_binary_mode_never_says_neutral_for_texts_with_signal():
     assert two[-1] == {"label": "neutral", "score": 0.0}        # empty: no signal at all
     assert "neutral" in [o["label"] for o in three]             # the 3-class heads do use it
     assert [o["score"] for o in two] == [o["score"] for o in three]
+
+
+#: product/food reviews outside every training domain (written for this test, not taken from
+#: the demo banks); the polarity lexicon is what carries e.g. vi "ngon" (tasty) across from
+#: student feedback — 2026.11.2 called the first one negative (−0.54)
+REVIEWS = [
+    ("Phở ở quán này ngon tuyệt vời, giá lại rẻ", "positive"),
+    ("Áo mặc đẹp, vải mát, shop tư vấn nhiệt tình", "positive"),
+    ("Đồ ăn dở tệ, nguội ngắt, thất vọng quá", "negative"),
+    ("Hàng giao chậm, đóng gói cẩu thả, chán", "negative"),
+    ("گوشی عالیه، خیلی راضیم", "positive"),
+    ("کیفیت پارچه افتضاح بود، اصلا راضی نیستم", "negative"),
+    ("衣服质量很好，很满意，推荐", "positive"),
+    ("质量太差了，用了两天就坏了，失望", "negative"),
+    ("The headphones sound amazing, love them", "positive"),
+    ("My order arrived broken and support is useless", "negative"),
+]
+
+
+def test_reviews_outside_the_training_domains():
+    got = [s["label"] for s in get_backend("linear").sentiment([t for t, _ in REVIEWS])]
+    assert got == [y for _, y in REVIEWS]

@@ -79,15 +79,24 @@ def register(app: typer.Typer) -> None:
         backend: str | None = typer.Option(None, "--backend", help="linear, vader, transformers."),
         fmt: str = typer.Option("csv", "--format", help="csv or jsonl."),
         full: bool = typer.Option(False, "--full", help="Add quality and intent columns."),
+        binary: bool = typer.Option(False, "--binary", help="Positive/negative only (linear "
+                                    "backend): neutral only for empty texts."),
     ) -> None:
         """One output row per input row, in order: row, label, score, language."""
+        from .. import settings
         from ..errors import TextError
         from ..text import ANALYSIS_KEYS, analyze, get_backend
         from ..text.pipeline import sentiment_and_language
 
         if fmt not in FORMATS:
             raise TextError(f"--format must be one of {FORMATS}, not {fmt!r}")
-        be = get_backend(backend)
+        if binary:
+            name = backend or settings.get("text_backend")
+            if name != "linear":
+                raise TextError(f"--binary needs the linear backend, not {name!r}")
+            be = get_backend("linear", binary=True)
+        else:
+            be = get_backend(backend)
         keys = ["row", "label", "score", "language"]
         if full:
             keys += [k for k in ANALYSIS_KEYS if k not in {"language", "sentiment",

@@ -16,6 +16,8 @@ character 1–3-grams carry the signal instead. Feature values are occurrence co
 
 Optional per-head extras (:class:`HashSpec`): word trigrams, and a negation scope — words shortly
 after a negator ("not", "don't", "không") also emit a marked copy, found with array ops too.
+A third extra, the polarity lexicon (:mod:`.polarity`, matched in :mod:`.lexfeatures`), adds two
+shared "positive word" / "negative word" features: a prior that carries across domains.
 """
 
 from __future__ import annotations
@@ -46,15 +48,19 @@ class HashSpec:
     #: words within :data:`NEGATION_WINDOW` after a negator, in the same clause, also emit a
     #: "negated" copy of themselves (Das & Chen 2001; Pang, Lee & Vaithyanathan 2002)
     negation: bool = False
+    #: polarity-lexicon features (:mod:`.polarity`): each hit adds this many times the text's
+    #: n-gram value to a shared "positive word" / "negative word" feature; 0 = off
+    lexicon: int = 0
 
     def to_array(self) -> np.ndarray:
         return np.array([self.bits, self.char_min, self.char_max, int(self.word_bigrams),
-                         int(self.word_trigrams), int(self.negation)], dtype=np.int64)
+                         int(self.word_trigrams), int(self.negation), self.lexicon],
+                        dtype=np.int64)
 
     @classmethod
     def from_array(cls, a: np.ndarray) -> HashSpec:
-        """Reads the 4-field arrays of older model files too (no trigrams, no negation)."""
-        extra = [bool(x) for x in a[4:6]]
+        """Reads the shorter arrays of older model files too (no trigrams/negation/lexicon)."""
+        extra = [bool(x) for x in a[4:6]] + [int(x) for x in a[6:7]]
         return cls(int(a[0]), int(a[1]), int(a[2]), bool(a[3]), *extra)
 
 
@@ -92,6 +98,8 @@ def _poly(word: str) -> int:
     return h
 
 
+#: the shared "positive word" / "negative word" features (64-bit hashes; bucket = top bits)
+_LEXICON_IDS = _mix(np.array([7, 8], dtype=_U), 5)
 _NEG_HASHES = np.array(sorted({_poly(w) for w in NEGATORS}), dtype=_U)
 _NEG_SUFFIX_HASHES = np.array(sorted({_poly(w) for w in NEGATOR_SUFFIXES}), dtype=_U)
 _CLAUSE_CPS = np.array(sorted(ord(c) for c in CLAUSE_END), dtype=_U)
@@ -169,9 +177,10 @@ def hash_batch(texts: Sequence[str], spec: HashSpec) -> tuple[np.ndarray, np.nda
     nxt = np.concatenate([is_word[1:], [False]])
     w_start = np.flatnonzero(is_word & ~prev)
     w_end = np.flatnonzero(is_word & ~nxt) + 1
+    wh = substring_hash(w_start, w_end)
+    w_doc = doc_of[w_start]
+    scoped = np.zeros(len(w_start), dtype=bool)
     if len(w_start):
-        wh = substring_hash(w_start, w_end)
-        w_doc = doc_of[w_start]
         docs.append(w_doc)
         feats.append((_mix(wh, 1) >> shift).astype(np.int64))
         if spec.word_bigrams and len(w_start) > 1:
@@ -186,16 +195,30 @@ def hash_batch(texts: Sequence[str], spec: HashSpec) -> tuple[np.ndarray, np.nda
                     th = bh[:-1][same3] * _PAIR + wh[2:][same3]
                 docs.append(w_doc[2:][same3])
                 feats.append((_mix(th, 4) >> shift).astype(np.int64))
-        if spec.negation:
+        if spec.negation:           # (the lexicon flips en/vi hits only where it is on)
             scoped = _negated(cp, w_start, w_end, w_doc, wh, substring_hash)
+        if spec.negation:
             docs.append(w_doc[scoped])
             feats.append((_mix(wh[scoped], 3) >> shift).astype(np.int64))
 
+    n_lex = 0
+    if spec.lexicon:
+        from .lexfeatures import lexicon_hits
+
+        l_doc, positive = lexicon_hits(cp, doc_of, w_start, w_end, w_doc, wh, scoped,
+                                       substring_hash, _PAIR)
+        n_lex = len(l_doc)
+        docs.append(l_doc)
+        feats.append((_LEXICON_IDS >> shift).astype(np.int64)[np.where(positive, 0, 1)])
     doc = np.concatenate(docs)
     feat = np.concatenate(feats)
-    per_doc = np.bincount(doc, minlength=n_docs).astype(np.float32)
+    n_grams = len(doc) - n_lex                 # lexicon hits do not count as n-grams
+    per_doc = np.bincount(doc[:n_grams], minlength=n_docs).astype(np.float32)
     scale = 1.0 / np.sqrt(np.maximum(per_doc, 1.0))
-    return doc, feat, scale[doc]
+    val = scale[doc]
+    if n_lex:
+        val[n_grams:] *= np.float32(spec.lexicon)
+    return doc, feat, val
 
 
 def _negated(cp: np.ndarray, w_start: np.ndarray, w_end: np.ndarray, w_doc: np.ndarray,

@@ -53,6 +53,8 @@ def _script_counts(text: str) -> dict[str, int]:
 
 
 _ANY_LETTER = regex.compile(r"\p{L}")
+#: weight of a Han/kana character against one letter of an alphabet (see :func:`detect`)
+HAN_WEIGHT = 3
 _SIMPLE_SCRIPT = {"hangul": "ko", "greek": "el", "hebrew": "he", "thai": "th",
                   "devanagari": "hi"}
 
@@ -140,6 +142,8 @@ def detect(text: str) -> str | None:
     counts = _script_counts(text)
     if counts.get("kana"):
         counts["han"] += counts["kana"]
+    if counts.get("han"):                    # a Han character carries about a word, i.e. what
+        counts["han"] *= HAN_WEIGHT          # 3+ Latin letters do ("Lumina最近出餐好慢" is zh)
     script = max(counts, key=lambda k: counts[k])
     if counts[script] == 0:
         return None
