@@ -49,6 +49,10 @@ def format_value(unit: str, value: Any) -> str:
         return f"{int(value):,}"
     if unit == "seconds":
         return f"{value:,.1f} s"
+    if unit == "nps":  # a score on -100..100: one decimal, signed like the NPS convention
+        return f"{value:+.1f}"
+    if unit in ("score", "currency"):
+        return f"{value:,.2f}"
     if isinstance(value, float):
         return f"{value:,.3f}"
     return str(value)
