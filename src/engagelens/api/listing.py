@@ -65,15 +65,7 @@ def interactions(store: Store, filters: Filters, *, kinds: tuple[str, ...] = (),
                  cursor: str | None = None) -> dict[str, Any]:
     """A page of interactions (newest first) with their text analysis, and the next cursor."""
     t = store.table("interaction")
-    conds = []
-    if filters.start is not None:
-        conds.append(t.occurred_at >= filters.start)
-    if filters.end is not None:
-        conds.append(t.occurred_at < filters.end)
-    if filters.platforms:
-        conds.append(t.platform.isin(list(filters.platforms)))
-    if filters.accounts:
-        conds.append(t.account_id.isin(list(filters.accounts)))
+    conds = filters.conditions(t, "occurred_at")
     if kinds:
         conds.append(t.kind.isin(list(kinds)))
     if content_id is not None:

@@ -6,5 +6,15 @@ from .cache import cached
 from .compute import compute
 from .registry import all_metrics, get_metric, register
 
-__all__ = sorted(["Filters", "GRAIN_KEYS", "Metric", "MetricContext", "all_metrics", "baseline",
-                  "cached", "compute", "get_metric", "register"])
+__all__ = [
+    "Filters",
+    "GRAIN_KEYS",
+    "Metric",
+    "MetricContext",
+    "all_metrics",
+    "baseline",
+    "cached",
+    "compute",
+    "get_metric",
+    "register",
+]

@@ -77,6 +77,20 @@ class Filters:
     #: "own", "competitor" or None for every account
     ownership: Literal["own", "competitor"] | None = None
 
+    def conditions(self, table: ibis.Table, time_column: str) -> list[Any]:
+        """Predicates for the date range (on ``time_column``), platforms and accounts: the
+        filters every table with those columns shares, written once."""
+        conds = []
+        if self.start is not None:
+            conds.append(table[time_column] >= self.start)
+        if self.end is not None:
+            conds.append(table[time_column] < self.end)
+        if self.platforms:
+            conds.append(table.platform.isin(list(self.platforms)))
+        if self.accounts:
+            conds.append(table.account_id.isin(list(self.accounts)))
+        return conds
+
 
 @dataclass
 class MetricContext:

@@ -74,15 +74,7 @@ def filter_content(ctx: MetricContext) -> ibis.Table:
     """Content rows matching the filters; the date range applies to publish time."""
     c = ctx.table("content")
     f: Filters = ctx.filters
-    conds = []
-    if f.start is not None:
-        conds.append(c.created_at >= f.start)
-    if f.end is not None:
-        conds.append(c.created_at < f.end)
-    if f.platforms:
-        conds.append(c.platform.isin(list(f.platforms)))
-    if f.accounts:
-        conds.append(c.account_id.isin(list(f.accounts)))
+    conds = f.conditions(c, "created_at")
     if f.campaigns:
         conds.append(c.campaign.isin(list(f.campaigns)))
     if f.content_kinds:

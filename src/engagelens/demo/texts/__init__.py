@@ -103,6 +103,20 @@ def word_count() -> dict[str, int]:
     return {lang: sum(len(v) for v in MODULES[lang].COMMENTS.values()) for lang in LANGS}
 
 
-__all__ = sorted(["Bank", "COMMENT_CATEGORIES", "HOSTILE", "LANGS", "MENTION_CATEGORIES",
-                  "SURVEY_GROUPS", "TONES", "brand_bank", "build", "comment_bank", "dm_bank",
-                  "mention_bank", "reply_bank", "survey_bank", "word_count"])
+__all__ = [
+    "Bank",
+    "COMMENT_CATEGORIES",
+    "HOSTILE",
+    "LANGS",
+    "MENTION_CATEGORIES",
+    "SURVEY_GROUPS",
+    "TONES",
+    "brand_bank",
+    "build",
+    "comment_bank",
+    "dm_bank",
+    "mention_bank",
+    "reply_bank",
+    "survey_bank",
+    "word_count",
+]

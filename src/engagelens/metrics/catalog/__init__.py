@@ -2,4 +2,10 @@
 
 from . import audience, baseline, engagement, value, web  # noqa: F401  (register on import)
 
-__all__ = sorted(["audience", "baseline", "engagement", "value", "web"])
+__all__ = [
+    "audience",
+    "baseline",
+    "engagement",
+    "value",
+    "web",
+]

@@ -21,15 +21,7 @@ def inbound_events(ctx: MetricContext) -> ibis.Table:
     """Audience events (not brand-authored) matching the filters, with the grain's time key."""
     i = ctx.table("interaction")
     f = ctx.filters
-    conds = [~i.is_brand.fill_null(False)]
-    if f.start is not None:
-        conds.append(i.occurred_at >= f.start)
-    if f.end is not None:
-        conds.append(i.occurred_at < f.end)
-    if f.platforms:
-        conds.append(i.platform.isin(list(f.platforms)))
-    if f.accounts:
-        conds.append(i.account_id.isin(list(f.accounts)))
+    conds = [~i.is_brand.fill_null(False), *f.conditions(i, "occurred_at")]
     i = i.filter(conds)
     owned = owned_accounts(ctx)
     if owned is not None:
