@@ -1,12 +1,24 @@
 """The audience: who engages, how deeply, and who carries the brand into their own networks."""
 
+from .advocates import KIND_WEIGHT_KEYS, advocate_weights, advocates, influencers
+from .best_time import SLOTS, WEEKDAYS, best_times, rated_posts
+from .hashtags import hashtag_performance
 from .ladder import LADDER_STEPS, engagement_ladder, ladder_summary
 from .points import DEFAULT_POINTS, leaderboard
 
 __all__ = [
     "DEFAULT_POINTS",
+    "KIND_WEIGHT_KEYS",
     "LADDER_STEPS",
+    "SLOTS",
+    "WEEKDAYS",
+    "advocate_weights",
+    "advocates",
+    "best_times",
     "engagement_ladder",
+    "hashtag_performance",
+    "influencers",
     "ladder_summary",
     "leaderboard",
+    "rated_posts",
 ]

@@ -28,6 +28,7 @@ GROUPS: tuple[str, ...] = (
     "text_cmds",    # text sentiment|analyze
     "listen_cmds",  # listen …, alerts …
     "inbox_cmds",   # inbox …, goals
+    "audience_cmds",  # audience best-times|hashtags|advocates
     "serve_cmds",   # serve, token, workspace
 )
 
