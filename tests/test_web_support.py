@@ -113,10 +113,12 @@ def csrf_of(html: str) -> str:
 
 
 class Browser:
-    """An httpx client with a cookie jar that submits forms with their CSRF token."""
+    """An httpx client with a cookie jar that submits forms with their CSRF token: over a
+    real server (``url``), or in process (``client``, e.g. a Starlette ``TestClient`` that
+    can pose as any client IP)."""
 
-    def __init__(self, url: str) -> None:
-        self.client = httpx.Client(base_url=url, timeout=60, follow_redirects=False)
+    def __init__(self, url: str = "", *, client: httpx.Client | None = None) -> None:
+        self.client = client or httpx.Client(base_url=url, timeout=60, follow_redirects=False)
 
     def close(self) -> None:
         self.client.close()

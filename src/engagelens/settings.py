@@ -55,6 +55,14 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("data_dir", "engagelens-data", str,
             "Server mode: folder holding one DuckDB file per workspace plus the control DB."),
     Setting("secret_key", "", str, "Signs session cookies; generated per data_dir if empty."),
+    Setting("login_max_failures", 5, int,
+            "Dashboard: failed log-ins per user name within login_window_seconds before the "
+            "login answers 429 (0 turns it off)."),
+    Setting("login_max_failures_per_ip", 20, int,
+            "Dashboard: failed log-ins (password or token) per client IP within "
+            "login_window_seconds before the login answers 429 (0 turns it off)."),
+    Setting("login_window_seconds", 900, int,
+            "Dashboard: the sliding window in which failed log-ins are counted."),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}

@@ -5,7 +5,10 @@ The rules are the API's (:mod:`engagelens.api.auth`): a workspace the user has n
 **404**, exactly like one that does not exist; too low a role is 403. The session cookie holds
 only an identity (``user`` name or token ``tid``); roles are re-read from the control database,
 cached for ``token_cache_ttl_s`` seconds, so a revoked token or a removed grant ends access
-within that time.
+within that time. Failed log-ins are throttled per client IP and per user name
+(:mod:`.throttle`); a wrong user name costs the same argon2 check as a wrong password
+(:func:`engagelens.api.auth.verify_password` verifies against a dummy hash), so neither the
+answer nor its timing tells whether the name exists.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from fastapi import Request
 from ..api.auth import Principal, check_access, state_of, verify_password
 from ..errors import EngageLensError
 from . import session
+from .throttle import LoginThrottle
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..api.workspaces import Workspace
@@ -123,11 +127,17 @@ def login_token(request: Request, token: str) -> Principal | None:
     return principal
 
 
+def throttle_of(request: Request) -> LoginThrottle:
+    """The app's failed-login counter (made by ``routes.install`` from the settings)."""
+    throttle: LoginThrottle = request.app.state.web_login_throttle
+    return throttle
+
+
 def logout(request: Request) -> None:
     session.rotate(request)
 
 
 __all__ = [
     "LoginRequired", "login_password", "login_token", "logout", "open_workspace", "principal_of",
-    "require_login"
+    "require_login", "throttle_of"
 ]

@@ -2,7 +2,7 @@
 
 ====================================  ===========================================================
 ``GET /``                             to the workspace picker, or to the login page
-``GET|POST /login``, ``POST /logout`` password or API-token login; logout (CSRF-checked)
+``GET|POST /login``, ``POST /logout`` password or API-token login (throttled); logout (CSRF)
 ``POST /locale``                      switch language (kept in the session)
 ``GET /workspaces``                   workspaces the user has a role in
 ``GET /w/{ws}/``                      overview; ``content``, ``post``, ``listening``, ``inbox``
@@ -17,6 +17,7 @@ not exist (the API's rule). Errors on dashboard URLs are HTML pages; the API kee
 
 from __future__ import annotations
 
+import math
 import urllib.parse
 from pathlib import Path
 from typing import Annotated, Any
@@ -32,6 +33,7 @@ from .exports import FORMATS, filename
 from .i18n import N_
 from .pages import base, content, inbox, listening, overview, post
 from .render import STATIC_PREFIX, current_lang, render, safe_next
+from .throttle import LoginThrottle
 
 router = APIRouter(include_in_schema=False)
 STATIC_DIR = Path(__file__).parent / "static"
@@ -43,6 +45,8 @@ PAGES: dict[str, Any] = {"": overview.build, "content": content.build, "post": p
 #: the navigation, in order: (page, message id)
 NAV = (("", N_("Overview")), ("content", N_("Content")), ("listening", N_("Listening")),
        ("inbox", N_("Inbox")))
+#: the login page's answer while failed log-ins are throttled
+THROTTLED = N_("Too many failed attempts. Wait %(minutes)s min and try again.")
 #: values from the data that the pages translate: roles, sentiment and quality labels
 LABELS = (N_("viewer"), N_("analyst"), N_("admin"), N_("positive"), N_("negative"),
           N_("neutral"), N_("substantive"), N_("low_effort"), N_("spam"))
@@ -64,23 +68,44 @@ def login_form(request: Request, next: str = "") -> Response:
                   next=safe_next(next))
 
 
+def _too_many(request: Request, next: str, message: str, wait_s: float) -> Response:
+    _ = current_lang(request).gettext
+    response = render(request, "login.html", status=429, title=_("Log in"),
+                      next=safe_next(next), error=message)
+    response.headers["retry-after"] = str(LoginThrottle.retry_after(wait_s))
+    return response
+
+
 @router.post("/login")
 def login(request: Request, csrf_token: FormText = "", username: FormText = "",
           password: FormText = "", token: FormText = "", next: FormText = "") -> Response:
+    """Check the credentials, at most ``login_max_failures`` wrong ones per user name and
+    ``login_max_failures_per_ip`` per client in ``login_window_seconds`` (:mod:`.throttle`):
+    past that, 429 with ``Retry-After``, before any password is checked. The answer never
+    says whether the user name exists."""
     session.check_csrf(request, csrf_token)
-    _ = current_lang(request).gettext
+    lang = current_lang(request)
+    _ = lang.gettext
     state = state_of(request)
     client = request.client.host if request.client else "?"
-    if state.limiter.hit(f"web-login:{client}") > 0:
-        return render(request, "login.html", status=429, title=_("Log in"), next=safe_next(next),
-                      error=_("Too many attempts. Wait a minute and try again."))
-    if token.strip():
+    wait = state.limiter.hit(f"web-login:{client}")  # the API's per-minute flood guard
+    if wait > 0:
+        return _too_many(request, next, _("Too many attempts. Wait a minute and try again."),
+                         wait)
+    user = None if token.strip() else username
+    throttle = auth.throttle_of(request)
+    wait = throttle.attempt(client, user)
+    if wait > 0:
+        minutes = lang.number(math.ceil(wait / 60))
+        return _too_many(request, next, _(THROTTLED) % {"minutes": minutes}, wait)
+    if user is None:
         principal = auth.login_token(request, token)
     else:
         principal = auth.login_password(request, username, password)
     if principal is None:
         return render(request, "login.html", status=401, title=_("Log in"), next=safe_next(next),
                       error=_("Those credentials are not valid."))
+    throttle.succeeded(client, user)
     target = safe_next(next)
     if target == "/workspaces" and principal.workspace:
         target = f"/w/{urllib.parse.quote(principal.workspace)}/"
@@ -198,11 +223,14 @@ def plotly_js() -> Response:
 
 
 def install(app: FastAPI) -> None:
-    """Serve the static files, and answer errors on dashboard URLs with HTML pages."""
+    """Serve the static files, answer errors on dashboard URLs with HTML pages, and count
+    failed log-ins (``app.state.web_login_throttle``; tests may swap in one with their own
+    clock)."""
     from fastapi.staticfiles import StaticFiles
 
     app.mount(STATIC_PREFIX, StaticFiles(directory=STATIC_DIR), name="dashboard-static")
+    app.state.web_login_throttle = LoginThrottle.from_settings(app.state.engagelens.settings)
     errors.install(app)
 
 
-__all__ = ["LABELS", "NAV", "PAGES", "STATIC_DIR", "install", "router"]
+__all__ = ["LABELS", "NAV", "PAGES", "STATIC_DIR", "THROTTLED", "install", "router"]
