@@ -12,7 +12,7 @@ PYTEST_ARGS ?=
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[web,nlp,spark,dev]'
+	$(BIN)/pip install --quiet -e '.[web,nlp,spark,dev,transformers]'
 	touch $@
 
 install: $(BIN)/.installed
