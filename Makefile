@@ -12,6 +12,11 @@ PYTEST_ARGS ?=
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[web,nlp,spark,dev]'
+	touch $@
+
+# The test suite also runs the transformers backend on a tiny model it builds (torch CPU wheel).
+$(BIN)/.installed-test: $(BIN)/.installed
 	$(BIN)/pip install --quiet -e '.[web,nlp,spark,dev,transformers]'
 	touch $@
 
@@ -26,7 +31,7 @@ browser:
 demo: install
 	$(BIN)/engagelens demo --db $(DEMO_DB) --out demo/report.md
 
-test: install browser
+test: $(BIN)/.installed-test browser
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 bench: install
