@@ -61,3 +61,16 @@ def test_spark_files_go_to_the_configured_folder_not_the_cwd(tmp_path, monkeypat
     assert warehouse.parent == derby and not (tmp_path / "spark-warehouse").exists()
     derby.rmdir()
     other.rmdir()
+
+
+def test_duckdb_memory_limit_setting_caps_the_engine(tmp_path, monkeypatch):
+    """The cap reaches DuckDB itself (read back from the engine, not from our settings)."""
+    from engagelens.store import Store
+
+    monkeypatch.setenv("ENGAGELENS_DUCKDB_MEMORY_LIMIT", "512MB")
+    store = Store.open(tmp_path / "capped.duckdb")
+    try:
+        (limit,) = store.raw().execute("SELECT current_setting('memory_limit')").fetchone()
+    finally:
+        store.close()
+    assert limit == "488.2 MiB", limit  # 512 MB as DuckDB prints it (binary units)

@@ -31,6 +31,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("db", "engagelens.duckdb", str,
             "Store location: a DuckDB file path or an Ibis URL (duckdb://, pyspark://)."),
     Setting("backend", "duckdb", str, "Compute backend for metrics: duckdb or spark."),
+    Setting("duckdb_memory_limit", "", str,
+            "DuckDB only: memory cap such as '6GB' (empty: DuckDB's default, 80% of RAM). Above "
+            "it DuckDB spills to disk instead of growing, e.g. for 100M-row reports."),
     Setting("spark_warehouse_dir", "", str,
             "Local Spark only: folder for the warehouse and Derby files (empty: a new folder "
             "under the system temp dir per process, since the local catalog lives in memory)."),

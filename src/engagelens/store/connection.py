@@ -57,7 +57,11 @@ class Store:
                 path = target.removeprefix("duckdb://") or ":memory:"
                 if path != ":memory:":
                     Path(path).parent.mkdir(parents=True, exist_ok=True)
-                con = ibis.duckdb.connect(path, read_only=read_only)
+                config = {}
+                limit = settings.get("duckdb_memory_limit")
+                if limit:  # a connection option, not SQL: nothing is built from the string
+                    config["memory_limit"] = str(limit)
+                con = ibis.duckdb.connect(path, read_only=read_only, **config)
                 store = cls(con, url=path, backend="duckdb")
         except StoreError:
             raise
