@@ -170,6 +170,20 @@ def overview(frame: pl.DataFrame, filters: Filters, *, top: int = 5) -> dict[str
     }
 
 
+def search_and_sort(posts: Any, search: str | None, sort: str) -> Any:
+    """Posts whose text contains ``search`` (case-insensitive, literal: never a pattern),
+    sorted by ``sort`` (``-column`` for descending) with a stable tie-break; the API's content
+    listing and the dashboard's content table share it so both show the same order."""
+    import polars as pl
+
+    if search:
+        posts = posts.filter(pl.col("text").fill_null("").str.to_lowercase()
+                             .str.contains(search.lower(), literal=True))
+    column, descending = sort.lstrip("-"), sort.startswith("-")
+    return posts.sort([column, "platform", "content_id"],
+                      descending=[descending, False, False], nulls_last=True)
+
+
 __all__ = sorted(["BASELINE_METRIC", "COUNT_METRICS", "MEAN_METRICS", "POST_COLUMNS",
                   "ROLLUP_METRICS", "SCORE_METRICS", "SORTABLE", "build", "overview",
-                  "post_row", "select"])
+                  "post_row", "search_and_sort", "select"])

@@ -5,14 +5,13 @@ terminal."""
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from typing import Any
 
 import typer
 
 from ..errors import ConfigError
-from .common import DbOption, open_db
+from .common import DbOption, open_db, parse_date
 from .inbox_cmds import safe
 
 audience_app = typer.Typer(help="Audience insights: best times to post, best hashtags, "
@@ -21,19 +20,10 @@ audience_app = typer.Typer(help="Audience insights: best times to post, best has
 _SHOWS = ("both", "audience", "mentions")
 
 
-def _date(value: str | None, name: str) -> dt.datetime | None:
-    if not value:
-        return None
-    try:
-        return dt.datetime.fromisoformat(value)
-    except ValueError:
-        raise ConfigError(f"--{name}: expected an ISO date like 2024-01-31, got {value!r}") from None
-
-
 def _filters(start: str | None, end: str | None, platform: list[str], all_accounts: bool):
     from ..metrics import Filters
 
-    return Filters(start=_date(start, "from"), end=_date(end, "to"), platforms=tuple(platform),
+    return Filters(start=parse_date(start, "from"), end=parse_date(end, "to"), platforms=tuple(platform),
                    ownership=None if all_accounts else "own")
 
 
@@ -139,7 +129,7 @@ def advocates_cmd(
         raise ConfigError(f"--show must be one of {', '.join(_SHOWS)}, not {show!r}")
     if limit < 1:
         raise ConfigError(f"--limit must be at least 1, not {limit}")
-    kw = {"start": _date(start, "from"), "end": _date(end, "to"), "platform": platform,
+    kw = {"start": parse_date(start, "from"), "end": parse_date(end, "to"), "platform": platform,
           "limit": limit}
     out: dict[str, list[dict[str, Any]]] = {}
     with open_db(db) as store:

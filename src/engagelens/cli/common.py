@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import typer
 
+from ..errors import ConfigError
 from ..store import Store
 
 DbOption = typer.Option(None, "--db", envvar="ENGAGELENS_DB",
@@ -12,3 +15,13 @@ DbOption = typer.Option(None, "--db", envvar="ENGAGELENS_DB",
 
 def open_db(db: str | None, **kw) -> Store:
     return Store.open(db, **kw)
+
+
+def parse_date(value: str | None, name: str) -> dt.datetime | None:
+    """An ISO date or timestamp from ``--from``/``--to``; a bad one is a one-line ConfigError."""
+    if not value:
+        return None
+    try:
+        return dt.datetime.fromisoformat(value)
+    except ValueError:
+        raise ConfigError(f"--{name}: expected an ISO date like 2024-01-31, got {value!r}") from None

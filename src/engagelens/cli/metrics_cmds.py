@@ -4,7 +4,6 @@ over engagelens.metrics. Rates print as percentages only in ``--format table``."
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
 import json
 from pathlib import Path
@@ -13,7 +12,7 @@ from typing import Any
 import typer
 
 from ..errors import ConfigError, MetricError
-from .common import DbOption, open_db
+from .common import DbOption, open_db, parse_date
 
 metrics_app = typer.Typer(help="Metrics: list, explain, compute, docs.", no_args_is_help=True)
 
@@ -33,15 +32,6 @@ def _csv_cell(value: Any) -> Any:
     if isinstance(value, str) and value.startswith(_FORMULA_LEAD):
         return "'" + value
     return value
-
-
-def _date(value: str | None, name: str) -> dt.datetime | None:
-    if not value:
-        return None
-    try:
-        return dt.datetime.fromisoformat(value)
-    except ValueError:
-        raise ConfigError(f"--{name}: expected an ISO date like 2024-01-31, got {value!r}") from None
 
 
 def _open(db: str | None, backend: str | None):
@@ -130,7 +120,7 @@ def metrics_compute(
         raise ConfigError(f"--format must be one of {', '.join(FORMATS)}")
     if own and competitor:
         raise ConfigError("--own and --competitor exclude each other")
-    filters = Filters(start=_date(start, "from"), end=_date(end, "to"), platforms=tuple(platform),
+    filters = Filters(start=parse_date(start, "from"), end=parse_date(end, "to"), platforms=tuple(platform),
                       accounts=tuple(account), campaigns=tuple(campaign),
                       ownership="own" if own else "competitor" if competitor else None)
     store = _open(db, backend)
@@ -193,7 +183,7 @@ def report(
     from ..metrics.report import format_value, headline, render_markdown
 
     store = open_db(db)
-    figures = headline(store, account=account, start=_date(start, "from"), end=_date(end, "to"))
+    figures = headline(store, account=account, start=parse_date(start, "from"), end=parse_date(end, "to"))
     if fmt == "json":
         typer.echo(json.dumps(figures, indent=2, default=str))
     elif fmt == "markdown":

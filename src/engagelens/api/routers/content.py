@@ -36,7 +36,6 @@ async def content_list(
     params: FilterParams = Depends(),
     page: PageParams = Depends(),
 ) -> Response:
-    import polars as pl
 
     if sort not in _SORTS:
         raise InvalidParameter(f"sort must be one of {', '.join(_SORTS)}")
@@ -44,13 +43,8 @@ async def content_list(
     key = (ws.slug, "content", params.key(), sort, search, page.limit, page.offset, version)
 
     def run() -> dict[str, Any]:
-        posts = rollup.select(post_rollup(request, ws), params.filters)
-        if search:
-            posts = posts.filter(pl.col("text").fill_null("").str.to_lowercase()
-                                 .str.contains(search.lower(), literal=True))
-        column, descending = sort.lstrip("-"), sort.startswith("-")
-        posts = posts.sort([column, "platform", "content_id"],
-                           descending=[descending, False, False], nulls_last=True)
+        posts = rollup.search_and_sort(rollup.select(post_rollup(request, ws), params.filters),
+                                       search, sort)
         items = posts.slice(page.offset, page.limit)
         return {"items": [rollup.post_row(r) for r in items.iter_rows(named=True)],
                 "total": posts.height, "limit": page.limit, "offset": page.offset,

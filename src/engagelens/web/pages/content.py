@@ -23,7 +23,6 @@ def _choice(values: list[str], wanted: str) -> str:
 
 
 def build(ctx: Context) -> Page:
-    import polars as pl
 
     _ = ctx._
     q = ctx.request.query_params
@@ -42,13 +41,7 @@ def build(ctx: Context) -> Page:
     filters = dataclasses.replace(ctx.view.filters,
                                   content_kinds=(kind,) if kind else (),
                                   campaigns=(campaign,) if campaign else ())
-    posts = rollup.select(frame, filters)
-    if search:
-        posts = posts.filter(pl.col("text").fill_null("").str.to_lowercase()
-                             .str.contains(search.lower(), literal=True))
-    column, descending = sort.lstrip("-"), sort.startswith("-")
-    posts = posts.sort([column, "platform", "content_id"],
-                       descending=[descending, False, False], nulls_last=True)
+    posts = rollup.search_and_sort(rollup.select(frame, filters), search, sort)
     shown = posts.slice(offset, PAGE_SIZE)
     rows = [rollup.post_row(r) for r in shown.iter_rows(named=True)]
     every = ([rollup.post_row(r) for r in posts.iter_rows(named=True)]
