@@ -78,15 +78,9 @@ def inbound_items(ctx: MetricContext, t: ibis.Table | None = None) -> ibis.Table
     """Inbound items needing an answer, filtered by the context's filters."""
     t = interactions(ctx) if t is None else t
     items = t.filter(~t.brand, t.kind.isin(list(CONVERSATION_KINDS)))
-    f = ctx.filters
-    if f.start is not None:
-        items = items.filter(items.occurred_at >= f.start)
-    if f.end is not None:
-        items = items.filter(items.occurred_at < f.end)
-    if f.platforms:
-        items = items.filter(items.platform.isin(list(f.platforms)))
-    if f.accounts and "account_id" in items.columns:
-        items = items.filter(items.account_id.isin(list(f.accounts)))
+    conds = ctx.filters.conditions(items, "occurred_at", accounts="account_id" in items.columns)
+    if conds:
+        items = items.filter(conds)
     own = owned_accounts(ctx)
     if own is not None and "account_id" in items.columns:
         items = items.semi_join(own, [items.platform == own.platform,

@@ -67,14 +67,8 @@ def matched_mentions(store: Store, filters: Filters | None = None, *,
         reach=joined.reach.fill_null(joined.author_followers).fill_null(0),
         sentiment=sentiment, text=joined.text,
     )
-    if filters is not None:
-        if filters.start is not None:
-            out = out.filter(out.created_at >= filters.start)
-        if filters.end is not None:
-            out = out.filter(out.created_at < filters.end)
-        if filters.platforms:
-            out = out.filter(out.platform.isin(list(filters.platforms)))
-    return out
+    conds = [] if filters is None else filters.conditions(out, "created_at", accounts=False)
+    return out.filter(conds) if conds else out
 
 
 __all__ = sorted(["TRACKED_KINDS", "matched_mentions"])

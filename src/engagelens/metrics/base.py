@@ -77,9 +77,11 @@ class Filters:
     #: "own", "competitor" or None for every account
     ownership: Literal["own", "competitor"] | None = None
 
-    def conditions(self, table: ibis.Table, time_column: str) -> list[Any]:
-        """Predicates for the date range (on ``time_column``), platforms and accounts: the
-        filters every table with those columns shares, written once."""
+    def conditions(self, table: ibis.Table, time_column: str, *,
+                   accounts: bool = True) -> list[Any]:
+        """Predicates for the date range (on ``time_column``), platforms and (unless
+        ``accounts=False``, for tables without an account) accounts: the filters every table
+        with those columns shares, written once."""
         conds = []
         if self.start is not None:
             conds.append(table[time_column] >= self.start)
@@ -87,7 +89,7 @@ class Filters:
             conds.append(table[time_column] < self.end)
         if self.platforms:
             conds.append(table.platform.isin(list(self.platforms)))
-        if self.accounts:
+        if accounts and self.accounts:
             conds.append(table.account_id.isin(list(self.accounts)))
         return conds
 
