@@ -21,8 +21,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from engagelens.ingest import ingest_file  # noqa: E402
-from engagelens.store import Store  # noqa: E402
+from engagelens.ingest import ingest_file
+from engagelens.store import Store
 
 # Our own constant SQL (no user data): a synthetic interaction export.
 _GENERATE = """

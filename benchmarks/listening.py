@@ -28,8 +28,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from engagelens.listening.engine import Engine, QuerySpec  # noqa: E402
-from engagelens.listening.query import And, Field, Near, Not, Or, Text, parse  # noqa: E402
+from engagelens.listening.engine import Engine, QuerySpec
+from engagelens.listening.query import And, Field, Near, Not, Or, Text, parse
 
 SYLLABLES = [a + b for a in "bcdfghjklmnprstvwz" for b in "aeiou"] + ["an", "er", "in", "on", "us"]
 
@@ -44,7 +44,7 @@ def vocabulary(size: int, rng: random.Random) -> list[str]:
 def zipf_sampler(n: int, s: float, rng: random.Random):
     cumulative, total = [], 0.0
     for k in range(1, n + 1):
-        total += 1.0 / k ** s
+        total += 1.0 / k**s
         cumulative.append(total)
 
     def draw(count: int) -> list[int]:
@@ -112,8 +112,10 @@ def naive_compile(query: str):
         left, right = rx(node.left), rx(node.right)
 
         def near(text, meta):
-            spans = ([m.start() for m in left.finditer(text)],
-                     [m.start() for m in right.finditer(text)])
+            spans = (
+                [m.start() for m in left.finditer(text)],
+                [m.start() for m in right.finditer(text)],
+            )
             for i, j in itertools.product(*spans):
                 a, b = sorted((i, j))
                 if len(re.findall(r"\w+", text[a:b])) <= node.distance + 1:
@@ -144,8 +146,10 @@ def main(argv: list[str] | None = None) -> None:
     t0 = time.perf_counter()
     engine = Engine([QuerySpec(f"q{i}", q) for i, q in enumerate(queries)])
     compile_s = time.perf_counter() - t0
-    print(f"queries: {args.queries:,}  patterns: {engine.pattern_count:,}  "
-          f"compile: {compile_s:.2f}s", flush=True)
+    print(
+        f"queries: {args.queries:,}  patterns: {engine.pattern_count:,}  compile: {compile_s:.2f}s",
+        flush=True,
+    )
 
     matched = scanned = 0
     match_s = match_cpu = 0.0
@@ -167,9 +171,11 @@ def main(argv: list[str] | None = None) -> None:
     if batch:
         run_batch()
     engine_rate = scanned / match_s
-    print(f"engine: {scanned:,} mentions in {match_s:.2f}s = {engine_rate:,.0f} mentions/s "
-          f"({matched:,} matches; CPU {match_cpu:.2f}s = {scanned / match_cpu:,.0f}/s)",
-          flush=True)
+    print(
+        f"engine: {scanned:,} mentions in {match_s:.2f}s = {engine_rate:,.0f} mentions/s "
+        f"({matched:,} matches; CPU {match_cpu:.2f}s = {scanned / match_cpu:,.0f}/s)",
+        flush=True,
+    )
 
     naive = [naive_compile(q) for q in queries]
     sample = list(make_mentions(args.sample, vocab, brands, args.seed + 2))
@@ -177,14 +183,20 @@ def main(argv: list[str] | None = None) -> None:
     naive_hits = [{f"q{i}" for i, f in enumerate(naive) if f(m["text"], m)} for m in sample]
     naive_s, naive_cpu = time.perf_counter() - t2, time.process_time() - c2
     naive_rate = len(sample) / naive_s
-    agree = sum(set(engine.match(m["text"], platform=m["platform"], language=m["language"])) == h
-                for m, h in zip(sample, naive_hits, strict=True))
-    print(f"naive regex loop: {len(sample):,} mentions in {naive_s:.2f}s "
-          f"= {naive_rate:,.1f} mentions/s (CPU {naive_cpu:.2f}s = "
-          f"{len(sample) / naive_cpu:,.1f}/s)")
+    agree = sum(
+        set(engine.match(m["text"], platform=m["platform"], language=m["language"])) == h
+        for m, h in zip(sample, naive_hits, strict=True)
+    )
+    print(
+        f"naive regex loop: {len(sample):,} mentions in {naive_s:.2f}s "
+        f"= {naive_rate:,.1f} mentions/s (CPU {naive_cpu:.2f}s = "
+        f"{len(sample) / naive_cpu:,.1f}/s)"
+    )
     print(f"same matches on {agree}/{len(sample)} sampled mentions")
-    print(f"speed-up: {engine_rate / naive_rate:,.0f}x wall clock, "
-          f"{(scanned / match_cpu) / (len(sample) / naive_cpu):,.0f}x CPU time (goal >= 50x)")
+    print(
+        f"speed-up: {engine_rate / naive_rate:,.0f}x wall clock, "
+        f"{(scanned / match_cpu) / (len(sample) / naive_cpu):,.0f}x CPU time (goal >= 50x)"
+    )
 
 
 if __name__ == "__main__":

@@ -52,18 +52,32 @@ def generate(n: int, folder: Path, seed: int = 7) -> None:
     post_ids = np.array([f"p{i}" for i in range(posts)], dtype=object)
     acct = rng.integers(0, ACCOUNTS, posts)
     created = start + rng.integers(0, 365 * 86400, posts).astype("timedelta64[s]")
-    pq.write_table(pa.table({
-        "platform": pa.array(["facebook"] * posts), "content_id": pa.array(post_ids),
-        "account_id": pa.array([f"a{a}" for a in acct]), "created_at": pa.array(created),
-        "kind": pa.array(["post"] * posts),
-    }), folder / "content.parquet")
+    pq.write_table(
+        pa.table(
+            {
+                "platform": pa.array(["facebook"] * posts),
+                "content_id": pa.array(post_ids),
+                "account_id": pa.array([f"a{a}" for a in acct]),
+                "created_at": pa.array(created),
+                "kind": pa.array(["post"] * posts),
+            }
+        ),
+        folder / "content.parquet",
+    )
     reach = rng.integers(0, 50_000, posts)
     reach[rng.random(posts) < 0.01] = 0  # zero reach happens
-    pq.write_table(pa.table({
-        "platform": pa.array(["facebook"] * posts), "content_id": pa.array(post_ids),
-        "as_of": pa.array(np.full(posts, np.datetime64("2025-01-31T00:00:00", "us"))),
-        "reach": pa.array(reach), "impressions": pa.array(reach * 2),
-    }), folder / "content_snapshot.parquet")
+    pq.write_table(
+        pa.table(
+            {
+                "platform": pa.array(["facebook"] * posts),
+                "content_id": pa.array(post_ids),
+                "as_of": pa.array(np.full(posts, np.datetime64("2025-01-31T00:00:00", "us"))),
+                "reach": pa.array(reach),
+                "impressions": pa.array(reach * 2),
+            }
+        ),
+        folder / "content_snapshot.parquet",
+    )
     writer = None
     chunk = 5_000_000
     for lo in range(0, n, chunk):
@@ -72,16 +86,22 @@ def generate(n: int, folder: Path, seed: int = 7) -> None:
         kind = rng.choice(len(KINDS), m, p=KIND_P)
         t = created[p] + rng.integers(0, 7 * 86400, m).astype("timedelta64[s]")
         ids = np.char.add("i", np.arange(lo, lo + m).astype(str)).astype(object)
-        batch = pa.table({
-            "platform": pa.array(np.full(m, "facebook", dtype=object)),
-            "interaction_id": pa.array(ids),
-            "content_id": pa.array(post_ids[p]),
-            "account_id": pa.array(np.array([f"a{a}" for a in range(ACCOUNTS)], dtype=object)[acct[p]]),
-            "actor_id": pa.array(np.char.add("u", rng.integers(0, 1_000_000, m).astype(str)).astype(object)),
-            "kind": pa.array(np.array(KINDS, dtype=object)[kind]),
-            "occurred_at": pa.array(t),
-            "is_brand": pa.array(kind == KINDS.index("reply")),
-        })
+        batch = pa.table(
+            {
+                "platform": pa.array(np.full(m, "facebook", dtype=object)),
+                "interaction_id": pa.array(ids),
+                "content_id": pa.array(post_ids[p]),
+                "account_id": pa.array(
+                    np.array([f"a{a}" for a in range(ACCOUNTS)], dtype=object)[acct[p]]
+                ),
+                "actor_id": pa.array(
+                    np.char.add("u", rng.integers(0, 1_000_000, m).astype(str)).astype(object)
+                ),
+                "kind": pa.array(np.array(KINDS, dtype=object)[kind]),
+                "occurred_at": pa.array(t),
+                "is_brand": pa.array(kind == KINDS.index("reply")),
+            }
+        )
         if writer is None:
             writer = pq.ParquetWriter(folder / "interaction.parquet", batch.schema)
         writer.write_table(batch)
@@ -96,8 +116,10 @@ def _load_store(folder: Path):
     if store.count("content") == 0:
         for name in ("content", "content_snapshot", "interaction"):
             cols = ", ".join(_parquet_columns(folder / f"{name}.parquet"))
-            store.raw().execute(f"INSERT INTO {name} ({cols}) SELECT {cols} FROM read_parquet(?)",
-                                [str(folder / f"{name}.parquet")])
+            store.raw().execute(
+                f"INSERT INTO {name} ({cols}) SELECT {cols} FROM read_parquet(?)",
+                [str(folder / f"{name}.parquet")],
+            )
     return store
 
 
@@ -146,8 +168,10 @@ def run_engagelens(folder: Path) -> dict:
         t1 = time.perf_counter()
         try:
             r = compute(store, names, by="account").to_pyarrow()
-            extra["reply"] = (f"reply_rate + reply_time_median by account: {r.num_rows} rows in "
-                              f"{time.perf_counter() - t1:.2f} s (EngageLens only; not in the ratio)")
+            extra["reply"] = (
+                f"reply_rate + reply_time_median by account: {r.num_rows} rows in "
+                f"{time.perf_counter() - t1:.2f} s (EngageLens only; not in the ratio)"
+            )
         except Exception as exc:  # the outbound layer's tables may not be filled here
             extra["reply"] = f"reply metrics failed: {type(exc).__name__}: {exc}"
     return {"seconds": seconds, "check": _check(per_post, per_day, base), **extra}
@@ -177,7 +201,9 @@ def run_sql(folder: Path) -> dict:
     con = store.raw()
     t0 = time.perf_counter()
     con.execute(f"CREATE TEMP TABLE pp AS {HAND_SQL['per_post']}")
-    per_post = con.execute("SELECT platform, content_id, interactions, err AS engagement_rate_by_reach FROM pp").fetch_arrow_table()
+    per_post = con.execute(
+        "SELECT platform, content_id, interactions, err AS engagement_rate_by_reach FROM pp"
+    ).fetch_arrow_table()
     per_day = con.execute("""
         SELECT platform, account_id, created_at::DATE AS day, SUM(interactions) AS interactions,
                AVG(err) AS engagement_rate_by_reach FROM pp GROUP BY ALL""").fetch_arrow_table()
@@ -196,32 +222,45 @@ def run_pandas(folder: Path) -> dict:
     import pandas as pd
 
     t0 = time.perf_counter()
-    i = pd.read_parquet(folder / "interaction.parquet",
-                        columns=["platform", "interaction_id", "content_id", "kind", "is_brand"])
+    i = pd.read_parquet(
+        folder / "interaction.parquet",
+        columns=["platform", "interaction_id", "content_id", "kind", "is_brand"],
+    )
     c = pd.read_parquet(folder / "content.parquet")
     s = pd.read_parquet(folder / "content_snapshot.parquet")
-    i = i[i.content_id.notna() & ~i.is_brand.fillna(False)
-          & i.kind.isin(["like", "reaction", "comment", "reply", "share", "retweet", "quote", "save"])]
+    i = i[
+        i.content_id.notna()
+        & ~i.is_brand.fillna(False)
+        & i.kind.isin(["like", "reaction", "comment", "reply", "share", "retweet", "quote", "save"])
+    ]
     ev = i.groupby(["platform", "content_id"]).interaction_id.nunique().rename("interactions")
     s = s.sort_values("as_of").groupby(["platform", "content_id"]).tail(1)
     pp = c.merge(s, on=["platform", "content_id"], how="left").merge(
-        ev.reset_index(), on=["platform", "content_id"], how="left")
+        ev.reset_index(), on=["platform", "content_id"], how="left"
+    )
     pp["interactions"] = pp.interactions.fillna(0).astype("int64")
     num = pp.get("engaged_users", pd.Series(np.nan, index=pp.index)).fillna(pp.interactions)
     pp["engagement_rate_by_reach"] = np.where(pp.reach.fillna(0) != 0, num / pp.reach, np.nan)
     pp["day"] = pp.created_at.dt.date
     per_day = pp.groupby(["platform", "account_id", "day"]).agg(
-        interactions=("interactions", "sum"), engagement_rate_by_reach=("engagement_rate_by_reach", "mean"))
+        interactions=("interactions", "sum"),
+        engagement_rate_by_reach=("engagement_rate_by_reach", "mean"),
+    )
     pp = pp.sort_values(["platform", "account_id", "created_at", "content_id"])
     m = pp.groupby(["platform", "account_id"]).interactions.transform(
-        lambda x: x.shift(1).rolling(10, min_periods=1).mean())
+        lambda x: x.shift(1).rolling(10, min_periods=1).mean()
+    )
     pp["interactions_vs_baseline"] = np.where(m != 0, pp.interactions / m, np.nan)
     import pyarrow as pa
 
-    return {"seconds": time.perf_counter() - t0,
-            "check": _check(pa.Table.from_pandas(pp[["interactions", "engagement_rate_by_reach"]]),
-                            pa.Table.from_pandas(per_day.reset_index()),
-                            pa.Table.from_pandas(pp[["interactions_vs_baseline"]]))}
+    return {
+        "seconds": time.perf_counter() - t0,
+        "check": _check(
+            pa.Table.from_pandas(pp[["interactions", "engagement_rate_by_reach"]]),
+            pa.Table.from_pandas(per_day.reset_index()),
+            pa.Table.from_pandas(pp[["interactions_vs_baseline"]]),
+        ),
+    }
 
 
 def _check(per_post, per_day, base) -> dict:
@@ -231,14 +270,21 @@ def _check(per_post, per_day, base) -> dict:
     def s(t, col):
         return float(pc.sum(pc.fill_null(t.column(col).cast("double"), 0)).as_py() or 0)
 
-    return {"posts": per_post.num_rows, "interactions": s(per_post, "interactions"),
-            "err_sum": round(s(per_post, "engagement_rate_by_reach"), 6),
-            "account_days": per_day.num_rows,
-            "baseline_sum": round(s(base, "interactions_vs_baseline"), 6)}
+    return {
+        "posts": per_post.num_rows,
+        "interactions": s(per_post, "interactions"),
+        "err_sum": round(s(per_post, "engagement_rate_by_reach"), 6),
+        "account_days": per_day.num_rows,
+        "baseline_sum": round(s(base, "interactions_vs_baseline"), 6),
+    }
 
 
-RUNNERS = {"engagelens": run_engagelens, "engagelens-lazy": run_engagelens_lazy, "sql": run_sql,
-           "pandas": run_pandas}
+RUNNERS = {
+    "engagelens": run_engagelens,
+    "engagelens-lazy": run_engagelens_lazy,
+    "sql": run_sql,
+    "pandas": run_pandas,
+}
 
 
 def _peak_rss_mib() -> float:
@@ -278,14 +324,20 @@ def main(argv: list[str] | None = None) -> int:
         t0 = time.perf_counter()
         if not (folder / "interaction.parquet").exists():
             generate(n, folder)
-        print(f"\n== {n:,} interactions (data in {folder}, generated in {time.perf_counter() - t0:.1f} s)")
+        print(
+            f"\n== {n:,} interactions (data in {folder}, generated in {time.perf_counter() - t0:.1f} s)"
+        )
         results = {}
         for impl in RUNNERS:
             if impl == "pandas" and n > PANDAS_MAX:
                 print(f"  pandas      skipped: {n:,} rows exceed {PANDAS_MAX:,} (would not fit)")
                 continue
-            out = subprocess.run([sys.executable, __file__, "--child", impl, str(folder)],
-                                 capture_output=True, text=True, env=os.environ.copy())
+            out = subprocess.run(
+                [sys.executable, __file__, "--child", impl, str(folder)],
+                capture_output=True,
+                text=True,
+                env=os.environ.copy(),
+            )
             if out.returncode != 0:
                 print(f"  {impl:<15} FAILED: {out.stderr.strip().splitlines()[-1:]}")
                 continue
@@ -296,13 +348,17 @@ def main(argv: list[str] | None = None) -> int:
                 ratio = f"  {r['seconds'] / results['sql']['seconds']:.2f}× SQL"
             if impl.startswith("engagelens") and "pandas" in results:
                 ratio += f", {results['pandas']['seconds'] / r['seconds']:.1f}× faster than pandas"
-            print(f"  {impl:<15} {r['seconds']:8.2f} s  peak RSS {r['peak_rss_mib']:8.0f} MiB{ratio}")
+            print(
+                f"  {impl:<15} {r['seconds']:8.2f} s  peak RSS {r['peak_rss_mib']:8.0f} MiB{ratio}"
+            )
         checks = {impl: r["check"] for impl, r in results.items()}
         same = len({json.dumps(c, sort_keys=True) for c in checks.values()}) == 1
         print("  results agree" if same else f"  RESULTS DIFFER: {json.dumps(checks, indent=1)}")
         if "peak_rss_report_mib" in results.get("engagelens", {}):
-            print(f"  engagelens peak RSS of the timed report alone: "
-                  f"{results['engagelens']['peak_rss_report_mib']:.0f} MiB")
+            print(
+                f"  engagelens peak RSS of the timed report alone: "
+                f"{results['engagelens']['peak_rss_report_mib']:.0f} MiB"
+            )
         if "reply" in results.get("engagelens", {}):
             print(f"  {results['engagelens']['reply']}")
     return 0

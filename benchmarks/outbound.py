@@ -28,8 +28,14 @@ from engagelens.engage.measures import summary
 from engagelens.metrics import compute
 from engagelens.store import Store
 
-METRICS = ["inbound_volume", "answered_count", "reply_rate", "reply_time_mean",
-           "reply_time_median", "reply_time_p90"]
+METRICS = [
+    "inbound_volume",
+    "answered_count",
+    "reply_rate",
+    "reply_time_mean",
+    "reply_time_median",
+    "reply_time_p90",
+]
 
 
 def _ids(prefix: str, nums: np.ndarray) -> pa.Array:
@@ -48,35 +54,52 @@ def synthesize(rows: int, seed: int = 7) -> pa.Table:
     back = np.minimum(idx, rng.geometric(0.02, n_aud))
     parent_idx = np.where(is_reply & (idx > 0), idx - back, -1)
     missing = rng.random(n_aud) < 0.005
-    parent = pc.if_else(pa.array(missing), _ids("gone", idx),
-                        pc.if_else(pa.array(parent_idx >= 0), _ids("a", np.maximum(parent_idx, 0)),
-                                   pa.nulls(n_aud, pa.string())))
-    aud = pa.table({
-        "interaction_id": _ids("a", idx), "content_id": _ids("p", idx // 400),
-        "actor_id": _ids("u", rng.integers(0, n_aud // 3 + 1, n_aud)),
-        "kind": pc.if_else(parent.is_null(), "comment", "reply"),
-        "occurred_at": pa.array(t_aud.astype("datetime64[us]")), "parent_id": parent,
-        "is_brand": pa.array(np.zeros(n_aud, bool)), "agent": pa.nulls(n_aud, pa.string()),
-    })
+    parent = pc.if_else(
+        pa.array(missing),
+        _ids("gone", idx),
+        pc.if_else(
+            pa.array(parent_idx >= 0),
+            _ids("a", np.maximum(parent_idx, 0)),
+            pa.nulls(n_aud, pa.string()),
+        ),
+    )
+    aud = pa.table(
+        {
+            "interaction_id": _ids("a", idx),
+            "content_id": _ids("p", idx // 400),
+            "actor_id": _ids("u", rng.integers(0, n_aud // 3 + 1, n_aud)),
+            "kind": pc.if_else(parent.is_null(), "comment", "reply"),
+            "occurred_at": pa.array(t_aud.astype("datetime64[us]")),
+            "parent_id": parent,
+            "is_brand": pa.array(np.zeros(n_aud, bool)),
+            "agent": pa.nulls(n_aud, pa.string()),
+        }
+    )
     n_brand = rows - n_aud - int(rows * 0.01)
     answered = rng.choice(n_aud, size=min(n_brand, n_aud), replace=True)
     delay = rng.lognormal(8, 1.5, answered.size).astype("int64")
     delay[rng.random(answered.size) < 0.01] *= -1  # clock skew
-    brand = pa.table({
-        "interaction_id": _ids("b", np.arange(answered.size)),
-        "content_id": aud["content_id"].take(pa.array(answered)),
-        "actor_id": pa.array(np.full(answered.size, "brand")),
-        "kind": pa.array(np.full(answered.size, "reply")),
-        "occurred_at": pa.array((t_aud[answered] + delay.astype("timedelta64[s]")).astype("datetime64[us]")),
-        "parent_id": _ids("a", answered), "is_brand": pa.array(np.ones(answered.size, bool)),
-        "agent": pa.array(rng.choice(np.array(["ann", "bob", "cy"]), answered.size)),
-    })
+    brand = pa.table(
+        {
+            "interaction_id": _ids("b", np.arange(answered.size)),
+            "content_id": aud["content_id"].take(pa.array(answered)),
+            "actor_id": pa.array(np.full(answered.size, "brand")),
+            "kind": pa.array(np.full(answered.size, "reply")),
+            "occurred_at": pa.array(
+                (t_aud[answered] + delay.astype("timedelta64[s]")).astype("datetime64[us]")
+            ),
+            "parent_id": _ids("a", answered),
+            "is_brand": pa.array(np.ones(answered.size, bool)),
+            "agent": pa.array(rng.choice(np.array(["ann", "bob", "cy"]), answered.size)),
+        }
+    )
     both = pa.concat_tables([aud, brand]).combine_chunks()
     dup = rng.choice(both.num_rows, size=rows - both.num_rows, replace=False)
     t = pa.concat_tables([both, both.take(pa.array(dup))]).combine_chunks()
     n = t.num_rows
     return t.append_column("platform", pa.array(np.full(n, "facebook"))).append_column(
-        "account_id", pa.array(np.full(n, "brand")))
+        "account_id", pa.array(np.full(n, "brand"))
+    )
 
 
 HAND_SQL = """
@@ -133,7 +156,7 @@ def race(contenders: dict[str, Callable[[], object]], repeat: int) -> tuple[dict
     best = dict.fromkeys(names, float("inf"))
     out: dict[str, object] = {}
     for r in range(repeat):
-        for name in names[r % len(names):] + names[:r % len(names)]:
+        for name in names[r % len(names) :] + names[: r % len(names)]:
             t0 = time.perf_counter()
             out[name] = contenders[name]()
             best[name] = min(best[name], time.perf_counter() - t0)
@@ -170,33 +193,48 @@ def main() -> None:
         t0 = time.perf_counter()
         compiled = str(ibis.to_sql(compute(store, METRICS, by="total")))
         t_py = time.perf_counter() - t0
-        best, out = race({
-            "hand SQL": lambda: con.execute(HAND_SQL).df(),
-            "summary()": lambda: summary(store).to_pandas(),
-            "compute()": lambda: compute(store, METRICS, by="total").to_pandas(),
-        }, args.repeat)
+        best, out = race(
+            {
+                "hand SQL": lambda: con.execute(HAND_SQL).df(),
+                "summary()": lambda: summary(store).to_pandas(),
+                "compute()": lambda: compute(store, METRICS, by="total").to_pandas(),
+            },
+            args.repeat,
+        )
         figures = {k: {m: float(v[m].iloc[0]) for m in METRICS} for k, v in out.items()}
         check_equal(figures)
         base = best["hand SQL"]
-        print(f"reply metrics   hand SQL {base:7.2f}s   summary() {best['summary()']:7.2f}s "
-              f"({best['summary()'] / base:.2f}x)   compute() {best['compute()']:7.2f}s "
-              f"({best['compute()'] / base:.2f}x)   [compute(): {t_py:.2f}s of it builds and compiles "
-              f"{len(compiled):,} chars of SQL]")
-        print("   identical on all sides: " + "  ".join(f"{m}={figures['hand SQL'][m]:.10g}" for m in METRICS))
+        print(
+            f"reply metrics   hand SQL {base:7.2f}s   summary() {best['summary()']:7.2f}s "
+            f"({best['summary()'] / base:.2f}x)   compute() {best['compute()']:7.2f}s "
+            f"({best['compute()'] / base:.2f}x)   [compute(): {t_py:.2f}s of it builds and compiles "
+            f"{len(compiled):,} chars of SQL]"
+        )
+        print(
+            "   identical on all sides: "
+            + "  ".join(f"{m}={figures['hand SQL'][m]:.10g}" for m in METRICS)
+        )
         if args.no_threading:
             store.close()
             return
-        best, out = race({
-            "hand SQL": lambda: con.execute(HAND_THREAD_SQL).fetchone(),
-            "EngageLens": lambda: conversations(store),
-        }, args.repeat)
+        best, out = race(
+            {
+                "hand SQL": lambda: con.execute(HAND_THREAD_SQL).fetchone(),
+                "EngageLens": lambda: conversations(store),
+            },
+            args.repeat,
+        )
         con.register("__el_conv", out["EngageLens"])
         mine = con.execute(THREAD_FIGURES_SQL).fetchone()
         con.unregister("__el_conv")
         names = ("threaded", "conversations", "max_depth", "depth_sum", "fingerprint")
-        check_equal({"hand SQL": dict(zip(names, out["hand SQL"])), "EngageLens": dict(zip(names, mine))})
-        print(f"threading       hand SQL {best['hand SQL']:7.2f}s   EngageLens {best['EngageLens']:7.2f}s "
-              f"({best['EngageLens'] / best['hand SQL']:.2f}x)")
+        check_equal(
+            {"hand SQL": dict(zip(names, out["hand SQL"])), "EngageLens": dict(zip(names, mine))}
+        )
+        print(
+            f"threading       hand SQL {best['hand SQL']:7.2f}s   EngageLens {best['EngageLens']:7.2f}s "
+            f"({best['EngageLens'] / best['hand SQL']:.2f}x)"
+        )
         print("   identical on both sides: " + "  ".join(f"{k}={v:,}" for k, v in zip(names, mine)))
         store.close()
 

@@ -42,10 +42,15 @@ def short(text: str, words: int = 5) -> str:
 
 
 #: (group, category) of the demo text banks → the sentiment a reader would give it
-DEMO_LABELS = {("COMMENTS", "praise"): "positive", ("MENTIONS", "positive"): "positive",
-               ("SURVEY", "promoter"): "positive", ("COMMENTS", "complaint"): "negative",
-               ("MENTIONS", "negative"): "negative", ("MENTIONS", "outage"): "negative",
-               ("SURVEY", "detractor"): "negative"}
+DEMO_LABELS = {
+    ("COMMENTS", "praise"): "positive",
+    ("MENTIONS", "positive"): "positive",
+    ("SURVEY", "promoter"): "positive",
+    ("COMMENTS", "complaint"): "negative",
+    ("MENTIONS", "negative"): "negative",
+    ("MENTIONS", "outage"): "negative",
+    ("SURVEY", "detractor"): "negative",
+}
 
 
 def demo_bank() -> dict[str, list[tuple[str, str]]]:
@@ -58,8 +63,7 @@ def demo_bank() -> dict[str, list[tuple[str, str]]]:
         rows = out.setdefault(lang, [])
         for (group, cat), label in DEMO_LABELS.items():
             for t in getattr(MODULES[lang], group).get(cat, ()):
-                rows.append((t.replace("{brand}", "Lumina").replace("{other}", "Highlands"),
-                             label))
+                rows.append((t.replace("{brand}", "Lumina").replace("{other}", "Highlands"), label))
     return out
 
 
@@ -70,11 +74,17 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--quick", action="store_true", help="5,000 speed texts, one repeat")
     ap.add_argument("--backends", default="linear,vader,transformers")
     ap.add_argument("--rebuild", action="store_true", help="retrain and compare the model hash")
-    ap.add_argument("--baseline-model", default=None,
-                    help="another sentiment_linear.npz to run as 'linear@base' (e.g. the last "
-                         "commit's, from `git show HEAD:src/engagelens/text/models/…`)")
-    ap.add_argument("--eval-model", default=None,
-                    help="train-only model for the linear F1 columns (default: rebuild it)")
+    ap.add_argument(
+        "--baseline-model",
+        default=None,
+        help="another sentiment_linear.npz to run as 'linear@base' (e.g. the last "
+        "commit's, from `git show HEAD:src/engagelens/text/models/…`)",
+    )
+    ap.add_argument(
+        "--eval-model",
+        default=None,
+        help="train-only model for the linear F1 columns (default: rebuild it)",
+    )
     args = ap.parse_args(argv)
     names = args.backends.split(",")
     if args.baseline_model:
@@ -91,8 +101,10 @@ def main(argv: list[str] | None = None) -> int:
     pool = [t for lang in LANGS for t in dev[lang].texts]
     speed_texts = list(itertools.islice(itertools.cycle(pool), n))
     print("# held-out sizes: " + ", ".join(f"{k}={len(v.texts)}" for k, v in dev.items()))
-    print(f"# speed corpus: {n} texts, mixed languages, mean {sum(map(len, speed_texts)) / n:.0f}"
-          " chars\n")
+    print(
+        f"# speed corpus: {n} texts, mixed languages, mean {sum(map(len, speed_texts)) / n:.0f}"
+        " chars\n"
+    )
 
     eval_dir = tempfile.TemporaryDirectory()
     eval_path = args.eval_model
@@ -102,8 +114,10 @@ def main(argv: list[str] | None = None) -> int:
         eval_path = str(Path(eval_dir.name) / "train-only.npz")
         t0 = time.perf_counter()
         train.build(args.data, eval_path, part="train", log=lambda *_: None)
-        print(f"# built the train-only model for the linear F1 columns in "
-              f"{time.perf_counter() - t0:.0f}s")
+        print(
+            f"# built the train-only model for the linear F1 columns in "
+            f"{time.perf_counter() - t0:.0f}s"
+        )
     header = f"{'backend':<13}{'texts/s/core':>13}" + "".join(f"{'F1 ' + k:>9}" for k in LANGS)
     print(header)
     for name in names:
@@ -112,7 +126,7 @@ def main(argv: list[str] | None = None) -> int:
         except EngageLensError as exc:
             print(f"{name:<13}  skipped: {exc.message}")
             continue
-        be.sentiment(speed_texts[:100])                       # warm up (lazy weights)
+        be.sentiment(speed_texts[:100])  # warm up (lazy weights)
         tps = evaluate.throughput(be, speed_texts, repeat=repeat)
         scored = be
         if name == "linear":
@@ -122,25 +136,30 @@ def main(argv: list[str] | None = None) -> int:
         f1 = [evaluate.score(scored, args.data, lang).macro_f1 for lang in LANGS]
         print(f"{name:<13}{tps:>13,.0f}" + "".join(f"{x:>9.3f}" for x in f1))
 
-    print("\n# out-of-domain check: the demo's hand-written brand comments (praise/positive "
-          "mentions/promoters\n# should be positive, complaints/negative mentions/outages/"
-          "detractors negative); accuracy")
+    print(
+        "\n# out-of-domain check: the demo's hand-written brand comments (praise/positive "
+        "mentions/promoters\n# should be positive, complaints/negative mentions/outages/"
+        "detractors negative); accuracy"
+    )
     bank = demo_bank()
-    print(f"{'backend':<13}" + "".join(f"{k + ' (' + str(len(bank[k])) + ')':>10}"
-                                      for k in LANGS))
+    print(f"{'backend':<13}" + "".join(f"{k + ' (' + str(len(bank[k])) + ')':>10}" for k in LANGS))
     for name in [n for n in names if n.startswith("linear")]:
         be = get_backend(name)
         accs = []
         for lang in LANGS:
             pred = be.sentiment([t for t, _ in bank[lang]])
-            accs.append(sum(p["label"] == y for p, (_, y) in zip(pred, bank[lang], strict=True))
-                        / len(bank[lang]))
+            accs.append(
+                sum(p["label"] == y for p, (_, y) in zip(pred, bank[lang], strict=True))
+                / len(bank[lang])
+            )
         print(f"{name:<13}" + "".join(f"{a:>10.3f}" for a in accs))
 
     t0 = time.perf_counter()
     analyze(speed_texts)
-    print(f"\nfull analyze() (normalise+language+sentiment+quality+intent): "
-          f"{n / (time.perf_counter() - t0):,.0f} texts/s/core")
+    print(
+        f"\nfull analyze() (normalise+language+sentiment+quality+intent): "
+        f"{n / (time.perf_counter() - t0):,.0f} texts/s/core"
+    )
 
     print("\n# language detection on short texts (first 5 words / 10 Han chars of held-out rows)")
     shorts = {lang: [short(t) for t in dev[lang].texts if t.strip()] for lang in LANGS}
@@ -153,8 +172,11 @@ def main(argv: list[str] | None = None) -> int:
         except EngageLensError as exc:
             print(f"{label:<18} skipped: {exc.message}")
             continue
-        print(f"{label:<18}" + "".join(f" {k}={v:.3f}" for k, v in accs.items())
-              + f"  {rate:,.0f} texts/s")
+        print(
+            f"{label:<18}"
+            + "".join(f" {k}={v:.3f}" for k, v in accs.items())
+            + f"  {rate:,.0f} texts/s"
+        )
 
     if args.rebuild:
         from engagelens.text import modelfile, train
@@ -164,8 +186,10 @@ def main(argv: list[str] | None = None) -> int:
             t0 = time.perf_counter()
             digest = train.build(args.data, Path(tmp) / "m.npz", log=lambda *_: None)
             same = digest == modelfile.sha256(default_model_path())
-            print(f"\nrebuild: {time.perf_counter() - t0:.1f}s, sha256 {digest[:16]}…, "
-                  f"{'identical to' if same else 'DIFFERENT from'} the shipped model")
+            print(
+                f"\nrebuild: {time.perf_counter() - t0:.1f}s, sha256 {digest[:16]}…, "
+                f"{'identical to' if same else 'DIFFERENT from'} the shipped model"
+            )
             if not same:
                 return 1
     return 0

@@ -32,11 +32,18 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--eval-out", default=str(REPO / "build" / "sentiment_linear.train-only.npz"))
     ap.add_argument("--limit", type=int, default=None)
     ap.add_argument("--tune", action="store_true")
-    ap.add_argument("--cv", default=None, metavar="SEEDS",
-                    help="print pooled 5-fold CV macro-F1 (all rows) per head for these "
-                         "comma-separated fold seeds, e.g. 13,7; builds nothing")
-    ap.add_argument("--heads", default=",".join(train.HEADS),
-                    help="comma list; 'multi' adds a head trained on all languages")
+    ap.add_argument(
+        "--cv",
+        default=None,
+        metavar="SEEDS",
+        help="print pooled 5-fold CV macro-F1 (all rows) per head for these "
+        "comma-separated fold seeds, e.g. 13,7; builds nothing",
+    )
+    ap.add_argument(
+        "--heads",
+        default=",".join(train.HEADS),
+        help="comma list; 'multi' adds a head trained on all languages",
+    )
     args = ap.parse_args(argv)
     heads = tuple(h for h in args.heads.split(",") if h)
     if args.tune:
@@ -51,8 +58,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"sha256 {digest}  {args.out}  (all rows: shipped)")
     if args.eval_out != "-":
         Path(args.eval_out).parent.mkdir(parents=True, exist_ok=True)
-        digest = train.build(args.data, args.eval_out, limit=args.limit, heads=heads,
-                             part="train")
+        digest = train.build(args.data, args.eval_out, limit=args.limit, heads=heads, part="train")
         print(f"sha256 {digest}  {args.eval_out}  (held-out rows excluded: for evaluation)")
     return 0
 

@@ -24,8 +24,10 @@ def store(tmp_path):
 @pytest.fixture(scope="session")
 def shared_data() -> Path:
     if not SHARED_DATA.is_dir():
-        message = (f"shared data sets not found at {SHARED_DATA} "
-                   "(set ENGAGELENS_SHARED_DATA to their folder)")
+        message = (
+            f"shared data sets not found at {SHARED_DATA} "
+            "(set ENGAGELENS_SHARED_DATA to their folder)"
+        )
         if os.environ.get("CI"):  # on CI a missing data set is a failure, never a silent skip
             pytest.fail(message)
         pytest.skip(message)

@@ -24,10 +24,11 @@ def webhook():
     received: list[dict] = []
 
     class Handler(BaseHTTPRequestHandler):
-        def do_POST(self):  # noqa: N802 - http.server's name
+        def do_POST(self):
             body = self.rfile.read(int(self.headers["Content-Length"]))
-            received.append({"path": self.path, "type": self.headers["Content-Type"],
-                             "json": json.loads(body)})
+            received.append(
+                {"path": self.path, "type": self.headers["Content-Type"], "json": json.loads(body)}
+            )
             self.send_response(204)
             self.end_headers()
 
@@ -50,7 +51,7 @@ def smtp():
         def __init__(self):
             self.messages = []
 
-        async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's name
+        async def handle_DATA(self, server, session, envelope):
             self.messages.append((envelope.rcpt_tos, message_from_bytes(envelope.content)))
             return "250 OK"
 
@@ -65,16 +66,28 @@ def smtp():
 
 
 def _mention(store, mid, text, followers=10, when=NOW, sentiment=None, author="someone"):
-    store.insert("mention", [{"platform": "x", "mention_id": str(mid), "text": text,
-                              "author_handle": author, "author_followers": followers,
-                              "created_at": when, "sentiment": sentiment}])
+    store.insert(
+        "mention",
+        [
+            {
+                "platform": "x",
+                "mention_id": str(mid),
+                "text": text,
+                "author_handle": author,
+                "author_followers": followers,
+                "created_at": when,
+                "sentiment": sentiment,
+            }
+        ],
+    )
 
 
 def test_keyword_alert_reaches_webhook_and_smtp_once_within_cooldown(store, webhook, smtp):
     url, posted = webhook
     mailto, inbox = smtp
-    alerts.add_rule(store, "legal", "keyword", keyword="refund OR lawsuit",
-                    channels=[url, mailto, "log"])
+    alerts.add_rule(
+        store, "legal", "keyword", keyword="refund OR lawsuit", channels=[url, mailto, "log"]
+    )
     _mention(store, 1, "I will file a LAWSUIT <script>x</script>")
     _mention(store, 2, "nice flight")
     first = alerts.evaluate(store, now=NOW, cooldown_minutes=60)
@@ -111,7 +124,7 @@ def test_author_followers_rule_and_stdout(store, capsys):
     alerts.add_rule(store, "vip", "author_followers", threshold=10_000, query="brand")
     _mention(store, 1, "acme is great", followers=50_000, author="celebrity\u202e")
     _mention(store, 2, "acme is fine", followers=50)
-    _mention(store, 3, "other brand", followers=90_000)      # big, but not about the brand
+    _mention(store, 3, "other brand", followers=90_000)  # big, but not about the brand
     events = alerts.evaluate(store, now=NOW)
     payload = json.loads(events[0]["payload"])
     assert [e["mention_id"] for e in payload["details"]["examples"]] == ["1"]
@@ -121,12 +134,19 @@ def test_author_followers_rule_and_stdout(store, capsys):
 
 def test_negative_share_rule(store):
     add_query(store, "brand", "acme", kind="brand")
-    alerts.add_rule(store, "angry", "negative_share", query="brand", threshold=0.5,
-                    min_mentions=4, channels=["log"])
+    alerts.add_rule(
+        store,
+        "angry",
+        "negative_share",
+        query="brand",
+        threshold=0.5,
+        min_mentions=4,
+        channels=["log"],
+    )
     for i, label in enumerate(["negative", "negative", "neutral", "positive"]):
         _mention(store, i, "acme", sentiment=label)
-    assert alerts.evaluate(store, now=NOW) == []              # 2/4 = 50 % is not above 50 %
-    _mention(store, 9, "acme", sentiment="negative")          # 3/5 = 60 %
+    assert alerts.evaluate(store, now=NOW) == []  # 2/4 = 50 % is not above 50 %
+    _mention(store, 9, "acme", sentiment="negative")  # 3/5 = 60 %
     events = alerts.evaluate(store, now=NOW + dt.timedelta(minutes=1))
     payload = json.loads(events[0]["payload"])
     assert payload["details"]["negative_share"] == pytest.approx(3 / 5)
@@ -154,8 +174,9 @@ def test_spike_rule_fires_on_the_newest_day_with_drivers(store):
 
 
 def test_failed_delivery_is_recorded_not_raised(store):
-    alerts.add_rule(store, "kw", "keyword", keyword="refund",
-                    channels=["http://127.0.0.1:9/unreachable"])
+    alerts.add_rule(
+        store, "kw", "keyword", keyword="refund", channels=["http://127.0.0.1:9/unreachable"]
+    )
     _mention(store, 1, "refund")
     (event,) = alerts.evaluate(store, now=NOW)
     assert event["status"] == "failed"
@@ -165,14 +186,20 @@ def test_failed_delivery_is_recorded_not_raised(store):
 def test_hostile_names_cannot_forge_lines_or_headers(store, smtp, capsys):
     mailto, inbox = smtp
     add_query(store, "brand\r\nBcc: victim@example.org", "acme", kind="brand")
-    alerts.add_rule(store, "angry\nALERT [fake]", "negative_share", threshold=0.1,
-                    min_mentions=1, channels=["stdout", mailto])
+    alerts.add_rule(
+        store,
+        "angry\nALERT [fake]",
+        "negative_share",
+        threshold=0.1,
+        min_mentions=1,
+        channels=["stdout", mailto],
+    )
     _mention(store, 1, "acme \u202eevil", sentiment="negative")
     (event,) = alerts.evaluate(store, now=NOW)
     assert event["status"] == "sent"
     out = capsys.readouterr().out
     assert out.count("\n") == 1 and "\u202e" not in out
-    (rcpt, message), = inbox.messages
+    ((rcpt, message),) = inbox.messages
     assert rcpt == ["ops@example.org"] and message["Bcc"] is None
     subject = " ".join(str(message["Subject"]).split())  # undo the generator's line folding
     assert "of brand Bcc: victim@example.org's mentions" in subject  # inside the subject
@@ -216,7 +243,7 @@ def test_after_ingest_hook_runs_queries_and_alerts(store, webhook):
     pm = _plugin_manager()
     content_batch = type("S", (), {"rows_stored": 3, "entity": "content"})()
     pm.hook.engagelens_after_ingest(store=store, summary=content_batch)
-    assert store.count("listening_match") == 0 and posted == []   # not a mention batch
+    assert store.count("listening_match") == 0 and posted == []  # not a mention batch
     pm.hook.engagelens_after_ingest(store=store, summary=type("S", (), {"rows_stored": 1})())
     assert store.count("listening_match") == 1
     assert len(posted) == 1
@@ -226,15 +253,26 @@ def test_after_ingest_hook_runs_queries_and_alerts(store, webhook):
 def test_negative_share_uses_the_text_layer_when_the_source_has_no_label(store):
     from engagelens.text import analyze
 
-    texts = ["acme is terrible, worst service ever, I hate it", "acme awful, never again",
-             "acme is great, love it", "acme delivered my parcel"]
+    texts = [
+        "acme is terrible, worst service ever, I hate it",
+        "acme awful, never again",
+        "acme is great, love it",
+        "acme delivered my parcel",
+    ]
     for i, text in enumerate(texts):
-        _mention(store, i, text)                      # no source sentiment
+        _mention(store, i, text)  # no source sentiment
     labels = [a["sentiment"] for a in analyze(texts)]  # what the text layer says, independently
     share = labels.count("negative") / len(labels)
     add_query(store, "brand", "acme", kind="brand")
-    alerts.add_rule(store, "angry", "negative_share", query="brand", threshold=0.0,
-                    min_mentions=4, channels=["log"])
+    alerts.add_rule(
+        store,
+        "angry",
+        "negative_share",
+        query="brand",
+        threshold=0.0,
+        min_mentions=4,
+        channels=["log"],
+    )
     events = alerts.evaluate(store, now=NOW)
     assert store.count("text_analysis") == 4
     if share > 0:
@@ -250,7 +288,7 @@ def test_dry_run_delivers_and_records_nothing(store, webhook):
     dry = alerts.evaluate(store, now=NOW, deliver=False)
     assert [e["status"] for e in dry] == ["dry_run"] and posted == []
     assert alerts.history(store) == [] and store.count("alert_seen") == 0
-    real = alerts.evaluate(store, now=NOW)           # the same mention still alerts for real
+    real = alerts.evaluate(store, now=NOW)  # the same mention still alerts for real
     assert [e["status"] for e in real] == ["sent"] and len(posted) == 1
 
 
@@ -264,30 +302,46 @@ def _write_csv(path, header, rows):
     return path
 
 
-def test_real_ingest_runs_listening_and_alerts_through_the_hook(store, webhook, tmp_path,
-                                                                caplog):
+def test_real_ingest_runs_listening_and_alerts_through_the_hook(store, webhook, tmp_path, caplog):
     from engagelens.ingest import ingest_file
 
     url, posted = webhook
     add_query(store, "brand", "acme", kind="brand")
-    alerts.add_rule(store, "legal", "keyword", keyword="lawsuit OR refund", query="brand",
-                    channels=[url])
+    alerts.add_rule(
+        store, "legal", "keyword", keyword="lawsuit OR refund", query="brand", channels=[url]
+    )
     header = ["platform", "mention_id", "created_at", "text", "author_handle"]
-    first = _write_csv(tmp_path / "mention.csv", header, [
-        ["x", "m1", "2024-05-01 10:00:00", "acme lawsuit filed", "a"],
-        ["x", "m2", "2024-05-01 11:00:00", "acme is fine", "b"],
-        ["x", "m3", "2024-05-01 12:00:00", "refund from globex", "c"]])
+    first = _write_csv(
+        tmp_path / "mention.csv",
+        header,
+        [
+            ["x", "m1", "2024-05-01 10:00:00", "acme lawsuit filed", "a"],
+            ["x", "m2", "2024-05-01 11:00:00", "acme is fine", "b"],
+            ["x", "m3", "2024-05-01 12:00:00", "refund from globex", "c"],
+        ],
+    )
     summary = ingest_file(store, first)
     assert summary.rows_stored == 3
-    assert store.count("listening_match") == 2          # the hook ran the queries
+    assert store.count("listening_match") == 2  # the hook ran the queries
     assert len(posted) == 1 and posted[0]["json"]["details"]["count"] == 1
 
     # a broken rule (stored behind the validation's back) is logged, not raised: the batch
     # is committed and must not look failed
-    store.insert("alert_rule", [{"name": "broken", "kind": "keyword", "keyword": "refund AND",
-                                 "channels": '["log"]', "enabled": True}])
-    second = _write_csv(tmp_path / "mention2.csv", header,
-                        [["x", "m4", "2024-05-02 10:00:00", "acme again", "d"]])
+    store.insert(
+        "alert_rule",
+        [
+            {
+                "name": "broken",
+                "kind": "keyword",
+                "keyword": "refund AND",
+                "channels": '["log"]',
+                "enabled": True,
+            }
+        ],
+    )
+    second = _write_csv(
+        tmp_path / "mention2.csv", header, [["x", "m4", "2024-05-02 10:00:00", "acme again", "d"]]
+    )
     with caplog.at_level("ERROR", logger="engagelens.alerts"):
         assert ingest_file(store, second, entity="mention").rows_stored == 1
     assert store.count("mention") == 4 and store.count("listening_match") == 3

@@ -21,10 +21,9 @@ from typing import Any
 
 import httpx
 import pytest
-from test_api_support import HOSTILE, PASSWORD, Seeded, seed_rows, upload_csv, write_store
 
 from engagelens.api import API_PREFIX, ROLES
-
+from test_api_support import HOSTILE, PASSWORD, Seeded, seed_rows, upload_csv, write_store
 
 
 @dataclass
@@ -54,9 +53,13 @@ def _registry_figures(path) -> dict[str, Any]:
     with Store.open(path) as store:
         day = compute(store, ["interactions", "engagement_rate_by_reach"], by="day")
         base = compute(store, ["interactions_vs_baseline"], by="content")
-        return {"day": {r["day"].isoformat(): r for r in day.to_pyarrow().to_pylist()},
-                "baseline": {r["content_id"]: r["interactions_vs_baseline"]
-                             for r in base.to_pyarrow().to_pylist()}}
+        return {
+            "day": {r["day"].isoformat(): r for r in day.to_pyarrow().to_pylist()},
+            "baseline": {
+                r["content_id"]: r["interactions_vs_baseline"]
+                for r in base.to_pyarrow().to_pylist()
+            },
+        }
 
 
 @pytest.fixture(scope="module")
@@ -70,7 +73,9 @@ def env(tmp_path_factory):
     for slug in ("acme", "beta", "gamma", "delta"):
         control.create_workspace(slug, slug.title())
     acme, beta = seed_rows("a", 12), seed_rows("b", 6, shared_id="a0")
-    beta.interactions += [{**beta.interactions[0], "interaction_id": f"extra-{k}"} for k in range(5)]
+    beta.interactions += [
+        {**beta.interactions[0], "interaction_id": f"extra-{k}"} for k in range(5)
+    ]
     write_store(control.workspace_path("acme"), acme)
     write_store(control.workspace_path("beta"), beta)
     write_store(control.workspace_path("gamma"), seed_rows("g", 4))
@@ -90,8 +95,14 @@ def env(tmp_path_factory):
     control.create_user("alice", PASSWORD)
     control.grant("alice", "acme", "admin")
     control.grant("alice", "beta", "viewer")
-    app = create_app(data_dir, settings={"api_rate_limit_per_minute": 1_000_000,
-                                         "token_cache_ttl_s": 0.0, "reply_rate_goal": 0.1})
+    app = create_app(
+        data_dir,
+        settings={
+            "api_rate_limit_per_minute": 1_000_000,
+            "token_cache_ttl_s": 0.0,
+            "reply_rate_goal": 0.1,
+        },
+    )
     with live_server(app) as url, httpx.Client(base_url=url, timeout=60) as client:
         yield Env(url, client, data_dir, tokens, acme, registry, app)
 
@@ -142,7 +153,9 @@ def test_verify_password_gives_roles_per_workspace(env):
     control = Control(env.data_dir)
     p = verify_password(control, "alice", PASSWORD)
     assert p is not None and dict(p.roles) == {"acme": "admin", "beta": "viewer"}
-    assert p.can("acme", "analyst") and not p.can("beta", "analyst") and not p.can("gamma", "viewer")
+    assert (
+        p.can("acme", "analyst") and not p.can("beta", "analyst") and not p.can("gamma", "viewer")
+    )
     assert verify_password(control, "alice", PASSWORD + "x") is None
     assert verify_password(control, "mallory", PASSWORD) is None
 
@@ -188,7 +201,7 @@ def api_routes(app: Any) -> dict[tuple[str, str], str | None]:
             continue
         role = _required_role(route.dependant)
         for method in set(getattr(route, "methods", None) or ()) - {"HEAD"}:
-            out[(method, path[len(API_PREFIX):])] = role
+            out[(method, path[len(API_PREFIX) :])] = role
     return out
 
 
@@ -197,22 +210,48 @@ def _workspace_routes(env: Env) -> dict[tuple[str, str], str]:
 
 
 #: real objects of workspace beta (a batch, a post, an interaction, a metric)
-BETA_OBJECTS = {"workspace": "beta", "batch_id": "1", "platform": "instagram",
-                "content_id": "b2", "interaction_id": "b2-comment-0", "name": "interactions"}
-ACME_OBJECTS = {**BETA_OBJECTS, "workspace": "acme", "content_id": "a2",
-                "interaction_id": "a2-comment-0"}
+BETA_OBJECTS = {
+    "workspace": "beta",
+    "batch_id": "1",
+    "platform": "instagram",
+    "content_id": "b2",
+    "interaction_id": "b2-comment-0",
+    "name": "interactions",
+}
+ACME_OBJECTS = {
+    **BETA_OBJECTS,
+    "workspace": "acme",
+    "content_id": "a2",
+    "interaction_id": "a2-comment-0",
+}
 #: parameters that are invalid for most routes: authorisation must still come first
-GARBAGE = {"from": "yesterday", "to": "1999-01-01", "limit": "-5", "top": "0", "by": "nope",
-           "sort": "password", "kind": "hug", "cursor": "x", "batch_id": "-1"}
+GARBAGE = {
+    "from": "yesterday",
+    "to": "1999-01-01",
+    "limit": "-5",
+    "top": "0",
+    "by": "nope",
+    "sort": "password",
+    "kind": "hug",
+    "cursor": "x",
+    "batch_id": "-1",
+}
 
 
-def _call(env: Env, method: str, path: str, token: str | None, objects: dict[str, str],
-          params: dict[str, str] | None = None) -> httpx.Response:
+def _call(
+    env: Env,
+    method: str,
+    path: str,
+    token: str | None,
+    objects: dict[str, str],
+    params: dict[str, str] | None = None,
+) -> httpx.Response:
     url = API_PREFIX + path.format(**objects)
     headers = {"Authorization": f"Bearer {env.tokens[token]}"} if token else {}
     if method == "POST" and url.endswith("/ingest"):
-        return env.client.post(url, headers=headers, params=params,
-                               files={"file": ("i.csv", upload_csv("b2"))})
+        return env.client.post(
+            url, headers=headers, params=params, files={"file": ("i.csv", upload_csv("b2"))}
+        )
     if method == "POST":
         return env.client.post(url, headers=headers, params=params, json={"assignee": "eve"})
     return env.client.request(method, url, headers=headers, params=params)
@@ -221,18 +260,25 @@ def _call(env: Env, method: str, path: str, token: str | None, objects: dict[str
 def test_every_api_route_is_classified(env):
     routes = api_routes(env.app)
     assert len(routes) >= 24 and PUBLIC | ACCOUNT <= routes.keys()
-    for needed in ("/workspaces/{workspace}/overview", "/workspaces/{workspace}/ingest",
-                   "/workspaces/{workspace}/content/{platform}/{content_id}",
-                   "/workspaces/{workspace}/interactions", "/workspaces/{workspace}/goals",
-                   "/workspaces/{workspace}/inbox/{platform}/{interaction_id}"):
+    for needed in (
+        "/workspaces/{workspace}/overview",
+        "/workspaces/{workspace}/ingest",
+        "/workspaces/{workspace}/content/{platform}/{content_id}",
+        "/workspaces/{workspace}/interactions",
+        "/workspaces/{workspace}/goals",
+        "/workspaces/{workspace}/inbox/{platform}/{interaction_id}",
+    ):
         assert ("GET", needed) in routes or ("POST", needed) in routes
-    unscoped = {k: r for k, r in _workspace_routes(env).items()
-                if "{workspace}" not in k[1] or r not in ROLES}
+    unscoped = {
+        k: r
+        for k, r in _workspace_routes(env).items()
+        if "{workspace}" not in k[1] or r not in ROLES
+    }
     assert not unscoped, "routes without a workspace scope and a require_role dependency"
 
 
 def test_every_api_route_but_health_needs_a_token(env):
-    for (method, path) in api_routes(env.app):
+    for method, path in api_routes(env.app):
         if (method, path) in PUBLIC:
             continue
         r = _call(env, method, path, None, ACME_OBJECTS)
@@ -242,15 +288,19 @@ def test_every_api_route_but_health_needs_a_token(env):
 @pytest.mark.parametrize("token", ROLES)
 def test_tokens_of_acme_get_404_for_every_route_and_object_of_beta(env, token):
     failures = {}
-    for (method, path) in _workspace_routes(env):
+    for method, path in _workspace_routes(env):
         for params in (None, GARBAGE):
             r = _call(env, method, path, token, BETA_OBJECTS, params)
-            missing = _call(env, method, path, token, {**BETA_OBJECTS, "workspace": "nowhere"},
-                            params)
-            ok = (r.status_code == 404 and r.json()["error"]["code"] == "not_found"
-                  and missing.status_code == 404  # the same answer as a missing workspace
-                  and r.json()["error"]["message"].replace("beta", "nowhere")
-                  == missing.json()["error"]["message"])
+            missing = _call(
+                env, method, path, token, {**BETA_OBJECTS, "workspace": "nowhere"}, params
+            )
+            ok = (
+                r.status_code == 404
+                and r.json()["error"]["code"] == "not_found"
+                and missing.status_code == 404  # the same answer as a missing workspace
+                and r.json()["error"]["message"].replace("beta", "nowhere")
+                == missing.json()["error"]["message"]
+            )
             if not ok:
                 failures[(method, path, bool(params))] = (r.status_code, r.text[:200])
     assert not failures
@@ -275,7 +325,8 @@ def test_every_workspace_route_checks_the_role(env):
                 good = r.status_code == 403 and r.json()["error"]["code"] == "forbidden"
             else:
                 good = r.status_code not in (401, 403) and not (
-                    r.status_code == 404 and "workspace" in r.json()["error"]["message"])
+                    r.status_code == 404 and "workspace" in r.json()["error"]["message"]
+                )
             if not good:
                 failures[(method, path, token)] = (r.status_code, r.text[:200])
     assert not failures
@@ -290,69 +341,105 @@ CASES: dict[tuple[str, str], tuple[tuple[Any, ...], tuple[Any, ...] | None]] = {
     ("GET", "/health"): ((None, "/health", {}, "status"), None),
     ("GET", "/me"): (("viewer", "/me", {}, "workspaces"), None),
     ("GET", "/metrics"): (("viewer", "/metrics", {}, "metrics"), None),
-    ("GET", "/metrics/{name}"): (("viewer", "/metrics/interactions", {}, "grains"),
-                                 ("viewer", "/metrics/" + "m" * 101, {})),
+    ("GET", "/metrics/{name}"): (
+        ("viewer", "/metrics/interactions", {}, "grains"),
+        ("viewer", "/metrics/" + "m" * 101, {}),
+    ),
     ("GET", "/workspaces"): (("admin", "/workspaces", {}, "workspaces"), None),
     ("GET", "/workspaces/{workspace}"): (("admin", "/workspaces/acme", {}, "rows"), None),
     ("POST", "/workspaces/{workspace}/ingest"): (
-        ("delta_analyst", "/workspaces/delta/ingest",
-         {"params": {"source": "canonical"},
-          "files": {"file": ("interactions.csv", upload_csv("d0"))}},
-         "batch_id"),
-        ("delta_analyst", "/workspaces/delta/ingest", {"params": {"entity": "DROP TABLE"},
-                                                       "files": {"file": ("i.csv", b"a\n")}})),
+        (
+            "delta_analyst",
+            "/workspaces/delta/ingest",
+            {
+                "params": {"source": "canonical"},
+                "files": {"file": ("interactions.csv", upload_csv("d0"))},
+            },
+            "batch_id",
+        ),
+        (
+            "delta_analyst",
+            "/workspaces/delta/ingest",
+            {"params": {"entity": "DROP TABLE"}, "files": {"file": ("i.csv", b"a\n")}},
+        ),
+    ),
     ("GET", "/workspaces/{workspace}/batches"): (
         ("beta", "/workspaces/beta/batches", {}, "items"),
-        ("beta", "/workspaces/beta/batches", {"params": {"offset": -1}})),
+        ("beta", "/workspaces/beta/batches", {"params": {"offset": -1}}),
+    ),
     ("GET", "/workspaces/{workspace}/batches/{batch_id}"): (
         ("beta", "/workspaces/beta/batches/1", {}, "quarantine_reasons"),
-        ("beta", "/workspaces/beta/batches/one", {})),
+        ("beta", "/workspaces/beta/batches/one", {}),
+    ),
     ("GET", "/workspaces/{workspace}/quarantine"): (
         ("beta", "/workspaces/beta/quarantine", {"params": {"batch_id": 1}}, "items"),
-        ("beta", "/workspaces/beta/quarantine", {"params": {"limit": 0}})),
+        ("beta", "/workspaces/beta/quarantine", {"params": {"limit": 0}}),
+    ),
     ("GET", "/workspaces/{workspace}/metrics/{name}"): (
         ("viewer", "/workspaces/acme/metrics/likes", {"params": {"by": "week"}}, "rows"),
-        ("viewer", "/workspaces/acme/metrics/likes", {"params": {"by": "fortnight"}})),
+        ("viewer", "/workspaces/acme/metrics/likes", {"params": {"by": "fortnight"}}),
+    ),
     ("GET", "/workspaces/{workspace}/overview"): (
         ("viewer", "/workspaces/acme/overview", {"params": {"from": "2024-03-02"}}, "totals"),
-        ("viewer", "/workspaces/acme/overview", {"params": {"top": 51}})),
+        ("viewer", "/workspaces/acme/overview", {"params": {"top": 51}}),
+    ),
     ("GET", "/workspaces/{workspace}/content"): (
         ("viewer", "/workspaces/acme/content", {"params": {"sort": "likes"}}, "items"),
-        ("viewer", "/workspaces/acme/content", {"params": {"offset": "x"}})),
+        ("viewer", "/workspaces/acme/content", {"params": {"offset": "x"}}),
+    ),
     ("GET", "/workspaces/{workspace}/content/{platform}/{content_id}"): (
         ("viewer", "/workspaces/acme/content/x/a1", {}, "likes"),
-        ("viewer", f"/workspaces/acme/content/x/{LONG_ID}", {})),
+        ("viewer", f"/workspaces/acme/content/x/{LONG_ID}", {}),
+    ),
     ("GET", "/workspaces/{workspace}/content/{platform}/{content_id}/interactions"): (
         ("viewer", "/workspaces/acme/content/x/a1/interactions", {}, "items"),
-        ("viewer", "/workspaces/acme/content/x/a1/interactions", {"params": {"limit": 501}})),
+        ("viewer", "/workspaces/acme/content/x/a1/interactions", {"params": {"limit": 501}}),
+    ),
     ("GET", "/workspaces/{workspace}/interactions"): (
         ("viewer", "/workspaces/acme/interactions", {"params": {"kind": "like"}}, "items"),
-        ("viewer", "/workspaces/acme/interactions", {"params": {"from": "2024-13-01"}})),
+        ("viewer", "/workspaces/acme/interactions", {"params": {"from": "2024-13-01"}}),
+    ),
     ("GET", "/workspaces/{workspace}/listening/queries"): (
-        ("viewer", "/workspaces/acme/listening/queries", {}, "items"), None),
+        ("viewer", "/workspaces/acme/listening/queries", {}, "items"),
+        None,
+    ),
     ("GET", "/workspaces/{workspace}/listening/summary"): (
         ("viewer", "/workspaces/acme/listening/summary", {"params": {"by": "day"}}, "items"),
-        ("viewer", "/workspaces/acme/listening/summary", {"params": {"by": "month"}})),
+        ("viewer", "/workspaces/acme/listening/summary", {"params": {"by": "month"}}),
+    ),
     ("GET", "/workspaces/{workspace}/listening/spikes"): (
         ("viewer", "/workspaces/acme/listening/spikes", {"params": {"query": "acme"}}, "items"),
-        ("viewer", "/workspaces/acme/listening/spikes", {"params": {"query": "q" * 201}})),
+        ("viewer", "/workspaces/acme/listening/spikes", {"params": {"query": "q" * 201}}),
+    ),
     ("GET", "/workspaces/{workspace}/inbox"): (
         ("viewer", "/workspaces/acme/inbox", {"params": {"limit": 3}}, "items"),
-        ("viewer", "/workspaces/acme/inbox", {"params": {"limit": 0}})),
+        ("viewer", "/workspaces/acme/inbox", {"params": {"limit": 0}}),
+    ),
     ("GET", "/workspaces/{workspace}/inbox/{platform}/{interaction_id}"): (
         ("viewer", "/workspaces/acme/inbox/x/a1-comment-0", {}, "why"),
-        ("viewer", f"/workspaces/acme/inbox/x/{LONG_ID}", {})),
+        ("viewer", f"/workspaces/acme/inbox/x/{LONG_ID}", {}),
+    ),
     ("POST", "/workspaces/{workspace}/inbox/{platform}/{interaction_id}/replied"): (
         ("delta_analyst", "/workspaces/delta/inbox/instagram/d2-comment-1/replied", {}, "action"),
-        ("delta_analyst", f"/workspaces/delta/inbox/instagram/{LONG_ID}/replied", {})),
+        ("delta_analyst", f"/workspaces/delta/inbox/instagram/{LONG_ID}/replied", {}),
+    ),
     ("POST", "/workspaces/{workspace}/inbox/{platform}/{interaction_id}/assign"): (
-        ("delta_analyst", "/workspaces/delta/inbox/instagram/d2-comment-0/assign",
-         {"json": {"assignee": "sam"}}, "assignee"),
-        ("delta_analyst", "/workspaces/delta/inbox/instagram/d2-comment-0/assign",
-         {"json": {"assignee": ""}})),
+        (
+            "delta_analyst",
+            "/workspaces/delta/inbox/instagram/d2-comment-0/assign",
+            {"json": {"assignee": "sam"}},
+            "assignee",
+        ),
+        (
+            "delta_analyst",
+            "/workspaces/delta/inbox/instagram/d2-comment-0/assign",
+            {"json": {"assignee": ""}},
+        ),
+    ),
     ("GET", "/workspaces/{workspace}/goals"): (
         ("viewer", "/workspaces/acme/goals", {"params": {"to": "2024-03-31"}}, "weeks"),
-        ("viewer", "/workspaces/acme/goals", {"params": {"ownership": "mine"}})),
+        ("viewer", "/workspaces/acme/goals", {"params": {"ownership": "mine"}}),
+    ),
 }
 
 
@@ -383,7 +470,9 @@ def test_beta_objects_are_not_reachable_through_acme(env):
     _error(env.get("/workspaces/acme/batches/1"), 404, "not_found")
     _error(env.get("/workspaces/acme/content/instagram/b2"), 404, "not_found")
     _error(env.get("/workspaces/acme/content/instagram/b2/interactions"), 404, "not_found")
-    assert env.get("/workspaces/acme/interactions", params={"content_id": "b2"}).json()["items"] == []
+    assert (
+        env.get("/workspaces/acme/interactions", params={"content_id": "b2"}).json()["items"] == []
+    )
     assert env.get("/workspaces/acme/quarantine").json()["items"] == []
     # a0 exists in both: acme's answer has acme's counts (beta's a0 has 5 extra likes)
     post = env.get("/workspaces/acme/content/instagram/a0").json()
@@ -391,13 +480,13 @@ def test_beta_objects_are_not_reachable_through_acme(env):
 
 
 def test_workspace_admin_routes_need_admin(env):
-    assert env.get("/workspaces").json() == {"workspaces": [
-        {"slug": "acme", "name": "Acme", "role": "admin"}]}
+    assert env.get("/workspaces").json() == {
+        "workspaces": [{"slug": "acme", "name": "Acme", "role": "admin"}]
+    }
     _error(env.get("/workspaces", token="viewer"), 403, "forbidden")
     _error(env.get("/workspaces/acme", token="analyst"), 403, "forbidden")
     info = env.get("/workspaces/acme").json()
-    assert info["rows"] == {"content": 12, "interaction": len(env.acme.interactions),
-                            "mention": 5}
+    assert info["rows"] == {"content": 12, "interaction": len(env.acme.interactions), "mention": 5}
 
 
 # -- overview --------------------------------------------------------------------------------
@@ -410,12 +499,15 @@ def _expected_totals(seed: Seeded, posts: list[dict[str, Any]]) -> dict[str, Any
         "likes": sum(c["likes"] for c in counts),
         "comments": sum(c["comments"] for c in counts),
         "shares": sum(c["shares"] for c in counts),
-        "engagement_rate_by_reach": mean(c["interactions"] / s["reach"]
-                                         for c, s in zip(counts, snaps)),
-        "engagement_rate_by_impressions": mean(c["interactions"] / s["impressions"]
-                                               for c, s in zip(counts, snaps)),
-        "engagement_rate_by_followers": mean(c["interactions"] / s["followers"]
-                                             for c, s in zip(counts, snaps)),
+        "engagement_rate_by_reach": mean(
+            c["interactions"] / s["reach"] for c, s in zip(counts, snaps)
+        ),
+        "engagement_rate_by_impressions": mean(
+            c["interactions"] / s["impressions"] for c, s in zip(counts, snaps)
+        ),
+        "engagement_rate_by_followers": mean(
+            c["interactions"] / s["followers"] for c, s in zip(counts, snaps)
+        ),
     }
 
 
@@ -431,10 +523,15 @@ def test_overview_totals_match_hand_counts(env):
 
 
 def test_overview_filters_by_date_and_platform(env):
-    body = env.get("/workspaces/acme/overview", token="viewer",
-                   params={"from": "2024-03-03", "to": "2024-03-06", "platform": "instagram"}).json()
+    body = env.get(
+        "/workspaces/acme/overview",
+        token="viewer",
+        params={"from": "2024-03-03", "to": "2024-03-06", "platform": "instagram"},
+    ).json()
     lo, hi = dt.datetime(2024, 3, 3), dt.datetime(2024, 3, 7)
-    posts = [p for p in env.acme.posts if lo <= p["created_at"] < hi and p["platform"] == "instagram"]
+    posts = [
+        p for p in env.acme.posts if lo <= p["created_at"] < hi and p["platform"] == "instagram"
+    ]
     assert [p["content_id"] for p in posts] == ["a2", "a4"]
     _assert_figures(body["totals"], _expected_totals(env.acme, posts))
     assert [d["day"] for d in body["daily"]] == ["2024-03-03", "2024-03-05"]
@@ -462,11 +559,19 @@ def test_overview_ranks_posts_against_their_baseline(env):
 
 def test_overview_with_times_and_ownership(env):
     # a range that is not whole days takes the general path (not the day index)
-    body = env.get("/workspaces/acme/overview", token="viewer",
-                   params={"from": "2024-03-02T10:00:00Z", "to": "2024-03-05T09:59:59+00:00",
-                           "ownership": "own"}).json()
+    body = env.get(
+        "/workspaces/acme/overview",
+        token="viewer",
+        params={
+            "from": "2024-03-02T10:00:00Z",
+            "to": "2024-03-05T09:59:59+00:00",
+            "ownership": "own",
+        },
+    ).json()
     lo, hi = dt.datetime(2024, 3, 2, 10), dt.datetime(2024, 3, 5, 9, 59, 59)
-    posts = [p for p in env.acme.posts if lo <= p["created_at"] < hi and p["platform"] == "instagram"]
+    posts = [
+        p for p in env.acme.posts if lo <= p["created_at"] < hi and p["platform"] == "instagram"
+    ]
     assert [p["content_id"] for p in posts] == ["a2"]
     _assert_figures(body["totals"], _expected_totals(env.acme, posts))
     competitor = env.get("/workspaces/acme/overview", params={"ownership": "competitor"}).json()
@@ -474,15 +579,18 @@ def test_overview_with_times_and_ownership(env):
     _assert_figures(competitor["totals"], _expected_totals(env.acme, x_posts))
 
 
-@pytest.mark.parametrize("params,code", [
-    ({"from": "yesterday"}, "invalid_parameter"),
-    ({"from": "2024-03-05", "to": "2024-03-01"}, "invalid_parameter"),
-    ({"to": "2024-02-30"}, "invalid_parameter"),
-    ({"top": "0"}, "validation"),
-    ({"top": "many"}, "validation"),
-    ({"ownership": "theirs"}, "validation"),
-    ({"platform": ",".join(f"p{i}" for i in range(60))}, "invalid_parameter"),
-])
+@pytest.mark.parametrize(
+    "params,code",
+    [
+        ({"from": "yesterday"}, "invalid_parameter"),
+        ({"from": "2024-03-05", "to": "2024-03-01"}, "invalid_parameter"),
+        ({"to": "2024-02-30"}, "invalid_parameter"),
+        ({"top": "0"}, "validation"),
+        ({"top": "many"}, "validation"),
+        ({"ownership": "theirs"}, "validation"),
+        ({"platform": ",".join(f"p{i}" for i in range(60))}, "invalid_parameter"),
+    ],
+)
 def test_overview_rejects_bad_parameters_with_422(env, params, code):
     err = _error(env.get("/workspaces/acme/overview", params=params), 422, code)
     assert err["message"]
@@ -491,12 +599,16 @@ def test_overview_rejects_bad_parameters_with_422(env, params, code):
 # -- content and interactions ----------------------------------------------------------------
 def test_content_sorted_and_paged(env):
     seed = env.acme
-    order = sorted(seed.posts, key=lambda p: (-seed.counts(p)["interactions"], p["platform"],
-                                              p["content_id"]))
+    order = sorted(
+        seed.posts, key=lambda p: (-seed.counts(p)["interactions"], p["platform"], p["content_id"])
+    )
     seen = []
     for offset in (0, 5, 10):
-        body = env.get("/workspaces/acme/content", token="viewer",
-                       params={"sort": "-interactions", "limit": 5, "offset": offset}).json()
+        body = env.get(
+            "/workspaces/acme/content",
+            token="viewer",
+            params={"sort": "-interactions", "limit": 5, "offset": offset},
+        ).json()
         assert body["total"] == 12
         seen += [p["content_id"] for p in body["items"]]
     assert seen == [p["content_id"] for p in order]
@@ -509,20 +621,27 @@ def test_content_search_and_hostile_text_round_trips(env):
 
 
 def test_content_rejects_unknown_sort(env):
-    _error(env.get("/workspaces/acme/content", params={"sort": "password"}), 422,
-           "invalid_parameter")
+    _error(
+        env.get("/workspaces/acme/content", params={"sort": "password"}), 422, "invalid_parameter"
+    )
     _error(env.get("/workspaces/acme/content", params={"limit": 501}), 422, "validation")
 
 
 def test_post_interactions_with_text(env):
-    body = env.get("/workspaces/acme/content/instagram/a2/interactions", token="viewer",
-                   params={"kind": "comment"}).json()
+    body = env.get(
+        "/workspaces/acme/content/instagram/a2/interactions",
+        token="viewer",
+        params={"kind": "comment"},
+    ).json()
     want = [i for i in env.acme.interactions if i["content_id"] == "a2" and i["kind"] == "comment"]
     assert sorted(i["text"] for i in body["items"]) == sorted(i["text"] for i in want)
     assert all(t in HOSTILE for t in (i["text"] for i in body["items"]))
     _error(env.get("/workspaces/acme/content/x/a2/interactions"), 404, "not_found")
-    _error(env.get("/workspaces/acme/content/instagram/a2/interactions",
-                   params={"kind": "hug"}), 422, "invalid_parameter")
+    _error(
+        env.get("/workspaces/acme/content/instagram/a2/interactions", params={"kind": "hug"}),
+        422,
+        "invalid_parameter",
+    )
 
 
 def test_interactions_cursor_walks_every_row_once_newest_first(env):
@@ -541,12 +660,16 @@ def test_interactions_cursor_walks_every_row_once_newest_first(env):
 
 
 def test_interactions_filters_and_bad_cursor(env):
-    body = env.get("/workspaces/acme/interactions",
-                   params={"kind": "share", "platform": "x", "limit": 500}).json()
+    body = env.get(
+        "/workspaces/acme/interactions", params={"kind": "share", "platform": "x", "limit": 500}
+    ).json()
     want = [i for i in env.acme.interactions if i["kind"] == "share" and i["platform"] == "x"]
     assert len(body["items"]) == len(want) > 0
-    _error(env.get("/workspaces/acme/interactions", params={"cursor": "bm90IGEgY3Vyc29y"}), 422,
-           "invalid_parameter")
+    _error(
+        env.get("/workspaces/acme/interactions", params={"cursor": "bm90IGEgY3Vyc29y"}),
+        422,
+        "invalid_parameter",
+    )
     _error(env.get("/workspaces/acme/interactions", params={"limit": 0}), 422, "validation")
 
 
@@ -560,8 +683,9 @@ def test_metric_registry_listing(env):
 
 
 def test_metric_by_platform_matches_hand_counts(env):
-    body = env.get("/workspaces/acme/metrics/interactions", token="viewer",
-                   params={"by": "platform"}).json()
+    body = env.get(
+        "/workspaces/acme/metrics/interactions", token="viewer", params={"by": "platform"}
+    ).json()
     got = {r["platform"]: r["interactions"] for r in body["rows"]}
     want: dict[str, int] = {}
     for p in env.acme.posts:
@@ -574,9 +698,13 @@ def test_every_registry_metric_computes_at_total_grain(env):
 
     failed = {}
     for metric in all_metrics():
-        r = env.get(f"/workspaces/acme/metrics/{metric.name}", token="viewer",
-                    params={"by": "total", "from": "2024-03-02"} if "total" in metric.grains
-                    else {"by": metric.grains[0]})
+        r = env.get(
+            f"/workspaces/acme/metrics/{metric.name}",
+            token="viewer",
+            params={"by": "total", "from": "2024-03-02"}
+            if "total" in metric.grains
+            else {"by": metric.grains[0]},
+        )
         if r.status_code != 200 or "rows" not in r.json():
             failed[metric.name] = r.text[:200]
     assert not failed
@@ -584,15 +712,23 @@ def test_every_registry_metric_computes_at_total_grain(env):
 
 def test_metric_errors(env):
     _error(env.get("/workspaces/acme/metrics/nope"), 404, "unknown_metric")
-    _error(env.get("/workspaces/acme/metrics/interactions", params={"by": "fortnight"}), 422,
-           "validation")
-    _error(env.get("/workspaces/acme/metrics/interactions_vs_baseline", params={"by": "day"}),
-           400, "unsupported_grain")
+    _error(
+        env.get("/workspaces/acme/metrics/interactions", params={"by": "fortnight"}),
+        422,
+        "validation",
+    )
+    _error(
+        env.get("/workspaces/acme/metrics/interactions_vs_baseline", params={"by": "day"}),
+        400,
+        "unsupported_grain",
+    )
 
 
 # -- listening and inbox ---------------------------------------------------------------------
 def test_listening_routes(env):
-    assert [q["name"] for q in env.get("/workspaces/acme/listening/queries").json()["items"]] == ["acme"]
+    assert [q["name"] for q in env.get("/workspaces/acme/listening/queries").json()["items"]] == [
+        "acme"
+    ]
     rows = env.get("/workspaces/acme/listening/summary", token="viewer").json()["items"]
     want = sum("acme" in m["text"] for m in env.acme.mentions)
     assert [(r["query"], r["volume"]) for r in rows] == [("acme", want)]
@@ -609,8 +745,10 @@ def test_inbox_lists_open_comments(env):
 def test_inbox_item_shows_its_score_breakdown(env):
     items = env.get("/workspaces/acme/inbox", token="viewer").json()["items"]
     for listed in items[:3]:
-        one = env.get(f"/workspaces/acme/inbox/{listed['platform']}/{listed['interaction_id']}",
-                      token="viewer").json()
+        one = env.get(
+            f"/workspaces/acme/inbox/{listed['platform']}/{listed['interaction_id']}",
+            token="viewer",
+        ).json()
         assert one["interaction_id"] == listed["interaction_id"] and one["text"] == listed["text"]
         assert one["score"] == pytest.approx(sum(one["why"].values()))
         assert set(one["why"]) == {"question", "complaint", "negative", "reach", "sla", "momentum"}
@@ -629,9 +767,14 @@ def test_goals_report_counts_inbound_per_week(env):
             want[monday] = want.get(monday, 0) + 1
     assert {w["week"]: w["inbound"] for w in body["weeks"]} == want
     assert body["reply_rate_goal"] == 0.1  # the server's setting reaches the library
-    assert all(w["answered"] == 0 and w["reply_rate"] == 0.0 and not w["reply_rate_met"]
-               and w["reply_rate_goal"] == 0.1 and w["reply_time_met"] is None
-               for w in body["weeks"])
+    assert all(
+        w["answered"] == 0
+        and w["reply_rate"] == 0.0
+        and not w["reply_rate_met"]
+        and w["reply_rate_goal"] == 0.1
+        and w["reply_time_met"] is None
+        for w in body["weeks"]
+    )
     march = env.get("/workspaces/acme/goals", params={"from": "2024-03-04"}).json()["weeks"]
     assert [w["week"] for w in march] == sorted(k for k in want if k >= "2024-03-04")
 
@@ -642,28 +785,43 @@ def test_inbox_actions_need_analyst_and_change_the_inbox(env):
     path = f"/workspaces/gamma/inbox/{target['platform']}/{target['interaction_id']}"
     assert env.get(path, token="gamma_viewer").json()["score"] == target["score"]
     _error(env.post(path + "/replied", token="gamma_viewer"), 403, "forbidden")
-    assert env.post(path + "/assign", token="gamma_analyst", json={"assignee": "sam"}).status_code == 200
-    assigned = env.get("/workspaces/gamma/inbox", token="gamma_viewer",
-                       params={"assignee": "sam"}).json()["items"]
+    assert (
+        env.post(path + "/assign", token="gamma_analyst", json={"assignee": "sam"}).status_code
+        == 200
+    )
+    assigned = env.get(
+        "/workspaces/gamma/inbox", token="gamma_viewer", params={"assignee": "sam"}
+    ).json()["items"]
     assert [i["interaction_id"] for i in assigned] == [target["interaction_id"]]
     _error(env.post(path + "/assign", token="gamma_analyst", json={}), 422, "validation")
     assert env.post(path + "/replied", token="gamma_analyst").status_code == 200
     after = env.get("/workspaces/gamma/inbox", token="gamma_viewer").json()["items"]
     assert {i["interaction_id"] for i in after} == {i["interaction_id"] for i in before[1:]}
     _error(env.get(path, token="gamma_viewer"), 404, "not_found")  # answered: no longer open
-    _error(env.post("/workspaces/gamma/inbox/x/nope/replied", token="gamma_analyst"), 404,
-           "not_found")
+    _error(
+        env.post("/workspaces/gamma/inbox/x/nope/replied", token="gamma_analyst"), 404, "not_found"
+    )
 
 
 # -- ingest, batches, quarantine -------------------------------------------------------------
 def test_upload_ingests_counts_quarantine_and_refreshes_answers(env):
     before = env.get("/workspaces/gamma/overview", token="gamma_viewer").json()
     assert before["data_version"] == 0
-    _error(env.post("/workspaces/gamma/ingest", token="gamma_viewer",
-                    files={"file": ("i.csv", upload_csv("g0"))}), 403, "forbidden")
-    r = env.post("/workspaces/gamma/ingest", token="gamma_analyst",
-                 params={"source": "canonical", "entity": "interaction"},
-                 files={"file": ("../../etc/interaction s.csv", upload_csv("g0"))})
+    _error(
+        env.post(
+            "/workspaces/gamma/ingest",
+            token="gamma_viewer",
+            files={"file": ("i.csv", upload_csv("g0"))},
+        ),
+        403,
+        "forbidden",
+    )
+    r = env.post(
+        "/workspaces/gamma/ingest",
+        token="gamma_analyst",
+        params={"source": "canonical", "entity": "interaction"},
+        files={"file": ("../../etc/interaction s.csv", upload_csv("g0"))},
+    )
     assert r.status_code == 201, r.text
     s = r.json()
     assert (s["rows_read"], s["rows_stored"], s["rows_quarantined"]) == (3, 2, 1)
@@ -675,24 +833,40 @@ def test_upload_ingests_counts_quarantine_and_refreshes_answers(env):
     assert batches["total"] == 1 and batches["items"][0]["rows_quarantined"] == 1
     one = env.get("/workspaces/gamma/batches/1", token="gamma_viewer").json()
     assert sum(q["rows"] for q in one["quarantine_reasons"]) == 1
-    rows = env.get("/workspaces/gamma/quarantine", token="gamma_viewer",
-                   params={"batch_id": 1}).json()["items"]
+    rows = env.get(
+        "/workspaces/gamma/quarantine", token="gamma_viewer", params={"batch_id": 1}
+    ).json()["items"]
     assert [q["line"] for q in rows] == [3] and "not_a_kind" in rows[0]["raw"]
     # the same file again: every row is a duplicate or quarantined, nothing new
-    again = env.post("/workspaces/gamma/ingest", token="gamma_analyst",
-                     params={"source": "canonical"},
-                     files={"file": ("interactions.csv", upload_csv("g0"))}).json()
+    again = env.post(
+        "/workspaces/gamma/ingest",
+        token="gamma_analyst",
+        params={"source": "canonical"},
+        files={"file": ("interactions.csv", upload_csv("g0"))},
+    ).json()
     assert (again["rows_stored"], again["rows_duplicate"]) == (0, 2)
 
 
 def test_upload_validation(env):
     _error(env.post("/workspaces/gamma/ingest", token="gamma_analyst"), 422, "validation")
-    _error(env.post("/workspaces/gamma/ingest", token="gamma_analyst", params={"source": "myspace"},
-                    files={"file": ("i.csv", upload_csv("g0"))}), 422, "invalid_parameter")
-    r = env.post("/workspaces/gamma/ingest", token="gamma_analyst",
-                 files={"file": ("notes.csv", b"")})
-    assert r.status_code == 400 and r.json()["error"]["code"] in {"unreadable_file", "ingest",
-                                                                  "unknown_source"}
+    _error(
+        env.post(
+            "/workspaces/gamma/ingest",
+            token="gamma_analyst",
+            params={"source": "myspace"},
+            files={"file": ("i.csv", upload_csv("g0"))},
+        ),
+        422,
+        "invalid_parameter",
+    )
+    r = env.post(
+        "/workspaces/gamma/ingest", token="gamma_analyst", files={"file": ("notes.csv", b"")}
+    )
+    assert r.status_code == 400 and r.json()["error"]["code"] in {
+        "unreadable_file",
+        "ingest",
+        "unknown_source",
+    }
 
 
 def test_batch_and_quarantine_validation(env):
@@ -703,10 +877,15 @@ def test_batch_and_quarantine_validation(env):
 
 # -- transport: headers, docs, unknown routes ------------------------------------------------
 def test_security_headers_on_every_response(env):
-    responses = [env.get("/health", token=None), env.get("/workspaces/acme/overview"),
-                 env.get("/workspaces/acme/overview", params={"top": 0}),
-                 env.get("/nothing-here"), env.get("/me", token=None),
-                 env.client.get("/docs"), env.client.get("/openapi.json")]
+    responses = [
+        env.get("/health", token=None),
+        env.get("/workspaces/acme/overview"),
+        env.get("/workspaces/acme/overview", params={"top": 0}),
+        env.get("/nothing-here"),
+        env.get("/me", token=None),
+        env.client.get("/docs"),
+        env.client.get("/openapi.json"),
+    ]
     for r in responses:
         csp = r.headers["content-security-policy"]
         assert "script-src 'self'" in csp and "unsafe-eval" not in csp
@@ -728,7 +907,15 @@ def test_docs_page_and_openapi(env):
 def test_unknown_route_and_method_use_the_error_shape(env):
     _error(env.get("/nothing-here"), 404, "not_found")
     _error(env.client.delete(API_PREFIX + "/health"), 405, "method_not_allowed")
-    _error(env.client.post(API_PREFIX + "/workspaces/gamma/inbox/x/y/assign",
-                           headers={"Authorization": f"Bearer {env.tokens['gamma_analyst']}",
-                                    "content-type": "application/json"},
-                           content=b"{not json"), 422, "validation")
+    _error(
+        env.client.post(
+            API_PREFIX + "/workspaces/gamma/inbox/x/y/assign",
+            headers={
+                "Authorization": f"Bearer {env.tokens['gamma_analyst']}",
+                "content-type": "application/json",
+            },
+            content=b"{not json",
+        ),
+        422,
+        "validation",
+    )

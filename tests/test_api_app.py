@@ -10,8 +10,8 @@ import types
 import httpx
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
-from test_api_support import seed_rows, write_store
 
+from test_api_support import seed_rows, write_store
 
 
 def _fake_web_module(calls: list[str]) -> types.ModuleType:
@@ -23,7 +23,7 @@ def _fake_web_module(calls: list[str]) -> types.ModuleType:
         state = request.app.state.engagelens  # the shared ApiState
         return f"<p>{len(state.control.workspaces())} workspaces</p>"
 
-    def install(app) -> None:  # noqa: ANN001
+    def install(app) -> None:
         calls.append("install")
         app.state.content_security_policy += "; worker-src 'self'"
 

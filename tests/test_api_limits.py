@@ -14,10 +14,9 @@ import time
 
 import httpx
 import pytest
-from test_api_support import upload_csv
 
 from engagelens.api import API_PREFIX
-
+from test_api_support import upload_csv
 
 RATE = 5
 UPLOAD_LIMIT = 4096
@@ -32,10 +31,13 @@ def strict(tmp_path_factory):
     data_dir = tmp_path_factory.mktemp("strict")
     control = Control(data_dir)
     control.create_workspace("acme")
-    app = create_app(data_dir, settings={"api_rate_limit_per_minute": RATE,
-                                         "api_max_upload_bytes": UPLOAD_LIMIT})
-    with live_server(app, log_level="info", access_log=True) as url, \
-            httpx.Client(base_url=url, timeout=30) as client:
+    app = create_app(
+        data_dir, settings={"api_rate_limit_per_minute": RATE, "api_max_upload_bytes": UPLOAD_LIMIT}
+    )
+    with (
+        live_server(app, log_level="info", access_log=True) as url,
+        httpx.Client(base_url=url, timeout=30) as client,
+    ):
         yield control, client, url
 
 
@@ -47,8 +49,9 @@ def test_rate_limit_per_token_answers_429_with_retry_after(strict):
     control, client, _ = strict
     first = control.create_token("acme", "viewer").token
     other = control.create_token("acme", "viewer").token
-    codes = [client.get(API_PREFIX + "/me", headers=_headers(first)).status_code
-             for _ in range(RATE + 1)]
+    codes = [
+        client.get(API_PREFIX + "/me", headers=_headers(first)).status_code for _ in range(RATE + 1)
+    ]
     assert codes == [200] * RATE + [429]
     r = client.get(API_PREFIX + "/workspaces/acme/overview", headers=_headers(first))
     assert r.status_code == 429 and r.json()["error"]["code"] == "rate_limited"
@@ -76,8 +79,11 @@ def test_upload_over_the_limit_is_413(strict):
     control, client, _ = strict
     token = control.create_token("acme", "analyst").token
     big = upload_csv("p1") + b"x" * (UPLOAD_LIMIT * 3)
-    r = client.post(API_PREFIX + "/workspaces/acme/ingest", headers=_headers(token),
-                    files={"file": ("interactions.csv", big)})
+    r = client.post(
+        API_PREFIX + "/workspaces/acme/ingest",
+        headers=_headers(token),
+        files={"file": ("interactions.csv", big)},
+    )
     assert r.status_code == 413 and r.json()["error"]["code"] == "payload_too_large"
     assert r.headers["content-security-policy"]
 
@@ -86,8 +92,10 @@ def test_chunked_upload_without_length_is_cut_off(strict):
     control, client, _ = strict
     token = control.create_token("acme", "analyst").token
     boundary = "elkboundary"
-    head = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; "
-            f"filename=\"interactions.csv\"\r\nContent-Type: text/csv\r\n\r\n").encode()
+    head = (
+        f'--{boundary}\r\nContent-Disposition: form-data; name="file"; '
+        f'filename="interactions.csv"\r\nContent-Type: text/csv\r\n\r\n'
+    ).encode()
 
     def body():  # a generator: httpx sends it chunked, with no Content-Length
         yield head
@@ -95,9 +103,11 @@ def test_chunked_upload_without_length_is_cut_off(strict):
             yield b"y" * 1024
         yield f"\r\n--{boundary}--\r\n".encode()
 
-    r = client.post(API_PREFIX + "/workspaces/acme/ingest", content=body(),
-                    headers={**_headers(token),
-                             "content-type": f"multipart/form-data; boundary={boundary}"})
+    r = client.post(
+        API_PREFIX + "/workspaces/acme/ingest",
+        content=body(),
+        headers={**_headers(token), "content-type": f"multipart/form-data; boundary={boundary}"},
+    )
     assert "content-length" not in r.request.headers
     assert r.status_code == 413 and r.json()["error"]["code"] == "payload_too_large"
 
@@ -105,17 +115,23 @@ def test_chunked_upload_without_length_is_cut_off(strict):
 def test_small_upload_still_fits(strict):
     control, client, _ = strict
     token = control.create_token("acme", "analyst").token
-    r = client.post(API_PREFIX + "/workspaces/acme/ingest", headers=_headers(token),
-                    params={"source": "canonical"},
-                    files={"file": ("interactions.csv", upload_csv("p1"))})
+    r = client.post(
+        API_PREFIX + "/workspaces/acme/ingest",
+        headers=_headers(token),
+        params={"source": "canonical"},
+        files={"file": ("interactions.csv", upload_csv("p1"))},
+    )
     assert r.status_code == 201, r.text
 
 
 def test_json_bodies_are_limited_to_1_mib(strict):
     control, client, _ = strict
     token = control.create_token("acme", "analyst").token
-    r = client.post(API_PREFIX + "/workspaces/acme/inbox/x/1/assign", headers=_headers(token),
-                    json={"assignee": "a" * (1 << 20)})
+    r = client.post(
+        API_PREFIX + "/workspaces/acme/inbox/x/1/assign",
+        headers=_headers(token),
+        json={"assignee": "a" * (1 << 20)},
+    )
     assert r.status_code == 413
 
 
@@ -171,8 +187,10 @@ def test_server_error_logs_are_redacted_including_tracebacks(strict):
 def test_redact_scrubs_common_credential_shapes():
     from engagelens.api.security import redact
 
-    line = ('GET /x?token=abc123&password=pw%21&q=ok Authorization: Bearer elk_abcdefghijkl '
-            '{"api_key": "k-1"}')
+    line = (
+        "GET /x?token=abc123&password=pw%21&q=ok Authorization: Bearer elk_abcdefghijkl "
+        '{"api_key": "k-1"}'
+    )
     clean = redact(line)
     for secret in ("abc123", "pw%21", "elk_abcdefghijkl", "k-1"):
         assert secret not in clean
@@ -190,8 +208,10 @@ def test_result_cache_computes_once_for_concurrent_callers():
         return 42
 
     out: list[int] = []
-    threads = [threading.Thread(target=lambda: out.append(cache.get_or_compute("k", slow)))
-               for _ in range(8)]
+    threads = [
+        threading.Thread(target=lambda: out.append(cache.get_or_compute("k", slow)))
+        for _ in range(8)
+    ]
     for t in threads:
         t.start()
     gate.set()
@@ -207,8 +227,23 @@ def test_cli_token_create_prints_a_working_token_once(strict, capsys):
     from engagelens.cli.main import main
 
     control, client, _ = strict
-    assert main(["token", "create", "--workspace", "acme", "--role", "viewer", "--name", "ci",
-                 "--data-dir", str(control.data_dir)]) == 0
+    assert (
+        main(
+            [
+                "token",
+                "create",
+                "--workspace",
+                "acme",
+                "--role",
+                "viewer",
+                "--name",
+                "ci",
+                "--data-dir",
+                str(control.data_dir),
+            ]
+        )
+        == 0
+    )
     out, err = capsys.readouterr()
     token = out.strip()
     assert token.startswith("elk_") and "shown once" in err and token not in err
@@ -216,8 +251,21 @@ def test_cli_token_create_prints_a_working_token_once(strict, capsys):
     assert main(["token", "list", "--data-dir", str(control.data_dir)]) == 0
     listed = capsys.readouterr().out
     assert "ci" in listed and token not in listed
-    assert main(["token", "create", "--workspace", "nowhere", "--role", "viewer",
-                 "--data-dir", str(control.data_dir)]) == 2
+    assert (
+        main(
+            [
+                "token",
+                "create",
+                "--workspace",
+                "nowhere",
+                "--role",
+                "viewer",
+                "--data-dir",
+                str(control.data_dir),
+            ]
+        )
+        == 2
+    )
     assert main(["workspace", "create", "Bad Name", "--data-dir", str(control.data_dir)]) == 2
 
 
@@ -229,8 +277,23 @@ def test_cli_user_create_reads_password_from_stdin(strict, monkeypatch, capsys):
 
     control, _, _ = strict
     monkeypatch.setattr(sys, "stdin", io.StringIO("a long enough password\n"))
-    assert main(["user", "create", "bob", "--workspace", "acme", "--role", "analyst",
-                 "--password-stdin", "--data-dir", str(control.data_dir)]) == 0
+    assert (
+        main(
+            [
+                "user",
+                "create",
+                "bob",
+                "--workspace",
+                "acme",
+                "--role",
+                "analyst",
+                "--password-stdin",
+                "--data-dir",
+                str(control.data_dir),
+            ]
+        )
+        == 0
+    )
     p = verify_password(control, "bob", "a long enough password")
     assert p is not None and dict(p.roles) == {"acme": "analyst"}
 
@@ -247,14 +310,31 @@ def test_engagelens_serve_starts_uvicorn(tmp_path):
     Control(tmp_path).create_workspace("acme")
     port = _free_port()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "engagelens.cli.main", "serve", "--host", "127.0.0.1",
-         "--port", str(port), "--data-dir", str(tmp_path), "--log-level", "warning"],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env={**os.environ})
+        [
+            sys.executable,
+            "-m",
+            "engagelens.cli.main",
+            "serve",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--data-dir",
+            str(tmp_path),
+            "--log-level",
+            "warning",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        env={**os.environ},
+    )
     try:
         deadline, status = time.monotonic() + 30, None
         while time.monotonic() < deadline and proc.poll() is None:
             try:
-                status = httpx.get(f"http://127.0.0.1:{port}{API_PREFIX}/health", timeout=1).status_code
+                status = httpx.get(
+                    f"http://127.0.0.1:{port}{API_PREFIX}/health", timeout=1
+                ).status_code
                 break
             except httpx.TransportError:
                 time.sleep(0.2)

@@ -10,13 +10,18 @@ import schemathesis
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.config import SchemathesisConfig
-from test_api_support import seed_rows, write_store
 
+from test_api_support import seed_rows, write_store
 
 MAX_EXAMPLES = 30
 #: real objects of the seeded workspace, so generated requests also reach the deep code paths
-REAL = {"workspace": "acme", "name": "engagement_rate_by_reach", "platform": "instagram",
-        "content_id": "a2", "interaction_id": "a2-comment-0"}
+REAL = {
+    "workspace": "acme",
+    "name": "engagement_rate_by_reach",
+    "platform": "instagram",
+    "content_id": "a2",
+    "interaction_id": "a2-comment-0",
+}
 
 
 @pytest.fixture(scope="module")
@@ -29,8 +34,9 @@ def live(tmp_path_factory):
     control.create_workspace("acme")
     write_store(control.workspace_path("acme"), seed_rows("a", 8))
     token = control.create_token("acme", "admin").token
-    app = create_app(data_dir, settings={"api_rate_limit_per_minute": 0,
-                                         "api_max_upload_bytes": 64 * 1024})
+    app = create_app(
+        data_dir, settings={"api_rate_limit_per_minute": 0, "api_max_upload_bytes": 64 * 1024}
+    )
     with live_server(app) as url:
         yield url, token
 
@@ -40,8 +46,9 @@ def api_schema(live):
     url, _ = live
     # the coverage phase alone sends thousands of boundary cases (two minutes on two cores);
     # the fuzzing and examples phases with bounded examples keep the run short
-    config = SchemathesisConfig.from_dict({"phases": {"coverage": {"enabled": False},
-                                                      "stateful": {"enabled": False}}})
+    config = SchemathesisConfig.from_dict(
+        {"phases": {"coverage": {"enabled": False}, "stateful": {"enabled": False}}}
+    )
     return schemathesis.openapi.from_url(f"{url}/openapi.json", config=config)
 
 
@@ -49,8 +56,7 @@ schema = schemathesis.pytest.from_fixture("api_schema")
 
 
 @schema.parametrize()
-@settings(max_examples=MAX_EXAMPLES, deadline=None,
-          suppress_health_check=list(HealthCheck))
+@settings(max_examples=MAX_EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck))
 def test_no_server_errors(case, live):
     url, token = live
     # random path values almost never name a real object; pin most of them to real ones

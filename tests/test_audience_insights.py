@@ -15,8 +15,13 @@ from zoneinfo import ZoneInfo
 import pytest
 from typer.testing import CliRunner
 
-from engagelens.audience import (advocate_weights, advocates, best_times, hashtag_performance,
-                                 influencers)
+from engagelens.audience import (
+    advocate_weights,
+    advocates,
+    best_times,
+    hashtag_performance,
+    influencers,
+)
 from engagelens.cli.main import app, main
 from engagelens.errors import EngageLensError
 from engagelens.metrics import Filters
@@ -31,24 +36,48 @@ POSTS = [
     ("p4", "brand", dt.datetime(2026, 3, 3, 18, 0), 100, 40, "launch"),
     ("p5", "brand", dt.datetime(2026, 3, 4, 12, 0), 100, 20, "sale"),
     ("p6", "brand", dt.datetime(2026, 3, 11, 12, 0), 50, 10, None),
-    ("p7", "brand", dt.datetime(2026, 3, 18, 12, 0), None, None, "sale"),   # reach unknown
-    ("p8", "brand", dt.datetime(2026, 3, 8, 23, 30), 100, 35, "spring"),   # Sunday UTC
-    ("c1", "rival", dt.datetime(2026, 3, 2, 9, 0), 100, 90, "sale"),       # competitor
+    ("p7", "brand", dt.datetime(2026, 3, 18, 12, 0), None, None, "sale"),  # reach unknown
+    ("p8", "brand", dt.datetime(2026, 3, 8, 23, 30), 100, 35, "spring"),  # Sunday UTC
+    ("c1", "rival", dt.datetime(2026, 3, 2, 9, 0), 100, 90, "sale"),  # competitor
 ]
 
 
 def _load_posts(store):
-    store.insert("account", [
-        {"platform": "instagram", "account_id": "brand", "is_own": True},
-        {"platform": "instagram", "account_id": "rival", "is_competitor": True},
-    ])
-    store.insert("content", [{"platform": "instagram", "content_id": cid, "account_id": acc,
-                              "created_at": ts, "kind": "photo", "hashtags": tags}
-                             for cid, acc, ts, _, _, tags in POSTS])
-    store.insert("content_snapshot", [
-        {"platform": "instagram", "content_id": cid, "as_of": ts + dt.timedelta(days=7),
-         "reach": reach, "engaged_users": engaged}
-        for cid, _, ts, reach, engaged, _ in POSTS if reach is not None])
+    store.insert(
+        "account",
+        [
+            {"platform": "instagram", "account_id": "brand", "is_own": True},
+            {"platform": "instagram", "account_id": "rival", "is_competitor": True},
+        ],
+    )
+    store.insert(
+        "content",
+        [
+            {
+                "platform": "instagram",
+                "content_id": cid,
+                "account_id": acc,
+                "created_at": ts,
+                "kind": "photo",
+                "hashtags": tags,
+            }
+            for cid, acc, ts, _, _, tags in POSTS
+        ],
+    )
+    store.insert(
+        "content_snapshot",
+        [
+            {
+                "platform": "instagram",
+                "content_id": cid,
+                "as_of": ts + dt.timedelta(days=7),
+                "reach": reach,
+                "engaged_users": engaged,
+            }
+            for cid, _, ts, reach, engaged, _ in POSTS
+            if reach is not None
+        ],
+    )
 
 
 def _own():
@@ -68,7 +97,8 @@ def _expected_cells(tz: str, min_posts: int):
     for key, rates in cells.items():
         known = [r for r in rates if r is not None]
         out[key] = {
-            "posts": len(rates), "rated_posts": len(known),
+            "posts": len(rates),
+            "rated_posts": len(known),
             "mean": statistics.mean(known) if known else None,
             "se": statistics.stdev(known) / math.sqrt(len(known)) if len(known) > 1 else None,
             "recommended": len(known) >= min_posts,
@@ -85,12 +115,15 @@ def test_best_times_match_hand_computed_cells(store, tz):
     for c in got:
         w = want[(c["weekday"], c["hour"])]
         assert (c["posts"], c["rated_posts"], c["recommended"]) == (
-            w["posts"], w["rated_posts"], w["recommended"])
+            w["posts"],
+            w["rated_posts"],
+            w["recommended"],
+        )
         assert c["engagement_rate_by_reach"] == pytest.approx(w["mean"])
         assert c["std_error"] == pytest.approx(w["se"])
     # recommended cells first, best mean first; a thin cell never outranks them
     recommended = [c for c in got if c["recommended"]]
-    assert got[:len(recommended)] == recommended
+    assert got[: len(recommended)] == recommended
     means = [c["engagement_rate_by_reach"] for c in recommended]
     assert means == sorted(means, reverse=True)
 
@@ -110,14 +143,17 @@ def test_best_times_thin_cell_is_not_recommended_and_competitors_are_left_out(st
     everyone = best_times(store, min_posts=2, filters=None)
     monday9_all = next(c for c in everyone if (c["weekday"], c["hour"]) == (0, 9))
     assert monday9_all["posts"] == 4 and monday9_all["engagement_rate_by_reach"] == pytest.approx(
-        statistics.mean([0.1, 0.15, 0.05, 0.9]))
+        statistics.mean([0.1, 0.15, 0.05, 0.9])
+    )
 
 
 def test_best_times_by_weekday_only(store):
     _load_posts(store)
     got = {c["weekday_name"]: c for c in best_times(store, slot="weekday", min_posts=1)}
     assert set(got) == {"Mon", "Tue", "Wed", "Sun"}
-    assert got["Mon"]["engagement_rate_by_reach"] == pytest.approx(statistics.mean([.1, .15, .05]))
+    assert got["Mon"]["engagement_rate_by_reach"] == pytest.approx(
+        statistics.mean([0.1, 0.15, 0.05])
+    )
     assert "hour" not in got["Mon"]
     with pytest.raises(EngageLensError):
         best_times(store, slot="minute")
@@ -128,8 +164,10 @@ def test_best_times_by_weekday_only(store):
 @pytest.mark.parametrize("end", [None, dt.datetime(2026, 3, 8, 23)])  # 7 or 6 rated posts
 def test_hashtag_lift_against_the_accounts_median_post(store, end):
     _load_posts(store)
-    rows = {r["hashtag"]: r for r in hashtag_performance(
-        store, min_posts=2, filters=Filters(ownership="own", end=end))}
+    rows = {
+        r["hashtag"]: r
+        for r in hashtag_performance(store, min_posts=2, filters=Filters(ownership="own", end=end))
+    }
     own = [p for p in _own() if end is None or p[2] < end]
     median = statistics.median(r for r in map(_rate, own) if r is not None)
     tags: dict[str, set[str]] = {}
@@ -157,24 +195,51 @@ def test_hashtag_lift_against_the_accounts_median_post(store, end):
 
 
 def _ev(i, actor, kind, day=1, brand=False, platform="instagram"):
-    return {"platform": platform, "interaction_id": str(i), "actor_id": actor, "kind": kind,
-            "content_id": "p1", "occurred_at": dt.datetime(2026, 3, day, 12), "is_brand": brand}
+    return {
+        "platform": platform,
+        "interaction_id": str(i),
+        "actor_id": actor,
+        "kind": kind,
+        "content_id": "p1",
+        "occurred_at": dt.datetime(2026, 3, day, 12),
+        "is_brand": brand,
+    }
 
 
 def test_advocates_weigh_shares_over_comments_over_likes(store):
-    store.insert("interaction", [
-        _ev(1, "fan", "share"), _ev(2, "fan", "comment", 2), _ev(3, "fan", "like", 3),
-        _ev(4, "talker", "comment"), _ev(5, "talker", "comment"),
-        _ev(6, "liker", "like"), _ev(7, "liker", "like"), _ev(8, "liker", "reaction"),
-        *[_ev(10 + k, "lurker", "view") for k in range(5)],
-        _ev(20, "clicker", "click"), _ev(21, "tagger", "mention"),
-        _ev(30, "brand", "reply", brand=True), _ev(31, "brand", "share", brand=True),
-    ])
+    store.insert(
+        "interaction",
+        [
+            _ev(1, "fan", "share"),
+            _ev(2, "fan", "comment", 2),
+            _ev(3, "fan", "like", 3),
+            _ev(4, "talker", "comment"),
+            _ev(5, "talker", "comment"),
+            _ev(6, "liker", "like"),
+            _ev(7, "liker", "like"),
+            _ev(8, "liker", "reaction"),
+            *[_ev(10 + k, "lurker", "view") for k in range(5)],
+            _ev(20, "clicker", "click"),
+            _ev(21, "tagger", "mention"),
+            _ev(30, "brand", "reply", brand=True),
+            _ev(31, "brand", "share", brand=True),
+        ],
+    )
     # text analysis calls one of talker's comments spam and the other substantive
-    store.insert("text_analysis", [
-        {"source_table": "interaction", "platform": "instagram", "source_id": sid,
-         "backend": "linear", "backend_version": "1", "quality": q}
-        for sid, q in (("4", "spam"), ("5", "substantive"))])
+    store.insert(
+        "text_analysis",
+        [
+            {
+                "source_table": "interaction",
+                "platform": "instagram",
+                "source_id": sid,
+                "backend": "linear",
+                "backend_version": "1",
+                "quality": q,
+            }
+            for sid, q in (("4", "spam"), ("5", "substantive"))
+        ],
+    )
     w = DEFAULT_WEIGHTS
     want = {
         "fan": w["share"] + w["comment"] + w["like"],
@@ -188,8 +253,13 @@ def test_advocates_weigh_shares_over_comments_over_likes(store):
     assert {r["actor_id"]: r["score"] for r in board} == pytest.approx(want)
     assert [r["actor_id"] for r in board] == sorted(want, key=lambda a: (-want[a], a))
     fan = board[0]
-    assert (fan["interactions"], fan["shares"], fan["comments"], fan["likes"],
-            fan["active_days"]) == (3, 1, 1, 1, 3)
+    assert (
+        fan["interactions"],
+        fan["shares"],
+        fan["comments"],
+        fan["likes"],
+        fan["active_days"],
+    ) == (3, 1, 1, 1, 3)
     assert board[-1]["interactions"] == 1  # a click counts as an interaction, not as points
     # weights come from the engagement-score settings, overridable
     custom = advocates(store, settings={"engagement_weights": {"like": 10.0}}).to_pyarrow()
@@ -204,26 +274,51 @@ def test_advocates_weigh_shares_over_comments_over_likes(store):
 # (mention_id, author, followers, reach, source label, text-analysis label)
 MENTIONS = [
     ("m1", "big", 10_000, None, "positive", None),
-    ("m2", "big", 10_000, None, "positive", "negative"),   # analysis overrides the source
+    ("m2", "big", 10_000, None, "positive", "negative"),  # analysis overrides the source
     ("m3", "mid", 3_000, 2_000, None, "positive"),
     ("m4", "mid", 3_000, 2_500, "positive", None),
     ("m5", "small", 100, None, "positive", None),
     ("m6", "grumpy", 50_000, None, "negative", None),
     ("m7", "quiet", None, None, None, None),
-    ("m8", "brand", 1_000_000, None, "positive", None),    # the brand's own account
-    ("m9", None, 5_000, 5_000, "positive", None),          # anonymous
+    ("m8", "brand", 1_000_000, None, "positive", None),  # the brand's own account
+    ("m9", None, 5_000, 5_000, "positive", None),  # anonymous
 ]
 
 
 def test_influencers_by_reach_of_positive_mentions(store):
     store.insert("account", [{"platform": "x", "account_id": "brand", "is_own": True}])
-    store.insert("mention", [
-        {"platform": "x", "mention_id": mid, "author_id": a, "author_handle": f"@{a}\u202e",
-         "author_followers": f, "reach": r, "sentiment": s, "text": "hi",
-         "created_at": dt.datetime(2026, 3, 1)} for mid, a, f, r, s, _ in MENTIONS])
-    store.insert("text_analysis", [
-        {"source_table": "mention", "platform": "x", "source_id": mid, "backend": "linear",
-         "backend_version": "1", "sentiment": ta} for mid, *_, ta in MENTIONS if ta])
+    store.insert(
+        "mention",
+        [
+            {
+                "platform": "x",
+                "mention_id": mid,
+                "author_id": a,
+                "author_handle": f"@{a}\u202e",
+                "author_followers": f,
+                "reach": r,
+                "sentiment": s,
+                "text": "hi",
+                "created_at": dt.datetime(2026, 3, 1),
+            }
+            for mid, a, f, r, s, _ in MENTIONS
+        ],
+    )
+    store.insert(
+        "text_analysis",
+        [
+            {
+                "source_table": "mention",
+                "platform": "x",
+                "source_id": mid,
+                "backend": "linear",
+                "backend_version": "1",
+                "sentiment": ta,
+            }
+            for mid, *_, ta in MENTIONS
+            if ta
+        ],
+    )
     want: dict[str, dict[str, int]] = {}
     for _mid, a, f, r, s, ta in MENTIONS:
         if a is None or a == "brand":
@@ -234,8 +329,10 @@ def test_influencers_by_reach_of_positive_mentions(store):
         if label in ("positive", "negative"):
             row[f"{label}_reach"] += reach
     board = influencers(store).to_pyarrow().to_pylist()
-    got = {r["author_id"]: {k: r[k] for k in ("mentions", "positive_reach", "negative_reach")}
-           for r in board}
+    got = {
+        r["author_id"]: {k: r[k] for k in ("mentions", "positive_reach", "negative_reach")}
+        for r in board
+    }
     assert got == want
     assert [r["author_id"] for r in board][:3] == ["big", "mid", "small"]
     big = board[0]

@@ -58,7 +58,8 @@ def test_usage_errors_and_version(capsys):
 
 def test_installed_script_exit_code():
     script = Path(sys.executable).with_name("engagelens")
-    done = subprocess.run([str(script), "metrics", "explain", "npz"], capture_output=True,
-                          text=True, timeout=120)
+    done = subprocess.run(
+        [str(script), "metrics", "explain", "npz"], capture_output=True, text=True, timeout=120
+    )
     assert done.returncode == 2
     assert done.stderr.startswith("error[unknown_metric]:") and done.stderr.count("\n") == 1

@@ -129,9 +129,11 @@ def test_folder_ingest_prints_total(capsys, tmp_path, db):
 
 def test_ingest_analyze_fills_text_analysis(capsys, tmp_path, db):
     p = tmp_path / "interaction.csv"
-    p.write_text("platform,interaction_id,kind,occurred_at,text\n"
-                 "x,1,comment,2024-01-01,I love this!\nx,2,comment,2024-01-01,terrible service\n",
-                 encoding="utf-8")
+    p.write_text(
+        "platform,interaction_id,kind,occurred_at,text\n"
+        "x,1,comment,2024-01-01,I love this!\nx,2,comment,2024-01-01,terrible service\n",
+        encoding="utf-8",
+    )
     code, out, _ = _run(capsys, "ingest", str(p), "--analyze", "--db", db)
     assert code == 0 and "text analysis: 2 new rows analysed" in out
     from engagelens.store import Store

@@ -28,8 +28,11 @@ def expected(tmp_path_factory):
 
 
 def _totals(out: str) -> tuple[int, ...]:
-    m = re.search(r"ingest: read ([\d,]+) = stored ([\d,]+) \+ duplicates ([\d,]+) \+ "
-                  r"quarantined ([\d,]+)", out)
+    m = re.search(
+        r"ingest: read ([\d,]+) = stored ([\d,]+) \+ duplicates ([\d,]+) \+ "
+        r"quarantined ([\d,]+)",
+        out,
+    )
     assert m, out
     return tuple(int(g.replace(",", "")) for g in m.groups())
 
@@ -37,8 +40,18 @@ def _totals(out: str) -> tuple[int, ...]:
 def test_demo_ingests_reports_and_reruns_without_duplicates(tmp_path, capsys, expected):
     rows, own_posts = expected
     db, report = tmp_path / "nested" / "demo.duckdb", tmp_path / "out" / "report.md"
-    args = ["demo", "--db", str(db), "--out", str(report), "--interactions", str(N),
-            "--seed", str(SEED), "--no-progress"]
+    args = [
+        "demo",
+        "--db",
+        str(db),
+        "--out",
+        str(report),
+        "--interactions",
+        str(N),
+        "--seed",
+        str(SEED),
+        "--no-progress",
+    ]
     assert main(args) == 0
     out = capsys.readouterr().out
     read, stored, dup, quarantined = _totals(out)
@@ -52,8 +65,13 @@ def test_demo_ingests_reports_and_reruns_without_duplicates(tmp_path, capsys, ex
     assert "## Headline metrics" in text
     posts = re.search(r"\| Posts \| ([\d,]+) \|", text)
     assert posts and int(posts.group(1).replace(",", "")) == own_posts
-    for figure in ("Interactions", "Engagement rate by reach", "Brand reply rate",
-                   "Net Promoter Score", "Email open rate"):
+    for figure in (
+        "Interactions",
+        "Engagement rate by reach",
+        "Brand reply rate",
+        "Net Promoter Score",
+        "Email open rate",
+    ):
         assert figure in text
     assert "## Listening" in text
     assert text in out  # the terminal shows the same report
@@ -65,8 +83,19 @@ def test_demo_ingests_reports_and_reruns_without_duplicates(tmp_path, capsys, ex
 
 def test_demo_keeps_files_in_data_dir_and_rejects_bad_sizes(tmp_path, capsys):
     data = tmp_path / "data"
-    args = ["demo", "--db", str(tmp_path / "d.duckdb"), "--out", str(tmp_path / "r.md"),
-            "--interactions", "2000", "--data-dir", str(data), "--no-text", "--no-progress"]
+    args = [
+        "demo",
+        "--db",
+        str(tmp_path / "d.duckdb"),
+        "--out",
+        str(tmp_path / "r.md"),
+        "--interactions",
+        "2000",
+        "--data-dir",
+        str(data),
+        "--no-text",
+        "--no-progress",
+    ]
     assert main(args) == 0
     capsys.readouterr()
     names = sorted(p.name for p in data.glob("*.parquet"))

@@ -27,8 +27,7 @@ DAYS = 180
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory) -> dict[str, list[Path]]:
-    return generate(tmp_path_factory.mktemp("demo"), interactions=N, seed=SEED,
-                    chunk_rows=12_000)
+    return generate(tmp_path_factory.mktemp("demo"), interactions=N, seed=SEED, chunk_rows=12_000)
 
 
 def read(files: dict[str, list[Path]], table: str) -> pa.Table:
@@ -36,11 +35,15 @@ def read(files: dict[str, list[Path]], table: str) -> pa.Table:
 
 
 def digest(files: dict[str, list[Path]]) -> dict[str, str]:
-    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest()
-            for paths in files.values() for p in paths}
+    return {
+        p.name: hashlib.sha256(p.read_bytes()).hexdigest()
+        for paths in files.values()
+        for p in paths
+    }
 
 
 # -- determinism and chunking ------------------------------------------------------------
+
 
 def test_same_seed_gives_byte_identical_files(demo, tmp_path):
     again = generate(tmp_path, interactions=N, seed=SEED, chunk_rows=12_000)
@@ -59,7 +62,10 @@ def test_chunks_split_rows_without_changing_them(demo, tmp_path):
     sizes = [pq.read_metadata(p).num_rows for p in demo["interaction"]]
     assert sizes == [12_000, 12_000, 6_000]
     assert [p.name for p in demo["interaction"]] == [
-        "interaction-0001.parquet", "interaction-0002.parquet", "interaction-0003.parquet"]
+        "interaction-0001.parquet",
+        "interaction-0002.parquet",
+        "interaction-0003.parquet",
+    ]
     one_file = generate(tmp_path, interactions=N, seed=SEED)  # default chunk: one file
     assert len(one_file["interaction"]) == 1
     assert read(one_file, "interaction").equals(read(demo, "interaction"))
@@ -79,14 +85,29 @@ def test_smallest_size_still_adds_up(tmp_path):
 
 # -- schema --------------------------------------------------------------------------------
 
-ARROW = {"string": pa.string(), "int64": pa.int64(), "float64": pa.float64(),
-         "boolean": pa.bool_(), "timestamp": pa.timestamp("us"), "date": pa.date32()}
+ARROW = {
+    "string": pa.string(),
+    "int64": pa.int64(),
+    "float64": pa.float64(),
+    "boolean": pa.bool_(),
+    "timestamp": pa.timestamp("us"),
+    "date": pa.date32(),
+}
 
 
 def test_every_file_has_exactly_the_declared_columns_and_types(demo):
-    assert set(demo) == {"interaction", "mention", "web_session", "conversion", "email_event",
-                         "survey_response", "content", "content_snapshot", "account",
-                         "account_snapshot"}
+    assert set(demo) == {
+        "interaction",
+        "mention",
+        "web_session",
+        "conversion",
+        "email_event",
+        "survey_response",
+        "content",
+        "content_snapshot",
+        "account",
+        "account_snapshot",
+    }
     for table, paths in demo.items():
         spec = table_spec(table)
         expected = [(c.name, ARROW[c.dtype]) for c in spec.columns if c.name != "batch_id"]
@@ -120,9 +141,14 @@ def test_values_respect_declared_constraints(demo):
 
 def test_timestamps_are_naive_and_inside_the_window(demo):
     end = START + dt.timedelta(days=DAYS)
-    for table, column in [("interaction", "occurred_at"), ("mention", "created_at"),
-                          ("web_session", "started_at"), ("email_event", "occurred_at"),
-                          ("survey_response", "answered_at"), ("content", "created_at")]:
+    for table, column in [
+        ("interaction", "occurred_at"),
+        ("mention", "created_at"),
+        ("web_session", "started_at"),
+        ("email_event", "occurred_at"),
+        ("survey_response", "answered_at"),
+        ("content", "created_at"),
+    ]:
         values = read(demo, table).column(column)
         assert values.type.tz is None
         assert pc.min(values).as_py() >= START, table
@@ -132,10 +158,13 @@ def test_timestamps_are_naive_and_inside_the_window(demo):
 
 # -- threads and replies ------------------------------------------------------------------
 
+
 def test_replies_answer_existing_comments_later(demo):
-    rows = read(demo, "interaction").select(
-        ["interaction_id", "kind", "occurred_at", "parent_id", "is_brand", "agent", "text"]
-    ).to_pylist()
+    rows = (
+        read(demo, "interaction")
+        .select(["interaction_id", "kind", "occurred_at", "parent_id", "is_brand", "agent", "text"])
+        .to_pylist()
+    )
     by_id = {r["interaction_id"]: r for r in rows}
     replies = [r for r in rows if r["parent_id"] is not None]
     assert replies
@@ -152,13 +181,15 @@ def test_replies_answer_existing_comments_later(demo):
     answered = {r["parent_id"] for r in brand}
     rate = sum(c["interaction_id"] in answered for c in comments) / len(comments)
     assert 0.1 < rate < 0.5  # a minority is answered; most never are
-    delays = sorted((r["occurred_at"] - by_id[r["parent_id"]]["occurred_at"]).total_seconds()
-                    for r in brand)
+    delays = sorted(
+        (r["occurred_at"] - by_id[r["parent_id"]]["occurred_at"]).total_seconds() for r in brand
+    )
     median = delays[len(delays) // 2]
     assert 60 < median < 12 * 3600  # minutes to hours, not instant, not weeks
 
 
 # -- consistency between events and snapshots ---------------------------------------------
+
 
 def _own_accounts(demo) -> set[tuple[str, str]]:
     acc = read(demo, "account").to_pylist()
@@ -185,15 +216,18 @@ def test_content_snapshot_counters_match_the_events(demo):
         cid = s["content_id"]
         assert s["likes"] == counts[(cid, "like")] + counts[(cid, "reaction")]
         assert s["comments"] == counts[(cid, "comment")]
-        assert s["shares"] == counts[(cid, "share")] + counts[(cid, "retweet")] \
-            + counts[(cid, "quote")]
+        assert (
+            s["shares"]
+            == counts[(cid, "share")] + counts[(cid, "retweet")] + counts[(cid, "quote")]
+        )
         assert s["replies"] == counts[(cid, "reply")]
         if c["duration_s"] is not None:
             assert s["views"] == counts[(cid, "view")]
             assert s["watch_time_s"] == pytest.approx(watch[cid], abs=0.1)
             assert s["completed_views"] <= s["views"]
-        engaged_events = (s["likes"] + s["comments"] + s["replies"] + s["shares"] + s["saves"]
-                          + s["clicks"])
+        engaged_events = (
+            s["likes"] + s["comments"] + s["replies"] + s["shares"] + s["saves"] + s["clicks"]
+        )
         assert s["engaged_users"] <= engaged_events <= s["reach"] <= s["impressions"]
         assert s["organic_reach"] + s["paid_reach"] == s["reach"]
         assert (s["paid_reach"] > 0) == bool(c["paid"])
@@ -205,8 +239,9 @@ def test_own_follower_curves_add_up_follow_events(demo):
     follows: dict[tuple[str, dt.date], int] = Counter()
     for r in read(demo, "interaction").select(["account_id", "kind", "occurred_at"]).to_pylist():
         if r["kind"] in ("follow", "unfollow"):
-            follows[(r["account_id"], r["occurred_at"].date())] += 1 if r["kind"] == "follow" \
-                else -1
+            follows[(r["account_id"], r["occurred_at"].date())] += (
+                1 if r["kind"] == "follow" else -1
+            )
     own = {a for _, a in _own_accounts(demo)}
     daily = defaultdict(list)
     for r in read(demo, "account_snapshot").to_pylist():
@@ -223,6 +258,7 @@ def test_own_follower_curves_add_up_follow_events(demo):
 
 
 # -- distributions ----------------------------------------------------------------------
+
 
 def test_interactions_are_heavy_tailed_over_posts(demo):
     cid = read(demo, "interaction").column("content_id").drop_null().to_pylist()
@@ -257,8 +293,11 @@ def _language(text: str) -> str:
 
 def test_comments_come_in_four_languages(demo):
     t = read(demo, "interaction")
-    texts = [r["text"] for r in t.select(["kind", "text", "is_brand"]).to_pylist()
-             if r["kind"] == "comment"]
+    texts = [
+        r["text"]
+        for r in t.select(["kind", "text", "is_brand"]).to_pylist()
+        if r["kind"] == "comment"
+    ]
     langs = Counter(_language(x) for x in texts)
     for lang in ("en", "vi", "fa", "zh"):
         assert langs[lang] > 0.03 * len(texts), langs
@@ -286,16 +325,23 @@ def test_negative_mention_burst_stands_out(demo):
     median = counts[len(counts) // 2]
     peak_day, peak = per_day.most_common(1)[0]
     assert peak >= 4 * median
-    labelled = [r["sentiment"] for r in rows
-                if r["created_at"].date() == peak_day and r["sentiment"] is not None]
+    labelled = [
+        r["sentiment"]
+        for r in rows
+        if r["created_at"].date() == peak_day and r["sentiment"] is not None
+    ]
     assert labelled.count("negative") > 0.6 * len(labelled)
-    brands = Counter(b for r in rows for b in ("Lumina Coffee", "Bravo Beans",
-                                                 "Northwind Roasters", "Kaffa House")
-                     if b in r["text"])
+    brands = Counter(
+        b
+        for r in rows
+        for b in ("Lumina Coffee", "Bravo Beans", "Northwind Roasters", "Kaffa House")
+        if b in r["text"]
+    )
     assert len(brands) == 4 and brands.most_common(1)[0][0] == "Lumina Coffee"
 
 
 # -- site, e-mail, surveys -----------------------------------------------------------------
+
 
 def test_conversions_come_from_real_sessions_and_campaigns(demo):
     sessions = {r["session_id"]: r for r in read(demo, "web_session").to_pylist()}
@@ -337,8 +383,7 @@ def test_email_funnel_is_consistent(demo):
     assert 0.15 < sends["open"] / sends["delivered"] < 0.35
     assert sends["click"] < sends["open"]
     # nobody is mailed after unsubscribing
-    unsub_at = {r: kinds["unsubscribe"] for (c, r), kinds in seen.items()
-                if "unsubscribe" in kinds}
+    unsub_at = {r: kinds["unsubscribe"] for (c, r), kinds in seen.items() if "unsubscribe" in kinds}
     for (_, r), kinds in seen.items():
         if r in unsub_at:
             assert kinds["sent"] <= unsub_at[r]
@@ -371,8 +416,10 @@ def test_nps_mix_matches_the_design_on_a_large_sample():
     p_detractor = (1 - OUTAGE_SHARE) * NORMAL[2] + OUTAGE_SHARE * OUTAGE_MIX[2]
     assert _within_binomial(int((scores >= 9).sum()), n, p_promoter)
     assert _within_binomial(int((scores <= 6).sum()), n, p_detractor)
-    at = np.array(cols["answered_at"].cast(pa.int64()).to_pylist()) / 1e6 \
+    at = (
+        np.array(cols["answered_at"].cast(pa.int64()).to_pylist()) / 1e6
         - (START - dt.datetime(1970, 1, 1)).total_seconds()
+    )
     start = OUTAGE[0] * world.seconds
     during = (at >= start) & (at < start + 3 * OUTAGE[1] * world.seconds)
 
@@ -396,8 +443,11 @@ def test_conversion_rate_follows_the_session_mix_on_a_large_sample():
     bounced = np.array(sessions["bounced"].to_pylist())
     campaign = np.array([c is not None for c in sessions["campaign"].to_pylist()])
     email = np.array([m == "email" for m in sessions["medium"].to_pylist()])
-    p = np.where(bounced, 0.0, CONVERSION_RATE * np.where(campaign, CAMPAIGN_LIFT, 1.0)
-                 * np.where(email, EMAIL_LIFT, 1.0))
+    p = np.where(
+        bounced,
+        0.0,
+        CONVERSION_RATE * np.where(campaign, CAMPAIGN_LIFT, 1.0) * np.where(email, EMAIL_LIFT, 1.0),
+    )
     hits = len(conversions["conversion_id"])
     assert abs(hits - p.sum()) <= 4.5 * np.sqrt((p * (1 - p)).sum())
     assert 0.010 < hits / len(bounced) < 0.025  # docs: ~1.5 % of visits
@@ -422,7 +472,6 @@ def test_people_ids_stay_distinct_in_very_large_worlds():
 
     world = World.make(100_000_000, SEED, START.date(), DAYS)
     rows = MentionBuilder(world).block(3_000_000, 3_020_000)
-    pairs = set(zip(rows["author_id"].to_pylist(), rows["author_handle"].to_pylist(),
-                    strict=True))
+    pairs = set(zip(rows["author_id"].to_pylist(), rows["author_handle"].to_pylist(), strict=True))
     assert len({a for a, _ in pairs}) == len({h for _, h in pairs}) == len(pairs)
     assert max(len(h) for _, h in pairs) == len("@fan") + 7

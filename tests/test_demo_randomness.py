@@ -51,16 +51,21 @@ def test_stream_key_is_blake2b_of_seed_and_stream():
     assert int(stream_key(42, "actor")) == int.from_bytes(digest, "little")
 
 
-@given(seed=st.integers(0, 2**31), a=st.integers(0, 10**9), n=st.integers(1, 500),
-       cut=st.integers(0, 500))
+@given(
+    seed=st.integers(0, 2**31),
+    a=st.integers(0, 10**9),
+    n=st.integers(1, 500),
+    cut=st.integers(0, 500),
+)
 @settings(max_examples=50, deadline=None)
 def test_values_depend_on_row_index_only_not_on_chunking(seed, a, n, cut):
     idx = np.arange(a, a + n, dtype=np.int64)
     whole = Rng(seed).u("post-event-time", idx)
     cut = min(cut, n)
     fresh = Rng(seed)  # a new object: nothing carried over between calls
-    parts = np.concatenate([fresh.u("post-event-time", idx[cut:]),
-                            fresh.u("post-event-time", idx[:cut])])
+    parts = np.concatenate(
+        [fresh.u("post-event-time", idx[cut:]), fresh.u("post-event-time", idx[:cut])]
+    )
     assert np.array_equal(np.concatenate([whole[cut:], whole[:cut]]), parts)
     assert np.array_equal(Rng(seed).bits("x", idx), Rng(seed).bits("x", idx))
 
@@ -93,7 +98,8 @@ def test_bounded_draws_stay_in_range():
 
 
 weights = st.lists(st.floats(0.0, 1e6, allow_nan=False), min_size=1, max_size=60).filter(
-    lambda w: sum(w) > 1e-3)
+    lambda w: sum(w) > 1e-3
+)
 
 
 @given(total=st.integers(0, 10**9), w=weights, seed=st.integers(0, 1000))
@@ -109,8 +115,12 @@ def test_allocate_sums_to_exactly_the_total(total, w, seed):
     assert np.array_equal(out, allocate(total, w, jitter))
 
 
-@given(rows=st.integers(1, 20), cols=st.integers(1, 12), seed=st.integers(0, 1000),
-       scale=st.sampled_from([10, 10_000, 10**8]))
+@given(
+    rows=st.integers(1, 20),
+    cols=st.integers(1, 12),
+    seed=st.integers(0, 1000),
+    scale=st.sampled_from([10, 10_000, 10**8]),
+)
 @settings(max_examples=100, deadline=None)
 def test_allocate_rows_splits_every_row_exactly(rows, cols, seed, scale):
     rng, idx = Rng(seed), np.arange(rows * cols)

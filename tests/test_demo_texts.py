@@ -33,8 +33,11 @@ def test_spam_has_links_and_tags_name_someone(lang):
     comments = T.MODULES[lang].COMMENTS
     assert all(LINK.search(t) for t in comments["spam"])
     assert all(t.startswith("@") for t in comments["tag_friend"])
-    assert not any(LINK.search(t) for cat in ("praise", "question", "complaint", "purchase")
-                   for t in comments[cat])
+    assert not any(
+        LINK.search(t)
+        for cat in ("praise", "question", "complaint", "purchase")
+        for t in comments[cat]
+    )
 
 
 def test_tricky_texts_carry_the_promised_characters():
@@ -60,6 +63,7 @@ def test_hostile_texts_stay_out_of_the_default_bank():
 
 # -- the text layer on the banks (loose: pooled over the bank, thresholds well below today's) --
 
+
 @pytest.fixture(scope="module")
 def analysed():
     text = pytest.importorskip("engagelens.text")
@@ -81,8 +85,9 @@ def test_questions_are_read_as_questions(analysed, lang):
 
 @pytest.mark.parametrize("lang", T.LANGS)
 def test_substantive_comments_are_detected_in_their_language(analysed, lang):
-    rows = [r for cat in ("praise", "question", "complaint", "purchase")
-            for r in analysed[(lang, cat)]]
+    rows = [
+        r for cat in ("praise", "question", "complaint", "purchase") for r in analysed[(lang, cat)]
+    ]
     assert _share(rows, lambda r: r["language"] == lang) >= 0.9
 
 
@@ -100,6 +105,7 @@ def test_purchase_intent_is_found_in_most_purchase_comments(analysed):
 def test_spam_emoji_and_low_effort_are_not_substantive(analysed):
     spam = [r for lang in T.LANGS for r in analysed[(lang, "spam")]]
     assert _share(spam, lambda r: r["quality"] == "spam") >= 0.6
-    short = [r for lang in T.LANGS for cat in ("emoji", "low_effort")
-             for r in analysed[(lang, cat)]]
+    short = [
+        r for lang in T.LANGS for cat in ("emoji", "low_effort") for r in analysed[(lang, cat)]
+    ]
     assert _share(short, lambda r: r["quality"] == "low_effort") >= 0.8

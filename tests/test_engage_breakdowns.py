@@ -34,8 +34,15 @@ from engagelens.metrics import compute
 FIX = Path(__file__).parent / "fixtures" / "engage" / "accounts.csv"
 OWN = (("facebook", "brandA"), ("facebook", "brandC"), ("instagram", "brandB"))
 PARIS = {"timezone": "Europe/Paris"}
-NAMES = ["inbound_volume", "answered_count", "reply_rate", "reply_time_median", "reply_time_p90",
-         "reply_time_business_median", "replies_per_conversation"]
+NAMES = [
+    "inbound_volume",
+    "answered_count",
+    "reply_rate",
+    "reply_time_median",
+    "reply_time_p90",
+    "reply_time_business_median",
+    "replies_per_conversation",
+]
 
 
 @pytest.fixture
@@ -50,48 +57,85 @@ def _table(store, by, names=NAMES, settings=None):
     out = {}
     for _, r in df.iterrows():
         key = tuple(None if r[k] is None else str(r[k])[:10] for k in keys)
-        out[key[0] if len(key) == 1 else key] = tuple(None if r[n] != r[n] else float(r[n]) for n in names)
+        out[key[0] if len(key) == 1 else key] = tuple(
+            None if r[n] != r[n] else float(r[n]) for n in names
+        )
     return out
 
 
 def test_by_platform(acc_store):
     got = _table(acc_store, "platform", settings=PARIS)
     #             inbound answered rate  median p90    biz median  replies/conversation
-    assert got == {"facebook": (4, 3, 0.75, 1800, 57600, 1800, 0.75),
-                   "instagram": (3, 2, 2 / 3, 3000, 5400, 1200, 2 / 3)}
+    assert got == {
+        "facebook": (4, 3, 0.75, 1800, 57600, 1800, 0.75),
+        "instagram": (3, 2, 2 / 3, 3000, 5400, 1200, 2 / 3),
+    }
 
 
 def test_by_account(acc_store):
     got = _table(acc_store, "account", NAMES[:3])
-    assert got == {("facebook", "brandA"): (3, 2, 2 / 3), ("facebook", "brandC"): (1, 1, 1.0),
-                   ("instagram", "brandB"): (3, 2, 2 / 3)}
+    assert got == {
+        ("facebook", "brandA"): (3, 2, 2 / 3),
+        ("facebook", "brandC"): (1, 1, 1.0),
+        ("instagram", "brandB"): (3, 2, 2 / 3),
+    }
 
 
 def test_by_agent_of_the_first_reply(acc_store):
     got = _table(acc_store, "agent", ["inbound_volume", "answered_count", "reply_time_mean"])
-    assert got == {"ann": (3, 3, (1800 + 1200 + 600) / 3), "bob": (1, 1, 57600),
-                   "cy": (1, 1, 5400), None: (2, 0, None)}
+    assert got == {
+        "ann": (3, 3, (1800 + 1200 + 600) / 3),
+        "bob": (1, 1, 57600),
+        "cy": (1, 1, 5400),
+        None: (2, 0, None),
+    }
 
 
 def test_weekly_trend_follows_the_time_zone(acc_store):
     names = ["inbound_volume", "answered_count", "reply_rate"]
-    assert _table(acc_store, "week", names) == {"2026-11-23": (5, 4, 0.8), "2026-11-30": (2, 1, 0.5)}
-    assert _table(acc_store, "week", names, PARIS) == {"2026-11-23": (4, 4, 1.0),
-                                                       "2026-11-30": (3, 1, 1 / 3)}
+    assert _table(acc_store, "week", names) == {
+        "2026-11-23": (5, 4, 0.8),
+        "2026-11-30": (2, 1, 0.5),
+    }
+    assert _table(acc_store, "week", names, PARIS) == {
+        "2026-11-23": (4, 4, 1.0),
+        "2026-11-30": (3, 1, 1 / 3),
+    }
 
 
 def test_totals_raw_and_business(acc_store):
-    got = _table(acc_store, "total", ["reply_time_mean", "reply_time_median", "reply_time_p90",
-                                      "reply_time_business_mean", "reply_time_business_median",
-                                      "reply_time_business_p90"], PARIS)
+    got = _table(
+        acc_store,
+        "total",
+        [
+            "reply_time_mean",
+            "reply_time_median",
+            "reply_time_p90",
+            "reply_time_business_mean",
+            "reply_time_business_median",
+            "reply_time_business_p90",
+        ],
+        PARIS,
+    )
     # raw [600, 1200, 1800, 5400, 57600]; business [600, 1200, 1800, 1800, 1800]
     assert list(got.values()) == [(66600 / 5, 1800, 57600, 7200 / 5, 1800, 1800)]
 
 
 def test_weekly_goals_report_per_week(acc_store):
-    weeks = weekly_report(acc_store, settings={**PARIS, "reply_rate_goal": 0.5, "reply_target_minutes": 25})
-    got = [(w.week, w.inbound, w.answered, w.reply_rate_met, w.business_median_seconds, w.reply_time_met)
-           for w in weeks]
+    weeks = weekly_report(
+        acc_store, settings={**PARIS, "reply_rate_goal": 0.5, "reply_target_minutes": 25}
+    )
+    got = [
+        (
+            w.week,
+            w.inbound,
+            w.answered,
+            w.reply_rate_met,
+            w.business_median_seconds,
+            w.reply_time_met,
+        )
+        for w in weeks
+    ]
     # week 23: business [600, 1200, 1800, 1800] → median 1500 ≤ 25 min; week 30: i2 only, 1800 > 1500
     assert got == [("2026-11-23", 4, 4, True, 1500, True), ("2026-11-30", 3, 1, False, 1800, False)]
     assert weeks[1].reply_rate == pytest.approx(1 / 3) and weeks[0].target_seconds == 1500
@@ -122,7 +166,10 @@ def test_arrival_order_and_batches_do_not_change_figures(store, acc_store):
 def test_business_calendar_rejects_bad_settings(acc_store):
     from engagelens.errors import ConfigError
 
-    for bad in ({"business_hours": "17:00-09:00"}, {"business_hours": "nine-five"},
-                {"business_days": "mon,funday"}):
+    for bad in (
+        {"business_hours": "17:00-09:00"},
+        {"business_hours": "nine-five"},
+        {"business_days": "mon,funday"},
+    ):
         with pytest.raises(ConfigError):
             compute(acc_store, ["reply_time_business_median"], by="total", settings=bad).to_pandas()

@@ -36,9 +36,17 @@ def value(store, name, by="total", **settings):
 
 
 def test_total_figures_match_hand_computation(thread_store):
-    names = ["inbound_volume", "answered_count", "reply_rate", "reply_time_mean",
-             "reply_time_median", "reply_time_p90", "reply_time_business_mean",
-             "reply_time_business_median", "reply_time_business_p90"]
+    names = [
+        "inbound_volume",
+        "answered_count",
+        "reply_rate",
+        "reply_time_mean",
+        "reply_time_median",
+        "reply_time_p90",
+        "reply_time_business_mean",
+        "reply_time_business_median",
+        "reply_time_business_p90",
+    ]
     got = {n: float(value(thread_store, n)[n].iloc[0]) for n in names}
     raw = sorted([1800, 7200, 0, 600, 237600])
     biz = sorted([1800, 7200, 0, 600, 7200])
@@ -70,10 +78,17 @@ def test_by_agent_uses_first_reply(thread_store):
 
 def test_by_day_and_business_calendar_setting(thread_store):
     df = value(thread_store, "inbound_volume", by="day").set_index("day")
-    assert {str(k)[:10]: int(v) for k, v in df.inbound_volume.items()} == {"2026-11-23": 6, "2026-11-27": 1}
+    assert {str(k)[:10]: int(v) for k, v in df.inbound_volume.items()} == {
+        "2026-11-23": 6,
+        "2026-11-27": 1,
+    }
     # 24/7 calendar: business time equals raw time
-    df = value(thread_store, "reply_time_business_p90", business_hours="00:00-24:00",
-               business_days="mon,tue,wed,thu,fri,sat,sun")
+    df = value(
+        thread_store,
+        "reply_time_business_p90",
+        business_hours="00:00-24:00",
+        business_days="mon,tue,wed,thu,fri,sat,sun",
+    )
     assert float(df.reply_time_business_p90.iloc[0]) == 237600
 
 
@@ -97,7 +112,9 @@ def test_business_seconds_python_matches_hand():
 def test_weekly_goals(thread_store):
     from engagelens.engage.goals import weekly_report
 
-    weeks = weekly_report(thread_store, settings={"reply_rate_goal": 0.8, "reply_target_minutes": 60})
+    weeks = weekly_report(
+        thread_store, settings={"reply_rate_goal": 0.8, "reply_target_minutes": 60}
+    )
     # week of 2026-11-23: inbound c1..c7 = 7, answered 5 → 71% < 80%;
     # business times 0, 600, 1800, 7200, 7200 → median 1800 ≤ 3600
     assert [w.week for w in weeks] == ["2026-11-23"]
@@ -110,10 +127,26 @@ def test_weekly_goals(thread_store):
 def test_summary_equals_registry_metrics(thread_store, by):
     from engagelens.engage.measures import summary
 
-    names = ["inbound_volume", "answered_count", "reply_rate", "reply_time_mean",
-             "reply_time_median", "reply_time_p90"]
+    names = [
+        "inbound_volume",
+        "answered_count",
+        "reply_rate",
+        "reply_time_mean",
+        "reply_time_median",
+        "reply_time_p90",
+    ]
     keys = {"total": [], "day": ["day"], "account": ["platform", "account_id"]}[by]
-    a = summary(thread_store, by=by).to_pandas().sort_values(keys or names[:1]).reset_index(drop=True)
-    b = compute(thread_store, names, by=by).to_pandas().sort_values(keys or names[:1]).reset_index(drop=True)
+    a = (
+        summary(thread_store, by=by)
+        .to_pandas()
+        .sort_values(keys or names[:1])
+        .reset_index(drop=True)
+    )
+    b = (
+        compute(thread_store, names, by=by)
+        .to_pandas()
+        .sort_values(keys or names[:1])
+        .reset_index(drop=True)
+    )
     for n in names:
         assert [float(x) for x in a[n]] == pytest.approx([float(x) for x in b[n]], nan_ok=True), n

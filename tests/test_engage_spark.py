@@ -3,21 +3,21 @@ business-hours arithmetic, a non-UTC time zone)."""
 
 from __future__ import annotations
 
-import pandas as pd
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from conftest import empty_all_tables
-from engagelens.metrics import all_metrics, compute
-
 from engagelens.engage.sample import load_interactions_csv
+from engagelens.metrics import all_metrics, compute
 
 FIX = Path(__file__).parent / "fixtures" / "engage" / "thread.csv"
 
 
 def load_thread(store):
     load_interactions_csv(store, FIX, own_accounts=(("x", "brand1"),))
+
 
 pytestmark = pytest.mark.spark
 SETTINGS = {"timezone": "Europe/Paris"}
@@ -31,10 +31,16 @@ def engage_spark_store(tmp_path_factory):
     from engagelens.store import Store
 
     tmp = tmp_path_factory.mktemp("engage_spark")
-    (SparkSession.builder.master("local[2]").appName("engagelens-engage-tests")
-     .config("spark.sql.session.timeZone", "UTC").config("spark.sql.shuffle.partitions", "2")
-     .config("spark.ui.enabled", "false").config("spark.sql.warehouse.dir", str(tmp / "wh"))
-     .config("spark.driver.extraJavaOptions", f"-Dderby.system.home={tmp}").getOrCreate())
+    (
+        SparkSession.builder.master("local[2]")
+        .appName("engagelens-engage-tests")
+        .config("spark.sql.session.timeZone", "UTC")
+        .config("spark.sql.shuffle.partitions", "2")
+        .config("spark.ui.enabled", "false")
+        .config("spark.sql.warehouse.dir", str(tmp / "wh"))
+        .config("spark.driver.extraJavaOptions", f"-Dderby.system.home={tmp}")
+        .getOrCreate()
+    )
     store = Store.open("pyspark://")
     empty_all_tables(store)
     load_thread(store)
@@ -45,9 +51,16 @@ def engage_spark_store(tmp_path_factory):
 def _rows(store, name, grain):
     df = compute(store, [name], by=grain, settings=SETTINGS).to_pandas()
     keys = [c for c in df.columns if c != name]
-    return sorted(((tuple(str(r[k])[:10] if k in ("day", "week", "month") else str(r[k]) for k in keys),
-                    None if pd.isna(r[name]) else round(float(r[name]), 9))
-                   for _, r in df.iterrows()), key=repr)
+    return sorted(
+        (
+            (
+                tuple(str(r[k])[:10] if k in ("day", "week", "month") else str(r[k]) for k in keys),
+                None if pd.isna(r[name]) else round(float(r[name]), 9),
+            )
+            for _, r in df.iterrows()
+        ),
+        key=repr,
+    )
 
 
 @pytest.mark.parametrize("grain", ["total", "agent", "day", "account"])
@@ -62,7 +75,7 @@ def _summary_rows(store, grain):
     from engagelens.engage.measures import summary
 
     df = summary(store, by=grain, settings=SETTINGS).to_pandas()
-    return sorted((tuple(str(v)[:10] for v in r), ) for r in df.itertuples(index=False))
+    return sorted((tuple(str(v)[:10] for v in r),) for r in df.itertuples(index=False))
 
 
 @pytest.mark.parametrize("grain", ["total", "day"])

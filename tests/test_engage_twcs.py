@@ -21,7 +21,11 @@ from engagelens.store import Store
 
 FIX = Path(__file__).parent / "fixtures" / "engage"
 ZONE = "America/New_York"
-CAL = {"timezone": ZONE, "business_hours": "08:00-20:00", "business_days": "mon,tue,wed,thu,fri,sat"}
+CAL = {
+    "timezone": ZONE,
+    "business_hours": "08:00-20:00",
+    "business_days": "mon,tue,wed,thu,fri,sat",
+}
 
 
 @pytest.fixture(params=["fixture", "shared"])
@@ -30,7 +34,11 @@ def twcs(request, tmp_path):
     if request.param == "fixture":
         path = FIX / "twcs_300.csv"
     else:
-        path = request.getfixturevalue("shared_data") / "customer_support_twitter_sample" / "twcs_5000.csv"
+        path = (
+            request.getfixturevalue("shared_data")
+            / "customer_support_twitter_sample"
+            / "twcs_5000.csv"
+        )
         if not path.exists():
             pytest.skip("shared Customer Support on Twitter sample not present")
     db = str(tmp_path / "twcs.duckdb")
@@ -84,8 +92,22 @@ def test_total_reply_figures(twcs):
     store, df = twcs
     items = _answered(df)
     done = items.secs.dropna()
-    got = compute(store, ["inbound_volume", "answered_count", "reply_rate", "reply_time_mean",
-                          "reply_time_median", "reply_time_p90"], by="total").to_pandas().iloc[0]
+    got = (
+        compute(
+            store,
+            [
+                "inbound_volume",
+                "answered_count",
+                "reply_rate",
+                "reply_time_mean",
+                "reply_time_median",
+                "reply_time_p90",
+            ],
+            by="total",
+        )
+        .to_pandas()
+        .iloc[0]
+    )
     assert int(got.inbound_volume) == len(items) == int((df.inbound == "True").sum())
     assert int(got.answered_count) == len(done) > 0
     assert float(got.reply_rate) == pytest.approx(len(done) / len(items))
@@ -102,22 +124,43 @@ def test_daily_and_weekly_trends_in_a_time_zone(twcs):
     items = _answered(df)
     items["day"] = items.ts.dt.strftime("%Y-%m-%d")
     local = items.ts.dt.tz_convert(ZONE)
-    items["week"] = (local.dt.normalize() - pd.to_timedelta(local.dt.weekday, unit="D")).dt.strftime("%Y-%m-%d")
+    items["week"] = (
+        local.dt.normalize() - pd.to_timedelta(local.dt.weekday, unit="D")
+    ).dt.strftime("%Y-%m-%d")
     for grain, settings in (("day", None), ("week", {"timezone": ZONE})):
         want = items.groupby(grain).agg(n=("secs", "size"), answered=("secs", "count"))
-        got = compute(store, ["inbound_volume", "reply_rate"], by=grain, settings=settings).to_pandas()
-        got = {str(r[grain])[:10]: (int(r.inbound_volume), float(r.reply_rate)) for _, r in got.iterrows()}
+        got = compute(
+            store, ["inbound_volume", "reply_rate"], by=grain, settings=settings
+        ).to_pandas()
+        got = {
+            str(r[grain])[:10]: (int(r.inbound_volume), float(r.reply_rate))
+            for _, r in got.iterrows()
+        }
         assert set(got) == set(want.index), grain
         for key, row in want.iterrows():
-            assert got[key][0] == row.n and got[key][1] == pytest.approx(row.answered / row.n), (grain, key)
+            assert got[key][0] == row.n and got[key][1] == pytest.approx(row.answered / row.n), (
+                grain,
+                key,
+            )
 
 
 def test_business_hours_on_a_custom_calendar_and_zone(twcs):
     store, df = twcs
     items = _answered(df).dropna(subset=["reply_at"])
-    secs = [_business_seconds(a.to_pydatetime(), b.to_pydatetime()) for a, b in zip(items.ts, items.reply_at)]
-    got = compute(store, ["reply_time_business_mean", "reply_time_business_median",
-                          "reply_time_business_p90"], by="total", settings=CAL).to_pandas().iloc[0]
+    secs = [
+        _business_seconds(a.to_pydatetime(), b.to_pydatetime())
+        for a, b in zip(items.ts, items.reply_at)
+    ]
+    got = (
+        compute(
+            store,
+            ["reply_time_business_mean", "reply_time_business_median", "reply_time_business_p90"],
+            by="total",
+            settings=CAL,
+        )
+        .to_pandas()
+        .iloc[0]
+    )
     assert float(got.reply_time_business_mean) == pytest.approx(sum(secs) / len(secs))
     assert float(got.reply_time_business_median) == pd.Series(secs).median()
     assert float(got.reply_time_business_p90) == _nearest_rank_p90(secs)

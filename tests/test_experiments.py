@@ -6,8 +6,13 @@ import ibis
 import pytest
 
 from engagelens.errors import MetricError
-from engagelens.experiments import (MeanStats, ProportionStats, compare_means,
-                                    compare_proportions, variant_stats)
+from engagelens.experiments import (
+    MeanStats,
+    ProportionStats,
+    compare_means,
+    compare_proportions,
+    variant_stats,
+)
 
 
 def test_two_proportion_z_matches_textbook_example():
@@ -49,8 +54,13 @@ def test_invalid_inputs_are_clear_errors():
 
 
 def test_variant_stats_from_an_ibis_table():
-    t = ibis.memtable({"arm": ["a", "a", "a", "b", "b"], "converted": [True, False, True, False, True],
-                       "watch_s": [10.0, 20.0, 30.0, 5.0, 15.0]})
+    t = ibis.memtable(
+        {
+            "arm": ["a", "a", "a", "b", "b"],
+            "converted": [True, False, True, False, True],
+            "watch_s": [10.0, 20.0, 30.0, 5.0, 15.0],
+        }
+    )
     props = variant_stats(t, "arm", "converted")
     assert props["a"] == ProportionStats(3, 2) and props["b"] == ProportionStats(2, 1)
     means = variant_stats(t, "arm", "watch_s", binary=False)

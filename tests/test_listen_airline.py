@@ -106,20 +106,26 @@ def test_share_of_voice_and_sentiment_mix_per_airline(airline_store):
         assert row["volume"] == count
         assert row["share_of_voice"] == pytest.approx(count / total)
         assert (row["positive"], row["neutral"], row["negative"]) == (
-            mix[name]["positive"], mix[name]["neutral"], mix[name]["negative"])
+            mix[name]["positive"],
+            mix[name]["neutral"],
+            mix[name]["negative"],
+        )
         pos, neg = mix[name]["positive"], mix[name]["negative"]
         assert row["net_sentiment"] == pytest.approx((pos - neg) / (pos + neg))
 
     # the registered measures give the same numbers at the total grain
     ctx = MetricContext(store, "total")
-    sov = {r["query"]: r["share_of_voice"]
-           for r in SHARE_OF_VOICE.build(ctx).to_pyarrow().to_pylist()}
+    sov = {
+        r["query"]: r["share_of_voice"] for r in SHARE_OF_VOICE.build(ctx).to_pyarrow().to_pylist()
+    }
     assert sov == pytest.approx({n: volume[n] / total for n in sov})
-    net = {r["query"]: r["net_sentiment"]
-           for r in NET_SENTIMENT.build(ctx).to_pyarrow().to_pylist()}
+    net = {
+        r["query"]: r["net_sentiment"] for r in NET_SENTIMENT.build(ctx).to_pyarrow().to_pylist()
+    }
     assert net["united"] == pytest.approx(
         (mix["united"]["positive"] - mix["united"]["negative"])
-        / (mix["united"]["positive"] + mix["united"]["negative"]))
+        / (mix["united"]["positive"] + mix["united"]["negative"])
+    )
 
 
 def test_measures_by_day_sum_to_one_and_to_the_total(airline_store):

@@ -13,14 +13,35 @@ def _seed(path):
     import engagelens.listening.tables  # noqa: F401 - registers the listening tables
 
     with Store.open(path) as store:
-        store.insert("mention", [
-            {"platform": "x", "mention_id": "1", "text": "@acme my refund is late",
-             "created_at": dt.datetime(2024, 1, 1), "sentiment": "negative", "author_handle": "a"},
-            {"platform": "x", "mention_id": "2", "text": "love @acme =HYPERLINK(\"x\")\u202e",
-             "created_at": dt.datetime(2024, 1, 1), "sentiment": "positive", "author_handle": "b"},
-            {"platform": "x", "mention_id": "3", "text": "@rival is fine",
-             "created_at": dt.datetime(2024, 1, 2), "sentiment": "neutral", "author_handle": "a"},
-        ])
+        store.insert(
+            "mention",
+            [
+                {
+                    "platform": "x",
+                    "mention_id": "1",
+                    "text": "@acme my refund is late",
+                    "created_at": dt.datetime(2024, 1, 1),
+                    "sentiment": "negative",
+                    "author_handle": "a",
+                },
+                {
+                    "platform": "x",
+                    "mention_id": "2",
+                    "text": 'love @acme =HYPERLINK("x")\u202e',
+                    "created_at": dt.datetime(2024, 1, 1),
+                    "sentiment": "positive",
+                    "author_handle": "b",
+                },
+                {
+                    "platform": "x",
+                    "mention_id": "3",
+                    "text": "@rival is fine",
+                    "created_at": dt.datetime(2024, 1, 2),
+                    "sentiment": "neutral",
+                    "author_handle": "a",
+                },
+            ],
+        )
 
 
 def test_listen_workflow(tmp_path, capsys):
@@ -60,15 +81,31 @@ def test_bad_query_is_one_line_with_the_column(tmp_path, capsys):
 def test_alerts_workflow(tmp_path, capsys):
     db = str(tmp_path / "cli.duckdb")
     _seed(db)
-    assert main(["alerts", "add", "legal", "--kind", "keyword", "--keyword", "refund OR lawsuit",
-                 "--channel", "stdout", "--db", db]) == 0
+    assert (
+        main(
+            [
+                "alerts",
+                "add",
+                "legal",
+                "--kind",
+                "keyword",
+                "--keyword",
+                "refund OR lawsuit",
+                "--channel",
+                "stdout",
+                "--db",
+                db,
+            ]
+        )
+        == 0
+    )
     assert main(["alerts", "list", "--db", db]) == 0
     assert "legal\tkeyword\t*\trefund OR lawsuit\tstdout" in capsys.readouterr().out
     assert main(["alerts", "run", "--dry-run", "--db", db]) == 0
     out = capsys.readouterr().out
     assert "dry_run\tlegal\t1 new mention(s) matching refund OR lawsuit" in out
     assert "1 would be sent" in out and "ALERT" not in out
-    assert main(["alerts", "run", "--db", db]) == 0   # the dry run left the mention unseen
+    assert main(["alerts", "run", "--db", db]) == 0  # the dry run left the mention unseen
     out = capsys.readouterr().out
     assert "ALERT [legal] 1 new mention(s) matching refund OR lawsuit" in out
     assert "1 sent, 0 suppressed (cool-down), 0 failed" in out

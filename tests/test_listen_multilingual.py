@@ -29,8 +29,9 @@ def _persian(text: str) -> str:
 
 
 def _plain(text: str) -> str:
-    stripped = "".join(c for c in unicodedata.normalize("NFD", text.lower())
-                       if not unicodedata.combining(c))
+    stripped = "".join(
+        c for c in unicodedata.normalize("NFD", text.lower()) if not unicodedata.combining(c)
+    )
     return stripped.replace("đ", "d")
 
 
@@ -40,11 +41,17 @@ def _word(pattern: str, text: str) -> bool:
 
 EXPECTED = {  # query -> (query text, options, independent test on one row)
     "fa_quality": ("كيفيت", {}, lambda r: _word("کیفیت", _persian(r["text"]))),
-    "fa_food": ("غذا lang:fa", {}, lambda r: r["language"] == "fa"
-                and _word("غذا", _persian(r["text"]))),
+    "fa_food": (
+        "غذا lang:fa",
+        {},
+        lambda r: r["language"] == "fa" and _word("غذا", _persian(r["text"])),
+    ),
     "vi_lecturer": ('"giảng viên"', {}, lambda r: _word(r"giảng\W+viên", r["text"].lower())),
-    "vi_lecturer_plain": ('"giang vien"', {"ignore_accents": True},
-                          lambda r: _word(r"giang\W+vien", _plain(r["text"]))),
+    "vi_lecturer_plain": (
+        '"giang vien"',
+        {"ignore_accents": True},
+        lambda r: _word(r"giang\W+vien", _plain(r["text"])),
+    ),
     "zh_taste": ("味道", {}, lambda r: "味道" in r["text"]),
     "zh_taste_slow": ("味道 NOT 快", {}, lambda r: "味道" in r["text"] and "快" not in r["text"]),
 }
@@ -53,10 +60,20 @@ EXPECTED = {  # query -> (query text, options, independent test on one row)
 @pytest.fixture
 def multilingual(store, fixtures_dir):
     rows = _rows(fixtures_dir)
-    store.insert("mention", [
-        {"platform": "review", "mention_id": r["mention_id"], "text": r["text"],
-         "language": r["language"], "sentiment": r["label"],
-         "created_at": dt.datetime(2024, 6, 1)} for r in rows])
+    store.insert(
+        "mention",
+        [
+            {
+                "platform": "review",
+                "mention_id": r["mention_id"],
+                "text": r["text"],
+                "language": r["language"],
+                "sentiment": r["label"],
+                "created_at": dt.datetime(2024, 6, 1),
+            }
+            for r in rows
+        ],
+    )
     for name, (query, options, _) in EXPECTED.items():
         add_query(store, name, query, kind="topic", **options)
     run(store)

@@ -18,17 +18,20 @@ def matches(query: str, text: str, **meta) -> bool:
 
 
 # -- parsing and precedence -----------------------------------------------------------------
-@pytest.mark.parametrize(("query", "shape"), [
-    ("a OR b c", "(a OR (b AND c))"),            # AND binds tighter than OR
-    ("a b OR c", "((a AND b) OR c)"),
-    ("NOT a b", "((NOT a) AND b)"),              # NOT binds tighter than AND
-    ("a AND NOT b OR c", "((a AND (NOT b)) OR c)"),
-    ("NOT NOT a", "(NOT (NOT a))"),
-    ("(a OR b) c", "((a OR b) AND c)"),
-    ("a NEAR/3 b OR c", "((a NEAR/3 b) OR c)"),  # NEAR binds tightest
-    ('"late flight" lang:en', '("late flight" AND lang:en)'),
-    ("a and b", "(a AND and AND b)"),            # lower-case and is a word
-])
+@pytest.mark.parametrize(
+    ("query", "shape"),
+    [
+        ("a OR b c", "(a OR (b AND c))"),  # AND binds tighter than OR
+        ("a b OR c", "((a AND b) OR c)"),
+        ("NOT a b", "((NOT a) AND b)"),  # NOT binds tighter than AND
+        ("a AND NOT b OR c", "((a AND (NOT b)) OR c)"),
+        ("NOT NOT a", "(NOT (NOT a))"),
+        ("(a OR b) c", "((a OR b) AND c)"),
+        ("a NEAR/3 b OR c", "((a NEAR/3 b) OR c)"),  # NEAR binds tightest
+        ('"late flight" lang:en', '("late flight" AND lang:en)'),
+        ("a and b", "(a AND and AND b)"),  # lower-case and is a word
+    ],
+)
 def test_precedence(query, shape):
     assert to_string(parse(query)) == shape
 
@@ -44,25 +47,28 @@ def test_node_types():
     assert isinstance(field, Field) and field.name == "platform"
 
 
-@pytest.mark.parametrize(("query", "column", "fragment"), [
-    ("", 1, "empty query"),
-    ("refund AND", 11, "query ends"),
-    ("AND refund", 1, "AND needs"),
-    ("a OR OR b", 6, "OR needs"),
-    ("(refund OR late", 1, "missing ')'"),
-    ("refund)", 7, "unmatched ')'"),
-    ('refund "late flight', 8, "unclosed quote"),
-    ("a NEAR b", 3, "NEAR needs a distance"),
-    ("a NEAR/x b", 3, "NEAR needs a distance"),
-    ("(a OR b) NEAR/2 c", 10, "NEAR joins"),
-    ("ref*und", 4, "wildcard"),
-    ("lang: x", 6, "lang: needs a value"),
-    ("a ()", 4, "empty parentheses"),
-    ("!!!", 1, "no letters"),
-    ('a ""', 3, "empty phrase"),
-    ("#fail-whale", 1, "hashtag is one word"),
-    ("a NEAR/2 b NEAR/2 c", 12, "chain NEAR"),
-])
+@pytest.mark.parametrize(
+    ("query", "column", "fragment"),
+    [
+        ("", 1, "empty query"),
+        ("refund AND", 11, "query ends"),
+        ("AND refund", 1, "AND needs"),
+        ("a OR OR b", 6, "OR needs"),
+        ("(refund OR late", 1, "missing ')'"),
+        ("refund)", 7, "unmatched ')'"),
+        ('refund "late flight', 8, "unclosed quote"),
+        ("a NEAR b", 3, "NEAR needs a distance"),
+        ("a NEAR/x b", 3, "NEAR needs a distance"),
+        ("(a OR b) NEAR/2 c", 10, "NEAR joins"),
+        ("ref*und", 4, "wildcard"),
+        ("lang: x", 6, "lang: needs a value"),
+        ("a ()", 4, "empty parentheses"),
+        ("!!!", 1, "no letters"),
+        ('a ""', 3, "empty phrase"),
+        ("#fail-whale", 1, "hashtag is one word"),
+        ("a NEAR/2 b NEAR/2 c", 12, "chain NEAR"),
+    ],
+)
 def test_malformed_queries_point_at_the_column(query, column, fragment):
     with pytest.raises(QuerySyntaxError) as info:
         parse(query)
@@ -81,39 +87,42 @@ def test_anchoring_decides_which_queries_run_on_every_mention():
 
 
 # -- matching: every operator ---------------------------------------------------------------
-@pytest.mark.parametrize(("query", "text", "expected"), [
-    ("refund", "I want a REFUND now", True),
-    ("refund", "refunded", False),                      # whole words only
-    ("refund*", "refunded", True),
-    ("refund*", "nonrefundable", False),                # prefix, not infix
-    ('"late flight"', "a late flight again", True),
-    ('"late flight"', "a flight late again", False),
-    ('"late flight"', "so LATE, flight!", True),        # punctuation separates words
-    ("late AND flight", "flight was late", True),
-    ("late flight", "flight was late", True),           # implicit AND
-    ("late flight", "late again", False),
-    ("late OR flight", "flight", True),
-    ("late NOT flight", "late bus", True),
-    ("late NOT flight", "late flight", False),
-    ("NOT spam", "hello", True),                        # NOT-only query
-    ("NOT spam", "buy spam", False),
-    ("late NEAR/2 flight", "late and delayed flight", True),
-    ("late NEAR/2 flight", "late and very delayed flight", False),
-    ("late NEAR/1 flight", "late delayed flight", True),     # n words between
-    ("late NEAR/0 flight", "flight late", True),             # NEAR/0: adjacent
-    ("late NEAR/0 flight", "late delayed flight", False),
-    ("late NEAR/1 flight", "late and delayed flight", False),
-    ("late NEAR/1 flight", "flight late", True),        # either order
-    ('late NEAR/1 "lost bag"', "lost bag late", True),
-    ("#fail", "what a #Fail", True),
-    ("#fail", "what a fail", False),                    # hashtag needs the hashtag
-    ("fail", "what a #fail", True),                     # a word also finds the hashtag
-    ("@united", "thanks @United", True),
-    ("@united", "united we stand", False),
-    ("#fail*", "#failwhale", True),
-    ("(late OR delayed) (bag OR luggage)", "delayed luggage", True),
-    ("(late OR delayed) (bag OR luggage)", "delayed flight", False),
-])
+@pytest.mark.parametrize(
+    ("query", "text", "expected"),
+    [
+        ("refund", "I want a REFUND now", True),
+        ("refund", "refunded", False),  # whole words only
+        ("refund*", "refunded", True),
+        ("refund*", "nonrefundable", False),  # prefix, not infix
+        ('"late flight"', "a late flight again", True),
+        ('"late flight"', "a flight late again", False),
+        ('"late flight"', "so LATE, flight!", True),  # punctuation separates words
+        ("late AND flight", "flight was late", True),
+        ("late flight", "flight was late", True),  # implicit AND
+        ("late flight", "late again", False),
+        ("late OR flight", "flight", True),
+        ("late NOT flight", "late bus", True),
+        ("late NOT flight", "late flight", False),
+        ("NOT spam", "hello", True),  # NOT-only query
+        ("NOT spam", "buy spam", False),
+        ("late NEAR/2 flight", "late and delayed flight", True),
+        ("late NEAR/2 flight", "late and very delayed flight", False),
+        ("late NEAR/1 flight", "late delayed flight", True),  # n words between
+        ("late NEAR/0 flight", "flight late", True),  # NEAR/0: adjacent
+        ("late NEAR/0 flight", "late delayed flight", False),
+        ("late NEAR/1 flight", "late and delayed flight", False),
+        ("late NEAR/1 flight", "flight late", True),  # either order
+        ('late NEAR/1 "lost bag"', "lost bag late", True),
+        ("#fail", "what a #Fail", True),
+        ("#fail", "what a fail", False),  # hashtag needs the hashtag
+        ("fail", "what a #fail", True),  # a word also finds the hashtag
+        ("@united", "thanks @United", True),
+        ("@united", "united we stand", False),
+        ("#fail*", "#failwhale", True),
+        ("(late OR delayed) (bag OR luggage)", "delayed luggage", True),
+        ("(late OR delayed) (bag OR luggage)", "delayed flight", False),
+    ],
+)
 def test_operators(query, text, expected):
     assert matches(query, text) is expected
 
@@ -123,10 +132,10 @@ def test_fields_read_mention_metadata():
     assert matches("refund lang:vi", "refund", language="vi-VN")
     assert not matches("refund lang:vi", "refund", language="en")
     assert not matches("refund lang:vi", "refund")
-    assert matches("lang:zh-TW", "x", language="zh_tw")           # a region narrows it
+    assert matches("lang:zh-TW", "x", language="zh_tw")  # a region narrows it
     assert not matches("lang:zh-TW", "x", language="zh-CN")
     assert matches("lang:zh", "x", language="zh-TW")
-    assert matches("platform:x", "anything", platform="twitter")   # x is Twitter's new name
+    assert matches("platform:x", "anything", platform="twitter")  # x is Twitter's new name
     assert not matches("platform:x", "anything", platform="facebook")
     assert matches("NOT platform:facebook", "anything", platform="x")
 
@@ -138,9 +147,9 @@ def test_matched_terms_are_the_positive_words_found():
 
 # -- Unicode --------------------------------------------------------------------------------
 def test_case_folding_is_unicode_aware():
-    assert matches("straße", "STRASSE gesperrt")       # ß case-folds to ss
+    assert matches("straße", "STRASSE gesperrt")  # ß case-folds to ss
     assert matches("ΣΟΦΙΑ", "σοφια")
-    assert matches("ｒｅｆｕｎｄ", "refund please")     # full-width folded by NFKC
+    assert matches("ｒｅｆｕｎｄ", "refund please")  # full-width folded by NFKC
 
 
 def test_vietnamese_diacritics_insensitive_is_optional():
@@ -151,7 +160,8 @@ def test_vietnamese_diacritics_insensitive_is_optional():
     assert loose.match("pho bo ngon qua")
     assert loose.match("PHỞ BÒ")
     assert Engine([QuerySpec("q", "dịch vụ", FoldOptions(ignore_accents=True))]).match(
-        "Dich vu rat te")
+        "Dich vu rat te"
+    )
     assert Engine([QuerySpec("q", "đắt", FoldOptions(ignore_accents=True))]).match("qua dat")
     # old and new tone placement are the same word
     assert matches("hòa bình", "HOÀ BÌNH") and matches("thuỷ", "nước thủy")
@@ -168,7 +178,7 @@ def test_persian_variants_and_rtl_marks():
     assert matches("غذا", "\u200fغذا\u200f سرد بود")
     assert matches('"غذا سرد"', "غذا \u202bسرد\u202c بود")
     assert matches("#اسنپ_فود", "سفارش از #اسنپ_فود")
-    assert not matches("غذا", "غذاها")                  # whole words in Arabic script too
+    assert not matches("غذا", "غذاها")  # whole words in Arabic script too
 
 
 def test_chinese_without_spaces_matches_on_characters():
@@ -185,10 +195,11 @@ def test_chinese_jieba_segments_are_optional():
     chars = Engine([QuerySpec("q", "好")])
     words = Engine([QuerySpec("q", "好", FoldOptions(segment_chinese=True))])
     text = "这家店很好吃"
-    assert chars.match(text)          # the character occurs inside 好吃
-    assert not words.match(text)      # …but 好 alone is not one of jieba's segments
+    assert chars.match(text)  # the character occurs inside 好吃
+    assert not words.match(text)  # …but 好 alone is not one of jieba's segments
     assert Engine([QuerySpec("q", "外卖", FoldOptions(segment_chinese=True))]).match(
-        "这家外卖送得太慢了")
+        "这家外卖送得太慢了"
+    )
 
 
 def test_fold_is_total_on_hostile_text():
@@ -199,8 +210,22 @@ def test_fold_is_total_on_hostile_text():
     assert compile_queries({"q": "x"}).match(None) == {}
 
 
-@pytest.mark.parametrize("module", ["alerts", "delivery", "engine", "fold", "frame", "measures",
-                                    "query", "runner", "spikes", "tables", ""])
+@pytest.mark.parametrize(
+    "module",
+    [
+        "alerts",
+        "delivery",
+        "engine",
+        "fold",
+        "frame",
+        "measures",
+        "query",
+        "runner",
+        "spikes",
+        "tables",
+        "",
+    ],
+)
 def test_public_surface_is_sorted_and_real(module):
     import importlib
 
@@ -210,8 +235,15 @@ def test_public_surface_is_sorted_and_real(module):
 
 
 @settings(max_examples=500, deadline=None)
-@given(st.lists(st.sampled_from(list('ab #@*"():/NEAROTDl1\u200f外') + [
-    " AND ", " OR ", "NOT ", " NEAR/2 ", "lang:", "lang:vi", " "]), max_size=20).map("".join))
+@given(
+    st.lists(
+        st.sampled_from(
+            list('ab #@*"():/NEAROTDl1\u200f外')
+            + [" AND ", " OR ", "NOT ", " NEAR/2 ", "lang:", "lang:vi", " "]
+        ),
+        max_size=20,
+    ).map("".join)
+)
 def test_any_input_parses_or_fails_with_a_column_inside_the_query(query):
     try:
         tree = parse(query)

@@ -27,8 +27,10 @@ def _seasonal_series(days: int, seed: int) -> dict[dt.date, int]:
                 return k
             k += 1
 
-    return {START + dt.timedelta(d): poisson(6 if (START + dt.timedelta(d)).weekday() >= 5 else 30)
-            for d in range(days)}
+    return {
+        START + dt.timedelta(d): poisson(6 if (START + dt.timedelta(d)).weekday() >= 5 else 30)
+        for d in range(days)
+    }
 
 
 def test_no_spike_in_ordinary_noise():
@@ -43,13 +45,13 @@ def test_false_alarm_rate_is_that_of_a_three_sigma_rule():
 
 
 def test_planted_spike_is_found_on_its_day():
-    day = START + dt.timedelta(52)            # a Wednesday
+    day = START + dt.timedelta(52)  # a Wednesday
     for seed in range(50):
         series = _seasonal_series(70, seed)
         series[day] += 45
         spikes = {s.day: s for s in detect(series, k=3.0, window=28)}
         assert day in spikes, seed
-        expected, sigma = baseline(sorted(series.items())[52 - 28:52], day)
+        expected, sigma = baseline(sorted(series.items())[52 - 28 : 52], day)
         assert spikes[day].count == series[day]
         assert spikes[day].threshold == pytest.approx(expected + 3 * sigma)
     assert [s.day for s in detect(series, k=3.0, window=28)] == [day]  # seed 49: only that day
@@ -60,10 +62,10 @@ def test_weekday_seasonality_finds_a_busy_sunday():
     sunday = START + dt.timedelta(55)
     assert sunday.weekday() == 6
     series[sunday] = 26  # ordinary for a weekday, four times a normal Sunday
-    history = sorted(series.items())[55 - 28:55]
+    history = sorted(series.items())[55 - 28 : 55]
     flat_mean = sum(c for _, c in history) / len(history)
     flat_sd = math.sqrt(sum((c - flat_mean) ** 2 for _, c in history) / (len(history) - 1))
-    assert series[sunday] < flat_mean + 3 * flat_sd   # a seasonality-blind rule misses it
+    assert series[sunday] < flat_mean + 3 * flat_sd  # a seasonality-blind rule misses it
     assert [s.day for s in detect(series, k=3.0, window=28)] == [sunday]
 
 
@@ -89,21 +91,32 @@ def _fill_store(store, *, plant: bool) -> dt.date:
         day = START + dt.timedelta(d)
         for _ in range(6 if day.weekday() >= 5 else 20 + rng.randint(-4, 4)):
             n += 1
-            rows.append({"platform": "x", "mention_id": str(n),
-                         "author_handle": f"user{rng.randint(1, 200)}",
-                         "created_at": dt.datetime.combine(day, dt.time(12)),
-                         "text": f"airline {rng.choice(words)} {rng.choice(words)}",
-                         "sentiment": rng.choice(["positive", "neutral", "neutral", "negative"]),
-                         "reach": rng.randint(10, 500)})
+            rows.append(
+                {
+                    "platform": "x",
+                    "mention_id": str(n),
+                    "author_handle": f"user{rng.randint(1, 200)}",
+                    "created_at": dt.datetime.combine(day, dt.time(12)),
+                    "text": f"airline {rng.choice(words)} {rng.choice(words)}",
+                    "sentiment": rng.choice(["positive", "neutral", "neutral", "negative"]),
+                    "reach": rng.randint(10, 500),
+                }
+            )
     spike_day = START + dt.timedelta(days - 1)
     if plant:
         for i in range(50):
             n += 1
-            rows.append({"platform": "x", "mention_id": str(n),
-                         "author_handle": "bigcritic" if i % 2 else f"fan{i}",
-                         "created_at": dt.datetime.combine(spike_day, dt.time(15)),
-                         "text": f"airline lawsuit over lost {words[i % 8]} #boycott",
-                         "sentiment": "negative", "reach": 100_000 if i == 7 else 50})
+            rows.append(
+                {
+                    "platform": "x",
+                    "mention_id": str(n),
+                    "author_handle": "bigcritic" if i % 2 else f"fan{i}",
+                    "created_at": dt.datetime.combine(spike_day, dt.time(15)),
+                    "text": f"airline lawsuit over lost {words[i % 8]} #boycott",
+                    "sentiment": "negative",
+                    "reach": 100_000 if i == 7 else 50,
+                }
+            )
     store.insert("mention", rows)
     add_query(store, "airline", "airline", kind="brand")
     run(store)
@@ -138,17 +151,24 @@ def test_emerging_keyphrases_say_it_once(store):
             texts += ["airline lost bag again"] * 8 + ["my bag lost by airline"]
         for text in texts:
             n += 1
-            rows.append({"platform": "x", "mention_id": str(n), "text": text,
-                         "created_at": dt.datetime.combine(day, dt.time(9))})
+            rows.append(
+                {
+                    "platform": "x",
+                    "mention_id": str(n),
+                    "text": text,
+                    "created_at": dt.datetime.combine(day, dt.time(9)),
+                }
+            )
     store.insert("mention", rows)
     add_query(store, "airline", "airline", kind="brand")
     run(store)
-    ranked = [t for t, _ in emerging_terms(store, "airline", recent_days=7, window=28,
-                                           phrases=True)]
+    ranked = [
+        t for t, _ in emerging_terms(store, "airline", recent_days=7, window=28, phrases=True)
+    ]
     assert not any("airline" in t.split() for t in ranked)  # the query's own word: no news
     # "lost" rises too (it was in ~12 % of mentions, now ~55 %) but is mostly not "lost bag"
     assert set(ranked[:2]) == {"lost", "lost bag"}
-    assert "bag" not in ranked          # 56 of its 63 recent mentions say "lost bag"
-    assert "bag lost" in ranked         # "my bag lost by airline": a phrase of its own
+    assert "bag" not in ranked  # 56 of its 63 recent mentions say "lost bag"
+    assert "bag lost" in ranked  # "my bag lost by airline": a phrase of its own
     words_only = [t for t, _ in emerging_terms(store, "airline", recent_days=7, window=28)]
     assert set(words_only[:2]) == {"lost", "bag"} and all(" " not in t for t in words_only)

@@ -32,9 +32,21 @@ def test_a_write_inside_the_block_is_seen(store, fixtures_dir):
     load_fixture(store, fixtures_dir / "metrics" / "small.json")
     with cached(store) as cache:
         before = compute(store, ["interactions"], by="total").to_pyarrow().to_pylist()[0]
-        store.insert("interaction", parse_rows("interaction", [
-            {"platform": "x", "interaction_id": "new-like", "content_id": "p4", "kind": "like",
-             "occurred_at": "2024-01-16 10:00:00"}]))
+        store.insert(
+            "interaction",
+            parse_rows(
+                "interaction",
+                [
+                    {
+                        "platform": "x",
+                        "interaction_id": "new-like",
+                        "content_id": "p4",
+                        "kind": "like",
+                        "occurred_at": "2024-01-16 10:00:00",
+                    }
+                ],
+            ),
+        )
         after = compute(store, ["interactions"], by="total").to_pyarrow().to_pylist()[0]
         assert after["interactions"] == before["interactions"] + 1
         assert cache.builds == 2
@@ -54,22 +66,24 @@ def test_filters_are_part_of_the_key(store, fixtures_dir):
 
 def test_fact_schema_matches_the_full_facts(store):
     """The probe's stand-in must have exactly the real facts' columns and types."""
+    import ibis
+
     from engagelens.metrics.compute import make_context
     from engagelens.metrics.facts import FACT_SCHEMA, _content_facts
 
-    import ibis
-
     real = _content_facts(make_context(store, "content", None, None)).schema()
     # same names, order and type families (a stored timestamp also carries its precision)
-    assert [(k, type(v)) for k, v in real.items()] == \
-        [(k, type(ibis.dtype(v))) for k, v in FACT_SCHEMA.items()]
+    assert [(k, type(v)) for k, v in real.items()] == [
+        (k, type(ibis.dtype(v))) for k, v in FACT_SCHEMA.items()
+    ]
 
 
 def test_only_the_event_kinds_a_metric_reads_are_counted(store):
     import ibis
 
-    sql = str(ibis.to_sql(compute(store, ["interactions", "engagement_rate_by_reach"],
-                                  by="account_day")))
+    sql = str(
+        ibis.to_sql(compute(store, ["interactions", "engagement_rate_by_reach"], by="account_day"))
+    )
     assert "'like'" in sql and "'share'" in sql
     assert "'view'" not in sql and "'click'" not in sql and "text_analysis" not in sql
     assert "account_snapshot" not in sql  # followers at publish: not read, not joined

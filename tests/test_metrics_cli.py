@@ -33,28 +33,90 @@ def test_list_and_explain(capsys):
 
 
 def test_compute_json_keeps_fractions(db, capsys):
-    assert main(["metrics", "compute", "interactions", "engagement_rate_by_reach", "--by",
-                 "content", "--format", "json", "--db", db]) == 0
+    assert (
+        main(
+            [
+                "metrics",
+                "compute",
+                "interactions",
+                "engagement_rate_by_reach",
+                "--by",
+                "content",
+                "--format",
+                "json",
+                "--db",
+                db,
+            ]
+        )
+        == 0
+    )
     rows = {r["content_id"]: r for r in json.loads(capsys.readouterr().out)}
     assert rows["p1"]["engagement_rate_by_reach"] == pytest.approx(0.05)
     assert rows["p1"]["interactions"] == 40 and rows["p3"]["engagement_rate_by_reach"] is None
 
 
 def test_compute_table_shows_percent_and_filters(db, capsys):
-    assert main(["metrics", "compute", "engagement_rate_by_reach", "--by", "account", "--own",
-                 "--db", db]) == 0
+    assert (
+        main(
+            [
+                "metrics",
+                "compute",
+                "engagement_rate_by_reach",
+                "--by",
+                "account",
+                "--own",
+                "--db",
+                db,
+            ]
+        )
+        == 0
+    )
     out = capsys.readouterr().out
     assert "5.00%" in out and " C " not in out
 
 
 def test_compute_csv_and_parquet(db, tmp_path, capsys):
-    assert main(["metrics", "compute", "likes", "--by", "campaign", "--format", "csv",
-                 "--from", "2024-01-01", "--to", "2024-02-01", "--db", db]) == 0
+    assert (
+        main(
+            [
+                "metrics",
+                "compute",
+                "likes",
+                "--by",
+                "campaign",
+                "--format",
+                "csv",
+                "--from",
+                "2024-01-01",
+                "--to",
+                "2024-02-01",
+                "--db",
+                db,
+            ]
+        )
+        == 0
+    )
     rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
     assert {r["campaign"]: r["likes"] for r in rows} == {"spring": "40", "": "2"}
     out = tmp_path / "m.parquet"
-    assert main(["metrics", "compute", "posts", "--by", "platform", "--format", "parquet",
-                 "--out", str(out), "--db", db]) == 0
+    assert (
+        main(
+            [
+                "metrics",
+                "compute",
+                "posts",
+                "--by",
+                "platform",
+                "--format",
+                "parquet",
+                "--out",
+                str(out),
+                "--db",
+                db,
+            ]
+        )
+        == 0
+    )
     import pyarrow.parquet as pq
 
     assert sorted(pq.read_table(out).column("posts").to_pylist()) == [1, 3]
@@ -64,8 +126,9 @@ def test_by_content_has_content_id_and_one_column_per_metric(db, capsys):
     """Issue 3's contract: `--by content` gives content_id plus one column per metric, rates
     as fractions (percentages only in --format table)."""
     names = ["interactions", "engagement_rate_by_reach", "reply_rate", "ctr", "roi"]
-    assert main(["metrics", "compute", *names, "--by", "content", "--format", "csv",
-                 "--db", db]) == 0
+    assert (
+        main(["metrics", "compute", *names, "--by", "content", "--format", "csv", "--db", db]) == 0
+    )
     text = capsys.readouterr().out
     header, *lines = text.splitlines()
     assert header.split(",") == ["platform", "content_id", *names]

@@ -35,8 +35,10 @@ def spark_store(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("spark")
     cwd = tmp_path_factory.mktemp("cwd")
     fresh = SparkSession.getActiveSession() is None
-    saved = {k: os.environ.get(k) for k in ("ENGAGELENS_SPARK_WAREHOUSE_DIR",
-                                             "ENGAGELENS_SPARK_PARTITIONS")}
+    saved = {
+        k: os.environ.get(k)
+        for k in ("ENGAGELENS_SPARK_WAREHOUSE_DIR", "ENGAGELENS_SPARK_PARTITIONS")
+    }
     os.environ.update(ENGAGELENS_SPARK_WAREHOUSE_DIR=str(tmp), ENGAGELENS_SPARK_PARTITIONS="2")
     old_cwd = os.getcwd()
     os.chdir(cwd)
@@ -51,8 +53,10 @@ def spark_store(tmp_path_factory):
                 os.environ[k] = v
     spark = SparkSession.getActiveSession()
     if fresh:  # our session: its files went to the setting's folder, not the cwd
-        assert Path(spark.conf.get("spark.sql.warehouse.dir").removeprefix("file:")) == \
-            tmp / "warehouse"
+        assert (
+            Path(spark.conf.get("spark.sql.warehouse.dir").removeprefix("file:"))
+            == tmp / "warehouse"
+        )
         assert not list(cwd.iterdir()), list(cwd.iterdir())
     yield store
     spark.stop()
@@ -99,7 +103,7 @@ def _chunks(names: list[str], size: int = 12) -> list[list[str]]:
     families: dict[str, list[str]] = {}
     for n in names:
         families.setdefault(get_metric(n).build.__module__, []).append(n)
-    return [f[i:i + size] for f in families.values() for i in range(0, len(f), size)]
+    return [f[i : i + size] for f in families.values() for i in range(0, len(f), size)]
 
 
 def _cases():
@@ -118,8 +122,8 @@ def test_every_metric_matches_duckdb(both):
             want = _sorted_rows(compute(duck, chunk, by=grain, settings=SETTINGS))
             got = _sorted_rows(compute(spark, chunk, by=grain, settings=SETTINGS))
             if len(want) != len(got) or not all(
-                    set(w) == set(g) and all(_same(w[k], g[k]) for k in w)
-                    for w, g in zip(want, got)):
+                set(w) == set(g) and all(_same(w[k], g[k]) for k in w) for w, g in zip(want, got)
+            ):
                 failures.append((chunk, grain, want, got))
     assert not failures, failures[:5]
     assert len(cases) > 100
@@ -131,23 +135,54 @@ def test_spark_insert_keeps_int64_nulls_and_types(spark_store):
     column as null (reach 5 and likes below were lost) and float nulls as NaN."""
     from pyspark.sql import SparkSession
 
-    rows = [{"platform": "zz", "content_id": "n1", "as_of": dt.datetime(2024, 1, 1, 12),
-             "reach": 5, "likes": None, "watch_time_s": 1.5},
-            {"platform": "zz", "content_id": "n2", "as_of": dt.datetime(2024, 1, 2, 23, 30),
-             "reach": None, "likes": 9_007_199_254_740_993, "watch_time_s": None}]
+    rows = [
+        {
+            "platform": "zz",
+            "content_id": "n1",
+            "as_of": dt.datetime(2024, 1, 1, 12),
+            "reach": 5,
+            "likes": None,
+            "watch_time_s": 1.5,
+        },
+        {
+            "platform": "zz",
+            "content_id": "n2",
+            "as_of": dt.datetime(2024, 1, 2, 23, 30),
+            "reach": None,
+            "likes": 9_007_199_254_740_993,
+            "watch_time_s": None,
+        },
+    ]
     assert spark_store.insert("content_snapshot", rows) == 2
     # read with Spark itself: Ibis' reader goes through pandas, which would round 2**53 + 1
     df = SparkSession.getActiveSession().table("content_snapshot")
-    got = (df.filter(df.platform == "zz").orderBy("content_id")
-           .select("content_id", "as_of", "reach", "likes", "watch_time_s", "comments")
-           .toArrow().to_pylist())
+    got = (
+        df.filter(df.platform == "zz")
+        .orderBy("content_id")
+        .select("content_id", "as_of", "reach", "likes", "watch_time_s", "comments")
+        .toArrow()
+        .to_pylist()
+    )
     for r in got:
         r["as_of"] = r["as_of"].replace(tzinfo=None)  # stored as UTC
     assert got == [
-        {"content_id": "n1", "as_of": dt.datetime(2024, 1, 1, 12), "reach": 5, "likes": None,
-         "watch_time_s": 1.5, "comments": None},
-        {"content_id": "n2", "as_of": dt.datetime(2024, 1, 2, 23, 30), "reach": None,
-         "likes": 9_007_199_254_740_993, "watch_time_s": None, "comments": None}]
+        {
+            "content_id": "n1",
+            "as_of": dt.datetime(2024, 1, 1, 12),
+            "reach": 5,
+            "likes": None,
+            "watch_time_s": 1.5,
+            "comments": None,
+        },
+        {
+            "content_id": "n2",
+            "as_of": dt.datetime(2024, 1, 2, 23, 30),
+            "reach": None,
+            "likes": 9_007_199_254_740_993,
+            "watch_time_s": None,
+            "comments": None,
+        },
+    ]
     assert dict(df.dtypes)["likes"] == "bigint"
 
 

@@ -21,8 +21,17 @@ def test_open_creates_every_core_table_and_records_version(tmp_path):
 
 
 def test_insert_casts_and_fills_missing_columns(store):
-    store.insert("interaction", [{"platform": "x", "interaction_id": "1", "kind": "like",
-                                  "occurred_at": dt.datetime(2024, 1, 1)}])
+    store.insert(
+        "interaction",
+        [
+            {
+                "platform": "x",
+                "interaction_id": "1",
+                "kind": "like",
+                "occurred_at": dt.datetime(2024, 1, 1),
+            }
+        ],
+    )
     row = store.table("interaction").to_pyarrow().to_pylist()[0]
     assert row["kind"] == "like" and row["text"] is None
 

@@ -46,12 +46,13 @@ def test_csv_column_with_multiline_quoted_field_and_formula(fixtures_dir):
     rows = _rows(res.output)
     assert len(rows) == len(source) == 7
     assert [r["label"] for r in rows] == [a["sentiment"] for a in analyze(source)]
-    assert "HYPERLINK" not in res.output                      # input text is never echoed
+    assert "HYPERLINK" not in res.output  # input text is never echoed
 
 
 def test_jsonl_and_full_columns():
-    res = runner.invoke(app, ["text", "sentiment", "--format", "jsonl", "--full"],
-                        input="Where can I buy this?\n")
+    res = runner.invoke(
+        app, ["text", "sentiment", "--format", "jsonl", "--full"], input="Where can I buy this?\n"
+    )
     assert res.exit_code == 0
     row = json.loads(res.output.strip())
     assert row["row"] == 1 and row["is_question"] is True and row["is_purchase_intent"] is True
@@ -65,7 +66,7 @@ def test_invalid_utf8_file_is_replaced_not_fatal(fixtures_dir):
     assert res.exit_code == 0, res.output
     rows = _rows(res.output)
     assert len(rows) == n_lines == 4
-    assert rows[2]["label"] == "neutral" and rows[2]["language"] == ""   # only invisible marks
+    assert rows[2]["label"] == "neutral" and rows[2]["language"] == ""  # only invisible marks
     assert rows[3]["language"] == "fa"
 
 
@@ -89,8 +90,18 @@ def test_analyze_command_over_store(tmp_path):
 
     db = tmp_path / "t.duckdb"
     with Store.open(db) as s:
-        s.insert("interaction", [{"platform": "x", "interaction_id": "1", "kind": "comment",
-                                  "occurred_at": dt.datetime(2026, 1, 1), "text": "great!"}])
+        s.insert(
+            "interaction",
+            [
+                {
+                    "platform": "x",
+                    "interaction_id": "1",
+                    "kind": "comment",
+                    "occurred_at": dt.datetime(2026, 1, 1),
+                    "text": "great!",
+                }
+            ],
+        )
     res = runner.invoke(app, ["text", "analyze", "--db", str(db)])
     assert res.exit_code == 0 and res.output.startswith("analysed 1 rows with linear")
     res = runner.invoke(app, ["text", "analyze", "--db", str(db)])
@@ -102,8 +113,14 @@ def test_binary_flag_answers_positive_or_negative_only():
     neutral; a non-linear backend is refused with a one-line error."""
     from engagelens.text import get_backend
 
-    lines = ["Where is my bag?", "", "the flight leaves at 5pm", "giáo viên dạy bình thường",
-             "worst flight ever", "很好吃"]
+    lines = [
+        "Where is my bag?",
+        "",
+        "the flight leaves at 5pm",
+        "giáo viên dạy bình thường",
+        "worst flight ever",
+        "很好吃",
+    ]
     plain = _rows(runner.invoke(app, ["text", "sentiment"], input="\n".join(lines)).output)
     res = runner.invoke(app, ["text", "sentiment", "--binary"], input="\n".join(lines))
     assert res.exit_code == 0, res.output
@@ -112,8 +129,8 @@ def test_binary_flag_answers_positive_or_negative_only():
     assert rows[1]["label"] == "neutral" and float(rows[1]["score"]) == 0.0
     nonempty = [r for i, r in enumerate(rows) if lines[i]]
     assert {r["label"] for r in nonempty} <= {"positive", "negative"}
-    assert "neutral" in {r["label"] for r in plain}            # the flag changed something
-    for r, p in zip(rows, plain, strict=True):                 # ... and only the label
+    assert "neutral" in {r["label"] for r in plain}  # the flag changed something
+    for r, p in zip(rows, plain, strict=True):  # ... and only the label
         assert r["score"] == p["score"]
         if p["label"] != "neutral":
             assert r["label"] == p["label"]

@@ -10,8 +10,27 @@ from engagelens.text.features import HashSpec, hash_batch
 from engagelens.text.normalize import INVISIBLE, clean
 
 # any code point, plus the ones that cause trouble in practice, over-weighted
-TRICKY = st.sampled_from(list(INVISIBLE) + ["\x00", "\r", "\n", "\ufffd", "😀", "👍🏽", "‍", "ي",
-                                             "ك", "ـ", "\u0301", "\u0300", "=", "<", "@", "#"])
+TRICKY = st.sampled_from(
+    list(INVISIBLE)
+    + [
+        "\x00",
+        "\r",
+        "\n",
+        "\ufffd",
+        "😀",
+        "👍🏽",
+        "‍",
+        "ي",
+        "ك",
+        "ـ",
+        "\u0301",
+        "\u0300",
+        "=",
+        "<",
+        "@",
+        "#",
+    ]
+)
 TEXT = st.lists(st.one_of(st.characters(), TRICKY), max_size=60).map("".join)
 
 

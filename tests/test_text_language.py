@@ -8,20 +8,23 @@ from engagelens.text import datasets
 from engagelens.text.language import detect, detect_batch
 
 
-@pytest.mark.parametrize("text,lang", [
-    ("thanks for the quick reply", "en"),
-    ("giao hàng nhanh", "vi"),
-    ("khong co gi", "vi"),                       # Vietnamese typed without diacritics
-    ("غذا خیلی سرد بود", "fa"),
-    ("پیتزا", "fa"),
-    ("هذا المنتج جيد جدا", "ar"),
-    ("送餐很快", "zh"),
-    ("這家店很好吃", "zh"),
-    ("美味しいです", "ja"),
-    ("정말 좋아요", "ko"),
-    ("очень хорошо", "ru"),
-    ("muchas gracias por todo", "es"),
-])
+@pytest.mark.parametrize(
+    "text,lang",
+    [
+        ("thanks for the quick reply", "en"),
+        ("giao hàng nhanh", "vi"),
+        ("khong co gi", "vi"),  # Vietnamese typed without diacritics
+        ("غذا خیلی سرد بود", "fa"),
+        ("پیتزا", "fa"),
+        ("هذا المنتج جيد جدا", "ar"),
+        ("送餐很快", "zh"),
+        ("這家店很好吃", "zh"),
+        ("美味しいです", "ja"),
+        ("정말 좋아요", "ko"),
+        ("очень хорошо", "ru"),
+        ("muchas gracias por todo", "es"),
+    ],
+)
 def test_short_texts(text, lang):
     assert detect(text) == lang
 

@@ -24,16 +24,22 @@ def test_persian_arabic_variants_and_digits_unified():
     # Arabic yeh/kaf typed on an Arabic keyboard == Persian letters; Persian/Arabic digits → ASCII
     assert clean("كيك ۱۲۳ ٤٥") == "کیک 123 45"
     assert clean("خيلي خوب") == clean("خیلی خوب")
-    assert clean("عـــالی") == "عالی"                       # tatweel (kashida) stretched word
+    assert clean("عـــالی") == "عالی"  # tatweel (kashida) stretched word
 
 
 def test_persian_zwnj_spellings_agree():
     assert clean("می\u200cخواهم") == clean("میخواهم")
 
 
-@pytest.mark.parametrize("new_style,old_style", [
-    ("hoà", "hòa"), ("thuỷ", "thủy"), ("khoẻ", "khỏe"), ("hoá đơn", "hóa đơn"),
-])
+@pytest.mark.parametrize(
+    "new_style,old_style",
+    [
+        ("hoà", "hòa"),
+        ("thuỷ", "thủy"),
+        ("khoẻ", "khỏe"),
+        ("hoá đơn", "hóa đơn"),
+    ],
+)
 def test_vietnamese_tone_placement_unified(new_style, old_style):
     assert clean(new_style) == clean(old_style) == old_style
 

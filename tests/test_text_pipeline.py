@@ -42,9 +42,16 @@ def test_expected_signals_on_clear_examples():
     assert r[3]["sentiment"] == "negative"
     assert r[4]["sentiment"] == "positive"
     assert r[5]["quality"] == "low_effort" and r[5]["language"] is None
-    assert r[6] == {"language": None, "sentiment": "neutral", "sentiment_score": 0.0,
-                    "quality": "low_effort", "is_question": False, "is_complaint": False,
-                    "is_purchase_intent": False, "is_praise": False}
+    assert r[6] == {
+        "language": None,
+        "sentiment": "neutral",
+        "sentiment_score": 0.0,
+        "quality": "low_effort",
+        "is_question": False,
+        "is_complaint": False,
+        "is_purchase_intent": False,
+        "is_praise": False,
+    }
     assert r[7]["quality"] == "low_effort"
     assert r[8]["is_question"] and r[8]["is_purchase_intent"]
     assert r[9]["quality"] == "spam"
@@ -87,21 +94,37 @@ def test_unknown_backend_is_a_text_error():
 
 def _interactions(n_start: int, texts: list[str | None]) -> list[dict]:
     t0 = dt.datetime(2026, 1, 1)
-    return [{"platform": "instagram", "interaction_id": str(n_start + i), "kind": "comment",
-             "occurred_at": t0, "text": t} for i, t in enumerate(texts)]
+    return [
+        {
+            "platform": "instagram",
+            "interaction_id": str(n_start + i),
+            "kind": "comment",
+            "occurred_at": t0,
+            "text": t,
+        }
+        for i, t in enumerate(texts)
+    ]
 
 
 def test_analyze_store_only_new_rows_and_records_backend(store):
-    store.insert("interaction", _interactions(0, ["love it!", "terrible, refund please", None,
-                                                  ""]))
-    store.insert("mention", [{"platform": "x", "mention_id": "m1", "text": "送餐很快",
-                              "created_at": dt.datetime(2026, 1, 2)}])
-    assert analyze_store(store) == 3                         # None and "" have nothing to read
-    assert analyze_store(store) == 0                         # re-run: nothing new
+    store.insert("interaction", _interactions(0, ["love it!", "terrible, refund please", None, ""]))
+    store.insert(
+        "mention",
+        [
+            {
+                "platform": "x",
+                "mention_id": "m1",
+                "text": "送餐很快",
+                "created_at": dt.datetime(2026, 1, 2),
+            }
+        ],
+    )
+    assert analyze_store(store) == 3  # None and "" have nothing to read
+    assert analyze_store(store) == 0  # re-run: nothing new
     store.insert("interaction", _interactions(10, ["where can I buy it?"]))
     assert analyze_store(store, "interaction") == 1
     fixed = FixedBackend("positive")
-    assert analyze_store(store, backend=fixed) == 4          # another backend sees all rows
+    assert analyze_store(store, backend=fixed) == 4  # another backend sees all rows
     rows = store.table("text_analysis").to_pyarrow().to_pylist()
     assert len(rows) == 8
     by = {(r["backend"], r["source_table"], r["source_id"]): r for r in rows}

@@ -9,36 +9,56 @@ from engagelens.text.normalize import normalize
 from engagelens.text.quality import duplicate_key, find_duplicates, quality, quality_batch
 
 
-@pytest.mark.parametrize("text", [
-    "😍😍😍", "!!!", "nice", "Niceeee", "first", "@anna @bob_1", "@anna, @bob", "đẹp quá", "عالی",
-    "好", "哈哈哈", "", "wow 🔥",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "😍😍😍",
+        "!!!",
+        "nice",
+        "Niceeee",
+        "first",
+        "@anna @bob_1",
+        "@anna, @bob",
+        "đẹp quá",
+        "عالی",
+        "好",
+        "哈哈哈",
+        "",
+        "wow 🔥",
+    ],
+)
 def test_low_effort(text):
     assert quality(normalize(text)) == "low_effort"
 
 
-@pytest.mark.parametrize("text", [
-    "FREE giveaway!! click here https://x.example/win",
-    "make money from home, DM me on whatsapp",
-    "check out my profile for a discount code",
-    "buy buy buy buy buy",
-    "sooooooooooooo gooooooooood",
-    "加微信领取优惠",
-    "کد تخفیف رایگان در تلگرام",
-    "see https://a.example https://b.example https://c.example",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "FREE giveaway!! click here https://x.example/win",
+        "make money from home, DM me on whatsapp",
+        "check out my profile for a discount code",
+        "buy buy buy buy buy",
+        "sooooooooooooo gooooooooood",
+        "加微信领取优惠",
+        "کد تخفیف رایگان در تلگرام",
+        "see https://a.example https://b.example https://c.example",
+    ],
+)
 def test_spam(text):
     assert quality(normalize(text)) == "spam"
 
 
-@pytest.mark.parametrize("text", [
-    "The delivery took two hours and the soup was cold.",
-    "@brand could you tell me when the store opens?",
-    "giảng viên nhiệt tình nhưng bài tập hơi nhiều",
-    "غذا خوشمزه بود ولی دیر رسید",
-    "送餐很快，但是菜有点咸",
-    "Is the sale still on? I saw it on your site",         # one promo word alone is fine
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The delivery took two hours and the soup was cold.",
+        "@brand could you tell me when the store opens?",
+        "giảng viên nhiệt tình nhưng bài tập hơi nhiều",
+        "غذا خوشمزه بود ولی دیر رسید",
+        "送餐很快，但是菜有点咸",
+        "Is the sale still on? I saw it on your site",  # one promo word alone is fine
+    ],
+)
 def test_substantive(text):
     assert quality(normalize(text)) == "substantive"
 
@@ -50,42 +70,75 @@ def test_persian_bad_does_not_fire_inside_without():
 
 
 def test_duplicates_across_posts_ignore_case_handles_and_punctuation():
-    texts = ["Check my page for cheap followers!!", "@a check my PAGE for cheap followers",
-             "check my page, for cheap followers", "an honest comment about the product",
-             "ok"] + ["ok"] * 3
+    texts = [
+        "Check my page for cheap followers!!",
+        "@a check my PAGE for cheap followers",
+        "check my page, for cheap followers",
+        "an honest comment about the product",
+        "ok",
+    ] + ["ok"] * 3
     assert find_duplicates(texts) == [True, True, True, False, False, False, False, False]
     assert duplicate_key("Hello, @x World!") == duplicate_key("hello world")
     assert quality_batch(texts)[:4] == ["spam", "spam", "spam", "substantive"]
 
 
-@pytest.mark.parametrize("text", [
-    "how do I change my booking", "Is it available in blue?", "có ship ra Hà Nội không?",
-    "cái này bao nhiêu tiền", "چرا سفارشم نرسید", "آیا ارسال رایگان است", "这个什么时候到货",
-    "可以退款吗", "مگه نگفتید ساعت ۸ میرسه؟",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "how do I change my booking",
+        "Is it available in blue?",
+        "có ship ra Hà Nội không?",
+        "cái này bao nhiêu tiền",
+        "چرا سفارشم نرسید",
+        "آیا ارسال رایگان است",
+        "这个什么时候到货",
+        "可以退款吗",
+        "مگه نگفتید ساعت ۸ میرسه؟",
+    ],
+)
 def test_questions(text):
     assert intent(normalize(text).text).is_question
 
 
-@pytest.mark.parametrize("text", [
-    "I want a refund, the app keeps crashing", "my order never arrived",
-    "hàng bị lỗi, tôi muốn hoàn tiền", "غذا خراب بود", "我要退款", "沒收到餐",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I want a refund, the app keeps crashing",
+        "my order never arrived",
+        "hàng bị lỗi, tôi muốn hoàn tiền",
+        "غذا خراب بود",
+        "我要退款",
+        "沒收到餐",
+    ],
+)
 def test_complaints(text):
     assert intent(normalize(text).text).is_complaint
 
 
-@pytest.mark.parametrize("text", [
-    "where can I buy this?", "how much is the red one", "giá bao nhiêu vậy shop",
-    "قیمتش چنده؟", "多少钱", "想買這個",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "where can I buy this?",
+        "how much is the red one",
+        "giá bao nhiêu vậy shop",
+        "قیمتش چنده؟",
+        "多少钱",
+        "想買這個",
+    ],
+)
 def test_purchase_intent(text):
     assert intent(normalize(text).text).is_purchase_intent
 
 
-@pytest.mark.parametrize("text", [
-    "Thank you, amazing support!", "tuyệt vời, cảm ơn shop", "خیلی خوشمزه بود ممنون", "好吃，推荐",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Thank you, amazing support!",
+        "tuyệt vời, cảm ơn shop",
+        "خیلی خوشمزه بود ممنون",
+        "好吃，推荐",
+    ],
+)
 def test_praise(text):
     assert intent(normalize(text).text).is_praise
 
@@ -93,7 +146,11 @@ def test_praise(text):
 def test_plain_statement_has_no_intent():
     it = intent("the parcel arrived on tuesday")
     assert (it.is_question, it.is_complaint, it.is_purchase_intent, it.is_praise) == (
-        False, False, False, False)
+        False,
+        False,
+        False,
+        False,
+    )
 
 
 def test_sentiment_score_backs_up_the_lexicon():

@@ -7,8 +7,15 @@ import numpy as np
 import pytest
 
 from engagelens.errors import TextError
-from engagelens.text import backend_names, get_backend, register_backend
-from engagelens.text import datasets, evaluate, modelfile, train
+from engagelens.text import (
+    backend_names,
+    datasets,
+    evaluate,
+    get_backend,
+    modelfile,
+    register_backend,
+    train,
+)
 from engagelens.text.backends.fixed import FixedBackend
 from engagelens.text.backends.linear import LinearBackend, default_model_path
 from engagelens.text.base import SENTIMENT_LABELS, SentimentBackend
@@ -22,8 +29,15 @@ def test_linear_backend_contract():
     be = get_backend("linear")
     assert isinstance(be, SentimentBackend) and be.name == "linear"
     assert be.version.startswith(train.MODEL_VERSION + "+")
-    texts = ["", "great flight, thank you", "worst airline ever", "😍", "很好吃", "غذا سرد بود",
-             "a" * 100_000]
+    texts = [
+        "",
+        "great flight, thank you",
+        "worst airline ever",
+        "😍",
+        "很好吃",
+        "غذا سرد بود",
+        "a" * 100_000,
+    ]
     out = be.sentiment(texts)
     assert len(out) == len(texts)
     assert out[0] == {"label": "neutral", "score": 0.0}
@@ -36,7 +50,7 @@ def test_score_is_p_positive_minus_p_negative_by_hand():
     be = LinearBackend()
     arrays = modelfile.read(default_model_path())
     text = "thank you for the great service"
-    doc, feat, val = hash_batch([text], be.specs["en"])      # the head's own spec
+    doc, feat, val = hash_batch([text], be.specs["en"])  # the head's own spec
     w = np.zeros((1 << be.specs["en"].bits, 3))
     w[arrays["en.idx"]] = arrays["en.coef"].astype(np.float32)
     logits = (w[feat] * val[:, None]).sum(axis=0) + arrays["en.bias"].astype(np.float64)
@@ -53,7 +67,7 @@ def test_binary_heads_never_say_neutral_unless_margin():
     texts = ["غذا خوب بود", "غذا سرد بود", "送餐很快", "太慢了"]
     labels = [s["label"] for s in be.sentiment(texts)]
     assert "neutral" not in labels
-    wide = LinearBackend(neutral_margin=1.0)            # every |score| <= 1 → neutral
+    wide = LinearBackend(neutral_margin=1.0)  # every |score| <= 1 → neutral
     assert {s["label"] for s in wide.sentiment(texts)} == {"neutral"}
 
 
@@ -132,21 +146,34 @@ def test_emoji_only_texts_use_the_emoji_lexicon():
     from engagelens.text.lexicon import EMOJI_POLARITY
 
     out = get_backend("linear").sentiment(["😍😍", "😡", ":(", "👍 :)", "😍😡", "🦄"])
-    assert [o["label"] for o in out[:5]] == ["positive", "negative", "negative", "positive",
-                                              "neutral"]
+    assert [o["label"] for o in out[:5]] == [
+        "positive",
+        "negative",
+        "negative",
+        "positive",
+        "neutral",
+    ]
     assert out[4]["score"] == pytest.approx((EMOJI_POLARITY["😍"] + EMOJI_POLARITY["😡"]) / 2)
-    assert "🦄" not in EMOJI_POLARITY and out[5]["score"] != 0.0   # unknown: the model decides
+    assert "🦄" not in EMOJI_POLARITY and out[5]["score"] != 0.0  # unknown: the model decides
 
 
 def test_binary_mode_never_says_neutral_for_texts_with_signal():
-    texts = ["the flight was ok i guess", "what time is it", "giảng viên dạy bình thường .",
-             "😍😡", "thanks, terrible service", "غذا خوب بود", ""]
+    texts = [
+        "the flight was ok i guess",
+        "what time is it",
+        "giảng viên dạy bình thường .",
+        "😍😡",
+        "thanks, terrible service",
+        "غذا خوب بود",
+        "",
+    ]
     three = LinearBackend().sentiment(texts)
     two = get_backend("linear", binary=True).sentiment(texts)
     assert [o["label"] for o in two[:-1]] == [
-        "positive" if o["score"] >= 0 else "negative" for o in three[:-1]]
-    assert two[-1] == {"label": "neutral", "score": 0.0}        # empty: no signal at all
-    assert "neutral" in [o["label"] for o in three]             # the 3-class heads do use it
+        "positive" if o["score"] >= 0 else "negative" for o in three[:-1]
+    ]
+    assert two[-1] == {"label": "neutral", "score": 0.0}  # empty: no signal at all
+    assert "neutral" in [o["label"] for o in three]  # the 3-class heads do use it
     assert [o["score"] for o in two] == [o["score"] for o in three]
 
 

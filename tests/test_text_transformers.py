@@ -17,9 +17,17 @@ HAS_EXTRA = all(importlib.util.find_spec(m) for m in ("torch", "transformers"))
 
 def test_label_names_are_mapped():
     assert label_map({0: "Negative", 1: "Neutral", 2: "Positive"}) == {
-        0: "negative", 1: "neutral", 2: "positive"}
+        0: "negative",
+        1: "neutral",
+        2: "positive",
+    }
     assert label_map({0: "1 star", 1: "2 stars", 2: "3 stars", 3: "4 stars", 4: "5 stars"}) == {
-        0: "negative", 1: "negative", 2: "neutral", 3: "positive", 4: "positive"}
+        0: "negative",
+        1: "negative",
+        2: "neutral",
+        3: "positive",
+        4: "positive",
+    }
     assert label_map({0: "LABEL_0", 1: "LABEL_1"}) == {0: "negative", 1: "positive"}
     with pytest.raises(BackendUnavailable):
         label_map({0: "LABEL_0", 1: "LABEL_1", 2: "LABEL_2", 3: "LABEL_3"})
@@ -41,9 +49,11 @@ def test_missing_extra_names_the_install_line(tmp_path):
         TransformersBackend(str(tmp_path))
 
 
-@pytest.mark.skipif(not HAS_EXTRA and not os.environ.get("CI"),
-                    reason="needs the 'transformers' extra (torch + transformers), "
-                    "not installed in this environment (`make test` installs it; on CI it must run)")
+@pytest.mark.skipif(
+    not HAS_EXTRA and not os.environ.get("CI"),
+    reason="needs the 'transformers' extra (torch + transformers), "
+    "not installed in this environment (`make test` installs it; on CI it must run)",
+)
 def test_tiny_random_model_round_trip(tmp_path):
     import torch
     from transformers import BertConfig, BertForSequenceClassification, BertTokenizerFast
@@ -54,10 +64,16 @@ def test_tiny_random_model_round_trip(tmp_path):
     (tmp_path / "vocab.txt").write_text("\n".join(vocab), encoding="utf-8")
     BertTokenizerFast(vocab_file=str(tmp_path / "vocab.txt")).save_pretrained(tmp_path)
     torch.manual_seed(0)
-    config = BertConfig(vocab_size=len(vocab), hidden_size=16, num_hidden_layers=1,
-                        num_attention_heads=2, intermediate_size=32, num_labels=3,
-                        id2label={0: "negative", 1: "neutral", 2: "positive"},
-                        label2id={"negative": 0, "neutral": 1, "positive": 2})
+    config = BertConfig(
+        vocab_size=len(vocab),
+        hidden_size=16,
+        num_hidden_layers=1,
+        num_attention_heads=2,
+        intermediate_size=32,
+        num_labels=3,
+        id2label={0: "negative", 1: "neutral", 2: "positive"},
+        label2id={"negative": 0, "neutral": 1, "positive": 2},
+    )
     BertForSequenceClassification(config).save_pretrained(tmp_path)
 
     be = TransformersBackend(str(tmp_path), batch_size=2)

@@ -11,16 +11,28 @@ import os
 from pathlib import Path
 
 import pytest
+
 from test_api_support import PASSWORD
 from test_web_support import XSS_POST, build_data, make_app
 
 CHROMIUM = os.environ.get("ENGAGELENS_CHROMIUM", "/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts" / "web"
-PAGES = {"overview": "/w/acme/", "content": "/w/acme/content",
-         "post": f"/w/acme/post?p=instagram&id={XSS_POST}", "listening": "/w/acme/listening",
-         "inbox": "/w/acme/inbox"}
+PAGES = {
+    "overview": "/w/acme/",
+    "content": "/w/acme/content",
+    "post": f"/w/acme/post?p=instagram&id={XSS_POST}",
+    "listening": "/w/acme/listening",
+    "inbox": "/w/acme/inbox",
+}
 
 pytestmark = pytest.mark.browser
 
@@ -60,16 +72,21 @@ class Watch:
         page.on("dialog", lambda d: (self.dialogs.append(d.message), d.dismiss()))
         page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
         page.on("pageerror", lambda e: self.errors.append(str(e)))
-        page.on("response", lambda r: self.errors.append(f"{r.status} {r.url}")
-                if r.status >= 400 else None)
-        page.on("request", lambda r: self.foreign.append(r.url)
-                if not r.url.startswith((base, "data:", "blob:", "about:")) else None)
+        page.on(
+            "response",
+            lambda r: self.errors.append(f"{r.status} {r.url}") if r.status >= 400 else None,
+        )
+        page.on(
+            "request",
+            lambda r: self.foreign.append(r.url)
+            if not r.url.startswith((base, "data:", "blob:", "about:"))
+            else None,
+        )
 
 
 @pytest.fixture
 def page(browser, server):
-    context = browser.new_context(viewport={"width": 1280, "height": 900},
-                                  accept_downloads=True)
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
     pg = context.new_page()
     pg.set_default_timeout(30_000)
     pg.watch = Watch(pg, server)
@@ -96,7 +113,8 @@ def charts_drawn(page) -> int:
     if count:
         page.wait_for_function(
             "document.querySelectorAll('[data-chart][data-rendered=\"1\"]').length"
-            " === document.querySelectorAll('[data-chart]').length")
+            " === document.querySelectorAll('[data-chart]').length"
+        )
     return count
 
 
@@ -140,8 +158,10 @@ def test_change_the_date_range(page, server):
     assert not page.watch.errors
 
 
-@pytest.mark.parametrize("locale,direction,heading", [
-    ("fa", "rtl", "نمای کلی"), ("vi", "ltr", "Tổng quan"), ("zh", "ltr", "概览")])
+@pytest.mark.parametrize(
+    "locale,direction,heading",
+    [("fa", "rtl", "نمای کلی"), ("vi", "ltr", "Tổng quan"), ("zh", "ltr", "概览")],
+)
 def test_switch_language(page, server, locale, direction, heading):
     login(page, server)
     page.select_option("#locale-select", locale)  # submits the form itself
@@ -172,7 +192,7 @@ def test_hostile_comments_never_execute(page, server):
     assert page.locator("a[href^='javascript:']").count() == 0
     assert page.locator("#post-text").inner_text().startswith("<b>bold?</b> <script>")
     texts = page.locator("table[data-table='comments'] td.text bdi").all_inner_texts()
-    assert "<img src=x onerror=\"window.__xss = 2\">" in texts
+    assert '<img src=x onerror="window.__xss = 2">' in texts
     shot(page, "post-xss")
     page.goto(server + PAGES["post"] + "&from=2024-03-05&to=2024-03-05")
     assert page.evaluate("typeof window.__xss") == "undefined"

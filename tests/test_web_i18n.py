@@ -13,7 +13,9 @@ import pytest
 from engagelens.web import i18n
 
 WEB = Path(i18n.__file__).parent
-_CALL = re.compile(r"""(?:\b_|\bgettext|\bN_)\(\s*(?:"((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)')\s*[,)]""")
+_CALL = re.compile(
+    r"""(?:\b_|\bgettext|\bN_)\(\s*(?:"((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)')\s*[,)]"""
+)
 _PLURAL = re.compile(r"""ngettext\(\s*"((?:[^"\\]|\\.)*)"\s*,\s*"((?:[^"\\]|\\.)*)\"""")
 _PLACEHOLDER = re.compile(r"%\(\w+\)[sd]")
 
@@ -53,8 +55,7 @@ def test_every_message_is_translated_with_the_same_placeholders(locale):
         strings = entry.string if isinstance(entry.string, tuple) else (entry.string,)
         if not all(strings):
             empty.append(message)
-        if any(set(_PLACEHOLDER.findall(s)) != set(_PLACEHOLDER.findall(message))
-               for s in strings):
+        if any(set(_PLACEHOLDER.findall(s)) != set(_PLACEHOLDER.findall(message)) for s in strings):
             broken.append(message)
     assert not missing and not empty and not broken, (missing, empty, broken)
 
@@ -78,9 +79,10 @@ def test_stale_mo_is_ignored_and_the_po_compiled_in_memory(tmp_path, monkeypatch
     copy = tmp_path / "i18n"
     shutil.copytree(i18n.CATALOG_DIR, copy)
     po = copy / "vi" / "LC_MESSAGES" / "messages.po"
-    po.write_text(po.read_text(encoding="utf-8").replace('msgstr "Tổng quan"',
-                                                         'msgstr "Tổng quan mới"'),
-                  encoding="utf-8")
+    po.write_text(
+        po.read_text(encoding="utf-8").replace('msgstr "Tổng quan"', 'msgstr "Tổng quan mới"'),
+        encoding="utf-8",
+    )
     mo = po.with_suffix(".mo")
     os.utime(mo, (1_000_000, 1_000_000))  # older than the edited .po
     monkeypatch.setattr(i18n, "CATALOG_DIR", copy)
@@ -93,12 +95,15 @@ def test_stale_mo_is_ignored_and_the_po_compiled_in_memory(tmp_path, monkeypatch
     assert i18n.translations("vi").gettext("Overview") == "Tổng quan"
 
 
-@pytest.mark.parametrize("locale,direction,number,percent,day", [
-    ("en", "ltr", "12,345.5", "1.23%", "Mar 1, 2024"),
-    ("vi", "ltr", "12.345,5", "1,23%", "1 thg 3, 2024"),
-    ("fa", "rtl", "۱۲٬۳۴۵٫۵", "۱٫۲۳%", "1 مارس 2024"),
-    ("zh", "ltr", "12,345.5", "1.23%", "2024年3月1日"),
-])
+@pytest.mark.parametrize(
+    "locale,direction,number,percent,day",
+    [
+        ("en", "ltr", "12,345.5", "1.23%", "Mar 1, 2024"),
+        ("vi", "ltr", "12.345,5", "1,23%", "1 thg 3, 2024"),
+        ("fa", "rtl", "۱۲٬۳۴۵٫۵", "۱٫۲۳%", "1 مارس 2024"),
+        ("zh", "ltr", "12,345.5", "1.23%", "2024年3月1日"),
+    ],
+)
 def test_locale_formats_and_direction(locale, direction, number, percent, day):
     lang = i18n.lang(locale)
     assert lang.direction == direction
@@ -109,8 +114,12 @@ def test_locale_formats_and_direction(locale, direction, number, percent, day):
 
 
 def test_plural_messages_and_locale_negotiation():
-    assert i18n.lang("en").ngettext("Last %(num)d day", "Last %(num)d days", 1) == "Last %(num)d day"
-    assert i18n.lang("en").ngettext("Last %(num)d day", "Last %(num)d days", 7) == "Last %(num)d days"
+    assert (
+        i18n.lang("en").ngettext("Last %(num)d day", "Last %(num)d days", 1) == "Last %(num)d day"
+    )
+    assert (
+        i18n.lang("en").ngettext("Last %(num)d day", "Last %(num)d days", 7) == "Last %(num)d days"
+    )
     assert i18n.lang("zh").ngettext("Last %(num)d day", "Last %(num)d days", 7) == "最近 %(num)d 天"
     assert i18n.normalise("vi-VN") == "vi" and i18n.normalise("de") == "en"
     assert i18n.from_accept_language("de-DE,zh-CN;q=0.8,fa;q=0.5") == "zh"
@@ -125,9 +134,13 @@ def test_package_data_ships_every_dashboard_file():
 
     pyproject = Path(__file__).resolve().parents[1] / "pyproject.toml"
     patterns = tomllib.loads(pyproject.read_text())["tool"]["setuptools"]["package-data"][
-        "engagelens"]
+        "engagelens"
+    ]
     files = [p for p in WEB.rglob("*") if p.is_file() and p.suffix not in (".py", ".pyc")]
     assert any(p.suffix == ".mo" for p in files) and any(p.suffix == ".svg" for p in files)
-    missing = [str(p.relative_to(WEB)) for p in files
-               if not any(fnmatch.fnmatch(p.name, pat.split("/")[-1]) for pat in patterns)]
+    missing = [
+        str(p.relative_to(WEB))
+        for p in files
+        if not any(fnmatch.fnmatch(p.name, pat.split("/")[-1]) for pat in patterns)
+    ]
     assert not missing, f"not in package-data: {missing}"

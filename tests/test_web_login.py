@@ -16,11 +16,11 @@ import urllib.parse
 
 import pytest
 from starlette.testclient import TestClient
-from test_api_support import PASSWORD
-from test_web_support import Browser, make_app
 
 from engagelens.web import session
 from engagelens.web.throttle import LoginThrottle
+from test_api_support import PASSWORD
+from test_web_support import Browser, make_app
 
 ATTACKER, OFFICE, ELSEWHERE = "203.0.113.7", "198.51.100.20", "192.0.2.44"
 
@@ -52,15 +52,18 @@ def app_of(data_dir, clock=None, **settings):
     app = make_app(data_dir) if not settings else _app(data_dir, settings)
     if clock is not None:
         app.state.web_login_throttle = LoginThrottle.from_settings(
-            app.state.engagelens.settings, clock=clock)
+            app.state.engagelens.settings, clock=clock
+        )
     return app
 
 
 def _app(data_dir, settings):
     from engagelens.api import create_app
 
-    return create_app(data_dir, settings={"api_rate_limit_per_minute": 1_000_000,
-                                          "token_cache_ttl_s": 0.0, **settings})
+    return create_app(
+        data_dir,
+        settings={"api_rate_limit_per_minute": 1_000_000, "token_cache_ttl_s": 0.0, **settings},
+    )
 
 
 def browser(app, ip: str = OFFICE) -> Browser:
@@ -83,16 +86,20 @@ def test_settings_declare_the_throttle(monkeypatch):
     from engagelens import settings
 
     defaults = settings.load()
-    assert (defaults["login_max_failures"], defaults["login_max_failures_per_ip"],
-            defaults["login_window_seconds"]) == (5, 20, 900)
+    assert (
+        defaults["login_max_failures"],
+        defaults["login_max_failures_per_ip"],
+        defaults["login_window_seconds"],
+    ) == (5, 20, 900)
     monkeypatch.setenv("ENGAGELENS_LOGIN_MAX_FAILURES", "2")
     assert settings.load()["login_max_failures"] == 2
 
 
 def test_wrong_passwords_lock_the_user_name_then_the_window_lifts_it(data):
     clock = Clock()
-    app = app_of(data, clock, login_max_failures=3, login_window_seconds=60,
-                 login_max_failures_per_ip=100)
+    app = app_of(
+        data, clock, login_max_failures=3, login_window_seconds=60, login_max_failures_per_ip=100
+    )
     b = browser(app)
     for _ in range(3):
         r = b.login("alice", PASSWORD + "x")
@@ -118,20 +125,24 @@ def test_wrong_passwords_lock_the_user_name_then_the_window_lifts_it(data):
 
 def test_unknown_user_names_are_throttled_exactly_like_real_ones(data):
     clock = Clock()
-    app = app_of(data, clock, login_max_failures=2, login_window_seconds=300,
-                 login_max_failures_per_ip=100)
+    app = app_of(
+        data, clock, login_max_failures=2, login_window_seconds=300, login_max_failures_per_ip=100
+    )
     answers = {}
     for name, ip in (("alice", ATTACKER), ("mallory", ELSEWHERE)):
         b = browser(app, ip)
-        answers[name] = [(r.status_code, r.headers.get("retry-after"), page_text(r))
-                         for r in (b.login(name, "wrong-password") for _ in range(4))]
+        answers[name] = [
+            (r.status_code, r.headers.get("retry-after"), page_text(r))
+            for r in (b.login(name, "wrong-password") for _ in range(4))
+        ]
     assert [a[0] for a in answers["alice"]] == [401, 401, 429, 429]
     assert answers["alice"] == answers["mallory"]
 
 
 def test_case_and_spaces_do_not_make_a_new_user_name(data):
-    app = app_of(data, Clock(), login_max_failures=3, login_window_seconds=60,
-                 login_max_failures_per_ip=100)
+    app = app_of(
+        data, Clock(), login_max_failures=3, login_window_seconds=60, login_max_failures_per_ip=100
+    )
     b = browser(app)
     for name in ("Alice", " alice", "ALICE "):
         assert b.login(name, "wrong-password").status_code == 401
@@ -140,8 +151,9 @@ def test_case_and_spaces_do_not_make_a_new_user_name(data):
 
 def test_one_address_spraying_names_or_guessing_tokens_is_throttled(data):
     clock = Clock()
-    app = app_of(data, clock, login_max_failures=100, login_window_seconds=60,
-                 login_max_failures_per_ip=4)
+    app = app_of(
+        data, clock, login_max_failures=100, login_window_seconds=60, login_max_failures_per_ip=4
+    )
     sprayer = browser(app, ATTACKER)
     for name in ("alice", "victor", "root", "admin"):
         assert sprayer.login(name, "Summer2024!").status_code == 401
@@ -158,8 +170,9 @@ def test_one_address_spraying_names_or_guessing_tokens_is_throttled(data):
 
 
 def test_a_successful_login_starts_the_user_count_over(data):
-    app = app_of(data, Clock(), login_max_failures=3, login_window_seconds=60,
-                 login_max_failures_per_ip=100)
+    app = app_of(
+        data, Clock(), login_max_failures=3, login_window_seconds=60, login_max_failures_per_ip=100
+    )
     b = browser(app)
     throttle: LoginThrottle = app.state.web_login_throttle
     for _ in range(2):
@@ -181,8 +194,9 @@ def test_zero_turns_the_throttle_off(data):
 
 def test_the_throttled_page_is_translated_and_localised(data):
     clock = Clock()
-    app = app_of(data, clock, login_max_failures=1, login_window_seconds=3600,
-                 login_max_failures_per_ip=100)
+    app = app_of(
+        data, clock, login_max_failures=1, login_window_seconds=3600, login_max_failures_per_ip=100
+    )
     b = browser(app)
     assert b.post("/locale", {"locale": "fa"}).status_code == 303
     assert b.login("alice", "wrong-password").status_code == 401
@@ -206,8 +220,10 @@ def test_an_unknown_user_costs_the_same_argon2_check_as_a_wrong_password(data):
             assert b.client.post("/login", data=form).status_code == 401
             times[name].append(time.perf_counter() - start)
     known, unknown = (statistics.median(times[n]) for n in ("alice", "mallory"))
-    print(f"median POST /login: wrong password {known * 1000:.1f} ms, "
-          f"unknown user {unknown * 1000:.1f} ms")
+    print(
+        f"median POST /login: wrong password {known * 1000:.1f} ms, "
+        f"unknown user {unknown * 1000:.1f} ms"
+    )
     assert max(known, unknown) / min(known, unknown) < 3, (known, unknown)
 
 
@@ -259,8 +275,10 @@ def test_the_cookie_lifetime_matches_the_session_lifetime(data):
     assert f"Max-Age={session.MAX_AGE_S}" in cookie
 
 
-@pytest.mark.parametrize("forge", ["other_user_same_signature", "other_key", "other_salt",
-                                   "unsigned", "not_a_dict", "truncated"])
+@pytest.mark.parametrize(
+    "forge",
+    ["other_user_same_signature", "other_key", "other_salt", "unsigned", "not_a_dict", "truncated"],
+)
 def test_a_tampered_session_cookie_is_no_session(data, forge):
     import base64
     import json

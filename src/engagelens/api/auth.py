@@ -24,7 +24,8 @@ from typing import TYPE_CHECKING, Any
 from fastapi import Depends, Request
 from starlette.concurrency import run_in_threadpool
 
-from ..errors import NotFound, PermissionDenied
+from engagelens.errors import NotFound, PermissionDenied
+
 from .control import ROLE_RANK, Control, check_role, token_digest
 from .errors import RateLimited, Unauthenticated
 
@@ -60,8 +61,11 @@ class Principal:
         return have is not None and ROLE_RANK[have] >= ROLE_RANK[role]
 
     def to_dict(self) -> dict[str, Any]:
-        return {"id": self.id, "kind": self.kind,
-                "workspaces": [{"slug": w, "role": r} for w, r in sorted(self.roles.items())]}
+        return {
+            "id": self.id,
+            "kind": self.kind,
+            "workspaces": [{"slug": w, "role": r} for w, r in sorted(self.roles.items())],
+        }
 
 
 def authenticate_token(control: Control, token: str) -> Principal:
@@ -71,8 +75,9 @@ def authenticate_token(control: Control, token: str) -> Principal:
     row = control.find_token(token)
     if row is None:
         raise Unauthenticated("unknown or revoked API token")
-    return Principal(id=f"token:{row['token_id']}", kind="token",
-                     roles={row["workspace"]: row["role"]})
+    return Principal(
+        id=f"token:{row['token_id']}", kind="token", roles={row["workspace"]: row["role"]}
+    )
 
 
 # argon2 of a random string: verified against when the user does not exist, so a wrong user
@@ -106,12 +111,14 @@ def check_access(principal: Principal, slug: str, role: str = "viewer") -> None:
     if principal.role_in(slug) is None:
         raise NotFound(f"no workspace {slug!r}")
     if not principal.can(slug, role):
-        raise PermissionDenied(f"this needs the {role} role in workspace {slug!r}; "
-                               f"you have {principal.role_in(slug)}")
+        raise PermissionDenied(
+            f"this needs the {role} role in workspace {slug!r}; you have {principal.role_in(slug)}"
+        )
 
 
-def get_workspace_store(principal: Principal, slug: str, state: ApiState, *,
-                        role: str = "viewer") -> Workspace:
+def get_workspace_store(
+    principal: Principal, slug: str, state: ApiState, *, role: str = "viewer"
+) -> Workspace:
     """The open workspace ``slug`` if ``principal`` has at least ``role`` in it (else the
     errors of :func:`check_access`). Use the result as ``with ws.session() as store: ...``."""
     check_access(principal, slug, role)
@@ -179,8 +186,10 @@ async def current_principal(request: Request) -> Principal:
     wait = state.limiter.hit(principal.id)
     if wait > 0:
         retry = state.limiter.retry_after(wait)
-        raise RateLimited(f"more than {state.limiter.per_minute} requests per minute; "
-                          f"retry in {retry} s", retry_after_s=retry)
+        raise RateLimited(
+            f"more than {state.limiter.per_minute} requests per minute; retry in {retry} s",
+            retry_after_s=retry,
+        )
     request.state.principal = principal
     return principal
 
@@ -190,8 +199,9 @@ def require_role(role: str) -> Callable[..., Workspace]:
     workspace, if the caller has at least ``role`` there (else 404/403, see module doc)."""
     check_role(role)
 
-    async def dependency(workspace: str, request: Request,
-                         principal: Principal = Depends(current_principal)) -> Workspace:
+    async def dependency(
+        workspace: str, request: Request, principal: Principal = Depends(current_principal)
+    ) -> Workspace:
         check_access(principal, workspace, role)
         workspaces = state_of(request).workspaces
         ws = workspaces.peek(workspace)
@@ -201,6 +211,17 @@ def require_role(role: str) -> Callable[..., Workspace]:
     return dependency
 
 
-__all__ = sorted(["Principal", "TokenCache", "authenticate_token", "bearer_token", "check_access",
-                  "current_principal", "get_workspace_store", "require_role", "state_of",
-                  "verify_password"])
+__all__ = sorted(
+    [
+        "Principal",
+        "TokenCache",
+        "authenticate_token",
+        "bearer_token",
+        "check_access",
+        "current_principal",
+        "get_workspace_store",
+        "require_role",
+        "state_of",
+        "verify_password",
+    ]
+)

@@ -13,7 +13,6 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import Any
 
-
 #: what :meth:`ResultCache.peek` returns for a key it does not hold
 MISSING = object()
 

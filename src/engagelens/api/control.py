@@ -31,9 +31,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..errors import ConfigError, NotFound, StoreError
-from ..model.tables import Column, TableSpec, register_table
-from ..store import Store
+from engagelens.errors import ConfigError, NotFound, StoreError
+from engagelens.model.tables import Column, TableSpec, register_table
+from engagelens.store import Store
 
 ROLES: tuple[str, ...] = ("viewer", "analyst", "admin")
 #: a role includes every permission of the roles before it
@@ -42,64 +42,85 @@ TOKEN_PREFIX = "elk_"
 _SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,46}[a-z0-9])?$")
 _USERNAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$")
 
-WORKSPACE = register_table(TableSpec(
-    "api_workspace",
-    (
-        Column("slug", "string", True, "url-safe name; also the workspace's file name"),
-        Column("name", "string", description="display name (brand or client)"),
-        Column("created_at", "timestamp", True),
-    ),
-    key=("slug",), description="Workspaces of a server (control database only).",
-    ingestible=False,
-))
+WORKSPACE = register_table(
+    TableSpec(
+        "api_workspace",
+        (
+            Column("slug", "string", True, "url-safe name; also the workspace's file name"),
+            Column("name", "string", description="display name (brand or client)"),
+            Column("created_at", "timestamp", True),
+        ),
+        key=("slug",),
+        description="Workspaces of a server (control database only).",
+        ingestible=False,
+    )
+)
 
-USER = register_table(TableSpec(
-    "api_user",
-    (
-        Column("username", "string", True),
-        Column("password_hash", "string", True, "argon2id hash; never the password"),
-        Column("created_at", "timestamp", True),
-    ),
-    key=("username",), description="People who log in to the dashboard (control database only).",
-    ingestible=False,
-))
+USER = register_table(
+    TableSpec(
+        "api_user",
+        (
+            Column("username", "string", True),
+            Column("password_hash", "string", True, "argon2id hash; never the password"),
+            Column("created_at", "timestamp", True),
+        ),
+        key=("username",),
+        description="People who log in to the dashboard (control database only).",
+        ingestible=False,
+    )
+)
 
-MEMBERSHIP = register_table(TableSpec(
-    "api_membership",
-    (
-        Column("username", "string", True),
-        Column("workspace", "string", True),
-        Column("role", "string", True, "viewer, analyst, admin, or none (removed)",
-               choices=(*ROLES, "none")),
-        Column("granted_at", "timestamp", True, "the latest row per user and workspace wins"),
-    ),
-    description="A user's role in a workspace (append-only; control database only).",
-    ingestible=False,
-))
+MEMBERSHIP = register_table(
+    TableSpec(
+        "api_membership",
+        (
+            Column("username", "string", True),
+            Column("workspace", "string", True),
+            Column(
+                "role",
+                "string",
+                True,
+                "viewer, analyst, admin, or none (removed)",
+                choices=(*ROLES, "none"),
+            ),
+            Column("granted_at", "timestamp", True, "the latest row per user and workspace wins"),
+        ),
+        description="A user's role in a workspace (append-only; control database only).",
+        ingestible=False,
+    )
+)
 
-TOKEN = register_table(TableSpec(
-    "api_token",
-    (
-        Column("token_id", "int64", True),
-        Column("token_sha256", "string", True, "hex SHA-256 of the token; the token is not stored"),
-        Column("workspace", "string", True),
-        Column("role", "string", True, choices=ROLES),
-        Column("name", "string", description="what the token is for"),
-        Column("created_at", "timestamp", True),
-    ),
-    key=("token_id",), description="API tokens, hashed (control database only).",
-    ingestible=False,
-))
+TOKEN = register_table(
+    TableSpec(
+        "api_token",
+        (
+            Column("token_id", "int64", True),
+            Column(
+                "token_sha256", "string", True, "hex SHA-256 of the token; the token is not stored"
+            ),
+            Column("workspace", "string", True),
+            Column("role", "string", True, choices=ROLES),
+            Column("name", "string", description="what the token is for"),
+            Column("created_at", "timestamp", True),
+        ),
+        key=("token_id",),
+        description="API tokens, hashed (control database only).",
+        ingestible=False,
+    )
+)
 
-TOKEN_REVOCATION = register_table(TableSpec(
-    "api_token_revocation",
-    (
-        Column("token_id", "int64", True),
-        Column("revoked_at", "timestamp", True),
-    ),
-    key=("token_id",), description="Revoked API tokens (control database only).",
-    ingestible=False,
-))
+TOKEN_REVOCATION = register_table(
+    TableSpec(
+        "api_token_revocation",
+        (
+            Column("token_id", "int64", True),
+            Column("revoked_at", "timestamp", True),
+        ),
+        key=("token_id",),
+        description="Revoked API tokens (control database only).",
+        ingestible=False,
+    )
+)
 
 
 def _now() -> dt.datetime:
@@ -113,8 +134,10 @@ def token_digest(token: str) -> str:
 
 def check_slug(slug: str) -> str:
     if not isinstance(slug, str) or not _SLUG.match(slug):
-        raise ConfigError(f"workspace name {slug!r} must be 1–48 lower-case letters, digits or "
-                          "dashes (not at either end)")
+        raise ConfigError(
+            f"workspace name {slug!r} must be 1–48 lower-case letters, digits or "
+            "dashes (not at either end)"
+        )
     return slug
 
 
@@ -223,8 +246,9 @@ class Control:
             t = s.table(USER.name)
             if t.filter(t.username == username).count().execute():
                 raise ConfigError(f"user {username!r} exists already")
-            s.insert(USER.name, [{"username": username, "password_hash": hashed,
-                                  "created_at": _now()}])
+            s.insert(
+                USER.name, [{"username": username, "password_hash": hashed, "created_at": _now()}]
+            )
 
     def grant(self, username: str, workspace: str, role: str) -> None:
         """Give ``username`` ``role`` in ``workspace`` (``none`` removes access)."""
@@ -236,8 +260,17 @@ class Control:
                 raise NotFound(f"no user {username!r}")
             if not w.filter(w.slug == workspace).count().execute():
                 raise NotFound(f"no workspace {workspace!r}")
-            s.insert(MEMBERSHIP.name, [{"username": username, "workspace": workspace,
-                                        "role": role, "granted_at": _now()}])
+            s.insert(
+                MEMBERSHIP.name,
+                [
+                    {
+                        "username": username,
+                        "workspace": workspace,
+                        "role": role,
+                        "granted_at": _now(),
+                    }
+                ],
+            )
 
     def password_hash(self, username: str) -> str | None:
         with self.open() as s:
@@ -249,8 +282,13 @@ class Control:
         """Workspace slug → role of a user (the latest grant per workspace wins)."""
         with self.open() as s:
             m = s.table(MEMBERSHIP.name)
-            rows = (m.filter(m.username == username).order_by(["granted_at"])
-                    .select("workspace", "role").to_pyarrow().to_pylist())
+            rows = (
+                m.filter(m.username == username)
+                .order_by(["granted_at"])
+                .select("workspace", "role")
+                .to_pyarrow()
+                .to_pylist()
+            )
         out: dict[str, str] = {}
         for r in rows:
             out[r["workspace"]] = r["role"]
@@ -263,12 +301,23 @@ class Control:
         with self.open() as s, s.transaction():
             w = s.table(WORKSPACE.name)
             if not w.filter(w.slug == workspace).count().execute():
-                raise NotFound(f"no workspace {workspace!r}; create it with "
-                               "`engagelens workspace create`")
+                raise NotFound(
+                    f"no workspace {workspace!r}; create it with `engagelens workspace create`"
+                )
             token_id = s.next_id(TOKEN.name, "token_id")
-            s.insert(TOKEN.name, [{"token_id": token_id, "token_sha256": token_digest(token),
-                                   "workspace": workspace, "role": role, "name": name,
-                                   "created_at": _now()}])
+            s.insert(
+                TOKEN.name,
+                [
+                    {
+                        "token_id": token_id,
+                        "token_sha256": token_digest(token),
+                        "workspace": workspace,
+                        "role": role,
+                        "name": name,
+                        "created_at": _now(),
+                    }
+                ],
+            )
         return NewToken(token_id, token, workspace, role, name)
 
     def revoke_token(self, token_id: int) -> None:
@@ -296,11 +345,31 @@ class Control:
             if workspace is not None:
                 t = t.filter(t.workspace == workspace)
             j = t.left_join(r, "token_id")
-            rows = (j.select("token_id", "workspace", "role", "name", "created_at",
-                             revoked=j.revoked_at.notnull())
-                    .order_by("token_id").to_pyarrow().to_pylist())
+            rows = (
+                j.select(
+                    "token_id",
+                    "workspace",
+                    "role",
+                    "name",
+                    "created_at",
+                    revoked=j.revoked_at.notnull(),
+                )
+                .order_by("token_id")
+                .to_pyarrow()
+                .to_pylist()
+            )
         return rows
 
 
-__all__ = sorted(["Control", "NewToken", "ROLES", "ROLE_RANK", "TOKEN_PREFIX", "check_role",
-                  "check_slug", "token_digest"])
+__all__ = sorted(
+    [
+        "Control",
+        "NewToken",
+        "ROLES",
+        "ROLE_RANK",
+        "TOKEN_PREFIX",
+        "check_role",
+        "check_slug",
+        "token_digest",
+    ]
+)

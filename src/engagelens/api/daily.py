@@ -34,7 +34,7 @@ if TYPE_CHECKING:  # pragma: no cover
     import numpy as np
     import polars as pl
 
-    from ..metrics import Filters
+    from engagelens.metrics import Filters
 
 #: prefix-summed columns: counts and scores are summed, rates are Σ and n (mean of posts)
 _SUMMED = (*rollup.COUNT_METRICS, *rollup.SCORE_METRICS)
@@ -42,15 +42,15 @@ _SUMMED = (*rollup.COUNT_METRICS, *rollup.SCORE_METRICS)
 
 @dataclass(frozen=True)
 class DayIndex:
-    days: np.ndarray              # datetime64[D], ascending, days that have posts
-    day_rows: list[bytes]         # serialised overview row per day
+    days: np.ndarray  # datetime64[D], ascending, days that have posts
+    day_rows: list[bytes]  # serialised overview row per day
     cumulative: dict[str, np.ndarray]  # name -> prefix sums over posts (len(posts) + 1)
-    post_times: np.ndarray        # datetime64[us] publish times, ascending
-    best_order: np.ndarray        # post positions by baseline ratio, highest first (NaN left out)
-    worst_order: np.ndarray       # post positions by baseline ratio, lowest first
-    post_rows: list[bytes]        # serialised post per position
-    complete: bool                # every post has a publish time (else: use the general path)
-    timezone: str = "UTC"         # the calendar of ``days`` (the rollup's ``timezone``)
+    post_times: np.ndarray  # datetime64[us] publish times, ascending
+    best_order: np.ndarray  # post positions by baseline ratio, highest first (NaN left out)
+    worst_order: np.ndarray  # post positions by baseline ratio, lowest first
+    post_rows: list[bytes]  # serialised post per position
+    complete: bool  # every post has a publish time (else: use the general path)
+    timezone: str = "UTC"  # the calendar of ``days`` (the rollup's ``timezone``)
 
 
 def build(frame: pl.DataFrame, filters: Filters, timezone: str = "UTC") -> DayIndex:
@@ -65,14 +65,21 @@ def build(frame: pl.DataFrame, filters: Filters, timezone: str = "UTC") -> DayIn
     posts = rollup.select(frame, undated)
     complete = posts["created_at"].null_count() == 0
     posts = posts.filter(pl.col("created_at").is_not_null())  # sorted by created_at already
-    daily = rollup.overview(posts, dataclasses.replace(undated, platforms=(), accounts=(),
-                                                       campaigns=(), content_kinds=(),
-                                                       ownership=None), top=0)["daily"]
-    parts = ([pl.col(n).cast(pl.Float64).fill_null(0.0).alias(n) for n in _SUMMED]
-             + [pl.col(n).fill_nan(None).fill_null(0.0).alias(f"{n}__sum")
-                for n in rollup.MEAN_METRICS]
-             + [pl.col(n).fill_nan(None).is_not_null().cast(pl.Float64).alias(f"{n}__n")
-                for n in rollup.MEAN_METRICS])
+    daily = rollup.overview(
+        posts,
+        dataclasses.replace(
+            undated, platforms=(), accounts=(), campaigns=(), content_kinds=(), ownership=None
+        ),
+        top=0,
+    )["daily"]
+    parts = (
+        [pl.col(n).cast(pl.Float64).fill_null(0.0).alias(n) for n in _SUMMED]
+        + [pl.col(n).fill_nan(None).fill_null(0.0).alias(f"{n}__sum") for n in rollup.MEAN_METRICS]
+        + [
+            pl.col(n).fill_nan(None).is_not_null().cast(pl.Float64).alias(f"{n}__n")
+            for n in rollup.MEAN_METRICS
+        ]
+    )
     values = posts.select(parts)
     cumulative = {"posts": np.arange(posts.height + 1, dtype="float64")}
     for name in values.columns:
@@ -145,8 +152,9 @@ def _midnight_utc(day: dt.date, zone: Any) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(), tzinfo=zone).astimezone(dt.UTC).replace(tzinfo=None)
 
 
-def _daily(index: DayIndex, start: dt.datetime | None, end: dt.datetime | None,
-           j0: int, j1: int) -> list[bytes]:
+def _daily(
+    index: DayIndex, start: dt.datetime | None, end: dt.datetime | None, j0: int, j1: int
+) -> list[bytes]:
     """The day rows of [start, end): whole days from the index, an edge day that the range
     covers only in part computed from the prefix sums of its posts in the range."""
     from zoneinfo import ZoneInfo
@@ -173,7 +181,7 @@ def _daily(index: DayIndex, start: dt.datetime | None, end: dt.datetime | None,
         i1 = int(np.searchsorted(index.days, np.datetime64(end_day, "D"), "left"))
     if starts_inside and start_day is not None:  # the part of the first day from ``start`` on
         partial(start_day, j0, min(j1, _position(index, _midnight_utc(start_day + one_day, zone))))
-    rows += index.day_rows[i0:max(i0, i1)]
+    rows += index.day_rows[i0 : max(i0, i1)]
     if ends_inside and end_day is not None and not (starts_inside and start_day == end_day):
         partial(end_day, max(j0, _position(index, _midnight_utc(end_day, zone))), j1)
     return rows
@@ -184,13 +192,24 @@ def answer(index: DayIndex, filters: Filters, *, top: int, head: dict[str, Any])
     j0 = _position(index, filters.start) if filters.start is not None else 0
     j1 = _position(index, filters.end) if filters.end is not None else len(index.post_times)
     j1 = max(j0, j1)
-    first = json.dumps({**head, "totals": _totals(index, j0, j1)}, ensure_ascii=False,
-                       separators=(",", ":"), allow_nan=False).encode("utf-8")
-    return b"".join([
-        first[:-1], b',"daily":[', b",".join(_daily(index, filters.start, filters.end, j0, j1)),
-        b'],"top_posts":[', b",".join(_ranked(index, j0, j1, top, True)),
-        b'],"bottom_posts":[', b",".join(_ranked(index, j0, j1, top, False)), b"]}",
-    ])
+    first = json.dumps(
+        {**head, "totals": _totals(index, j0, j1)},
+        ensure_ascii=False,
+        separators=(",", ":"),
+        allow_nan=False,
+    ).encode("utf-8")
+    return b"".join(
+        [
+            first[:-1],
+            b',"daily":[',
+            b",".join(_daily(index, filters.start, filters.end, j0, j1)),
+            b'],"top_posts":[',
+            b",".join(_ranked(index, j0, j1, top, True)),
+            b'],"bottom_posts":[',
+            b",".join(_ranked(index, j0, j1, top, False)),
+            b"]}",
+        ]
+    )
 
 
 __all__ = sorted(["DayIndex", "answer", "build"])

@@ -18,7 +18,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from ..errors import EngageLensError, PermissionDenied
+from engagelens.errors import EngageLensError, PermissionDenied
 
 log = logging.getLogger("engagelens.api")
 
@@ -52,9 +52,17 @@ class PayloadTooLarge(EngageLensError):
     http_status = 413
 
 
-_HTTP_CODES = {400: "bad_request", 401: "unauthenticated", 403: "forbidden", 404: "not_found",
-               405: "method_not_allowed", 406: "not_acceptable", 413: "payload_too_large",
-               415: "unsupported_media_type", 429: "rate_limited"}
+_HTTP_CODES = {
+    400: "bad_request",
+    401: "unauthenticated",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    406: "not_acceptable",
+    413: "payload_too_large",
+    415: "unsupported_media_type",
+    429: "rate_limited",
+}
 
 
 def error_body(code: str, message: str, **extra: Any) -> dict[str, Any]:
@@ -71,11 +79,13 @@ def error_response(exc: EngageLensError) -> JSONResponse:
         headers["WWW-Authenticate"] = 'Bearer realm="engagelens"'
     if status >= 500:
         log.error("server error %s: %s", exc.code, exc.message)
-        return JSONResponse(error_body(exc.code, "internal error; see the server log"),
-                            status_code=status)
+        return JSONResponse(
+            error_body(exc.code, "internal error; see the server log"), status_code=status
+        )
     details = {k: v for k, v in exc.details.items() if isinstance(v, str | int | float | bool)}
-    return JSONResponse(error_body(exc.code, exc.message, **details), status_code=status,
-                        headers=headers)
+    return JSONResponse(
+        error_body(exc.code, exc.message, **details), status_code=status, headers=headers
+    )
 
 
 def _json_safe(value: Any) -> Any:
@@ -95,27 +105,48 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
-        problems = [{"field": ".".join(str(p) for p in e.get("loc", ())),
-                     "message": str(e.get("msg", ""))} for e in exc.errors()]
+        problems = [
+            {"field": ".".join(str(p) for p in e.get("loc", ())), "message": str(e.get("msg", ""))}
+            for e in exc.errors()
+        ]
         first = problems[0] if problems else {"field": "", "message": "invalid request"}
         message = f"{first['field']}: {first['message']}" if first["field"] else first["message"]
-        return JSONResponse(error_body("validation", message, problems=_json_safe(problems)),
-                            status_code=422)
+        return JSONResponse(
+            error_body("validation", message, problems=_json_safe(problems)), status_code=422
+        )
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         code = _HTTP_CODES.get(exc.status_code, "http_error")
         message = exc.detail if isinstance(exc.detail, str) else code.replace("_", " ")
-        return JSONResponse(error_body(code, message), status_code=exc.status_code,
-                            headers=getattr(exc, "headers", None))
+        return JSONResponse(
+            error_body(code, message),
+            status_code=exc.status_code,
+            headers=getattr(exc, "headers", None),
+        )
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
-        log.error("unexpected %s on %s %s", type(exc).__name__, request.method,
-                  request.url.path, exc_info=exc)
-        return JSONResponse(error_body("internal", "internal error; see the server log"),
-                            status_code=500)
+        log.error(
+            "unexpected %s on %s %s",
+            type(exc).__name__,
+            request.method,
+            request.url.path,
+            exc_info=exc,
+        )
+        return JSONResponse(
+            error_body("internal", "internal error; see the server log"), status_code=500
+        )
 
 
-__all__ = sorted(["InvalidParameter", "PayloadTooLarge", "RateLimited", "Unauthenticated", "error_body",
-                  "error_response", "install"])
+__all__ = sorted(
+    [
+        "InvalidParameter",
+        "PayloadTooLarge",
+        "RateLimited",
+        "Unauthenticated",
+        "error_body",
+        "error_response",
+        "install",
+    ]
+)

@@ -16,19 +16,38 @@ import json
 import math
 from typing import TYPE_CHECKING, Any
 
-from ..errors import NotFound
+from engagelens.errors import NotFound
+
 from .errors import InvalidParameter
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ..metrics import Filters
-    from ..store import Store
+    from engagelens.metrics import Filters
+    from engagelens.store import Store
 
 INTERACTION_COLUMNS: tuple[str, ...] = (
-    "platform", "interaction_id", "content_id", "account_id", "actor_id", "kind", "occurred_at",
-    "text", "reaction", "parent_id", "is_brand", "value")
-ANALYSIS_COLUMNS: tuple[str, ...] = ("language", "sentiment", "sentiment_score", "quality",
-                                     "is_question", "is_complaint", "is_purchase_intent",
-                                     "is_praise")
+    "platform",
+    "interaction_id",
+    "content_id",
+    "account_id",
+    "actor_id",
+    "kind",
+    "occurred_at",
+    "text",
+    "reaction",
+    "parent_id",
+    "is_brand",
+    "value",
+)
+ANALYSIS_COLUMNS: tuple[str, ...] = (
+    "language",
+    "sentiment",
+    "sentiment_score",
+    "quality",
+    "is_question",
+    "is_complaint",
+    "is_purchase_intent",
+    "is_praise",
+)
 
 
 def jsonable(value: Any) -> Any:
@@ -60,9 +79,15 @@ def decode_cursor(cursor: str) -> tuple[dt.datetime, str, str]:
         raise InvalidParameter("cursor is not one this server issued; start without it") from None
 
 
-def interactions(store: Store, filters: Filters, *, kinds: tuple[str, ...] = (),
-                 content_id: str | None = None, limit: int = 50,
-                 cursor: str | None = None) -> dict[str, Any]:
+def interactions(
+    store: Store,
+    filters: Filters,
+    *,
+    kinds: tuple[str, ...] = (),
+    content_id: str | None = None,
+    limit: int = 50,
+    cursor: str | None = None,
+) -> dict[str, Any]:
     """A page of interactions (newest first) with their text analysis, and the next cursor."""
     t = store.table("interaction")
     conds = filters.conditions(t, "occurred_at")
@@ -72,19 +97,29 @@ def interactions(store: Store, filters: Filters, *, kinds: tuple[str, ...] = (),
         conds.append(t.content_id == content_id)
     if cursor:
         when, platform, iid = decode_cursor(cursor)
-        conds.append((t.occurred_at < when)
-                     | ((t.occurred_at == when)
-                        & ((t.platform > platform)
-                           | ((t.platform == platform) & (t.interaction_id > iid)))))
+        conds.append(
+            (t.occurred_at < when)
+            | (
+                (t.occurred_at == when)
+                & ((t.platform > platform) | ((t.platform == platform) & (t.interaction_id > iid)))
+            )
+        )
     if conds:
         t = t.filter(conds)
-    page = (t.order_by([t.occurred_at.desc(), t.platform, t.interaction_id])
-            .select(*INTERACTION_COLUMNS).limit(limit + 1).to_pyarrow().to_pylist())
+    page = (
+        t.order_by([t.occurred_at.desc(), t.platform, t.interaction_id])
+        .select(*INTERACTION_COLUMNS)
+        .limit(limit + 1)
+        .to_pyarrow()
+        .to_pylist()
+    )
     more = len(page) > limit
     page = page[:limit]
     _attach_analysis(store, page)
-    return {"items": [jsonable(r) for r in page],
-            "next_cursor": encode_cursor(page[-1]) if more and page else None}
+    return {
+        "items": [jsonable(r) for r in page],
+        "next_cursor": encode_cursor(page[-1]) if more and page else None,
+    }
 
 
 def _attach_analysis(store: Store, rows: list[dict[str, Any]]) -> None:
@@ -97,9 +132,12 @@ def _attach_analysis(store: Store, rows: list[dict[str, Any]]) -> None:
     ids = sorted({r["interaction_id"] for r in rows})
     a = store.table("text_analysis")
     a = a.filter((a.source_table == "interaction") & a.source_id.isin(ids))
-    found = (a.order_by(["platform", "source_id", "backend"])
-             .select("platform", "source_id", "backend", *ANALYSIS_COLUMNS)
-             .to_pyarrow().to_pylist())
+    found = (
+        a.order_by(["platform", "source_id", "backend"])
+        .select("platform", "source_id", "backend", *ANALYSIS_COLUMNS)
+        .to_pyarrow()
+        .to_pylist()
+    )
     first: dict[tuple[str, str], dict[str, Any]] = {}
     for f in found:
         first.setdefault((f["platform"], f["source_id"]), f)
@@ -115,5 +153,14 @@ def content_exists(store: Store, platform: str, content_id: str) -> None:
         raise NotFound(f"no content {content_id!r} on {platform!r}")
 
 
-__all__ = sorted(["ANALYSIS_COLUMNS", "INTERACTION_COLUMNS", "content_exists", "decode_cursor",
-                  "encode_cursor", "interactions", "jsonable"])
+__all__ = sorted(
+    [
+        "ANALYSIS_COLUMNS",
+        "INTERACTION_COLUMNS",
+        "content_exists",
+        "decode_cursor",
+        "encode_cursor",
+        "interactions",
+        "jsonable",
+    ]
+)

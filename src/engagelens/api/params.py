@@ -6,13 +6,13 @@ Repeated or comma-separated values both work: ``platform=x&platform=instagram`` 
 ``platform=x,instagram``.
 """
 
-
 import datetime as dt
 from typing import Annotated, Literal
 
 from fastapi import Query
 
-from ..metrics import Filters
+from engagelens.metrics import Filters
+
 from .errors import InvalidParameter
 
 MAX_PAGE = 500
@@ -53,10 +53,13 @@ class FilterParams:
 
     def __init__(
         self,
-        from_: Annotated[str | None, Query(alias="from", max_length=40,
-                                           description="start (date or ISO date-time, UTC)")] = None,
-        to: Annotated[str | None, Query(max_length=40,
-                                        description="end; a date includes the whole day")] = None,
+        from_: Annotated[
+            str | None,
+            Query(alias="from", max_length=40, description="start (date or ISO date-time, UTC)"),
+        ] = None,
+        to: Annotated[
+            str | None, Query(max_length=40, description="end; a date includes the whole day")
+        ] = None,
         platform: Annotated[list[str] | None, Query(max_length=200)] = None,
         account: Annotated[list[str] | None, Query(max_length=200)] = None,
         campaign: Annotated[list[str] | None, Query(max_length=200)] = None,
@@ -67,9 +70,15 @@ class FilterParams:
         end = parse_time(to, end=True)
         if start is not None and end is not None and start >= end:
             raise InvalidParameter("'from' must be before 'to'")
-        self.filters = Filters(start=start, end=end, platforms=_values(platform),
-                               accounts=_values(account), campaigns=_values(campaign),
-                               content_kinds=_values(kind), ownership=ownership)
+        self.filters = Filters(
+            start=start,
+            end=end,
+            platforms=_values(platform),
+            accounts=_values(account),
+            campaigns=_values(campaign),
+            content_kinds=_values(kind),
+            ownership=ownership,
+        )
 
     def key(self) -> tuple[object, ...]:
         f = self.filters
@@ -77,11 +86,15 @@ class FilterParams:
 
     def to_dict(self) -> dict[str, object]:
         f = self.filters
-        return {"from": f.start.isoformat() if f.start else None,
-                "to": f.end.isoformat() if f.end else None,
-                "platform": list(f.platforms), "account": list(f.accounts),
-                "campaign": list(f.campaigns), "kind": list(f.content_kinds),
-                "ownership": f.ownership}
+        return {
+            "from": f.start.isoformat() if f.start else None,
+            "to": f.end.isoformat() if f.end else None,
+            "platform": list(f.platforms),
+            "account": list(f.accounts),
+            "campaign": list(f.campaigns),
+            "kind": list(f.content_kinds),
+            "ownership": f.ownership,
+        }
 
 
 class PageParams:

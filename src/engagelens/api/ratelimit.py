@@ -17,8 +17,13 @@ from collections.abc import Callable
 class RateLimiter:
     """Per-key token buckets; ``per_minute <= 0`` disables the limit."""
 
-    def __init__(self, per_minute: int, *, clock: Callable[[], float] = time.monotonic,
-                 max_keys: int = 100_000) -> None:
+    def __init__(
+        self,
+        per_minute: int,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        max_keys: int = 100_000,
+    ) -> None:
         self.per_minute = int(per_minute)
         self._rate = self.per_minute / 60.0
         self._clock = clock

@@ -20,8 +20,9 @@ from .cache import MISSING, ResultCache
 
 def json_bytes(body: Any) -> bytes:
     """Compact UTF-8 JSON; NaN/inf must have been turned into null before (``jsonable``)."""
-    return json.dumps(body, ensure_ascii=False, separators=(",", ":"), allow_nan=False,
-                      default=str).encode("utf-8")
+    return json.dumps(
+        body, ensure_ascii=False, separators=(",", ":"), allow_nan=False, default=str
+    ).encode("utf-8")
 
 
 class JSONBytes(Response):
@@ -33,6 +34,7 @@ async def cached_json(cache: ResultCache, key: Hashable, compute: Callable[[], A
     ``compute`` returns a JSON-able body, or bytes it serialised itself."""
     body = cache.peek(key)
     if body is MISSING:
+
         def run() -> bytes:
             value = compute()
             return value if isinstance(value, bytes) else json_bytes(value)

@@ -19,29 +19,52 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Any
 
-from ..metrics import Filters, compute
+from engagelens.metrics import Filters, compute
 
 if TYPE_CHECKING:  # pragma: no cover
     import polars as pl
 
-    from ..store import Store
+    from engagelens.store import Store
 
 #: additive counters: summed over posts
-COUNT_METRICS: tuple[str, ...] = ("interactions", "likes", "comments", "shares", "saves",
-                                  "clicks", "video_views")
+COUNT_METRICS: tuple[str, ...] = (
+    "interactions",
+    "likes",
+    "comments",
+    "shares",
+    "saves",
+    "clicks",
+    "video_views",
+)
 #: per-post values averaged over posts (mean of posts, nulls left out)
-MEAN_METRICS: tuple[str, ...] = ("engagement_rate_by_reach", "engagement_rate_by_impressions",
-                                 "engagement_rate_by_followers")
+MEAN_METRICS: tuple[str, ...] = (
+    "engagement_rate_by_reach",
+    "engagement_rate_by_impressions",
+    "engagement_rate_by_followers",
+)
 SCORE_METRICS: tuple[str, ...] = ("engagement_score",)
 BASELINE_METRIC = "interactions_vs_baseline"
 #: every metric column of the rollup
 ROLLUP_METRICS: tuple[str, ...] = (*COUNT_METRICS, *SCORE_METRICS, *MEAN_METRICS, BASELINE_METRIC)
 #: post attributes joined from ``content``
-POST_COLUMNS: tuple[str, ...] = ("platform", "content_id", "account_id", "created_at", "kind",
-                                 "campaign", "text", "url")
+POST_COLUMNS: tuple[str, ...] = (
+    "platform",
+    "content_id",
+    "account_id",
+    "created_at",
+    "kind",
+    "campaign",
+    "text",
+    "url",
+)
 #: columns the content listing may sort by
-SORTABLE: tuple[str, ...] = ("created_at", *COUNT_METRICS, *SCORE_METRICS, *MEAN_METRICS,
-                             BASELINE_METRIC)
+SORTABLE: tuple[str, ...] = (
+    "created_at",
+    *COUNT_METRICS,
+    *SCORE_METRICS,
+    *MEAN_METRICS,
+    BASELINE_METRIC,
+)
 
 
 def build(store: Store, settings: dict[str, Any] | None = None) -> pl.DataFrame:
@@ -56,14 +79,22 @@ def build(store: Store, settings: dict[str, Any] | None = None) -> pl.DataFrame:
     c = store.table("content").select(*POST_COLUMNS)
     posts = pl.from_arrow(c.to_pyarrow())
     a = store.table("account")
-    owners = pl.from_arrow(a.select("platform", "account_id", is_own=a.is_own.fill_null(False),
-                                    is_competitor=a.is_competitor.fill_null(False))
-                           .distinct(on=["platform", "account_id"]).to_pyarrow())
-    out = (posts.join(frame, on=["platform", "content_id"], how="left")
-           .join(base_frame, on=["platform", "content_id"], how="left")
-           .join(owners, on=["platform", "account_id"], how="left")
-           .with_columns(pl.col("is_own").fill_null(False),
-                         pl.col("is_competitor").fill_null(False)))
+    owners = pl.from_arrow(
+        a.select(
+            "platform",
+            "account_id",
+            is_own=a.is_own.fill_null(False),
+            is_competitor=a.is_competitor.fill_null(False),
+        )
+        .distinct(on=["platform", "account_id"])
+        .to_pyarrow()
+    )
+    out = (
+        posts.join(frame, on=["platform", "content_id"], how="left")
+        .join(base_frame, on=["platform", "content_id"], how="left")
+        .join(owners, on=["platform", "account_id"], how="left")
+        .with_columns(pl.col("is_own").fill_null(False), pl.col("is_competitor").fill_null(False))
+    )
     for name in COUNT_METRICS:
         out = out.with_columns(pl.col(name).fill_null(0).cast(pl.Int64))
     for name in (*SCORE_METRICS, *MEAN_METRICS, BASELINE_METRIC):
@@ -151,17 +182,21 @@ def overview(frame: pl.DataFrame, filters: Filters, *, top: int = 5) -> dict[str
     import polars as pl
 
     posts = select(frame.lazy(), filters)
-    ranked = posts.filter(pl.col(BASELINE_METRIC).is_not_null()
-                          & pl.col(BASELINE_METRIC).is_finite())
+    ranked = posts.filter(
+        pl.col(BASELINE_METRIC).is_not_null() & pl.col(BASELINE_METRIC).is_finite()
+    )
     order = [BASELINE_METRIC, "created_at", "platform", "content_id"]
     columns = [*POST_COLUMNS, *ROLLUP_METRICS]
-    totals, daily, best, worst = pl.collect_all([
-        _as_json_ready(posts.select(_aggregates())),
-        _as_json_ready(posts.group_by("day").agg(_aggregates()).sort("day")),
-        _as_json_ready(ranked.sort(order, descending=[True, False, False, False]).head(top)
-                       .select(columns)),
-        _as_json_ready(ranked.sort(order).head(top).select(columns)),
-    ])
+    totals, daily, best, worst = pl.collect_all(
+        [
+            _as_json_ready(posts.select(_aggregates())),
+            _as_json_ready(posts.group_by("day").agg(_aggregates()).sort("day")),
+            _as_json_ready(
+                ranked.sort(order, descending=[True, False, False, False]).head(top).select(columns)
+            ),
+            _as_json_ready(ranked.sort(order).head(top).select(columns)),
+        ]
+    )
     return {
         "totals": totals.to_dicts()[0],
         "daily": daily.to_dicts(),
@@ -177,13 +212,31 @@ def search_and_sort(posts: Any, search: str | None, sort: str) -> Any:
     import polars as pl
 
     if search:
-        posts = posts.filter(pl.col("text").fill_null("").str.to_lowercase()
-                             .str.contains(search.lower(), literal=True))
+        posts = posts.filter(
+            pl.col("text")
+            .fill_null("")
+            .str.to_lowercase()
+            .str.contains(search.lower(), literal=True)
+        )
     column, descending = sort.lstrip("-"), sort.startswith("-")
-    return posts.sort([column, "platform", "content_id"],
-                      descending=[descending, False, False], nulls_last=True)
+    return posts.sort(
+        [column, "platform", "content_id"], descending=[descending, False, False], nulls_last=True
+    )
 
 
-__all__ = sorted(["BASELINE_METRIC", "COUNT_METRICS", "MEAN_METRICS", "POST_COLUMNS",
-                  "ROLLUP_METRICS", "SCORE_METRICS", "SORTABLE", "build", "overview",
-                  "post_row", "search_and_sort", "select"])
+__all__ = sorted(
+    [
+        "BASELINE_METRIC",
+        "COUNT_METRICS",
+        "MEAN_METRICS",
+        "POST_COLUMNS",
+        "ROLLUP_METRICS",
+        "SCORE_METRICS",
+        "SORTABLE",
+        "build",
+        "overview",
+        "post_row",
+        "search_and_sort",
+        "select",
+    ]
+)

@@ -26,18 +26,20 @@ from .errors import PayloadTooLarge, error_body
 
 MAX_BODY_BYTES = 1 << 20
 
-CONTENT_SECURITY_POLICY = "; ".join([
-    "default-src 'self'",
-    "script-src 'self'",
-    "style-src 'self' 'unsafe-inline'",
-    "img-src 'self' data: blob:",
-    "font-src 'self'",
-    "connect-src 'self'",
-    "object-src 'none'",
-    "base-uri 'none'",
-    "form-action 'self'",
-    "frame-ancestors 'none'",
-])
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self' 'unsafe-inline'",
+        "img-src 'self' data: blob:",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
 
 SECURITY_HEADERS: dict[str, str] = {
     "x-content-type-options": "nosniff",
@@ -93,12 +95,17 @@ class SecurityMiddleware:
                 have = {k.lower() for k, _ in message.get("headers", [])}
                 message = dict(message)
                 message["headers"] = list(message.get("headers", [])) + [
-                    (k, v) for k, v in extra if k not in have]
+                    (k, v) for k, v in extra if k not in have
+                ]
             await send(message)
 
         if _has_nul(scope):
-            await _reject(send_with_headers, 422, "invalid_parameter",
-                          "NUL characters are not allowed in paths or parameters")
+            await _reject(
+                send_with_headers,
+                422,
+                "invalid_parameter",
+                "NUL characters are not allowed in paths or parameters",
+            )
             return
         length = headers.get(b"content-length")
         if length is not None:
@@ -136,23 +143,31 @@ def _has_nul(scope: dict[str, Any]) -> bool:
     """A NUL in a path or query parameter: engines end strings there, so nothing downstream
     may ever see one (the query string is checked raw and percent-decoded)."""
     query = scope.get("query_string", b"")
-    return ("\x00" in scope.get("path", "") or b"\x00" in query
-            or b"%00" in query.lower())
+    return "\x00" in scope.get("path", "") or b"\x00" in query or b"%00" in query.lower()
 
 
 async def _reject(send: Any, status: int, code: str, message: str) -> None:
     import json
 
     body = json.dumps(error_body(code, message)).encode()
-    await send({"type": "http.response.start", "status": status,
-                "headers": [(b"content-type", b"application/json"),
-                            (b"content-length", str(len(body)).encode()),
-                            (b"connection", b"close")]})
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [
+                (b"content-type", b"application/json"),
+                (b"content-length", str(len(body)).encode()),
+                (b"connection", b"close"),
+            ],
+        }
+    )
     await send({"type": "http.response.body", "body": body})
 
 
-_SECRET = re.compile(r"(?i)((?:token|password|passwd|secret|api[_-]?key|authorization)"
-                     r"[\"']?\s*[=:]\s*[\"']?)(?:bearer\s+)?[^\s&\"',;]+")
+_SECRET = re.compile(
+    r"(?i)((?:token|password|passwd|secret|api[_-]?key|authorization)"
+    r"[\"']?\s*[=:]\s*[\"']?)(?:bearer\s+)?[^\s&\"',;]+"
+)
 _BEARER = re.compile(r"(?i)(bearer\s+)[A-Za-z0-9._~+/=-]+")
 _TOKEN = re.compile(r"elk_[A-Za-z0-9_-]{8,}")
 
@@ -186,8 +201,15 @@ class RedactSecrets(logging.Filter):
 
 #: loggers that see requests. A logger's filters apply only to records logged on it, not to
 #: records of its children, so every logger that logs is named, not only a parent.
-REDACTED_LOGGERS: tuple[str, ...] = ("uvicorn", "uvicorn.access", "uvicorn.error", "fastapi",
-                                     "engagelens", "engagelens.api", "")
+REDACTED_LOGGERS: tuple[str, ...] = (
+    "uvicorn",
+    "uvicorn.access",
+    "uvicorn.error",
+    "fastapi",
+    "engagelens",
+    "engagelens.api",
+    "",
+)
 
 
 def install_log_redaction() -> None:
@@ -198,6 +220,16 @@ def install_log_redaction() -> None:
             logger.addFilter(RedactSecrets())
 
 
-__all__ = sorted(["BodyTooLarge", "CONTENT_SECURITY_POLICY", "MAX_BODY_BYTES", "REDACTED_LOGGERS",
-                  "RedactSecrets", "SECURITY_HEADERS", "SecurityMiddleware",
-                  "install_log_redaction", "redact"])
+__all__ = sorted(
+    [
+        "BodyTooLarge",
+        "CONTENT_SECURITY_POLICY",
+        "MAX_BODY_BYTES",
+        "REDACTED_LOGGERS",
+        "RedactSecrets",
+        "SECURITY_HEADERS",
+        "SecurityMiddleware",
+        "install_log_redaction",
+        "redact",
+    ]
+)

@@ -15,13 +15,26 @@ from typing import Any
 
 
 @contextlib.contextmanager
-def live_server(app: Any, *, host: str = "127.0.0.1", timeout_s: float = 20.0,
-                log_level: str = "warning", access_log: bool = False) -> Iterator[str]:
+def live_server(
+    app: Any,
+    *,
+    host: str = "127.0.0.1",
+    timeout_s: float = 20.0,
+    log_level: str = "warning",
+    access_log: bool = False,
+) -> Iterator[str]:
     """Serve ``app`` on ``host`` and yield its base URL (``http://127.0.0.1:<port>``)."""
     import uvicorn
 
-    config = uvicorn.Config(app, host=host, port=0, log_level=log_level, lifespan="on",
-                            server_header=False, access_log=access_log)
+    config = uvicorn.Config(
+        app,
+        host=host,
+        port=0,
+        log_level=log_level,
+        lifespan="on",
+        server_header=False,
+        access_log=access_log,
+    )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, name="engagelens-live-server", daemon=True)
     thread.start()

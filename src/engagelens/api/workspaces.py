@@ -16,8 +16,9 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..errors import NotFound
-from ..store import Store
+from engagelens.errors import NotFound
+from engagelens.store import Store
+
 from .control import Control, check_slug
 
 

@@ -24,28 +24,40 @@ from typing import TYPE_CHECKING, Any
 
 import ibis
 
-from ..metrics.catalog.engagement import DEFAULT_WEIGHTS
-from ..metrics import MetricContext
-from ..metrics.facts import comment_quality
+from engagelens.metrics import MetricContext
+from engagelens.metrics.catalog.engagement import DEFAULT_WEIGHTS
+from engagelens.metrics.facts import comment_quality
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ..store import Store
+    from engagelens.store import Store
 
 #: interaction kind -> engagement-weight key (kinds not listed weigh 0)
 KIND_WEIGHT_KEYS: dict[str, str] = {
-    "like": "like", "reaction": "like",
+    "like": "like",
+    "reaction": "like",
     "save": "save",
-    "comment": "comment", "reply": "comment", "mention": "comment", "tag": "comment",
-    "share": "share", "retweet": "share", "quote": "share",
-    "view": "view", "watch": "view",
+    "comment": "comment",
+    "reply": "comment",
+    "mention": "comment",
+    "tag": "comment",
+    "share": "share",
+    "retweet": "share",
+    "quote": "share",
+    "view": "view",
+    "watch": "view",
 }
 _COMMENT_KINDS = ("comment", "reply")
 #: weight key -> output column counting those interactions
 _CLASSES = {"like": "likes", "comment": "comments", "share": "shares", "save": "saves"}
 
 
-def _period(t: ibis.Table, ts: ibis.Value, start: dt.datetime | None, end: dt.datetime | None,
-            platform: str | None) -> ibis.Table:
+def _period(
+    t: ibis.Table,
+    ts: ibis.Value,
+    start: dt.datetime | None,
+    end: dt.datetime | None,
+    platform: str | None,
+) -> ibis.Table:
     if start is not None:
         t = t.filter(ts >= start)
     if end is not None:
@@ -63,9 +75,15 @@ def advocate_weights(settings: dict[str, Any] | None = None) -> dict[str, float]
     return w
 
 
-def advocates(store: Store, *, start: dt.datetime | None = None, end: dt.datetime | None = None,
-              platform: str | None = None, limit: int = 20,
-              settings: dict[str, Any] | None = None) -> ibis.Table:
+def advocates(
+    store: Store,
+    *,
+    start: dt.datetime | None = None,
+    end: dt.datetime | None = None,
+    platform: str | None = None,
+    limit: int = 20,
+    settings: dict[str, Any] | None = None,
+) -> ibis.Table:
     """Top audience members by weighted engagement ``score``, ties broken by platform, actor.
 
     Columns: platform, actor_id, score, interactions, likes, comments, shares, saves,
@@ -82,12 +100,22 @@ def advocates(store: Store, *, start: dt.datetime | None = None, end: dt.datetim
     labelled = j.kind.isin(_COMMENT_KINDS) & j.quality.notnull()
     cls = j.kind.substitute(KIND_WEIGHT_KEYS, else_="")
     key = ibis.ifelse(labelled, "comment_" + j.quality, cls)
-    j = j.select(j.platform, j.actor_id, j.interaction_id, j.occurred_at, _cls=cls,
-                 _w=key.substitute(w, else_=0.0).cast("float64"))
+    j = j.select(
+        j.platform,
+        j.actor_id,
+        j.interaction_id,
+        j.occurred_at,
+        _cls=cls,
+        _w=key.substitute(w, else_=0.0).cast("float64"),
+    )
     counts = {col: (j._cls == k).cast("int64").sum() for k, col in _CLASSES.items()}
     board = j.group_by(["platform", "actor_id"]).aggregate(
-        score=j._w.sum(), interactions=j.count(), **counts,
-        active_days=j.occurred_at.date().nunique(), last_seen=j.occurred_at.max())
+        score=j._w.sum(),
+        interactions=j.count(),
+        **counts,
+        active_days=j.occurred_at.date().nunique(),
+        last_seen=j.occurred_at.max(),
+    )
     return board.order_by([ibis.desc("score"), "platform", "actor_id"]).limit(limit)
 
 
@@ -96,13 +124,21 @@ def _mention_sentiment(store: Store) -> ibis.Table:
     ta = store.table("text_analysis")
     ta = ta.filter((ta.source_table == "mention") & ta.sentiment.notnull())
     rn = ibis.row_number().over(group_by=[ta.platform, ta.source_id], order_by=ta.backend)
-    return (ta.mutate(_rn=rn).filter(lambda r: r._rn == 0)
-            .select(_ta_platform="platform", _ta_id="source_id", _ta_sentiment="sentiment"))
+    return (
+        ta.mutate(_rn=rn)
+        .filter(lambda r: r._rn == 0)
+        .select(_ta_platform="platform", _ta_id="source_id", _ta_sentiment="sentiment")
+    )
 
 
-def influencers(store: Store, *, start: dt.datetime | None = None,
-                end: dt.datetime | None = None, platform: str | None = None,
-                limit: int = 20) -> ibis.Table:
+def influencers(
+    store: Store,
+    *,
+    start: dt.datetime | None = None,
+    end: dt.datetime | None = None,
+    platform: str | None = None,
+    limit: int = 20,
+) -> ibis.Table:
     """Mention authors ranked by ``positive_reach`` (Σ reach of their positive mentions), then
     ``net_reach`` (positive − negative reach), then platform and author.
 
@@ -117,19 +153,32 @@ def influencers(store: Store, *, start: dt.datetime | None = None,
     m = m.anti_join(own, [m.platform == own._op, m.author_id == own._oa])
     s = _mention_sentiment(store)
     j = m.left_join(s, [m.platform == s._ta_platform, m.mention_id == s._ta_id])
-    j = j.select(j.platform, j.author_id, j.author_handle, j.author_followers,
-                 sentiment=j._ta_sentiment.fill_null(j.sentiment),
-                 _reach=j.reach.fill_null(j.author_followers).fill_null(0).cast("int64"))
+    j = j.select(
+        j.platform,
+        j.author_id,
+        j.author_handle,
+        j.author_followers,
+        sentiment=j._ta_sentiment.fill_null(j.sentiment),
+        _reach=j.reach.fill_null(j.author_followers).fill_null(0).cast("int64"),
+    )
     n = lambda label: (j.sentiment == label).fill_null(False).cast("int64").sum()  # noqa: E731
     r = lambda label: j._reach.sum(where=j.sentiment == label).fill_null(0)  # noqa: E731
     board = j.group_by(["platform", "author_id"]).aggregate(
-        author_handle=j.author_handle.max(), followers=j.author_followers.max(),
-        mentions=j.count(), positive=n("positive"), neutral=n("neutral"),
-        negative=n("negative"), unlabelled=j.sentiment.isnull().cast("int64").sum(),
-        reach=j._reach.sum(), positive_reach=r("positive"), negative_reach=r("negative"))
+        author_handle=j.author_handle.max(),
+        followers=j.author_followers.max(),
+        mentions=j.count(),
+        positive=n("positive"),
+        neutral=n("neutral"),
+        negative=n("negative"),
+        unlabelled=j.sentiment.isnull().cast("int64").sum(),
+        reach=j._reach.sum(),
+        positive_reach=r("positive"),
+        negative_reach=r("negative"),
+    )
     board = board.mutate(net_reach=board.positive_reach - board.negative_reach)
-    return board.order_by([ibis.desc("positive_reach"), ibis.desc("net_reach"), "platform",
-                           "author_id"]).limit(limit)
+    return board.order_by(
+        [ibis.desc("positive_reach"), ibis.desc("net_reach"), "platform", "author_id"]
+    ).limit(limit)
 
 
 __all__ = sorted(["KIND_WEIGHT_KEYS", "advocate_weights", "advocates", "influencers"])

@@ -20,14 +20,14 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING, Any
 
-from ..metrics import Filters, compute
-from ..metrics.compute import make_context
-from ..metrics.timekeys import local_time
+from engagelens.metrics import Filters, compute
+from engagelens.metrics.compute import make_context
+from engagelens.metrics.timekeys import local_time
 
 if TYPE_CHECKING:  # pragma: no cover
     import ibis
 
-    from ..store import Store
+    from engagelens.store import Store
 
 WEEKDAYS: tuple[str, ...] = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
@@ -42,23 +42,36 @@ SLOTS: dict[str, tuple[str, ...]] = {
 OWN = Filters(ownership="own")
 
 
-def rated_posts(store: Store, *, filters: Filters | None = OWN,
-                settings: dict[str, Any] | None = None) -> ibis.Table:
+def rated_posts(
+    store: Store, *, filters: Filters | None = OWN, settings: dict[str, Any] | None = None
+) -> ibis.Table:
     """One row per post: platform, content_id, account_id, hashtags, local publish ``weekday``
     (Monday = 0) and ``hour``, and its ``engagement_rate_by_reach`` (null when reach is unknown)."""
     ctx = make_context(store, "content", filters, settings)
     tz = str(ctx.settings.get("timezone") or "UTC")
-    err = compute(store, ["engagement_rate_by_reach"], by="content", filters=filters,
-                  settings=settings)
+    err = compute(
+        store, ["engagement_rate_by_reach"], by="content", filters=filters, settings=settings
+    )
     c = store.table("content")
     c = c.filter(c.created_at.notnull())
     local = local_time(c.created_at, tz, store.backend)
-    c = c.select("platform", "content_id", "account_id", "hashtags",
-                 weekday=local.day_of_week.index().cast("int64"),
-                 hour=local.hour().cast("int64"))
+    c = c.select(
+        "platform",
+        "content_id",
+        "account_id",
+        "hashtags",
+        weekday=local.day_of_week.index().cast("int64"),
+        hour=local.hour().cast("int64"),
+    )
     return c.join(err, ["platform", "content_id"]).select(
-        "platform", "content_id", "account_id", "hashtags", "weekday", "hour",
-        "engagement_rate_by_reach")
+        "platform",
+        "content_id",
+        "account_id",
+        "hashtags",
+        "weekday",
+        "hour",
+        "engagement_rate_by_reach",
+    )
 
 
 def _cell(row: dict[str, Any], keys: tuple[str, ...], min_posts: int) -> dict[str, Any]:
@@ -71,14 +84,24 @@ def _cell(row: dict[str, Any], keys: tuple[str, ...], min_posts: int) -> dict[st
     out: dict[str, Any] = {k: int(row[k]) for k in keys}
     if "weekday" in keys:
         out["weekday_name"] = WEEKDAYS[out["weekday"]]
-    out.update(posts=int(row["posts"]), rated_posts=n, engagement_rate_by_reach=mean,
-               std_error=se, recommended=n >= min_posts and mean is not None)
+    out.update(
+        posts=int(row["posts"]),
+        rated_posts=n,
+        engagement_rate_by_reach=mean,
+        std_error=se,
+        recommended=n >= min_posts and mean is not None,
+    )
     return out
 
 
-def best_times(store: Store, *, slot: str = "weekday_hour", min_posts: int = 3,
-               filters: Filters | None = OWN, settings: dict[str, Any] | None = None,
-               ) -> list[dict[str, Any]]:
+def best_times(
+    store: Store,
+    *,
+    slot: str = "weekday_hour",
+    min_posts: int = 3,
+    filters: Filters | None = OWN,
+    settings: dict[str, Any] | None = None,
+) -> list[dict[str, Any]]:
     """Publish-time cells, best first: recommended cells (≥ ``min_posts`` rated posts) by mean
     ERR, then thin cells by mean ERR, then cells with no rated post.
 
@@ -87,7 +110,7 @@ def best_times(store: Store, *, slot: str = "weekday_hour", min_posts: int = 3,
     ``std_error`` (of that mean, null below two posts) and ``recommended``.
     ``settings`` overrides (e.g. ``{"timezone": "Europe/Paris"}``) apply to the metric too.
     """
-    from ..errors import ConfigError
+    from engagelens.errors import ConfigError
 
     if slot not in SLOTS:
         raise ConfigError(f"slot must be one of {', '.join(SLOTS)}, not {slot!r}")
@@ -97,12 +120,21 @@ def best_times(store: Store, *, slot: str = "weekday_hour", min_posts: int = 3,
     p = rated_posts(store, filters=filters, settings=settings)
     rate = p.engagement_rate_by_reach
     stats = p.group_by(list(keys)).aggregate(
-        posts=p.count(), rated_posts=rate.count(),
-        sum_rate=rate.sum().fill_null(0.0), sum_sq=(rate * rate).sum().fill_null(0.0))
+        posts=p.count(),
+        rated_posts=rate.count(),
+        sum_rate=rate.sum().fill_null(0.0),
+        sum_sq=(rate * rate).sum().fill_null(0.0),
+    )
     cells = [_cell(r, keys, min_posts) for r in stats.to_pyarrow().to_pylist()]
-    return sorted(cells, key=lambda c: (
-        not c["recommended"], c["engagement_rate_by_reach"] is None,
-        -(c["engagement_rate_by_reach"] or 0.0), tuple(c[k] for k in keys)))
+    return sorted(
+        cells,
+        key=lambda c: (
+            not c["recommended"],
+            c["engagement_rate_by_reach"] is None,
+            -(c["engagement_rate_by_reach"] or 0.0),
+            tuple(c[k] for k in keys),
+        ),
+    )
 
 
 __all__ = sorted(["SLOTS", "WEEKDAYS", "best_times", "rated_posts"])

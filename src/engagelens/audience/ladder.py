@@ -22,19 +22,24 @@ from typing import TYPE_CHECKING
 
 import ibis
 
-from ..model.kinds import AMPLIFICATION_KINDS, CONVERSATION_KINDS
+from engagelens.model.kinds import AMPLIFICATION_KINDS, CONVERSATION_KINDS
 
 if TYPE_CHECKING:  # pragma: no cover
     import datetime as dt
 
-    from ..store import Store
+    from engagelens.store import Store
 
 LADDER_STEPS: tuple[str, ...] = ("viewer", "reactor", "commenter", "amplifier", "advocate")
 _REACTION_KINDS = ("like", "reaction", "save", "vote")
 
 
-def engagement_ladder(store: Store, *, start: dt.datetime | None = None,
-                      end: dt.datetime | None = None, advocate_days: int = 3) -> ibis.Table:
+def engagement_ladder(
+    store: Store,
+    *,
+    start: dt.datetime | None = None,
+    end: dt.datetime | None = None,
+    advocate_days: int = 3,
+) -> ibis.Table:
     """One row per (platform, actor_id): interactions, active days and ladder ``step``.
 
     Brand accounts' own actions (``is_brand``) are not audience and are left out.
@@ -53,15 +58,15 @@ def engagement_ladder(store: Store, *, start: dt.datetime | None = None,
         amplifications=as_int(t.kind.isin(AMPLIFICATION_KINDS)).sum(),
         active_days=t.occurred_at.date().nunique(),
     )
-    step = (
-        ibis.cases(
-            ((agg.amplifications > 0) & (agg.conversations > 0)
-             & (agg.active_days >= advocate_days), "advocate"),
-            (agg.amplifications > 0, "amplifier"),
-            (agg.conversations > 0, "commenter"),
-            (agg.reactions > 0, "reactor"),
-            else_="viewer",
-        )
+    step = ibis.cases(
+        (
+            (agg.amplifications > 0) & (agg.conversations > 0) & (agg.active_days >= advocate_days),
+            "advocate",
+        ),
+        (agg.amplifications > 0, "amplifier"),
+        (agg.conversations > 0, "commenter"),
+        (agg.reactions > 0, "reactor"),
+        else_="viewer",
     )
     return agg.mutate(step=step)
 
@@ -69,11 +74,19 @@ def engagement_ladder(store: Store, *, start: dt.datetime | None = None,
 def ladder_summary(store: Store, **kw) -> list[dict]:
     """Actors per step, in ladder order, with each step's share of the audience."""
     ladder = engagement_ladder(store, **kw)
-    counts = {r["step"]: int(r["actors"]) for r in
-              ladder.group_by("step").aggregate(actors=ladder.count()).to_pyarrow().to_pylist()}
+    counts = {
+        r["step"]: int(r["actors"])
+        for r in ladder.group_by("step").aggregate(actors=ladder.count()).to_pyarrow().to_pylist()
+    }
     total = sum(counts.values())
-    return [{"step": s, "actors": counts.get(s, 0),
-             "share": (counts.get(s, 0) / total) if total else None} for s in LADDER_STEPS]
+    return [
+        {
+            "step": s,
+            "actors": counts.get(s, 0),
+            "share": (counts.get(s, 0) / total) if total else None,
+        }
+        for s in LADDER_STEPS
+    ]
 
 
 __all__ = sorted(["LADDER_STEPS", "engagement_ladder", "ladder_summary"])

@@ -12,18 +12,39 @@ from typing import TYPE_CHECKING
 import ibis
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ..store import Store
+    from engagelens.store import Store
 
 DEFAULT_POINTS: dict[str, int] = {
-    "view": 0, "watch": 0, "click": 1, "link_click": 1, "profile_visit": 0,
-    "like": 1, "reaction": 1, "save": 2, "vote": 1, "follow": 2, "unfollow": -2,
-    "comment": 3, "reply": 3, "mention": 3, "tag": 2, "dm": 1, "quote": 5,
-    "share": 5, "retweet": 4, "download": 2,
+    "view": 0,
+    "watch": 0,
+    "click": 1,
+    "link_click": 1,
+    "profile_visit": 0,
+    "like": 1,
+    "reaction": 1,
+    "save": 2,
+    "vote": 1,
+    "follow": 2,
+    "unfollow": -2,
+    "comment": 3,
+    "reply": 3,
+    "mention": 3,
+    "tag": 2,
+    "dm": 1,
+    "quote": 5,
+    "share": 5,
+    "retweet": 4,
+    "download": 2,
 }
 
 
-def leaderboard(store: Store, *, points: dict[str, int] | None = None, limit: int = 20,
-                platform: str | None = None) -> ibis.Table:
+def leaderboard(
+    store: Store,
+    *,
+    points: dict[str, int] | None = None,
+    limit: int = 20,
+    platform: str | None = None,
+) -> ibis.Table:
     """Top audience members by points (brand actions excluded), ties broken by actor id."""
     table = points or DEFAULT_POINTS
     t = store.table("interaction")
@@ -31,8 +52,7 @@ def leaderboard(store: Store, *, points: dict[str, int] | None = None, limit: in
     if platform:
         t = t.filter(t.platform == platform)
     pts = t.kind.substitute(table, else_=0).cast("int64")
-    board = t.group_by(["platform", "actor_id"]).aggregate(
-        points=pts.sum(), interactions=t.count())
+    board = t.group_by(["platform", "actor_id"]).aggregate(points=pts.sum(), interactions=t.count())
     return board.order_by([ibis.desc("points"), "platform", "actor_id"]).limit(limit)
 
 

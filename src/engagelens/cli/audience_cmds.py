@@ -10,21 +10,28 @@ from typing import Any
 
 import typer
 
-from ..errors import ConfigError
+from engagelens.errors import ConfigError
+
 from .common import DbOption, open_db, parse_date
 from .inbox_cmds import safe
 
-audience_app = typer.Typer(help="Audience insights: best times to post, best hashtags, "
-                           "advocates and influencers.", no_args_is_help=True)
+audience_app = typer.Typer(
+    help="Audience insights: best times to post, best hashtags, advocates and influencers.",
+    no_args_is_help=True,
+)
 
 _SHOWS = ("both", "audience", "mentions")
 
 
 def _filters(start: str | None, end: str | None, platform: list[str], all_accounts: bool):
-    from ..metrics import Filters
+    from engagelens.metrics import Filters
 
-    return Filters(start=parse_date(start, "from"), end=parse_date(end, "to"), platforms=tuple(platform),
-                   ownership=None if all_accounts else "own")
+    return Filters(
+        start=parse_date(start, "from"),
+        end=parse_date(end, "to"),
+        platforms=tuple(platform),
+        ownership=None if all_accounts else "own",
+    )
 
 
 def _pct(value: float | None) -> str:
@@ -52,85 +59,129 @@ def _json(data: Any) -> None:
 _Start = typer.Option(None, "--from", help="Start date/time (UTC), inclusive.")
 _End = typer.Option(None, "--to", help="End date/time (UTC), exclusive.")
 _Platform = typer.Option([], "--platform", help="Only these platforms.")
-_AllAccounts = typer.Option(False, "--all-accounts",
-                            help="Every account's posts, not only the brand's own.")
+_AllAccounts = typer.Option(
+    False, "--all-accounts", help="Every account's posts, not only the brand's own."
+)
 _Json = typer.Option(False, "--json", help="Print JSON.")
 
 
 @audience_app.command("best-times")
 def best_times_cmd(
     slot: str = typer.Option("weekday_hour", "--slot", help="weekday_hour, weekday or hour."),
-    min_posts: int = typer.Option(3, "--min-posts",
-                                  help="Fewest rated posts for a slot to be recommended."),
-    timezone: str | None = typer.Option(None, "--timezone",
-                                        help="Time zone of weekday and hour (default: setting)."),
+    min_posts: int = typer.Option(
+        3, "--min-posts", help="Fewest rated posts for a slot to be recommended."
+    ),
+    timezone: str | None = typer.Option(
+        None, "--timezone", help="Time zone of weekday and hour (default: setting)."
+    ),
     limit: int = typer.Option(10, "--limit", help="Show the top N slots (0: all)."),
-    start: str | None = _Start, end: str | None = _End, platform: list[str] = _Platform,
-    all_accounts: bool = _AllAccounts, as_json: bool = _Json, db: str | None = DbOption,
+    start: str | None = _Start,
+    end: str | None = _End,
+    platform: list[str] = _Platform,
+    all_accounts: bool = _AllAccounts,
+    as_json: bool = _Json,
+    db: str | None = DbOption,
 ) -> None:
     """Engagement rate by reach by weekday and hour of publication, best first."""
-    from ..audience import best_times
+    from engagelens.audience import best_times
 
     with open_db(db) as store:
-        cells = best_times(store, slot=slot, min_posts=min_posts,
-                           filters=_filters(start, end, platform, all_accounts),
-                           settings={"timezone": timezone} if timezone else None)
+        cells = best_times(
+            store,
+            slot=slot,
+            min_posts=min_posts,
+            filters=_filters(start, end, platform, all_accounts),
+            settings={"timezone": timezone} if timezone else None,
+        )
     cells = cells[:limit] if limit > 0 else cells
     if as_json:
         _json(cells)
         return
     keys = [k for k in ("weekday_name", "hour") if cells and k in cells[0]]
     headers = [k.removesuffix("_name") for k in keys]
-    _print("Best times to post", [*headers, "posts", "rated", "ERR", "± s.e.", "recommended"],
-           [[*(f"{c[k]:02d}:00" if k == "hour" else c[k] for k in keys), str(c["posts"]),
-             str(c["rated_posts"]), _pct(c["engagement_rate_by_reach"]), _pct(c["std_error"]),
-             "yes" if c["recommended"] else f"no (< {min_posts} posts)"] for c in cells])
+    _print(
+        "Best times to post",
+        [*headers, "posts", "rated", "ERR", "± s.e.", "recommended"],
+        [
+            [
+                *(f"{c[k]:02d}:00" if k == "hour" else c[k] for k in keys),
+                str(c["posts"]),
+                str(c["rated_posts"]),
+                _pct(c["engagement_rate_by_reach"]),
+                _pct(c["std_error"]),
+                "yes" if c["recommended"] else f"no (< {min_posts} posts)",
+            ]
+            for c in cells
+        ],
+    )
 
 
 @audience_app.command("hashtags")
 def hashtags_cmd(
     min_posts: int = typer.Option(3, "--min-posts", help="Fewest rated posts for a tag to rank."),
     limit: int = typer.Option(20, "--limit", help="Show the top N tags (0: all)."),
-    start: str | None = _Start, end: str | None = _End, platform: list[str] = _Platform,
-    all_accounts: bool = _AllAccounts, as_json: bool = _Json, db: str | None = DbOption,
+    start: str | None = _Start,
+    end: str | None = _End,
+    platform: list[str] = _Platform,
+    all_accounts: bool = _AllAccounts,
+    as_json: bool = _Json,
+    db: str | None = DbOption,
 ) -> None:
     """Hashtags by lift of their posts' engagement rate by reach over the account's median."""
-    from ..audience import hashtag_performance
+    from engagelens.audience import hashtag_performance
 
     with open_db(db) as store:
-        rows = hashtag_performance(store, min_posts=min_posts,
-                                   filters=_filters(start, end, platform, all_accounts))
+        rows = hashtag_performance(
+            store, min_posts=min_posts, filters=_filters(start, end, platform, all_accounts)
+        )
     rows = rows[:limit] if limit > 0 else rows
     if as_json:
         _json(rows)
         return
-    _print("Best hashtags", ["platform", "account", "hashtag", "posts", "rated", "ERR",
-                             "account median", "lift"],
-           [[safe(r["platform"]), safe(r["account_id"], 30), "#" + safe(r["hashtag"], 40),
-             str(r["posts"]), str(r["rated_posts"]), _pct(r["engagement_rate_by_reach"]),
-             _pct(r["account_median"]),
-             _signed_pct(r["lift"]) if r["ranked"] else f"({_signed_pct(r['lift'])})"]
-            for r in rows])
+    _print(
+        "Best hashtags",
+        ["platform", "account", "hashtag", "posts", "rated", "ERR", "account median", "lift"],
+        [
+            [
+                safe(r["platform"]),
+                safe(r["account_id"], 30),
+                "#" + safe(r["hashtag"], 40),
+                str(r["posts"]),
+                str(r["rated_posts"]),
+                _pct(r["engagement_rate_by_reach"]),
+                _pct(r["account_median"]),
+                _signed_pct(r["lift"]) if r["ranked"] else f"({_signed_pct(r['lift'])})",
+            ]
+            for r in rows
+        ],
+    )
 
 
 @audience_app.command("advocates")
 def advocates_cmd(
-    show: str = typer.Option("both", "--show", help="audience (interactions), mentions "
-                             "(influencers) or both."),
+    show: str = typer.Option(
+        "both", "--show", help="audience (interactions), mentions (influencers) or both."
+    ),
     limit: int = typer.Option(20, "--limit", help="Show the top N of each list."),
-    start: str | None = _Start, end: str | None = _End,
+    start: str | None = _Start,
+    end: str | None = _End,
     platform: str | None = typer.Option(None, "--platform", help="Only this platform."),
-    as_json: bool = _Json, db: str | None = DbOption,
+    as_json: bool = _Json,
+    db: str | None = DbOption,
 ) -> None:
     """Advocates (weighted engagement) and influencers (reach of positive mentions)."""
-    from ..audience import advocates, influencers
+    from engagelens.audience import advocates, influencers
 
     if show not in _SHOWS:
         raise ConfigError(f"--show must be one of {', '.join(_SHOWS)}, not {show!r}")
     if limit < 1:
         raise ConfigError(f"--limit must be at least 1, not {limit}")
-    kw = {"start": parse_date(start, "from"), "end": parse_date(end, "to"), "platform": platform,
-          "limit": limit}
+    kw = {
+        "start": parse_date(start, "from"),
+        "end": parse_date(end, "to"),
+        "platform": platform,
+        "limit": limit,
+    }
     out: dict[str, list[dict[str, Any]]] = {}
     with open_db(db) as store:
         if show in ("both", "audience"):
@@ -141,18 +192,61 @@ def advocates_cmd(
         _json(out)
         return
     if "advocates" in out:
-        _print("Advocates", ["platform", "actor", "score", "interactions", "shares", "comments",
-                             "likes", "active days"],
-               [[safe(r["platform"]), safe(r["actor_id"], 40), f"{r['score']:g}",
-                 str(r["interactions"]), str(r["shares"]), str(r["comments"]), str(r["likes"]),
-                 str(r["active_days"])] for r in out["advocates"]])
+        _print(
+            "Advocates",
+            [
+                "platform",
+                "actor",
+                "score",
+                "interactions",
+                "shares",
+                "comments",
+                "likes",
+                "active days",
+            ],
+            [
+                [
+                    safe(r["platform"]),
+                    safe(r["actor_id"], 40),
+                    f"{r['score']:g}",
+                    str(r["interactions"]),
+                    str(r["shares"]),
+                    str(r["comments"]),
+                    str(r["likes"]),
+                    str(r["active_days"]),
+                ]
+                for r in out["advocates"]
+            ],
+        )
     if "influencers" in out:
-        _print("Influencers", ["platform", "author", "handle", "followers", "mentions",
-                               "positive", "negative", "positive reach", "net reach"],
-               [[safe(r["platform"]), safe(r["author_id"], 30), safe(r["author_handle"], 30),
-                 "—" if r["followers"] is None else str(r["followers"]), str(r["mentions"]),
-                 str(r["positive"]), str(r["negative"]), str(r["positive_reach"]),
-                 str(r["net_reach"])] for r in out["influencers"]])
+        _print(
+            "Influencers",
+            [
+                "platform",
+                "author",
+                "handle",
+                "followers",
+                "mentions",
+                "positive",
+                "negative",
+                "positive reach",
+                "net reach",
+            ],
+            [
+                [
+                    safe(r["platform"]),
+                    safe(r["author_id"], 30),
+                    safe(r["author_handle"], 30),
+                    "—" if r["followers"] is None else str(r["followers"]),
+                    str(r["mentions"]),
+                    str(r["positive"]),
+                    str(r["negative"]),
+                    str(r["positive_reach"]),
+                    str(r["net_reach"]),
+                ]
+                for r in out["influencers"]
+            ],
+        )
 
 
 def register(app: typer.Typer) -> None:

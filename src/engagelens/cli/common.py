@@ -6,11 +6,15 @@ import datetime as dt
 
 import typer
 
-from ..errors import ConfigError
-from ..store import Store
+from engagelens.errors import ConfigError
+from engagelens.store import Store
 
-DbOption = typer.Option(None, "--db", envvar="ENGAGELENS_DB",
-                        help="Store: DuckDB file path or Ibis URL (default ./engagelens.duckdb).")
+DbOption = typer.Option(
+    None,
+    "--db",
+    envvar="ENGAGELENS_DB",
+    help="Store: DuckDB file path or Ibis URL (default ./engagelens.duckdb).",
+)
 
 
 def open_db(db: str | None, **kw) -> Store:
@@ -24,4 +28,6 @@ def parse_date(value: str | None, name: str) -> dt.datetime | None:
     try:
         return dt.datetime.fromisoformat(value)
     except ValueError:
-        raise ConfigError(f"--{name}: expected an ISO date like 2024-01-31, got {value!r}") from None
+        raise ConfigError(
+            f"--{name}: expected an ISO date like 2024-01-31, got {value!r}"
+        ) from None

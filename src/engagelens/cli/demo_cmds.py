@@ -23,8 +23,14 @@ def _bars(enabled: bool) -> Iterator[tuple[Any, Any]]:
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    with Progress(TextColumn("{task.description:<28}"), BarColumn(), MofNCompleteColumn(),
-                  TimeElapsedColumn(), console=Console(stderr=True), transient=True) as bar:
+    with Progress(
+        TextColumn("{task.description:<28}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=Console(stderr=True),
+        transient=True,
+    ) as bar:
         tasks: dict[str, Any] = {}
 
         def on_rows(table: str, done: int, total: int) -> None:
@@ -42,32 +48,54 @@ def _bars(enabled: bool) -> Iterator[tuple[Any, Any]]:
 
 def demo(
     db: str | None = DbOption,
-    out: Path = typer.Option(Path("engagelens-demo-report.md"), "--out", "-o",
-                             help="Write the Markdown report here."),
-    interactions: int = typer.Option(200_000, "--interactions", "-n", min=1_000,
-                                     help="Interaction events to generate (up to 1e9)."),
+    out: Path = typer.Option(
+        Path("engagelens-demo-report.md"), "--out", "-o", help="Write the Markdown report here."
+    ),
+    interactions: int = typer.Option(
+        200_000,
+        "--interactions",
+        "-n",
+        min=1_000,
+        help="Interaction events to generate (up to 1e9).",
+    ),
     seed: int = typer.Option(42, "--seed", help="Same seed, same data, byte for byte."),
     data_dir: Path | None = typer.Option(
-        None, "--data-dir", help="Keep the generated Parquet files here (default: a temporary "
-        "folder removed afterwards)."),
+        None,
+        "--data-dir",
+        help="Keep the generated Parquet files here (default: a temporary "
+        "folder removed afterwards).",
+    ),
     start: str = typer.Option("2026-01-01", "--start", help="First day of the demo (UTC)."),
     days: int = typer.Option(180, "--days", min=14, help="Length of the demo in days."),
     text: bool = typer.Option(True, "--text/--no-text", help="Run text analysis after ingest."),
     progress: bool = typer.Option(True, "--progress/--no-progress", help="Show progress bars."),
 ) -> None:
     """Generate a synthetic brand, ingest it and print a report (re-runs add nothing)."""
-    from ..demo.pipeline import run_demo
+    from engagelens.demo.pipeline import run_demo
 
     with _bars(progress) as (on_rows, on_file):
-        result = run_demo(db, out=out, interactions=interactions, seed=seed, data_dir=data_dir,
-                          start=start, days=days, analyse_text=text, generate_progress=on_rows,
-                          ingest_progress=on_file)
+        result = run_demo(
+            db,
+            out=out,
+            interactions=interactions,
+            seed=seed,
+            data_dir=data_dir,
+            start=start,
+            days=days,
+            analyse_text=text,
+            generate_progress=on_rows,
+            ingest_progress=on_file,
+        )
     read, stored, dup, quarantined = result.totals
-    typer.echo(f"generated {interactions:,} interactions (+ other tables) in "
-               f"{result.generate_seconds:.1f} s; ingested {len(result.summaries)} files in "
-               f"{result.ingest_seconds:.1f} s")
-    typer.echo(f"ingest: read {read:,} = stored {stored:,} + duplicates {dup:,} + "
-               f"quarantined {quarantined:,}")
+    typer.echo(
+        f"generated {interactions:,} interactions (+ other tables) in "
+        f"{result.generate_seconds:.1f} s; ingested {len(result.summaries)} files in "
+        f"{result.ingest_seconds:.1f} s"
+    )
+    typer.echo(
+        f"ingest: read {read:,} = stored {stored:,} + duplicates {dup:,} + "
+        f"quarantined {quarantined:,}"
+    )
     if result.analysed_texts is not None:
         typer.echo(f"text analysis: {result.analysed_texts:,} new texts analysed")
     typer.echo("")

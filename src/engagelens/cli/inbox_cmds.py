@@ -14,8 +14,9 @@ import typer
 from .common import DbOption, open_db
 
 inbox_app = typer.Typer(help="Unanswered inbound items, prioritised.", no_args_is_help=True)
-goals_app = typer.Typer(help="Outbound goals: reply rate and reply time attainment.",
-                        no_args_is_help=True)
+goals_app = typer.Typer(
+    help="Outbound goals: reply rate and reply time attainment.", no_args_is_help=True
+)
 
 
 def safe(value: Any, width: int | None = None) -> str:
@@ -24,7 +25,9 @@ def safe(value: Any, width: int | None = None) -> str:
     from rich.markup import escape
 
     text = "" if value is None else str(value)
-    text = "".join(" " if unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") else ch for ch in text)
+    text = "".join(
+        " " if unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") else ch for ch in text
+    )
     if width is not None and len(text) > width:
         text = text[: width - 1] + "…"
     return escape(text)
@@ -46,18 +49,27 @@ def inbox_list(
     from rich.console import Console
     from rich.table import Table
 
-    from ..engage.inbox import inbox
+    from engagelens.engage.inbox import inbox
 
     with open_db(db) as store:
         items = inbox(store, now=_now(now), assignee=assignee, limit=limit)
     if as_json:
-        typer.echo(json.dumps([i.to_dict() for i in items], ensure_ascii=False, indent=2, default=str))
+        typer.echo(
+            json.dumps([i.to_dict() for i in items], ensure_ascii=False, indent=2, default=str)
+        )
         return
     table = Table("score", "platform", "id", "age (min)", "why", "text", "assignee")
     for i in items:
         why = " ".join(f"{k}+{v:g}" for k, v in i.why.items() if v)
-        table.add_row(f"{i.score:g}", safe(i.platform), safe(i.interaction_id),
-                      f"{i.signals['age_minutes']:g}", why, safe(i.text, 60), safe(i.assignee))
+        table.add_row(
+            f"{i.score:g}",
+            safe(i.platform),
+            safe(i.interaction_id),
+            f"{i.signals['age_minutes']:g}",
+            why,
+            safe(i.text, 60),
+            safe(i.assignee),
+        )
     Console().print(table)
 
 
@@ -71,13 +83,15 @@ def inbox_show(
     """One item with its full text and score breakdown."""
     from rich.console import Console
 
-    from ..engage.inbox import find
+    from engagelens.engage.inbox import find
 
     with open_db(db) as store:
         item = find(store, interaction_id, platform, now=_now(now))
     c = Console()
-    c.print(f"[bold]{safe(item.platform)}/{safe(item.interaction_id)}[/bold] "
-            f"{safe(item.kind)} by {safe(item.actor_id)} at {item.occurred_at:%Y-%m-%d %H:%M} UTC")
+    c.print(
+        f"[bold]{safe(item.platform)}/{safe(item.interaction_id)}[/bold] "
+        f"{safe(item.kind)} by {safe(item.actor_id)} at {item.occurred_at:%Y-%m-%d %H:%M} UTC"
+    )
     c.print(safe(item.text))
     c.print(f"score {item.score:g} = " + " + ".join(f"{k} {v:g}" for k, v in item.why.items()))
     c.print("signals: " + safe(json.dumps(item.signals, ensure_ascii=False)))
@@ -87,11 +101,12 @@ def inbox_show(
 
 @inbox_app.command("mark-replied")
 def inbox_mark_replied(
-    platform: str = typer.Argument(...), interaction_id: str = typer.Argument(...),
+    platform: str = typer.Argument(...),
+    interaction_id: str = typer.Argument(...),
     db: str | None = DbOption,
 ) -> None:
     """Record an answer given outside the exports; the item leaves the inbox."""
-    from ..engage.inbox import mark_replied
+    from engagelens.engage.inbox import mark_replied
 
     with open_db(db) as store:
         mark_replied(store, platform, interaction_id)
@@ -100,12 +115,13 @@ def inbox_mark_replied(
 
 @inbox_app.command("assign")
 def inbox_assign(
-    platform: str = typer.Argument(...), interaction_id: str = typer.Argument(...),
+    platform: str = typer.Argument(...),
+    interaction_id: str = typer.Argument(...),
     assignee: str = typer.Argument(..., help="Agent name."),
     db: str | None = DbOption,
 ) -> None:
     """Assign an item to an agent (the latest assignment wins)."""
-    from ..engage.inbox import assign
+    from engagelens.engage.inbox import assign
 
     with open_db(db) as store:
         assign(store, platform, interaction_id, assignee)
@@ -118,21 +134,30 @@ def goals_report(as_json: bool = typer.Option(False, "--json"), db: str | None =
     from rich.console import Console
     from rich.table import Table
 
-    from ..engage.goals import weekly_report
+    from engagelens.engage.goals import weekly_report
 
     with open_db(db) as store:
         weeks = weekly_report(store)
     if as_json:
         typer.echo(json.dumps([w.to_dict() for w in weeks], indent=2, default=str))
         return
-    t = Table("week", "inbound", "answered", "reply rate", "goal", "met", "median (bh)", "target", "met")
+    t = Table(
+        "week", "inbound", "answered", "reply rate", "goal", "met", "median (bh)", "target", "met"
+    )
     for w in weeks:
-        t.add_row(w.week, str(w.inbound), str(w.answered),
-                  "-" if w.reply_rate is None else f"{w.reply_rate:.1%}", f"{w.reply_rate_goal:.1%}",
-                  "yes" if w.reply_rate_met else "no",
-                  "-" if w.business_median_seconds is None else f"{w.business_median_seconds / 60:.0f} min",
-                  f"{w.target_seconds // 60} min", "-" if w.reply_time_met is None else
-                  ("yes" if w.reply_time_met else "no"))
+        t.add_row(
+            w.week,
+            str(w.inbound),
+            str(w.answered),
+            "-" if w.reply_rate is None else f"{w.reply_rate:.1%}",
+            f"{w.reply_rate_goal:.1%}",
+            "yes" if w.reply_rate_met else "no",
+            "-"
+            if w.business_median_seconds is None
+            else f"{w.business_median_seconds / 60:.0f} min",
+            f"{w.target_seconds // 60} min",
+            "-" if w.reply_time_met is None else ("yes" if w.reply_time_met else "no"),
+        )
     Console().print(t)
 
 

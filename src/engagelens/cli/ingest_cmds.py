@@ -10,7 +10,8 @@ from pathlib import Path
 
 import typer
 
-from ..errors import IngestError
+from engagelens.errors import IngestError
+
 from .common import DbOption, open_db
 
 #: files at least this big get a progress bar
@@ -70,7 +71,7 @@ def ingest(
     db: str | None = DbOption,
 ) -> None:
     """Ingest export files; each file is one batch (all-or-nothing, re-runs store nothing twice)."""
-    from ..ingest import expand_paths, ingest_file
+    from engagelens.ingest import expand_paths, ingest_file
 
     if source and mapping:
         raise IngestError("give either --source or --mapping, not both")
@@ -106,7 +107,7 @@ def ingest(
         if totals[3]:
             typer.echo("see why rows were quarantined: engagelens quarantine list")
         if analyze:
-            from ..text import analyze_store
+            from engagelens.text import analyze_store
 
             added = analyze_store(store)
             typer.echo(f"text analysis: {added:,} new rows analysed")

@@ -9,13 +9,14 @@ import typer
 
 from .common import DbOption, open_db
 
-listen_app = typer.Typer(help="Listening queries: add, list, test, run, report.",
-                         no_args_is_help=True)
+listen_app = typer.Typer(
+    help="Listening queries: add, list, test, run, report.", no_args_is_help=True
+)
 alerts_app = typer.Typer(help="Alert rules: add, list, run, history.", no_args_is_help=True)
 
 
 def _safe(value: Any) -> str:
-    from ..listening.delivery import terminal_safe
+    from engagelens.listening.delivery import terminal_safe
 
     return terminal_safe("" if value is None else str(value))
 
@@ -32,25 +33,31 @@ def _pct(value: Any) -> str:
 @listen_app.command("add")
 def listen_add(
     name: str = typer.Argument(..., help="Short name, e.g. the brand."),
-    query: str = typer.Argument(..., help='Boolean query, e.g. \'@acme OR "acme shoes"\'.'),
+    query: str = typer.Argument(..., help="Boolean query, e.g. '@acme OR \"acme shoes\"'."),
     kind: str = typer.Option("brand", help="brand, competitor, product, campaign or topic."),
     ignore_accents: bool = typer.Option(False, help="Diacritics-insensitive (Vietnamese)."),
     segment_chinese: bool = typer.Option(False, help="Match Chinese on jieba segments."),
     db: str | None = DbOption,
 ) -> None:
     """Create or replace a listening query (the next run re-matches it on every mention)."""
-    from ..listening import add_query
+    from engagelens.listening import add_query
 
     with open_db(db) as store:
-        row = add_query(store, name, query, kind=kind, ignore_accents=ignore_accents,
-                        segment_chinese=segment_chinese)
+        row = add_query(
+            store,
+            name,
+            query,
+            kind=kind,
+            ignore_accents=ignore_accents,
+            segment_chinese=segment_chinese,
+        )
     typer.echo(f"saved {_safe(row['name'])} ({row['kind']}): {_safe(row['query'])}")
 
 
 @listen_app.command("list")
 def listen_list(as_json: bool = typer.Option(False, "--json"), db: str | None = DbOption) -> None:
     """Show the stored queries."""
-    from ..listening import list_queries
+    from engagelens.listening import list_queries
 
     with open_db(db) as store:
         queries = list_queries(store)
@@ -65,7 +72,7 @@ def listen_list(as_json: bool = typer.Option(False, "--json"), db: str | None = 
 @listen_app.command("remove")
 def listen_remove(name: str, db: str | None = DbOption) -> None:
     """Delete a query and its matches."""
-    from ..listening import remove_query
+    from engagelens.listening import remove_query
 
     with open_db(db) as store:
         remove_query(store, name)
@@ -84,11 +91,10 @@ def listen_test(
     db: str | None = DbOption,
 ) -> None:
     """Try a query on texts, or on the stored mentions, before saving it."""
-    from ..listening.engine import Engine, QuerySpec
-    from ..listening.fold import FoldOptions
-    from ..listening.runner import mention_rows
-
-    from ..listening.query import parse, to_string
+    from engagelens.listening.engine import Engine, QuerySpec
+    from engagelens.listening.fold import FoldOptions
+    from engagelens.listening.query import parse, to_string
+    from engagelens.listening.runner import mention_rows
 
     engine = Engine([QuerySpec("q", query, FoldOptions(ignore_accents, segment_chinese))])
     typer.echo(f"parsed as: {_safe(to_string(parse(query)))}")
@@ -107,27 +113,34 @@ def listen_test(
                 total += 1
                 if shown < limit:
                     shown += 1
-                    typer.echo(f"{records[n]['platform']}:{_safe(records[n]['mention_id'])}\t"
-                               f"{', '.join(map(_safe, terms))}\t{_safe(records[n]['text'])[:120]}")
+                    typer.echo(
+                        f"{records[n]['platform']}:{_safe(records[n]['mention_id'])}\t"
+                        f"{', '.join(map(_safe, terms))}\t{_safe(records[n]['text'])[:120]}"
+                    )
     typer.echo(f"{total} of {scanned} mentions match")
 
 
 @listen_app.command("run")
-def listen_run(full: bool = typer.Option(False, help="Re-run every query on every mention."),
-               analyze: bool = typer.Option(False, help="First let the text layer label "
-                                                        "sentiment and language of new mentions."),
-               db: str | None = DbOption) -> None:
+def listen_run(
+    full: bool = typer.Option(False, help="Re-run every query on every mention."),
+    analyze: bool = typer.Option(
+        False, help="First let the text layer label sentiment and language of new mentions."
+    ),
+    db: str | None = DbOption,
+) -> None:
     """Match the stored queries against mentions not seen yet (edited queries: all)."""
-    from ..listening import run
-    from ..listening.alerts import analyze_mentions
+    from engagelens.listening import run
+    from engagelens.listening.alerts import analyze_mentions
 
     with open_db(db) as store:
         if analyze:
             typer.echo(f"{analyze_mentions(store)} mentions analysed")
         summary = run(store, full=full)
-    typer.echo(f"{summary.queries} queries ({summary.queries_rerun} re-run), "
-               f"{summary.mentions_scanned} mentions scanned, {summary.matches_stored} matches "
-               f"stored in {summary.seconds:.2f}s")
+    typer.echo(
+        f"{summary.queries} queries ({summary.queries_rerun} re-run), "
+        f"{summary.mentions_scanned} mentions scanned, {summary.matches_stored} matches "
+        f"stored in {summary.seconds:.2f}s"
+    )
 
 
 @listen_app.command("report")
@@ -138,8 +151,8 @@ def listen_report(
     db: str | None = DbOption,
 ) -> None:
     """Share of voice, sentiment mix, top authors/terms/hashtags, spikes and emerging terms."""
-    from ..errors import ConfigError
-    from ..listening import measures, spikes
+    from engagelens.errors import ConfigError
+    from engagelens.listening import measures, spikes
 
     if by not in (None, "day", "week", "month", "platform", "language"):
         raise ConfigError("--by must be day, week, month, platform or language")
@@ -151,64 +164,97 @@ def listen_report(
             "top_terms": measures.top_terms(store, query).to_pylist(),
             "top_hashtags": measures.top_hashtags(store, query).to_pylist(),
             "spikes": [s.to_dict() for s in spikes.find_spikes(store, query=query)],
-            "emerging_terms": [{"term": t, "score": round(z, 2)}
-                               for t, z in spikes.emerging_terms(store, query, limit=10,
-                                                                 phrases=True)],
+            "emerging_terms": [
+                {"term": t, "score": round(z, 2)}
+                for t, z in spikes.emerging_terms(store, query, limit=10, phrases=True)
+            ],
         }
     if as_json:
         _echo_json(report)
         return
-    head = ["query", *([by] if by else []), "mentions", "share of voice", "positive", "neutral",
-            "negative", "net sentiment"]
+    head = [
+        "query",
+        *([by] if by else []),
+        "mentions",
+        "share of voice",
+        "positive",
+        "neutral",
+        "negative",
+        "net sentiment",
+    ]
     typer.echo("\t".join(head))
     for r in table:
         labelled = r["labelled"] or 0
-        mix = [_pct(r[k] / labelled if labelled else None)
-               for k in ("positive", "neutral", "negative")]
-        cells = [_safe(r["query"]), *([_safe(r[by])] if by else []), str(r["volume"]),
-                 _pct(r["share_of_voice"]), *mix,
-                 "-" if r["net_sentiment"] is None else f"{r['net_sentiment']:+.2f}"]
+        mix = [
+            _pct(r[k] / labelled if labelled else None) for k in ("positive", "neutral", "negative")
+        ]
+        cells = [
+            _safe(r["query"]),
+            *([_safe(r[by])] if by else []),
+            str(r["volume"]),
+            _pct(r["share_of_voice"]),
+            *mix,
+            "-" if r["net_sentiment"] is None else f"{r['net_sentiment']:+.2f}",
+        ]
         typer.echo("\t".join(cells))
-    typer.echo("top authors: " + ", ".join(f"{_safe(a['author_handle'])} ({a['mentions']})"
-                                           for a in report["top_authors"]))
-    typer.echo("top terms: " + ", ".join(f"{_safe(t['term'])} ({t['mentions']})"
-                                         for t in report["top_terms"][:10]))
-    typer.echo("top hashtags: " + ", ".join(f"{_safe(t['hashtag'])} ({t['mentions']})"
-                                            for t in report["top_hashtags"][:10]))
+    typer.echo(
+        "top authors: "
+        + ", ".join(f"{_safe(a['author_handle'])} ({a['mentions']})" for a in report["top_authors"])
+    )
+    typer.echo(
+        "top terms: "
+        + ", ".join(f"{_safe(t['term'])} ({t['mentions']})" for t in report["top_terms"][:10])
+    )
+    typer.echo(
+        "top hashtags: "
+        + ", ".join(f"{_safe(t['hashtag'])} ({t['mentions']})" for t in report["top_hashtags"][:10])
+    )
     typer.echo("emerging: " + ", ".join(_safe(t["term"]) for t in report["emerging_terms"]))
     for s in report["spikes"]:
-        typer.echo(f"SPIKE {_safe(s['query'])} {s['day']} {s['series']}: {s['count']} "
-                   f"(expected {s['expected']}) — terms: "
-                   f"{', '.join(map(_safe, s['drivers'].get('terms', [])))}")
+        typer.echo(
+            f"SPIKE {_safe(s['query'])} {s['day']} {s['series']}: {s['count']} "
+            f"(expected {s['expected']}) — terms: "
+            f"{', '.join(map(_safe, s['drivers'].get('terms', [])))}"
+        )
 
 
 # -- alerts ---------------------------------------------------------------------------------
 @alerts_app.command("add")
 def alerts_add(
     name: str,
-    kind: str = typer.Option(..., help="spike, negative_spike, negative_share, "
-                                       "author_followers or keyword."),
+    kind: str = typer.Option(
+        ..., help="spike, negative_spike, negative_share, author_followers or keyword."
+    ),
     query: str | None = typer.Option(None, help="Listening query the rule watches."),
     threshold: float | None = typer.Option(None, help="Share (0.4), followers or k·σ."),
     keyword: str | None = typer.Option(None, help="Keyword rule: e.g. 'refund OR lawsuit'."),
     min_mentions: int = typer.Option(10, help="negative_share: fewest labelled mentions."),
-    channel: list[str] = typer.Option(["stdout"], help="stdout, log, http(s):// webhook, "
-                                                      "mailto:to@x?smtp=host:port (repeat)."),
+    channel: list[str] = typer.Option(
+        ["stdout"], help="stdout, log, http(s):// webhook, mailto:to@x?smtp=host:port (repeat)."
+    ),
     db: str | None = DbOption,
 ) -> None:
     """Create or replace an alert rule."""
-    from ..listening.alerts import add_rule
+    from engagelens.listening.alerts import add_rule
 
     with open_db(db) as store:
-        add_rule(store, name, kind, query=query, threshold=threshold, keyword=keyword,
-                 min_mentions=min_mentions, channels=channel)
+        add_rule(
+            store,
+            name,
+            kind,
+            query=query,
+            threshold=threshold,
+            keyword=keyword,
+            min_mentions=min_mentions,
+            channels=channel,
+        )
     typer.echo(f"saved alert rule {_safe(name)} ({kind})")
 
 
 @alerts_app.command("list")
 def alerts_list(as_json: bool = typer.Option(False, "--json"), db: str | None = DbOption) -> None:
     """Show the alert rules."""
-    from ..listening.alerts import list_rules
+    from engagelens.listening.alerts import list_rules
 
     with open_db(db) as store:
         rules = list_rules(store)
@@ -217,37 +263,43 @@ def alerts_list(as_json: bool = typer.Option(False, "--json"), db: str | None = 
         return
     for r in rules:
         what = r["keyword"] or (r["threshold"] if r["threshold"] is not None else "")
-        typer.echo(f"{_safe(r['name'])}\t{r['kind']}\t{_safe(r['query'] or '*')}\t{_safe(what)}"
-                   f"\t{', '.join(map(_safe, json.loads(r['channels'] or '[]')))}")
+        typer.echo(
+            f"{_safe(r['name'])}\t{r['kind']}\t{_safe(r['query'] or '*')}\t{_safe(what)}"
+            f"\t{', '.join(map(_safe, json.loads(r['channels'] or '[]')))}"
+        )
 
 
 @alerts_app.command("run")
 def alerts_run(
     all_mentions: bool = typer.Option(False, help="Mention rules look at every mention."),
-    dry_run: bool = typer.Option(False, help="Show what would fire; deliver and record "
-                                             "nothing."),
+    dry_run: bool = typer.Option(False, help="Show what would fire; deliver and record nothing."),
     db: str | None = DbOption,
 ) -> None:
     """Run the listening queries, then evaluate every alert rule now."""
-    from ..listening.alerts import evaluate
+    from engagelens.listening.alerts import evaluate
 
     with open_db(db) as store:
         events = evaluate(store, all_mentions=all_mentions, deliver=not dry_run)
     if dry_run:
         for e in events:
             typer.echo(f"{e['status']}\t{_safe(e['rule'])}\t{_safe(e['title'])}")
-    typer.echo(f"{sum(e['status'] in ('sent', 'dry_run') for e in events)} "
-               f"{'would be sent' if dry_run else 'sent'}, "
-               f"{sum(e['status'] == 'suppressed' for e in events)} suppressed (cool-down), "
-               f"{sum(e['status'] == 'failed' for e in events)} failed")
+    typer.echo(
+        f"{sum(e['status'] in ('sent', 'dry_run') for e in events)} "
+        f"{'would be sent' if dry_run else 'sent'}, "
+        f"{sum(e['status'] == 'suppressed' for e in events)} suppressed (cool-down), "
+        f"{sum(e['status'] == 'failed' for e in events)} failed"
+    )
 
 
 @alerts_app.command("history")
-def alerts_history(rule: str | None = typer.Option(None), limit: int = typer.Option(50),
-                   as_json: bool = typer.Option(False, "--json"),
-                   db: str | None = DbOption) -> None:
+def alerts_history(
+    rule: str | None = typer.Option(None),
+    limit: int = typer.Option(50),
+    as_json: bool = typer.Option(False, "--json"),
+    db: str | None = DbOption,
+) -> None:
     """Alerts fired, newest first (suppressed duplicates included)."""
-    from ..listening.alerts import history
+    from engagelens.listening.alerts import history
 
     with open_db(db) as store:
         events = history(store, rule=rule, limit=limit)
@@ -255,8 +307,10 @@ def alerts_history(rule: str | None = typer.Option(None), limit: int = typer.Opt
         _echo_json(events)
         return
     for e in events:
-        typer.echo(f"{e['fired_at']:%Y-%m-%d %H:%M}\t{e['status']}\t{_safe(e['rule'])}\t"
-                   f"{_safe(e['title'])}")
+        typer.echo(
+            f"{e['fired_at']:%Y-%m-%d %H:%M}\t{e['status']}\t{_safe(e['rule'])}\t"
+            f"{_safe(e['title'])}"
+        )
 
 
 def register(app: typer.Typer) -> None:

@@ -8,8 +8,8 @@ import sys
 
 import typer
 
-from .. import __version__
-from ..errors import EngageLensError
+from engagelens import __version__
+from engagelens.errors import EngageLensError
 
 app = typer.Typer(
     name="engagelens",
@@ -21,15 +21,15 @@ app = typer.Typer(
 
 #: command-group modules, in help order; each defines ``register(app)``
 GROUPS: tuple[str, ...] = (
-    "store_cmds",   # init, batches, quarantine, settings
+    "store_cmds",  # init, batches, quarantine, settings
     "ingest_cmds",  # ingest
-    "demo_cmds",    # demo
-    "metrics_cmds", # metrics list|explain|compute, report
-    "text_cmds",    # text sentiment|analyze
+    "demo_cmds",  # demo
+    "metrics_cmds",  # metrics list|explain|compute, report
+    "text_cmds",  # text sentiment|analyze
     "listen_cmds",  # listen …, alerts …
-    "inbox_cmds",   # inbox …, goals
+    "inbox_cmds",  # inbox …, goals
     "audience_cmds",  # audience best-times|hashtags|advocates
-    "serve_cmds",   # serve, token, workspace
+    "serve_cmds",  # serve, token, workspace
 )
 
 
@@ -41,8 +41,9 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def _root(
-    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
-                                 help="Print the version and exit."),
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Print the version and exit."
+    ),
 ) -> None:
     """EngageLens command line."""
 

@@ -11,7 +11,8 @@ from typing import Any
 
 import typer
 
-from ..errors import ConfigError, MetricError
+from engagelens.errors import ConfigError, MetricError
+
 from .common import DbOption, open_db, parse_date
 
 metrics_app = typer.Typer(help="Metrics: list, explain, compute, docs.", no_args_is_help=True)
@@ -23,8 +24,12 @@ _FORMULA_LEAD = ("=", "+", "-", "@", "\t", "\r")
 def _safe(value: Any) -> str:
     """Terminal-safe text: control and bidi characters removed (user text is hostile)."""
     text = "" if value is None else str(value)
-    return "".join(ch for ch in text if ch.isprintable() and ch not in "\u202a\u202b\u202c"
-                   "\u202d\u202e\u2066\u2067\u2068\u2069\u200b\u200e\u200f")
+    return "".join(
+        ch
+        for ch in text
+        if ch.isprintable()
+        and ch not in "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200b\u200e\u200f"
+    )
 
 
 def _csv_cell(value: Any) -> Any:
@@ -36,7 +41,7 @@ def _csv_cell(value: Any) -> Any:
 
 def _open(db: str | None, backend: str | None):
     if backend == "spark":
-        from ..store import Store
+        from engagelens.store import Store
 
         return Store.open("pyspark://")
     if backend not in (None, "duckdb"):
@@ -47,7 +52,7 @@ def _open(db: str | None, backend: str | None):
 @metrics_app.command("list")
 def metrics_list(fmt: str = typer.Option("table", "--format", help="table or json.")) -> None:
     """Every registered metric with its unit and grains."""
-    from ..metrics import all_metrics
+    from engagelens.metrics import all_metrics
 
     ms = all_metrics()
     if fmt == "json":
@@ -61,13 +66,17 @@ def metrics_list(fmt: str = typer.Option("table", "--format", help="table or jso
 @metrics_app.command("explain")
 def metrics_explain(name: str = typer.Argument(..., help="Metric name.")) -> None:
     """Definition, formula, unit, grains, required tables and source of one metric."""
-    from ..metrics import get_metric
+    from engagelens.metrics import get_metric
 
     m = get_metric(name)
     typer.echo(f"{m.name} — {m.title}\n\n{m.description}\n")
-    for label, value in (("formula", m.formula), ("unit", m.unit),
-                         ("grains", ", ".join(m.grains)), ("requires", ", ".join(m.requires)),
-                         ("source", m.source)):
+    for label, value in (
+        ("formula", m.formula),
+        ("unit", m.unit),
+        ("grains", ", ".join(m.grains)),
+        ("requires", ", ".join(m.requires)),
+        ("source", m.source),
+    ):
         typer.echo(f"{label:>9}: {value}")
 
 
@@ -77,8 +86,8 @@ def _rows(table: Any) -> tuple[list[str], list[dict[str, Any]]]:
 
 
 def _render_table(columns: list[str], rows: list[dict[str, Any]]) -> str:
-    from ..metrics import get_metric
-    from ..metrics.report import format_value
+    from engagelens.metrics import get_metric
+    from engagelens.metrics.report import format_value
 
     units = {}
     for c in columns:
@@ -86,8 +95,9 @@ def _render_table(columns: list[str], rows: list[dict[str, Any]]) -> str:
             units[c] = get_metric(c).unit
         except MetricError:
             units[c] = None
-    cells = [[_safe(format_value(units[c], r[c]) if units[c] else r[c]) for c in columns]
-             for r in rows]
+    cells = [
+        [_safe(format_value(units[c], r[c]) if units[c] else r[c]) for c in columns] for r in rows
+    ]
     widths = [max([len(c)] + [len(row[i]) for row in cells]) for i, c in enumerate(columns)]
     lines = ["  ".join(c.ljust(w) for c, w in zip(columns, widths))]
     lines.append("  ".join("-" * w for w in widths))
@@ -98,8 +108,11 @@ def _render_table(columns: list[str], rows: list[dict[str, Any]]) -> str:
 @metrics_app.command("compute")
 def metrics_compute(
     names: list[str] = typer.Argument(..., help="Metric names."),
-    by: str = typer.Option("content", "--by", help="Grain: content, account, platform, "
-                           "campaign, kind, day, week, month, total."),
+    by: str = typer.Option(
+        "content",
+        "--by",
+        help="Grain: content, account, platform, campaign, kind, day, week, month, total.",
+    ),
     start: str | None = typer.Option(None, "--from", help="Start date/time (UTC), inclusive."),
     end: str | None = typer.Option(None, "--to", help="End date/time (UTC), exclusive."),
     platform: list[str] = typer.Option([], "--platform", help="Only these platforms."),
@@ -114,18 +127,24 @@ def metrics_compute(
     db: str | None = DbOption,
 ) -> None:
     """Compute metrics at a grain and print or save them."""
-    from ..metrics import Filters, compute
+    from engagelens.metrics import Filters, compute
 
     if fmt not in FORMATS:
         raise ConfigError(f"--format must be one of {', '.join(FORMATS)}")
     if own and competitor:
         raise ConfigError("--own and --competitor exclude each other")
-    filters = Filters(start=parse_date(start, "from"), end=parse_date(end, "to"), platforms=tuple(platform),
-                      accounts=tuple(account), campaigns=tuple(campaign),
-                      ownership="own" if own else "competitor" if competitor else None)
+    filters = Filters(
+        start=parse_date(start, "from"),
+        end=parse_date(end, "to"),
+        platforms=tuple(platform),
+        accounts=tuple(account),
+        campaigns=tuple(campaign),
+        ownership="own" if own else "competitor" if competitor else None,
+    )
     store = _open(db, backend)
-    table = compute(store, names, by=by, filters=filters,
-                    settings={"timezone": timezone} if timezone else None)
+    table = compute(
+        store, names, by=by, filters=filters, settings={"timezone": timezone} if timezone else None
+    )
     table = table.order_by([c for c in table.columns if c not in names] or names[0])
     if fmt == "parquet":
         if out is None:
@@ -157,7 +176,7 @@ def metrics_docs(
     check: bool = typer.Option(False, "--check", help="Fail if the file is out of date."),
 ) -> None:
     """Generate the metric reference from the registry."""
-    from ..metrics.docs import render
+    from engagelens.metrics.docs import render
 
     text = render()
     if check:
@@ -179,11 +198,13 @@ def report(
     db: str | None = DbOption,
 ) -> None:
     """Headline metrics for an account and a period: interactions next to engagement."""
-    from ..metrics import get_metric
-    from ..metrics.report import format_value, headline, render_markdown
+    from engagelens.metrics import get_metric
+    from engagelens.metrics.report import format_value, headline, render_markdown
 
     store = open_db(db)
-    figures = headline(store, account=account, start=parse_date(start, "from"), end=parse_date(end, "to"))
+    figures = headline(
+        store, account=account, start=parse_date(start, "from"), end=parse_date(end, "to")
+    )
     if fmt == "json":
         typer.echo(json.dumps(figures, indent=2, default=str))
     elif fmt == "markdown":

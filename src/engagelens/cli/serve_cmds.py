@@ -10,19 +10,24 @@ import sys
 
 import typer
 
-from .. import settings as settings_mod
+from engagelens import settings as settings_mod
 
-DataDirOption = typer.Option(None, "--data-dir", envvar="ENGAGELENS_DATA_DIR",
-                             help="Folder with control.duckdb and one DuckDB file per workspace.")
+DataDirOption = typer.Option(
+    None,
+    "--data-dir",
+    envvar="ENGAGELENS_DATA_DIR",
+    help="Folder with control.duckdb and one DuckDB file per workspace.",
+)
 
-workspace_app = typer.Typer(help="Workspaces: one per brand or client, fully separate.",
-                            no_args_is_help=True)
+workspace_app = typer.Typer(
+    help="Workspaces: one per brand or client, fully separate.", no_args_is_help=True
+)
 user_app = typer.Typer(help="Dashboard users and their role per workspace.", no_args_is_help=True)
 token_app = typer.Typer(help="API tokens (stored hashed; shown once).", no_args_is_help=True)
 
 
-def _control(data_dir: str | None):  # noqa: ANN202 - engagelens.api.Control
-    from ..api.control import Control
+def _control(data_dir: str | None):
+    from engagelens.api.control import Control
 
     return Control(data_dir or settings_mod.get("data_dir"))
 
@@ -34,30 +39,34 @@ def serve(
     log_level: str = typer.Option("info", help="Uvicorn log level."),
 ) -> None:
     """Start the REST API (/api/v1, reference at /docs) and the dashboard."""
-    from ..errors import require
+    from engagelens.errors import require
 
     uvicorn = require("uvicorn", "web")
-    from ..api import create_app
+    from engagelens.api import create_app
 
     folder = data_dir or settings_mod.get("data_dir")
     app = create_app(folder, settings={"warm_rollups": True})
     typer.echo(f"EngageLens on http://{host}:{port}/ (API reference: /docs; data: {folder})")
-    uvicorn.run(app, host=host, port=port, log_level=log_level, server_header=False,
-                proxy_headers=False)
+    uvicorn.run(
+        app, host=host, port=port, log_level=log_level, server_header=False, proxy_headers=False
+    )
 
 
 @workspace_app.command("create")
-def workspace_create(slug: str = typer.Argument(..., help="lower-case letters, digits, dashes"),
-                     name: str | None = typer.Option(None, help="Display name."),
-                     data_dir: str | None = DataDirOption) -> None:
+def workspace_create(
+    slug: str = typer.Argument(..., help="lower-case letters, digits, dashes"),
+    name: str | None = typer.Option(None, help="Display name."),
+    data_dir: str | None = DataDirOption,
+) -> None:
     """Create a workspace and its own DuckDB file."""
     row = _control(data_dir).create_workspace(slug, name)
     typer.echo(f"workspace {row['slug']} created")
 
 
 @workspace_app.command("list")
-def workspace_list(as_json: bool = typer.Option(False, "--json"),
-                   data_dir: str | None = DataDirOption) -> None:
+def workspace_list(
+    as_json: bool = typer.Option(False, "--json"), data_dir: str | None = DataDirOption
+) -> None:
     """Workspaces of this data folder."""
     rows = _control(data_dir).workspaces()
     if as_json:
@@ -74,14 +83,17 @@ def _password(password_stdin: bool) -> str:
 
 
 @user_app.command("create")
-def user_create(username: str,
-                workspace: str | None = typer.Option(None, help="Grant a role in this workspace."),
-                role: str = typer.Option("viewer", help="viewer, analyst or admin."),
-                password_stdin: bool = typer.Option(False, "--password-stdin",
-                                                    help="Read the password from stdin."),
-                data_dir: str | None = DataDirOption) -> None:
+def user_create(
+    username: str,
+    workspace: str | None = typer.Option(None, help="Grant a role in this workspace."),
+    role: str = typer.Option("viewer", help="viewer, analyst or admin."),
+    password_stdin: bool = typer.Option(
+        False, "--password-stdin", help="Read the password from stdin."
+    ),
+    data_dir: str | None = DataDirOption,
+) -> None:
     """Create a dashboard user (argon2 password hash); optionally grant a role."""
-    from ..api.control import check_role
+    from engagelens.api.control import check_role
 
     control = _control(data_dir)
     if workspace:
@@ -94,29 +106,36 @@ def user_create(username: str,
 
 
 @user_app.command("grant")
-def user_grant(username: str, workspace: str = typer.Option(..., help="Workspace."),
-               role: str = typer.Option(..., help="viewer, analyst, admin, or none to remove."),
-               data_dir: str | None = DataDirOption) -> None:
+def user_grant(
+    username: str,
+    workspace: str = typer.Option(..., help="Workspace."),
+    role: str = typer.Option(..., help="viewer, analyst, admin, or none to remove."),
+    data_dir: str | None = DataDirOption,
+) -> None:
     """Set a user's role in a workspace."""
     _control(data_dir).grant(username, workspace, role)
     typer.echo(f"{username}: {role} in {workspace}")
 
 
 @token_app.command("create")
-def token_create(workspace: str = typer.Option(..., help="The one workspace it can see."),
-                 role: str = typer.Option(..., help="viewer, analyst or admin."),
-                 name: str = typer.Option("", help="What the token is for."),
-                 data_dir: str | None = DataDirOption) -> None:
+def token_create(
+    workspace: str = typer.Option(..., help="The one workspace it can see."),
+    role: str = typer.Option(..., help="viewer, analyst or admin."),
+    name: str = typer.Option("", help="What the token is for."),
+    data_dir: str | None = DataDirOption,
+) -> None:
     """Create an API token and print it once (only its SHA-256 is stored)."""
     new = _control(data_dir).create_token(workspace, role, name)
-    typer.echo(f"token {new.token_id} ({new.role} in {new.workspace}); shown once, store it now:",
-               err=True)
+    typer.echo(
+        f"token {new.token_id} ({new.role} in {new.workspace}); shown once, store it now:", err=True
+    )
     typer.echo(new.token)
 
 
 @token_app.command("list")
-def token_list(workspace: str | None = typer.Option(None),
-               data_dir: str | None = DataDirOption) -> None:
+def token_list(
+    workspace: str | None = typer.Option(None), data_dir: str | None = DataDirOption
+) -> None:
     """Token ids, workspaces, roles and names (never the tokens)."""
     for t in _control(data_dir).tokens(workspace):
         state = "revoked" if t["revoked"] else "live"

@@ -29,7 +29,7 @@ def _safe(text: object, width: int | None = None) -> str:
 
 def init(db: str | None = DbOption) -> None:
     """Create the store (or bring it to the current schema)."""
-    from ..store import SCHEMA_VERSION
+    from engagelens.store import SCHEMA_VERSION
 
     store = open_db(db)
     try:
@@ -47,7 +47,7 @@ def batches(
     db: str | None = DbOption,
 ) -> None:
     """Ingest batches: file, source, and read = stored + duplicates + quarantined."""
-    from ..ingest.quarantine import batches as list_batches
+    from engagelens.ingest.quarantine import batches as list_batches
 
     store = open_db(db)
     try:
@@ -75,7 +75,7 @@ def quarantine_list(
     db: str | None = DbOption,
 ) -> None:
     """Quarantined rows counted by batch and reason."""
-    from ..ingest.quarantine import reasons
+    from engagelens.ingest.quarantine import reasons
 
     store = open_db(db)
     try:
@@ -101,7 +101,7 @@ def quarantine_show(
     db: str | None = DbOption,
 ) -> None:
     """Quarantined rows with their line, reason and raw text."""
-    from ..ingest.quarantine import rows
+    from engagelens.ingest.quarantine import rows
 
     store = open_db(db)
     try:
@@ -123,7 +123,7 @@ def quarantine_export(
     db: str | None = DbOption,
 ) -> None:
     """Export quarantined rows (CSV cells that look like formulas are neutralised)."""
-    from ..ingest.quarantine import export
+    from engagelens.ingest.quarantine import export
 
     store = open_db(db)
     try:
@@ -136,7 +136,7 @@ def quarantine_export(
 
 def settings_cmd(as_json: bool = typer.Option(False, "--json")) -> None:
     """Every setting with its value, default, environment variable and meaning."""
-    from .. import settings
+    from engagelens import settings
 
     values = settings.load()
     rows = [

@@ -24,19 +24,19 @@ FORMATS = ("csv", "jsonl")
 
 
 def _open_binary(path: str) -> BinaryIO:
-    from ..errors import UnreadableFile
+    from engagelens.errors import UnreadableFile
 
     if path == "-":
         return sys.stdin.buffer
     try:
-        return open(path, "rb")  # noqa: SIM115 - closed by the caller
+        return open(path, "rb")
     except OSError as exc:
         raise UnreadableFile(f"cannot read {path}: {exc.strerror or exc}") from exc
 
 
 def read_texts(stream: BinaryIO, column: str | None = None) -> Iterator[str]:
     """Plain lines (``\\n`` or ``\\r\\n``; a final newline adds no row) or one CSV column."""
-    from ..errors import TextError
+    from engagelens.errors import TextError
 
     text = io.TextIOWrapper(stream, encoding="utf-8-sig", errors="replace", newline="")
     if column is None:
@@ -59,7 +59,7 @@ def _chunks(it: Iterator[str], size: int) -> Iterator[list[str]]:
         yield chunk
 
 
-def _writer(fmt: str, keys: list[str]):  # noqa: ANN202
+def _writer(fmt: str, keys: list[str]):
     out = sys.stdout
     if fmt == "csv":
         w = csv.writer(out, lineterminator="\n")
@@ -69,8 +69,11 @@ def _writer(fmt: str, keys: list[str]):  # noqa: ANN202
 
 
 def register(app: typer.Typer) -> None:
-    text_app = typer.Typer(help="Multilingual text intelligence: sentiment, language, quality, "
-                           "intent (offline by default).", no_args_is_help=True)
+    text_app = typer.Typer(
+        help="Multilingual text intelligence: sentiment, language, quality, "
+        "intent (offline by default).",
+        no_args_is_help=True,
+    )
 
     @text_app.command("sentiment")
     def sentiment(
@@ -79,14 +82,17 @@ def register(app: typer.Typer) -> None:
         backend: str | None = typer.Option(None, "--backend", help="linear, vader, transformers."),
         fmt: str = typer.Option("csv", "--format", help="csv or jsonl."),
         full: bool = typer.Option(False, "--full", help="Add quality and intent columns."),
-        binary: bool = typer.Option(False, "--binary", help="Positive/negative only (linear "
-                                    "backend): neutral only for empty texts."),
+        binary: bool = typer.Option(
+            False,
+            "--binary",
+            help="Positive/negative only (linear backend): neutral only for empty texts.",
+        ),
     ) -> None:
         """One output row per input row, in order: row, label, score, language."""
-        from .. import settings
-        from ..errors import TextError
-        from ..text import ANALYSIS_KEYS, analyze, get_backend
-        from ..text.pipeline import sentiment_and_language
+        from engagelens import settings
+        from engagelens.errors import TextError
+        from engagelens.text import ANALYSIS_KEYS, analyze, get_backend
+        from engagelens.text.pipeline import sentiment_and_language
 
         if fmt not in FORMATS:
             raise TextError(f"--format must be one of {FORMATS}, not {fmt!r}")
@@ -99,8 +105,9 @@ def register(app: typer.Typer) -> None:
             be = get_backend(backend)
         keys = ["row", "label", "score", "language"]
         if full:
-            keys += [k for k in ANALYSIS_KEYS if k not in {"language", "sentiment",
-                                                           "sentiment_score"}]
+            keys += [
+                k for k in ANALYSIS_KEYS if k not in {"language", "sentiment", "sentiment_score"}
+            ]
         write = _writer(fmt, keys)
         stream = _open_binary(file)
         row_no = 0
@@ -109,13 +116,25 @@ def register(app: typer.Typer) -> None:
                 if full:
                     for a in analyze(chunk, be):
                         row_no += 1
-                        write({"row": row_no, "label": a["sentiment"],
-                               "score": a["sentiment_score"], **a})
+                        write(
+                            {
+                                "row": row_no,
+                                "label": a["sentiment"],
+                                "score": a["sentiment_score"],
+                                **a,
+                            }
+                        )
                 else:
                     for s, lang in sentiment_and_language(chunk, be):
                         row_no += 1
-                        write({"row": row_no, "label": s["label"], "score": s["score"],
-                               "language": lang or ""})
+                        write(
+                            {
+                                "row": row_no,
+                                "label": s["label"],
+                                "score": s["score"],
+                                "language": lang or "",
+                            }
+                        )
         finally:
             if stream is not sys.stdin.buffer:
                 stream.close()
@@ -127,7 +146,7 @@ def register(app: typer.Typer) -> None:
         column: str | None = typer.Option(None, "--column", help="Read this CSV column."),
     ) -> None:
         """Detected language (ISO 639-1) per input row, in order."""
-        from ..text.language import detect_batch
+        from engagelens.text.language import detect_batch
 
         write = _writer("csv", ["row", "language"])
         stream = _open_binary(file)
@@ -145,11 +164,12 @@ def register(app: typer.Typer) -> None:
     def analyze_cmd(
         db: str | None = DbOption,
         backend: str | None = typer.Option(None, "--backend", help="linear, vader, transformers."),
-        table: str | None = typer.Option(None, "--table", help="interaction or mention "
-                                         "(default both)."),
+        table: str | None = typer.Option(
+            None, "--table", help="interaction or mention (default both)."
+        ),
     ) -> None:
         """Analyse stored comments and mentions not yet analysed by the backend."""
-        from ..text import analyze_store, get_backend
+        from engagelens.text import analyze_store, get_backend
 
         be = get_backend(backend)
         with open_db(db) as store:
@@ -159,7 +179,7 @@ def register(app: typer.Typer) -> None:
     @text_app.command("backends")
     def backends() -> None:
         """List the sentiment backends."""
-        from ..text import backend_names
+        from engagelens.text import backend_names
 
         for name in backend_names():
             typer.echo(name)

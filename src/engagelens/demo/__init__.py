@@ -7,7 +7,7 @@ from .world import BRANDS, OWN_BRAND
 __all__ = ["BRANDS", "DEFAULT_CHUNK_ROWS", "OWN_BRAND", "generate", "run_demo", "sizes"]
 
 
-def run_demo(*args, **kwargs):  # noqa: ANN002, ANN003, ANN201 - see pipeline.run_demo
+def run_demo(*args, **kwargs):
     """Generate, ingest, analyse and report (lazy: the pipeline imports the store)."""
     from .pipeline import run_demo as _run
 

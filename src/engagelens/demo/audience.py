@@ -25,7 +25,9 @@ def follower_curves(world: World, net_follows: np.ndarray) -> dict[int, np.ndarr
     for a_i, a in enumerate(ACCOUNTS):
         if a.is_own:
             continue
-        growth = a.followers * (0.04 + 0.10 * rng.u("rival-growth", np.array([a_i]))[0]) / world.days
+        growth = (
+            a.followers * (0.04 + 0.10 * rng.u("rival-growth", np.array([a_i]))[0]) / world.days
+        )
         noise = rng.normal(f"rival-noise-{a_i}", days) * max(1.0, growth)
         inc = growth + noise
         if a.brand == "Bravo Beans":
@@ -44,28 +46,33 @@ def account_columns(curves: dict[int, np.ndarray], subscribers: int) -> dict[str
         "brand": pa.array([a.brand for a in ACCOUNTS], pa.string()),
         "is_own": pa.array([a.is_own for a in ACCOUNTS], pa.bool_()),
         "is_competitor": pa.array([not a.is_own for a in ACCOUNTS], pa.bool_()),
-        "followers": pa.array([int(curves[i][-1]) if i in curves else subscribers
-                               for i in range(len(ACCOUNTS))], pa.int64()),
+        "followers": pa.array(
+            [int(curves[i][-1]) if i in curves else subscribers for i in range(len(ACCOUNTS))],
+            pa.int64(),
+        ),
     }
 
 
-def account_snapshot_columns(world: World, curves: dict[int, np.ndarray],
-                             posts_per_day: dict[int, np.ndarray]) -> dict[str, pa.Array]:
+def account_snapshot_columns(
+    world: World, curves: dict[int, np.ndarray], posts_per_day: dict[int, np.ndarray]
+) -> dict[str, pa.Array]:
     """One row per social account and day."""
     rows = sorted(curves)
     n = world.days
     first = (world.start.date() - dt.date(1970, 1, 1)).days
     return {
         "platform": pa.array([ACCOUNTS[a].platform for a in rows for _ in range(n)], pa.string()),
-        "account_id": pa.array([ACCOUNTS[a].account_id for a in rows for _ in range(n)],
-                               pa.string()),
-        "date": pa.array(np.tile(np.arange(first, first + n, dtype=np.int32), len(rows)),
-                         pa.date32()),
+        "account_id": pa.array(
+            [ACCOUNTS[a].account_id for a in rows for _ in range(n)], pa.string()
+        ),
+        "date": pa.array(
+            np.tile(np.arange(first, first + n, dtype=np.int32), len(rows)), pa.date32()
+        ),
         "followers": pa.array(np.concatenate([curves[a] for a in rows]), pa.int64()),
-        "following": pa.array(np.concatenate([np.full(n, 150 + 40 * (a % 5)) for a in rows]),
-                              pa.int64()),
-        "posts": pa.array(np.concatenate([np.cumsum(posts_per_day[a]) for a in rows]),
-                          pa.int64()),
+        "following": pa.array(
+            np.concatenate([np.full(n, 150 + 40 * (a % 5)) for a in rows]), pa.int64()
+        ),
+        "posts": pa.array(np.concatenate([np.cumsum(posts_per_day[a]) for a in rows]), pa.int64()),
     }
 
 

@@ -26,8 +26,10 @@ def main(argv: list[str] | None = None) -> int:
         seconds = time.perf_counter() - started
         rows = {t: sum(pq.read_metadata(p).num_rows for p in ps) for t, ps in files.items()}
     total = sum(rows.values())
-    print(f"{n:,} interactions; all tables {total:,} rows in {seconds:.2f} s "
-          f"({total / seconds:,.0f} rows/s)")
+    print(
+        f"{n:,} interactions; all tables {total:,} rows in {seconds:.2f} s "
+        f"({total / seconds:,.0f} rows/s)"
+    )
     if "--full-demo" in args:
         for t, r in sorted(rows.items()):
             print(f"  {t:<18} {r:>12,}")

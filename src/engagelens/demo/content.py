@@ -16,30 +16,68 @@ from .texts import en as en_texts
 from .world import ACCOUNTS, CAMPAIGNS, DOMAIN, EMAIL_ACCOUNT, PREFIX, World
 from .writer import masked, take, timestamps
 
-FORMATS: tuple[str, ...] = ("post", "photo", "video", "reel", "story", "short", "tweet",
-                            "article", "link", "ad", "carousel", "document", "live", "email")
+FORMATS: tuple[str, ...] = (
+    "post",
+    "photo",
+    "video",
+    "reel",
+    "story",
+    "short",
+    "tweet",
+    "article",
+    "link",
+    "ad",
+    "carousel",
+    "document",
+    "live",
+    "email",
+)
 _F = {f: i for i, f in enumerate(FORMATS)}
 #: platform -> {format: probability}
 FORMAT_MIX: dict[str, dict[str, float]] = {
-    "facebook": {"post": .25, "photo": .30, "video": .14, "reel": .10, "link": .10, "live": .03,
-                 "ad": .08},
-    "instagram": {"photo": .33, "carousel": .25, "reel": .30, "story": .06, "ad": .06},
-    "x": {"tweet": .78, "video": .10, "link": .12},
-    "youtube": {"video": .60, "short": .35, "live": .05},
-    "tiktok": {"video": .97, "live": .03},
-    "linkedin": {"post": .40, "article": .15, "document": .15, "video": .15, "carousel": .15},
+    "facebook": {
+        "post": 0.25,
+        "photo": 0.30,
+        "video": 0.14,
+        "reel": 0.10,
+        "link": 0.10,
+        "live": 0.03,
+        "ad": 0.08,
+    },
+    "instagram": {"photo": 0.33, "carousel": 0.25, "reel": 0.30, "story": 0.06, "ad": 0.06},
+    "x": {"tweet": 0.78, "video": 0.10, "link": 0.12},
+    "youtube": {"video": 0.60, "short": 0.35, "live": 0.05},
+    "tiktok": {"video": 0.97, "live": 0.03},
+    "linkedin": {"post": 0.40, "article": 0.15, "document": 0.15, "video": 0.15, "carousel": 0.15},
 }
 #: video formats and their (min, max) length in seconds
-DURATION: dict[str, tuple[float, float]] = {"video": (30, 600), "reel": (8, 60), "short": (10, 59),
-                                            "live": (600, 3600)}
-LIFT: dict[str, float] = {"reel": 1.6, "video": 1.3, "short": 1.4, "carousel": 1.2, "link": 0.6,
-                          "article": 0.7, "document": 0.8, "live": 0.9, "story": 0.5}
+DURATION: dict[str, tuple[float, float]] = {
+    "video": (30, 600),
+    "reel": (8, 60),
+    "short": (10, 59),
+    "live": (600, 3600),
+}
+LIFT: dict[str, float] = {
+    "reel": 1.6,
+    "video": 1.3,
+    "short": 1.4,
+    "carousel": 1.2,
+    "link": 0.6,
+    "article": 0.7,
+    "document": 0.8,
+    "live": 0.9,
+    "story": 0.5,
+}
 VIRAL_SHARE = 0.02
 #: language of the audience (comments, DMs), per platform (en, vi, fa, zh)
 LANGUAGE_MIX: dict[str, tuple[float, float, float, float]] = {
-    "facebook": (.40, .32, .12, .16), "instagram": (.45, .22, .18, .15),
-    "x": (.62, .10, .14, .14), "youtube": (.50, .20, .12, .18), "tiktok": (.38, .30, .12, .20),
-    "linkedin": (.80, .08, .06, .06), "email": (1.0, 0, 0, 0),
+    "facebook": (0.40, 0.32, 0.12, 0.16),
+    "instagram": (0.45, 0.22, 0.18, 0.15),
+    "x": (0.62, 0.10, 0.14, 0.14),
+    "youtube": (0.50, 0.20, 0.12, 0.18),
+    "tiktok": (0.38, 0.30, 0.12, 0.20),
+    "linkedin": (0.80, 0.08, 0.06, 0.06),
+    "email": (1.0, 0, 0, 0),
 }
 
 
@@ -47,12 +85,12 @@ LANGUAGE_MIX: dict[str, tuple[float, float, float, float]] = {
 class Posts:
     """Columns of the content table as numpy arrays (index = position in the table)."""
 
-    account: np.ndarray      # index into ACCOUNTS
-    created: np.ndarray      # seconds since the window start
-    fmt: np.ndarray          # index into FORMATS
-    duration: np.ndarray     # seconds (NaN when not a video)
+    account: np.ndarray  # index into ACCOUNTS
+    created: np.ndarray  # seconds since the window start
+    fmt: np.ndarray  # index into FORMATS
+    duration: np.ndarray  # seconds (NaN when not a video)
     paid: np.ndarray
-    campaign: np.ndarray     # index into CAMPAIGNS or -1
+    campaign: np.ndarray  # index into CAMPAIGNS or -1
     popularity: np.ndarray
     content_id: pa.Array
 
@@ -72,8 +110,8 @@ class Posts:
 
 def _per_account(world: World) -> list[tuple[int, int]]:
     """(account index, number of posts) for every social account; emails come separately."""
-    own_per_day = 5.0 * world.scale ** 0.25
-    rival_per_day = 3.1 * world.scale ** 0.25
+    own_per_day = 5.0 * world.scale**0.25
+    rival_per_day = 3.1 * world.scale**0.25
     out = []
     for i, a in enumerate(ACCOUNTS):
         if a.platform == "email":
@@ -113,7 +151,9 @@ def build_posts(world: World) -> Posts:
     for p, mix in FORMAT_MIX.items():
         rows = platform == p
         names = list(mix)
-        fmt[rows] = [_F[names[k]] for k in rng.choice("format", idx[rows], np.array(list(mix.values())))]
+        fmt[rows] = [
+            _F[names[k]] for k in rng.choice("format", idx[rows], np.array(list(mix.values())))
+        ]
     duration = np.full(len(acc), np.nan)
     for name, (lo, hi) in DURATION.items():
         rows = fmt == _F[name]
@@ -130,12 +170,16 @@ def build_posts(world: World) -> Posts:
     viral = rng.u("viral", idx) < VIRAL_SHARE
     boost = np.minimum(8.0 * (1.0 - rng.u("viral-size", idx)) ** (-1 / 1.1), 400.0)
     lift = np.array([LIFT.get(f, 1.0) for f in FORMATS])[fmt]
-    camp_lift = np.where(campaign >= 0, np.array([c.lift for c in CAMPAIGNS] + [1.0])[campaign], 1.0)
+    camp_lift = np.where(
+        campaign >= 0, np.array([c.lift for c in CAMPAIGNS] + [1.0])[campaign], 1.0
+    )
     audience = np.array([a.audience for a in ACCOUNTS])[acc]
-    popularity = body * np.where(viral, boost, 1.0) * lift * camp_lift * np.where(paid, 1.8, 1.0) \
-        * audience
-    content_id = pa.array([f"{PREFIX[p]}-{i + 1:07d}" for p, i in zip(platform, idx, strict=True)],
-                          pa.string())
+    popularity = (
+        body * np.where(viral, boost, 1.0) * lift * camp_lift * np.where(paid, 1.8, 1.0) * audience
+    )
+    content_id = pa.array(
+        [f"{PREFIX[p]}-{i + 1:07d}" for p, i in zip(platform, idx, strict=True)], pa.string()
+    )
     return Posts(acc, created, fmt, duration, paid, campaign, popularity, content_id)
 
 
@@ -152,8 +196,11 @@ def content_columns(world: World, posts: Posts) -> dict[str, pa.Array]:
     text, tags = [], []
     for k in range(len(posts)):
         c = posts.campaign[k]
-        tag = ["luminacoffee" if ACCOUNTS[posts.account[k]].is_own
-               else ACCOUNTS[posts.account[k]].brand.lower().replace(" ", "")]
+        tag = [
+            "luminacoffee"
+            if ACCOUNTS[posts.account[k]].is_own
+            else ACCOUNTS[posts.account[k]].brand.lower().replace(" ", "")
+        ]
         if c >= 0:
             tag.append(camp_names[c].replace("-", ""))
         tags.append(" ".join(tag))
@@ -170,11 +217,23 @@ def content_columns(world: World, posts: Posts) -> dict[str, pa.Array]:
         "hashtags": pa.array(tags, pa.string()),
         "duration_s": masked(np.nan_to_num(posts.duration), posts.is_video, pa.float64()),
         "paid": pa.array(posts.paid, pa.bool_()),
-        "spend": masked(np.round(rng.lognormal("spend", idx, np.log(120), 0.8), 2), posts.paid,
-                        pa.float64()),
+        "spend": masked(
+            np.round(rng.lognormal("spend", idx, np.log(120), 0.8), 2), posts.paid, pa.float64()
+        ),
         "language": pa.array(["en"] * len(posts), pa.string()),  # captions are English
     }
 
 
-__all__ = sorted(["DURATION", "FORMATS", "FORMAT_MIX", "LANGUAGE_MIX", "Posts", "VIRAL_SHARE",
-                  "build_posts", "content_columns", "email_sends"])
+__all__ = sorted(
+    [
+        "DURATION",
+        "FORMATS",
+        "FORMAT_MIX",
+        "LANGUAGE_MIX",
+        "Posts",
+        "VIRAL_SHARE",
+        "build_posts",
+        "content_columns",
+        "email_sends",
+    ]
+)

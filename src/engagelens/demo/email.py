@@ -20,8 +20,9 @@ def recipient_count(world: World) -> int:
     return max(50, world.interactions // 250)
 
 
-def email_blocks(world: World, posts: Posts, stats: dict[int, dict[str, int]]
-                 ) -> Iterator[dict[str, pa.Array]]:
+def email_blocks(
+    world: World, posts: Posts, stats: dict[int, dict[str, int]]
+) -> Iterator[dict[str, pa.Array]]:
     """One block of rows per send; fills ``stats`` (content row -> snapshot counters)."""
     rng, n = world.rng, recipient_count(world)
     sends = email_sends(world)
@@ -46,11 +47,15 @@ def email_blocks(world: World, posts: Posts, stats: dict[int, dict[str, int]]
         complaint = ~bounce & ~opened & (rng.u("e-complaint", g) < 0.001)
         complaint_t = delivered_t + rng.lognormal("e-complaint-t", g, np.log(6 * 3600), 1.0)
         end = world.seconds
-        parts = [(0, np.ones(len(who), bool), sent), (1, ~bounce, delivered_t),
-                 (2, bounce, delivered_t), (3, opened & (open_t < end), open_t),
-                 (4, clicked & (click_t < end) & (open_t < end), click_t),
-                 (5, unsub & (unsub_t < end) & (open_t < end), unsub_t),
-                 (6, complaint & (complaint_t < end), complaint_t)]
+        parts = [
+            (0, np.ones(len(who), bool), sent),
+            (1, ~bounce, delivered_t),
+            (2, bounce, delivered_t),
+            (3, opened & (open_t < end), open_t),
+            (4, clicked & (click_t < end) & (open_t < end), click_t),
+            (5, unsub & (unsub_t < end) & (open_t < end), unsub_t),
+            (6, complaint & (complaint_t < end), complaint_t),
+        ]
         kind = np.concatenate([np.full(m.sum(), k) for k, m, _ in parts])
         rec = np.concatenate([who[m] for _, m, _ in parts])
         t = np.concatenate([tt[m] for _, m, tt in parts])
@@ -58,16 +63,20 @@ def email_blocks(world: World, posts: Posts, stats: dict[int, dict[str, int]]
         kind, rec, t = kind[order], rec[order], t[order]
         active[who[unsub & (unsub_t < end) & (open_t < end)]] = False
         p_i = int(email_rows[s_i])
-        stats[p_i] = {"reach": int((~bounce).sum()),
-                      "clicks": int((kind == 4).sum()), "link_clicks": int((kind == 4).sum())}
+        stats[p_i] = {
+            "reach": int((~bounce).sum()),
+            "clicks": int((kind == 4).sum()),
+            "link_clicks": int((kind == 4).sum()),
+        }
         yield {
             "event_id": ids("e", (s_i * n + rec) * len(KINDS) + kind, width),
             "campaign": pa.array([name] * len(kind), pa.string()),
             "recipient_id": ids("r", rec, 7),
             "kind": take(list(KINDS), kind),
             "occurred_at": timestamps(world.start_us, t),
-            "url": take([f"https://luminacoffee.example/{name}"], np.zeros(len(kind), np.int64),
-                        kind == 4),
+            "url": take(
+                [f"https://luminacoffee.example/{name}"], np.zeros(len(kind), np.int64), kind == 4
+            ),
         }
 
 

@@ -33,12 +33,18 @@ def sizes(interactions: int = 200_000, days: int = 180) -> dict[str, int]:
     """Rows per table, exact where the design fixes them, else approximate (~)."""
     w = World.make(interactions, 0, "2026-01-01", days)
     posts = build_posts(w)
-    return {"interaction": interactions, "mention": mention_count(w),
-            "web_session": session_count(w), "conversion": round(session_count(w) * 0.018),
-            "survey_response": survey_count(w), "content": len(posts),
-            "content_snapshot": len(posts), "account": len(ACCOUNTS),
-            "account_snapshot": (len(ACCOUNTS) - 1) * days,
-            "email_event": round(recipient_count(w) * 2.3 * (days / 7 + 6))}
+    return {
+        "interaction": interactions,
+        "mention": mention_count(w),
+        "web_session": session_count(w),
+        "conversion": round(session_count(w) * 0.018),
+        "survey_response": survey_count(w),
+        "content": len(posts),
+        "content_snapshot": len(posts),
+        "account": len(ACCOUNTS),
+        "account_snapshot": (len(ACCOUNTS) - 1) * days,
+        "email_event": round(recipient_count(w) * 2.3 * (days / 7 + 6)),
+    }
 
 
 def _blocks(total: int, chunk_rows: int) -> list[tuple[int, int]]:
@@ -46,10 +52,17 @@ def _blocks(total: int, chunk_rows: int) -> list[tuple[int, int]]:
     return [(a, min(a + step, total)) for a in range(0, total, step)]
 
 
-def generate(out_dir: str | os.PathLike[str], *, interactions: int = 200_000, seed: int = 42,
-             start: str | dt.date = "2026-01-01", days: int = 180, hostile: bool = False,
-             chunk_rows: int = DEFAULT_CHUNK_ROWS, progress: Progress | None = None
-             ) -> dict[str, list[Path]]:
+def generate(
+    out_dir: str | os.PathLike[str],
+    *,
+    interactions: int = 200_000,
+    seed: int = 42,
+    start: str | dt.date = "2026-01-01",
+    days: int = 180,
+    hostile: bool = False,
+    chunk_rows: int = DEFAULT_CHUNK_ROWS,
+    progress: Progress | None = None,
+) -> dict[str, list[Path]]:
     """Write the demo's Parquet files into ``out_dir``; return {table: [files]}.
 
     Same arguments, byte-identical files; rows do not depend on ``chunk_rows`` (only how they

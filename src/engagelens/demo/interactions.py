@@ -16,27 +16,40 @@ import pyarrow as pa
 
 from . import texts as T
 from .content import FORMATS, LANGUAGE_MIX, Posts
-from .segments import ACCOUNT_KINDS, K, POST_KINDS, Segments
+from .segments import ACCOUNT_KINDS, POST_KINDS, K, Segments
 from .world import ACCOUNTS, AGENTS, OUTAGE, OWN_SOCIAL, World
 from .writer import ids, masked, plain_take, take, timestamps
 
-KIND_NAMES = [("reply" if k == "brand_reply" else k) for k in POST_KINDS] + \
-    [("dm" if k == "dm_reply" else k) for k in ACCOUNT_KINDS]
+KIND_NAMES = [("reply" if k == "brand_reply" else k) for k in POST_KINDS] + [
+    ("dm" if k == "dm_reply" else k) for k in ACCOUNT_KINDS
+]
 _ACC0 = len(POST_KINDS)  # account kinds follow post kinds in KIND_NAMES
 #: comment categories (texts.COMMENT_CATEGORIES order) of unanswered and answered comments
-UNANSWERED = np.array([.22, .06, .06, .04, .20, .14, .07, .13, .08])
-ANSWERED = np.array([.30, .26, .20, .15, .03, .02, .0, .02, .02])
+UNANSWERED = np.array([0.22, 0.06, 0.06, 0.04, 0.20, 0.14, 0.07, 0.13, 0.08])
+ANSWERED = np.array([0.30, 0.26, 0.20, 0.15, 0.03, 0.02, 0.0, 0.02, 0.02])
 COMPLAINT = T.COMMENT_CATEGORIES.index("complaint")
 #: comment category -> brand tone (thanks, answer, apology, sales)
 TONE_OF = np.array([0, 1, 2, 3, 0, 0, 2, 0, 1])
-REACTIONS = {"facebook": (("like", "love", "care", "haha", "wow", "sad", "angry"),
-                          (.58, .2, .04, .06, .05, .03, .04)),
-             "linkedin": (("like", "celebrate", "support", "love", "insightful", "funny"),
-                          (.55, .15, .08, .08, .1, .04))}
-COMPLETION = {"short": .45, "reel": .42, "video": .22, "live": .08}
+REACTIONS = {
+    "facebook": (
+        ("like", "love", "care", "haha", "wow", "sad", "angry"),
+        (0.58, 0.2, 0.04, 0.06, 0.05, 0.03, 0.04),
+    ),
+    "linkedin": (
+        ("like", "celebrate", "support", "love", "insightful", "funny"),
+        (0.55, 0.15, 0.08, 0.08, 0.1, 0.04),
+    ),
+}
+COMPLETION = {"short": 0.45, "reel": 0.42, "video": 0.22, "live": 0.08}
 #: brand answer speed per platform (median seconds)
-ANSWER_MEDIAN_S = {"facebook": 5400, "instagram": 7200, "x": 2400, "youtube": 14400,
-                   "tiktok": 10800, "linkedin": 9000}
+ANSWER_MEDIAN_S = {
+    "facebook": 5400,
+    "instagram": 7200,
+    "x": 2400,
+    "youtube": 14400,
+    "tiktok": 10800,
+    "linkedin": 9000,
+}
 LOMAX_SCALE_S, LOMAX_SHAPE = 3 * 3600.0, 1.3
 ACTOR_TABLE = 4_000_000  # follower counts cached for this many actors (32 MB)
 
@@ -66,8 +79,12 @@ class InteractionBuilder:
         self.slot_platform = np.array([names.index(p) for p in own_platform], dtype=np.int64)
         self.lang_mix = np.array([LANGUAGE_MIX[p] for p in names])
         self.answer_median = np.array([ANSWER_MEDIAN_S.get(p, 3600) for p in names], float)
-        self.acc = Accumulators(np.zeros(slots), np.zeros(slots), np.zeros((len(OWN_SOCIAL), world.days)),
-                                np.zeros((len(OWN_SOCIAL), world.days)))
+        self.acc = Accumulators(
+            np.zeros(slots),
+            np.zeros(slots),
+            np.zeros((len(OWN_SOCIAL), world.days)),
+            np.zeros((len(OWN_SOCIAL), world.days)),
+        )
         self.platform_names = pa.array(names, pa.string())
         self.account_ids = pa.array([a.account_id for a in ACCOUNTS], pa.string())
         self.kind_names = pa.array(KIND_NAMES, pa.string())
@@ -76,21 +93,23 @@ class InteractionBuilder:
         self.account_platform = np.array([names.index(a.platform) for a in ACCOUNTS])
         # per own post: publish time and the Lomax truncation (computed once, gathered per row)
         self.slot_pub = posts.created[seg.post_index]
-        self.slot_top = 1.0 - (1.0 + (world.seconds - self.slot_pub) / LOMAX_SCALE_S) \
-            ** -LOMAX_SHAPE
+        self.slot_top = (
+            1.0 - (1.0 + (world.seconds - self.slot_pub) / LOMAX_SCALE_S) ** -LOMAX_SHAPE
+        )
         # runs of (post, kind) in row order: the rows of a block are np.repeat of a few runs
         size = seg.counts.ravel()
         keep = np.flatnonzero(size > 0)
         self.run_begin = (seg.start[:-1, None] + seg.kend - seg.counts).ravel()[keep]
         self.run_size = size[keep]
         self.run_slot, self.run_kind = np.divmod(keep, len(POST_KINDS))
-        self.completion = np.array([COMPLETION.get(f, .2) for f in FORMATS])
+        self.completion = np.array([COMPLETION.get(f, 0.2) for f in FORMATS])
         self.reaction_platform = np.array([names.index(p) for p in REACTIONS])
         banks = [self.comments, self.replies, self.brand, self.dms, self.mentions]
         self.pool_offset = np.cumsum([0] + [len(bk.texts) for bk in banks])
         self.all_texts = pa.concat_arrays([bk.texts for bk in banks])
-        self.reaction_names = pa.array(REACTIONS["facebook"][0] + REACTIONS["linkedin"][0],
-                                       pa.string())
+        self.reaction_names = pa.array(
+            REACTIONS["facebook"][0] + REACTIONS["linkedin"][0], pa.string()
+        )
         self.agent_names = pa.array(AGENTS, pa.string())
         self._followers: np.ndarray | None = None
 
@@ -116,8 +135,9 @@ class InteractionBuilder:
         back = np.floor((b0 + shift) * c / safe_b)
         return (b > 0) & (b0 >= 0) & (b0 < b) & (back == j)
 
-    def comment_group(self, gidx: np.ndarray, slot: np.ndarray, j: np.ndarray, t: np.ndarray
-                      ) -> tuple[np.ndarray, np.ndarray]:
+    def comment_group(
+        self, gidx: np.ndarray, slot: np.ndarray, j: np.ndarray, t: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
         """(language, category) of a comment, from its row index and whether it is answered."""
         rng = self.w.rng
         lang = rng.choice_rows("comment-lang", gidx, self.lang_mix[self.slot_platform[slot]])
@@ -153,8 +173,8 @@ class InteractionBuilder:
         kind = np.empty(n, dtype=np.int64)
         t = np.empty(n)
         parent = np.full(n, -1, dtype=np.int64)
-        text = np.full(n, -1, dtype=np.int64)   # index into the text pool (built below)
-        pool = np.zeros(n, dtype=np.int64)      # 0 comments, 1 replies, 2 brand, 3 dms, 4 mentions
+        text = np.full(n, -1, dtype=np.int64)  # index into the text pool (built below)
+        pool = np.zeros(n, dtype=np.int64)  # 0 comments, 1 replies, 2 brand, 3 dms, 4 mentions
         is_brand = np.zeros(n, dtype=bool)
         platform = np.empty(n, dtype=np.int64)
         account = np.empty(n, dtype=np.int64)
@@ -163,11 +183,34 @@ class InteractionBuilder:
         reaction = np.full(n, -1, dtype=np.int64)
         n_post = int(np.count_nonzero(is_post))  # post rows come first: i is sorted
         if n_post:
-            self._post_events(i[:n_post], slice(0, n_post), kind, t, parent, text, pool,
-                              is_brand, platform, account, content, value, reaction)
+            self._post_events(
+                i[:n_post],
+                slice(0, n_post),
+                kind,
+                t,
+                parent,
+                text,
+                pool,
+                is_brand,
+                platform,
+                account,
+                content,
+                value,
+                reaction,
+            )
         if n_post < n:
-            self._account_events(i[n_post:], slice(n_post, n), kind, t, parent, text, pool,
-                                 is_brand, platform, account)
+            self._account_events(
+                i[n_post:],
+                slice(n_post, n),
+                kind,
+                t,
+                parent,
+                text,
+                pool,
+                is_brand,
+                platform,
+                account,
+            )
         actor_k, followers = self.actor(i)
         brand_rows = np.flatnonzero(is_brand)
         agent_pick = np.zeros(n, dtype=np.int64)
@@ -182,22 +225,36 @@ class InteractionBuilder:
             "interaction_id": ids("i", i + 1, self.width, rng.bits("id", i)),
             "content_id": take(self.posts.content_id, np.maximum(content, 0), content >= 0),
             "account_id": take(self.account_ids, account),
-            "actor_id": _actors(actor_k, self.actor_width, is_brand, account,
-                                self.account_ids),
+            "actor_id": _actors(actor_k, self.actor_width, is_brand, account, self.account_ids),
             "actor_followers": masked(followers, ~is_brand, pa.int64()),
             "kind": take(self.kind_names, kind),
             "occurred_at": timestamps(w.start_us, t),
             "value": masked(np.nan_to_num(value), ~np.isnan(value), pa.float64()),
             "reaction": take(self.reaction_names, np.maximum(reaction, 0), reaction >= 0),
             "text": take(self.all_texts, self.pool_offset[pool] + np.maximum(text, 0), has_text),
-            "parent_id": ids("i", parents + 1, self.width, rng.bits("id", parents),
-                             valid=has_parent),
+            "parent_id": ids(
+                "i", parents + 1, self.width, rng.bits("id", parents), valid=has_parent
+            ),
             "is_brand": pa.array(is_brand, pa.bool_()),
             "agent": take(self.agent_names, agent_pick, agent_ok),
         }
 
-    def _post_events(self, i, rows, kind, t, parent, text, pool, is_brand, platform, account,
-                     content, value, reaction) -> None:
+    def _post_events(
+        self,
+        i,
+        rows,
+        kind,
+        t,
+        parent,
+        text,
+        pool,
+        is_brand,
+        platform,
+        account,
+        content,
+        value,
+        reaction,
+    ) -> None:
         w, seg, rng, posts = self.w, self.seg, self.w.rng, self.posts
         slot, k = self._runs(int(i[0]), int(i[-1]) + 1)
         off = i - seg.start[slot]
@@ -212,8 +269,9 @@ class InteractionBuilder:
         if len(m):
             j = off[m] - seg.kstart("comment")[slot[m]]
             lang, cat = self.comment_group(i[m], slot[m], j, time[m])
-            txt[m] = self.comments.pick(lang * len(T.COMMENT_CATEGORIES) + cat,
-                                        rng.u("comment-text", i[m]))
+            txt[m] = self.comments.pick(
+                lang * len(T.COMMENT_CATEGORIES) + cat, rng.u("comment-text", i[m])
+            )
         # user replies: a random comment of the same post, some minutes later
         m = np.flatnonzero(k == K["reply"])
         if len(m):
@@ -247,7 +305,9 @@ class InteractionBuilder:
             d = posts.duration[p[m]]
             pc = self.completion[posts.fmt[p[m]]]
             done = rng.u("view-complete", i[m]) < pc
-            tenths = np.where(done, np.round(d * 10), np.floor(d * 10 * rng.u("view-share", i[m]) ** 1.4))
+            tenths = np.where(
+                done, np.round(d * 10), np.floor(d * 10 * rng.u("view-share", i[m]) ** 1.4)
+            )
             v = tenths / 10.0
             vals = np.full(len(i), np.nan)
             vals[m] = v
@@ -263,7 +323,9 @@ class InteractionBuilder:
             shift = 0
             for name in ("facebook", "linkedin"):
                 sel = plat == self.reaction_platform[list(REACTIONS).index(name)]
-                r[sel] = shift + rng.choice(f"reaction-{name}", i[m][sel], np.array(REACTIONS[name][1]))
+                r[sel] = shift + rng.choice(
+                    f"reaction-{name}", i[m][sel], np.array(REACTIONS[name][1])
+                )
                 shift += len(REACTIONS[name][0])
             rr = np.full(len(i), -1, dtype=np.int64)
             rr[m] = r
@@ -284,11 +346,14 @@ class InteractionBuilder:
         begin = np.maximum(self.run_begin[first:last], a)
         end = np.minimum(self.run_begin[first:last] + self.run_size[first:last], b)
         size = end - begin
-        return (np.repeat(self.run_slot[first:last], size),
-                np.repeat(self.run_kind[first:last], size))
+        return (
+            np.repeat(self.run_slot[first:last], size),
+            np.repeat(self.run_kind[first:last], size),
+        )
 
-    def _account_events(self, i, rows, kind, t, parent, text, pool, is_brand, platform,
-                        account) -> None:
+    def _account_events(
+        self, i, rows, kind, t, parent, text, pool, is_brand, platform, account
+    ) -> None:
         w, seg, rng = self.w, self.seg, self.w.rng
         r = i - seg.n_post_events
         k = np.searchsorted(seg.account_start, r, side="right") - 1
@@ -297,6 +362,7 @@ class InteractionBuilder:
         par = np.full(len(i), -1, dtype=np.int64)
         txt = np.full(len(i), -1, dtype=np.int64)
         src = np.zeros(len(i), dtype=np.int64)
+
         def lang_of(idx: np.ndarray, acc: np.ndarray) -> np.ndarray:
             return rng.choice_rows("dm-lang", idx, self.lang_mix[self.account_platform[acc]])
 
@@ -309,21 +375,27 @@ class InteractionBuilder:
         if m.any():
             d_count, b_count = seg.account_counts[dm], seg.account_counts[dm + 1]
             b = r[m] - seg.account_start[dm + 1]
-            pg = seg.n_post_events + seg.account_start[dm] + ((b + 0.5) * d_count // b_count
-                                                              ).astype(np.int64)
+            pg = (
+                seg.n_post_events
+                + seg.account_start[dm]
+                + ((b + 0.5) * d_count // b_count).astype(np.int64)
+            )
             who[m] = self._account_of(pg)
             pt = w.seconds * rng.u("account-time", pg) ** 0.9
             time[m] = _after(pt, rng.lognormal("dm-delay", i[m], np.log(3 * 3600), 1.0), w.seconds)
             par[m] = pg
             tone = 1 + 2 * (rng.u("dm-tone", i[m]) < 0.4)  # answer or apology
-            txt[m] = self.brand.pick(lang_of(pg, who[m]) * len(T.TONES) + tone, rng.u("brand-text", i[m]))
+            txt[m] = self.brand.pick(
+                lang_of(pg, who[m]) * len(T.TONES) + tone, rng.u("brand-text", i[m])
+            )
             src[m] = 2
             is_brand[rows] = k == ACCOUNT_KINDS.index("dm_reply")
         m = np.isin(k, [ACCOUNT_KINDS.index("mention"), ACCOUNT_KINDS.index("tag")])
         if m.any():
-            cat = rng.choice("mention-cat", i[m], np.array([.5, .4, .1, 0, 0]))
-            txt[m] = self.mentions.pick(lang_of(i[m], who[m]) * len(T.MENTION_CATEGORIES) + cat,
-                                        rng.u("mention-text", i[m]))
+            cat = rng.choice("mention-cat", i[m], np.array([0.5, 0.4, 0.1, 0, 0]))
+            txt[m] = self.mentions.pick(
+                lang_of(i[m], who[m]) * len(T.MENTION_CATEGORIES) + cat, rng.u("mention-text", i[m])
+            )
             src[m] = 4
         day = np.minimum((time // 86_400).astype(np.int64), w.days - 1)
         pos = np.searchsorted(np.array(OWN_SOCIAL), who)
@@ -347,12 +419,12 @@ class InteractionBuilder:
 
 def _after(parent_t: np.ndarray, delay: np.ndarray, end: float) -> np.ndarray:
     """Parent time + delay, kept inside the window (but always at least 1 s after the parent)."""
-    return np.minimum(parent_t + np.maximum(delay, 1.0),
-                      np.maximum(end - 1.0, parent_t + 1.0))
+    return np.minimum(parent_t + np.maximum(delay, 1.0), np.maximum(end - 1.0, parent_t + 1.0))
 
 
-def _actors(k: np.ndarray, width: int, is_brand: np.ndarray, account: np.ndarray,
-            account_ids: pa.Array) -> pa.Array:
+def _actors(
+    k: np.ndarray, width: int, is_brand: np.ndarray, account: np.ndarray, account_ids: pa.Array
+) -> pa.Array:
     import pyarrow.compute as pc
 
     people = ids("u", k, width)

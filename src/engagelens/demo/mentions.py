@@ -15,17 +15,37 @@ from . import texts as T
 from .world import BRANDS, NEGATIVE_WAVE, OUTAGE, PRICE_RISE, World
 from .writer import ids, masked, plain_take, take, timestamps
 
-PLATFORMS = ("x", "facebook", "instagram", "tiktok", "youtube", "reddit", "forum", "news", "blog",
-             "review")
-PLATFORM_MIX = np.array([.30, .12, .12, .10, .06, .10, .05, .05, .05, .05])
-BRAND_MIX = np.array([.45, .22, .18, .15])
-LANG_MIX = np.array([.55, .17, .12, .16])
-BASE_MOOD = np.array([.45, .40, .15, 0, 0])  # positive, neutral, negative, outage, price
-LABEL = np.array([0, 1, 2, 2, 2])            # category -> sentiment label
+PLATFORMS = (
+    "x",
+    "facebook",
+    "instagram",
+    "tiktok",
+    "youtube",
+    "reddit",
+    "forum",
+    "news",
+    "blog",
+    "review",
+)
+PLATFORM_MIX = np.array([0.30, 0.12, 0.12, 0.10, 0.06, 0.10, 0.05, 0.05, 0.05, 0.05])
+BRAND_MIX = np.array([0.45, 0.22, 0.18, 0.15])
+LANG_MIX = np.array([0.55, 0.17, 0.12, 0.16])
+BASE_MOOD = np.array([0.45, 0.40, 0.15, 0, 0])  # positive, neutral, negative, outage, price
+LABEL = np.array([0, 1, 2, 2, 2])  # category -> sentiment label
 SENTIMENTS = ("positive", "neutral", "negative")
 CITIES = ("Ho Chi Minh City", "Hanoi", "Tehran", "Shanghai", "London", "New York", "Toronto")
-DOMAINS = ("x.com", "facebook.com", "instagram.com", "tiktok.com", "youtube.com", "reddit.com",
-           "coffeeforum.example", "news.example", "blog.example", "reviews.example")
+DOMAINS = (
+    "x.com",
+    "facebook.com",
+    "instagram.com",
+    "tiktok.com",
+    "youtube.com",
+    "reddit.com",
+    "coffeeforum.example",
+    "news.example",
+    "blog.example",
+    "reviews.example",
+)
 
 
 def mention_count(world: World) -> int:
@@ -47,9 +67,11 @@ class MentionBuilder:
         cat = rng.choice("m-mood", i, BASE_MOOD)
         burst = rng.u("m-burst", i)
         day = 86_400.0
-        for who, share, window, mood, scale in ((0, .12, OUTAGE, 3, .35 * day),
-                                                (0, .04, NEGATIVE_WAVE, 2, 1.5 * day),
-                                                (1, .15, PRICE_RISE, 4, 1.0 * day)):
+        for who, share, window, mood, scale in (
+            (0, 0.12, OUTAGE, 3, 0.35 * day),
+            (0, 0.04, NEGATIVE_WAVE, 2, 1.5 * day),
+            (1, 0.15, PRICE_RISE, 4, 1.0 * day),
+        ):
             hit = (brand == who) & (burst < share)
             burst = np.where(hit, 2.0, burst - share)  # each mention joins at most one burst
             t = np.where(hit, window[0] * w.seconds + rng.exponential("m-burst-time", i, scale), t)
@@ -63,8 +85,10 @@ class MentionBuilder:
         authors = max(50, mention_count(w) // 3)
         author = (authors * rng.u("m-author", i) ** 2).astype(np.int64)
         digits = len(str(authors - 1))  # wide enough that two authors never share an id
-        followers = np.round(rng.lognormal("m-followers", author, 6.0, 1.8)
-                             * np.where(platform == PLATFORMS.index("news"), 20, 1)).astype(np.int64)
+        followers = np.round(
+            rng.lognormal("m-followers", author, 6.0, 1.8)
+            * np.where(platform == PLATFORMS.index("news"), 20, 1)
+        ).astype(np.int64)
         reach = np.round(followers * (0.05 + 0.3 * rng.u("m-reach", i))).astype(np.int64) + 1
         likes = np.round(reach * 0.03 * rng.u("m-likes", i)).astype(np.int64)
         shares = np.round(likes * 0.15 * rng.u("m-shares", i)).astype(np.int64)
@@ -83,8 +107,9 @@ class MentionBuilder:
             "reach": pa.array(reach, pa.int64()),
             "likes": pa.array(likes, pa.int64()),
             "shares": masked(shares, platform != PLATFORMS.index("review"), pa.int64()),
-            "location": take(list(CITIES), rng.below("m-city", i, len(CITIES)),
-                             rng.u("m-has-city", i) < 0.3),
+            "location": take(
+                list(CITIES), rng.below("m-city", i, len(CITIES)), rng.u("m-has-city", i) < 0.3
+            ),
         }
 
 

@@ -30,25 +30,42 @@ class DemoResult:
     def totals(self) -> tuple[int, int, int, int]:
         """(read, stored, duplicates, quarantined) over every ingested file."""
         s = self.summaries
-        return (sum(x.rows_read for x in s), sum(x.rows_stored for x in s),
-                sum(x.rows_duplicate for x in s), sum(x.rows_quarantined for x in s))
+        return (
+            sum(x.rows_read for x in s),
+            sum(x.rows_stored for x in s),
+            sum(x.rows_duplicate for x in s),
+            sum(x.rows_quarantined for x in s),
+        )
 
 
-def run_demo(db: str | os.PathLike[str] | None, *, out: str | os.PathLike[str] | None = None,
-             interactions: int = 200_000, seed: int = 42,
-             data_dir: str | os.PathLike[str] | None = None, start: str = "2026-01-01",
-             days: int = 180, analyse_text: bool = True,
-             generate_progress: Progress | None = None,
-             ingest_progress: Callable[[Path, int, int, Any], None] | None = None) -> DemoResult:
-    from ..ingest import ingest_file
-    from ..store import Store
+def run_demo(
+    db: str | os.PathLike[str] | None,
+    *,
+    out: str | os.PathLike[str] | None = None,
+    interactions: int = 200_000,
+    seed: int = 42,
+    data_dir: str | os.PathLike[str] | None = None,
+    start: str = "2026-01-01",
+    days: int = 180,
+    analyse_text: bool = True,
+    generate_progress: Progress | None = None,
+    ingest_progress: Callable[[Path, int, int, Any], None] | None = None,
+) -> DemoResult:
+    from engagelens.ingest import ingest_file
+    from engagelens.store import Store
 
     result = DemoResult()
     folder = Path(data_dir) if data_dir is not None else Path(tempfile.mkdtemp(prefix="el-demo-"))
     try:
         started = time.perf_counter()
-        files = generate(folder, interactions=interactions, seed=seed, start=start, days=days,
-                         progress=generate_progress)
+        files = generate(
+            folder,
+            interactions=interactions,
+            seed=seed,
+            start=start,
+            days=days,
+            progress=generate_progress,
+        )
         result.generate_seconds = time.perf_counter() - started
         paths = [p for table in sorted(files) for p in files[table]]
         with Store.open(db) as store:
@@ -60,11 +77,12 @@ def run_demo(db: str | os.PathLike[str] | None, *, out: str | os.PathLike[str] |
                     ingest_progress(path, n, len(paths), summary)
             result.ingest_seconds = time.perf_counter() - started
             if analyse_text:
-                from ..text import analyze_store
+                from engagelens.text import analyze_store
 
                 result.analysed_texts = analyze_store(store)
-            result.report = build_report(store, result.summaries, interactions=interactions,
-                                         seed=seed)
+            result.report = build_report(
+                store, result.summaries, interactions=interactions, seed=seed
+            )
     finally:
         if data_dir is None:
             shutil.rmtree(folder, ignore_errors=True)

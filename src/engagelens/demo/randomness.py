@@ -16,7 +16,7 @@ import numpy as np
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 _M1 = np.uint64(0xBF58476D1CE4E5B9)
 _M2 = np.uint64(0x94D049BB133111EB)
-_TO_UNIT = 2.0 ** -53
+_TO_UNIT = 2.0**-53
 
 
 def stream_key(seed: int, stream: str) -> np.uint64:

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from .world import BRANDS
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ..store import Store
+    from engagelens.store import Store
 
 SITE = ("conversion_rate", "bounce_rate", "average_time_on_site", "nps")
 EMAIL = ("email_open_rate", "email_click_rate", "email_unsubscribe_rate")
@@ -22,18 +22,25 @@ def ingest_table(summaries: list[Any]) -> str:
     per: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0, 0])
     for s in summaries:
         row = per[s.entity]
-        for k, v in enumerate((1, s.rows_read, s.rows_stored, s.rows_duplicate,
-                               s.rows_quarantined)):
+        for k, v in enumerate(
+            (1, s.rows_read, s.rows_stored, s.rows_duplicate, s.rows_quarantined)
+        ):
             row[k] += v
-    lines = ["## Ingest", "", "| Table | Files | Read | Stored | Duplicates | Quarantined |",
-             "|---|---:|---:|---:|---:|---:|"]
-    lines += [f"| {t} | {r[0]:,} | {r[1]:,} | {r[2]:,} | {r[3]:,} | {r[4]:,} |"
-              for t, r in sorted(per.items())]
+    lines = [
+        "## Ingest",
+        "",
+        "| Table | Files | Read | Stored | Duplicates | Quarantined |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    lines += [
+        f"| {t} | {r[0]:,} | {r[1]:,} | {r[2]:,} | {r[3]:,} | {r[4]:,} |"
+        for t, r in sorted(per.items())
+    ]
     return "\n".join(lines) + "\n"
 
 
 def _compute(store: Store, names: list[str], **filters: Any) -> dict[str, Any]:
-    from ..metrics import Filters, all_metrics, compute
+    from engagelens.metrics import Filters, all_metrics, compute
 
     known = {m.name: m for m in all_metrics()}
     names = [n for n in names if n in known and "total" in known[n].grains]
@@ -48,8 +55,14 @@ def listening_section(store: Store) -> str:
     """Mentions naming each brand (plain substring counts over the stored mentions)."""
     m = store.table("mention")
     total = int(m.count().execute())
-    lines = ["## Listening", "", f"{total:,} mentions stored.", "",
-             "| Brand | Mentions | Labelled negative |", "|---|---:|---:|"]
+    lines = [
+        "## Listening",
+        "",
+        f"{total:,} mentions stored.",
+        "",
+        "| Brand | Mentions | Labelled negative |",
+        "|---|---:|---:|",
+    ]
     for brand in BRANDS:
         sel = m.filter(m.text.contains(brand))
         n = int(sel.count().execute())
@@ -60,25 +73,35 @@ def listening_section(store: Store) -> str:
 
 def build_report(store: Store, summaries: list[Any], *, interactions: int, seed: int) -> str:
     try:
-        from ..metrics.report import HEADLINE, format_value, render_markdown
-        from ..metrics.registry import get_metric
+        from engagelens.metrics.registry import get_metric
+        from engagelens.metrics.report import HEADLINE, format_value, render_markdown
     except ImportError:  # pragma: no cover - metrics layer not installed in this checkout
         return fallback_report(store) + "\n" + ingest_table(summaries)
     read = sum(s.rows_read for s in summaries)
-    parts = [f"# EngageLens demo: Lumina Coffee ({interactions:,} interactions, seed {seed})\n",
-             f"Rows read {read:,} = stored {sum(s.rows_stored for s in summaries):,} + "
-             f"duplicates {sum(s.rows_duplicate for s in summaries):,} + quarantined "
-             f"{sum(s.rows_quarantined for s in summaries):,}.\n", ingest_table(summaries)]
-    parts.append(render_markdown(_compute(store, list(HEADLINE), ownership="own"),
-                                 title="Headline metrics"))
+    parts = [
+        f"# EngageLens demo: Lumina Coffee ({interactions:,} interactions, seed {seed})\n",
+        f"Rows read {read:,} = stored {sum(s.rows_stored for s in summaries):,} + "
+        f"duplicates {sum(s.rows_duplicate for s in summaries):,} + quarantined "
+        f"{sum(s.rows_quarantined for s in summaries):,}.\n",
+        ingest_table(summaries),
+    ]
+    parts.append(
+        render_markdown(_compute(store, list(HEADLINE), ownership="own"), title="Headline metrics")
+    )
     own = _compute(store, list(VERSUS), ownership="own")
     rival = _compute(store, list(VERSUS), ownership="competitor")
-    lines = ["## Own vs competitors", "", "| Metric | Lumina Coffee | Competitors |",
-             "|---|---:|---:|"]
+    lines = [
+        "## Own vs competitors",
+        "",
+        "| Metric | Lumina Coffee | Competitors |",
+        "|---|---:|---:|",
+    ]
     for name in own:
         m = get_metric(name)
-        lines.append(f"| {html.escape(m.title)} | {format_value(m.unit, own[name])} | "
-                     f"{format_value(m.unit, rival.get(name))} |")
+        lines.append(
+            f"| {html.escape(m.title)} | {format_value(m.unit, own[name])} | "
+            f"{format_value(m.unit, rival.get(name))} |"
+        )
     parts.append("\n".join(lines) + "\n")
     parts.append(render_markdown(_compute(store, list(SITE)), title="Site and NPS"))
     parts.append(_email_section(store))
@@ -89,9 +112,9 @@ def build_report(store: Store, summaries: list[Any], *, interactions: int, seed:
 def _email_section(store: Store) -> str:
     """Median over campaigns: e-mail rates are per send, so a pooled rate would let the
     biggest sends dominate."""
-    from ..metrics import compute
-    from ..metrics.registry import get_metric
-    from ..metrics.report import format_value
+    from engagelens.metrics import compute
+    from engagelens.metrics.registry import get_metric
+    from engagelens.metrics.report import format_value
 
     lines = ["## Email (median over campaigns)", "", "| Metric | Value |", "|---|---:|"]
     for name in EMAIL:
@@ -110,8 +133,12 @@ def fallback_report(store: Store) -> str:
     """A small Ibis-only report for checkouts without the metrics layer."""
     i = store.table("interaction")
     counts = i.group_by("kind").agg(n=i.count()).to_pyarrow().to_pylist()
-    lines = ["# EngageLens demo (fallback report: metrics layer not available)", "",
-             "| Figure | Value |", "|---|---:|"]
+    lines = [
+        "# EngageLens demo (fallback report: metrics layer not available)",
+        "",
+        "| Figure | Value |",
+        "|---|---:|",
+    ]
     for r in sorted(counts, key=lambda r: r["kind"]):
         lines.append(f"| {r['kind']} events | {r['n']:,} |")
     for table in ("content", "mention", "web_session", "conversion", "survey_response"):

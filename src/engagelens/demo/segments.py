@@ -18,37 +18,62 @@ from .randomness import allocate, allocate_rows
 from .world import ACCOUNTS, World
 
 #: kinds of post events, in block order; brand_reply is stored as kind "reply", is_brand true
-POST_KINDS: tuple[str, ...] = ("like", "reaction", "comment", "reply", "brand_reply", "share",
-                               "retweet", "quote", "save", "view", "click", "link_click")
+POST_KINDS: tuple[str, ...] = (
+    "like",
+    "reaction",
+    "comment",
+    "reply",
+    "brand_reply",
+    "share",
+    "retweet",
+    "quote",
+    "save",
+    "view",
+    "click",
+    "link_click",
+)
 K = {k: i for i, k in enumerate(POST_KINDS)}
 #: per platform: events per like (the "like" column is like or reaction); views only on videos
 RATIOS: dict[str, dict[str, float]] = {
-    "facebook": {"reaction": 1, "comment": .05, "share": .015, "click": .03, "view": 4},
-    "instagram": {"like": 1, "comment": .04, "share": .02, "save": .05, "view": 3},
-    "x": {"like": 1, "comment": .045, "retweet": .06, "quote": .01, "view": 6},
-    "youtube": {"like": 1, "comment": .05, "share": .01, "save": .01, "view": 18},
-    "tiktok": {"like": 1, "comment": .03, "share": .015, "save": .03, "view": 9},
-    "linkedin": {"reaction": 1, "comment": .06, "share": .03, "click": .05, "view": 3},
+    "facebook": {"reaction": 1, "comment": 0.05, "share": 0.015, "click": 0.03, "view": 4},
+    "instagram": {"like": 1, "comment": 0.04, "share": 0.02, "save": 0.05, "view": 3},
+    "x": {"like": 1, "comment": 0.045, "retweet": 0.06, "quote": 0.01, "view": 6},
+    "youtube": {"like": 1, "comment": 0.05, "share": 0.01, "save": 0.01, "view": 18},
+    "tiktok": {"like": 1, "comment": 0.03, "share": 0.015, "save": 0.03, "view": 9},
+    "linkedin": {"reaction": 1, "comment": 0.06, "share": 0.03, "click": 0.05, "view": 3},
 }
-LINK_CLICKS = 0.05     # link_click per like on link posts and ads
-USER_REPLIES = 0.25    # user replies per comment
+LINK_CLICKS = 0.05  # link_click per like on link posts and ads
+USER_REPLIES = 0.25  # user replies per comment
 #: share of comments the brand answers, per platform (docs: 10–50 %)
-BRAND_REPLIES: dict[str, float] = {"facebook": .30, "instagram": .20, "x": .42, "youtube": .12,
-                                   "tiktok": .14, "linkedin": .48}
+BRAND_REPLIES: dict[str, float] = {
+    "facebook": 0.30,
+    "instagram": 0.20,
+    "x": 0.42,
+    "youtube": 0.12,
+    "tiktok": 0.14,
+    "linkedin": 0.48,
+}
 
-ACCOUNT_KINDS: tuple[str, ...] = ("follow", "unfollow", "profile_visit", "mention", "tag", "dm",
-                                  "dm_reply")
-ACCOUNT_MIX = np.array([.50, .10, .20, .06, .04, .06, .04])
+ACCOUNT_KINDS: tuple[str, ...] = (
+    "follow",
+    "unfollow",
+    "profile_visit",
+    "mention",
+    "tag",
+    "dm",
+    "dm_reply",
+)
+ACCOUNT_MIX = np.array([0.50, 0.10, 0.20, 0.06, 0.04, 0.06, 0.04])
 ACCOUNT_FRACTION = 0.06
 
 
 @dataclass(frozen=True)
 class Segments:
     n_post_events: int
-    post_index: np.ndarray   # own post slot -> index into Posts
-    start: np.ndarray        # own post slot -> first event row (len = slots + 1)
-    counts: np.ndarray       # (slots, len(POST_KINDS))
-    kend: np.ndarray         # (slots, kinds) inclusive cumulative counts within the post
+    post_index: np.ndarray  # own post slot -> index into Posts
+    start: np.ndarray  # own post slot -> first event row (len = slots + 1)
+    counts: np.ndarray  # (slots, len(POST_KINDS))
+    kend: np.ndarray  # (slots, kinds) inclusive cumulative counts within the post
     answer_shift: np.ndarray  # (slots,) spreads brand replies over a post's comments
     account_counts: np.ndarray
     account_start: np.ndarray  # len(ACCOUNT_KINDS) + 1, relative to n_post_events
@@ -78,11 +103,11 @@ def build_segments(world: World, posts: Posts) -> Segments:
     jitter = rng.u("kind-jitter", (own[:, None] * 16 + np.arange(len(POST_KINDS))).ravel())
     counts = allocate_rows(totals, ratios, jitter.reshape(ratios.shape))
     c, r, b = (counts[:, K[k]] for k in ("comment", "reply", "brand_reply"))
-    lonely = c == 0                     # replies need a comment to answer
+    lonely = c == 0  # replies need a comment to answer
     c[lonely] += r[lonely] + b[lonely]
     r[lonely] = 0
     b[lonely] = 0
-    over = np.maximum(b - c, 0)          # at most one brand reply per comment
+    over = np.maximum(b - c, 0)  # at most one brand reply per comment
     b -= over
     c += over
     counts[:, K["comment"]], counts[:, K["reply"]], counts[:, K["brand_reply"]] = c, r, b
@@ -93,11 +118,30 @@ def build_segments(world: World, posts: Posts) -> Segments:
         acc_counts[5], acc_counts[6] = dm_reply, 0
     elif dm_reply > dm:  # swap: never more brand answers than DMs
         acc_counts[5], acc_counts[6] = dm_reply, dm
-    return Segments(n_post, own, start, counts, np.cumsum(counts, axis=1),
-                    rng.u("answer-shift", own), acc_counts,
-                    np.concatenate([[0], np.cumsum(acc_counts)]))
+    return Segments(
+        n_post,
+        own,
+        start,
+        counts,
+        np.cumsum(counts, axis=1),
+        rng.u("answer-shift", own),
+        acc_counts,
+        np.concatenate([[0], np.cumsum(acc_counts)]),
+    )
 
 
-__all__ = sorted(["ACCOUNT_FRACTION", "ACCOUNT_KINDS", "ACCOUNT_MIX", "BRAND_REPLIES", "K",
-                  "LINK_CLICKS", "POST_KINDS", "RATIOS", "Segments", "USER_REPLIES",
-                  "build_segments"])
+__all__ = sorted(
+    [
+        "ACCOUNT_FRACTION",
+        "ACCOUNT_KINDS",
+        "ACCOUNT_MIX",
+        "BRAND_REPLIES",
+        "K",
+        "LINK_CLICKS",
+        "POST_KINDS",
+        "RATIOS",
+        "Segments",
+        "USER_REPLIES",
+        "build_segments",
+    ]
+)

@@ -17,15 +17,40 @@ from .world import ACCOUNTS, World
 from .writer import masked, timestamps
 
 
-def content_snapshot_columns(world: World, posts: Posts, seg: Segments, acc: Accumulators,
-                             curves: dict[int, np.ndarray], email: dict[int, dict[str, int]]
-                             ) -> dict[str, pa.Array]:
+def content_snapshot_columns(
+    world: World,
+    posts: Posts,
+    seg: Segments,
+    acc: Accumulators,
+    curves: dict[int, np.ndarray],
+    email: dict[int, dict[str, int]],
+) -> dict[str, pa.Array]:
     rng, n = world.rng, len(posts)
     idx = np.arange(n)
-    cols = {name: np.zeros(n) for name in (
-        "impressions", "reach", "organic_reach", "paid_reach", "views", "completed_views",
-        "watch_time_s", "avg_view_duration_s", "clicks", "link_clicks", "likes", "comments",
-        "shares", "saves", "replies", "profile_visits", "follows", "engaged_users", "followers")}
+    cols = {
+        name: np.zeros(n)
+        for name in (
+            "impressions",
+            "reach",
+            "organic_reach",
+            "paid_reach",
+            "views",
+            "completed_views",
+            "watch_time_s",
+            "avg_view_duration_s",
+            "clicks",
+            "link_clicks",
+            "likes",
+            "comments",
+            "shares",
+            "saves",
+            "replies",
+            "profile_visits",
+            "follows",
+            "engaged_users",
+            "followers",
+        )
+    }
     valid = {name: np.zeros(n, dtype=bool) for name in cols}
     day = np.minimum((posts.created // 86_400).astype(np.int64), world.days - 1)
     for a_i, curve in curves.items():
@@ -36,11 +61,14 @@ def content_snapshot_columns(world: World, posts: Posts, seg: Segments, acc: Acc
     own = seg.post_index
     c = seg.counts
     counted = {
-        "likes": c[:, K["like"]] + c[:, K["reaction"]], "comments": c[:, K["comment"]],
+        "likes": c[:, K["like"]] + c[:, K["reaction"]],
+        "comments": c[:, K["comment"]],
         "replies": c[:, K["reply"]] + c[:, K["brand_reply"]],
         "shares": c[:, K["share"]] + c[:, K["retweet"]] + c[:, K["quote"]],
-        "saves": c[:, K["save"]], "views": c[:, K["view"]],
-        "clicks": c[:, K["click"]] + c[:, K["link_click"]], "link_clicks": c[:, K["link_click"]],
+        "saves": c[:, K["save"]],
+        "views": c[:, K["view"]],
+        "clicks": c[:, K["click"]] + c[:, K["link_click"]],
+        "link_clicks": c[:, K["link_click"]],
     }
     for name, v in counted.items():
         cols[name][own], valid[name][own] = v, True
@@ -49,21 +77,27 @@ def content_snapshot_columns(world: World, posts: Posts, seg: Segments, acc: Acc
     reach = np.maximum(engaged, np.round(engaged / err + 0.01 * cols["followers"][own]))
     paid = posts.paid[own]
     reach = np.maximum(reach, 1)
-    paid_reach = np.where(paid, np.clip(np.round(reach * (0.3 + 0.4 * rng.u("paid-share", own))),
-                                        1, reach), 0)
+    paid_reach = np.where(
+        paid, np.clip(np.round(reach * (0.3 + 0.4 * rng.u("paid-share", own))), 1, reach), 0
+    )
     extra = {
-        "reach": reach, "paid_reach": paid_reach, "organic_reach": reach - paid_reach,
+        "reach": reach,
+        "paid_reach": paid_reach,
+        "organic_reach": reach - paid_reach,
         "impressions": np.round(reach * (1.15 + 0.6 * rng.u("frequency", own))),
         "engaged_users": np.floor(engaged * (0.7 + 0.25 * rng.u("engaged", own))),
-        "profile_visits": np.round(reach * 0.004), "follows": np.round(reach * 0.001),
-        "completed_views": acc.completed, "watch_time_s": acc.watch_tenths / 10.0,
+        "profile_visits": np.round(reach * 0.004),
+        "follows": np.round(reach * 0.001),
+        "completed_views": acc.completed,
+        "watch_time_s": acc.watch_tenths / 10.0,
     }
     for name, v in extra.items():
         cols[name][own], valid[name][own] = v, True
     video = posts.is_video[own]
     views = counted["views"]
-    cols["avg_view_duration_s"][own] = np.where(views > 0, acc.watch_tenths / 10.0
-                                                / np.maximum(views, 1), 0)
+    cols["avg_view_duration_s"][own] = np.where(
+        views > 0, acc.watch_tenths / 10.0 / np.maximum(views, 1), 0
+    )
     valid["avg_view_duration_s"][own] = video & (views > 0)
     for name in ("completed_views", "watch_time_s"):
         valid[name][own] = video
@@ -74,7 +108,9 @@ def content_snapshot_columns(world: World, posts: Posts, seg: Segments, acc: Acc
         total = posts.popularity[rivals] * scale
         public = {"likes": 0.62, "comments": 0.03, "shares": 0.015}
         for name, share in public.items():
-            cols[name][rivals] = np.round(total * share * rng.lognormal(f"rival-{name}", rivals, 0, .2))
+            cols[name][rivals] = np.round(
+                total * share * rng.lognormal(f"rival-{name}", rivals, 0, 0.2)
+            )
             valid[name][rivals] = True
         vid = posts.is_video[rivals]
         cols["views"][rivals] = np.round(total * 3.5) * vid
@@ -86,8 +122,11 @@ def content_snapshot_columns(world: World, posts: Posts, seg: Segments, acc: Acc
 
     ints = [k for k in cols if k not in ("watch_time_s", "avg_view_duration_s")]
     platform = [ACCOUNTS[a].platform for a in posts.account]
-    out = {"platform": pa.array(platform, pa.string()), "content_id": posts.content_id,
-           "as_of": timestamps(world.start_us, np.full(n, world.seconds))}
+    out = {
+        "platform": pa.array(platform, pa.string()),
+        "content_id": posts.content_id,
+        "as_of": timestamps(world.start_us, np.full(n, world.seconds)),
+    }
     for name in cols:
         typ = pa.int64() if name in ints else pa.float64()
         vals = cols[name].astype(np.int64) if name in ints else np.round(cols[name], 1)

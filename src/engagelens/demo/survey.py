@@ -9,9 +9,9 @@ from . import texts as T
 from .world import OUTAGE, World
 from .writer import ids, take, timestamps
 
-NORMAL = np.array([.48, .30, .22])   # promoter, passive, detractor
-OUTAGE_MIX = np.array([.20, .25, .55])
-DETRACTOR_SCORES = np.array([.03, .03, .05, .07, .10, .30, .42])  # 0..6
+NORMAL = np.array([0.48, 0.30, 0.22])  # promoter, passive, detractor
+OUTAGE_MIX = np.array([0.20, 0.25, 0.55])
+DETRACTOR_SCORES = np.array([0.03, 0.03, 0.05, 0.07, 0.10, 0.30, 0.42])  # 0..6
 OUTAGE_SHARE = 0.08  # answers sent in the weeks after the outage
 
 
@@ -24,15 +24,21 @@ def survey_columns(world: World) -> dict[str, pa.Array]:
     i = np.arange(n, dtype=np.int64)
     t = world.seconds * rng.u("s-time", i)
     in_outage = rng.u("s-outage", i) < OUTAGE_SHARE
-    t = np.where(in_outage, OUTAGE[0] * world.seconds + rng.u("s-outage-time", i)
-                 * 3 * OUTAGE[1] * world.seconds, t)
-    group = np.where(in_outage, rng.choice("s-group-outage", i, OUTAGE_MIX),
-                     rng.choice("s-group", i, NORMAL))
+    t = np.where(
+        in_outage,
+        OUTAGE[0] * world.seconds + rng.u("s-outage-time", i) * 3 * OUTAGE[1] * world.seconds,
+        t,
+    )
+    group = np.where(
+        in_outage, rng.choice("s-group-outage", i, OUTAGE_MIX), rng.choice("s-group", i, NORMAL)
+    )
     top = rng.u("s-score", i) < 0.5
-    score = np.select([group == 0, group == 1],
-                      [np.where(top, 10, 9), np.where(top, 8, 7)],
-                      rng.choice("s-detractor", i, DETRACTOR_SCORES))
-    lang = rng.choice("s-lang", i, np.array([.6, .15, .1, .15]))
+    score = np.select(
+        [group == 0, group == 1],
+        [np.where(top, 10, 9), np.where(top, 8, 7)],
+        rng.choice("s-detractor", i, DETRACTOR_SCORES),
+    )
+    lang = rng.choice("s-lang", i, np.array([0.6, 0.15, 0.1, 0.15]))
     bank = T.survey_bank()
     comment = bank.pick(lang * len(T.SURVEY_GROUPS) + group, rng.u("s-text", i))
     return {
@@ -45,5 +51,11 @@ def survey_columns(world: World) -> dict[str, pa.Array]:
     }
 
 
-__all__ = ["DETRACTOR_SCORES", "NORMAL", "OUTAGE_MIX", "OUTAGE_SHARE", "survey_columns",
-           "survey_count"]
+__all__ = [
+    "DETRACTOR_SCORES",
+    "NORMAL",
+    "OUTAGE_MIX",
+    "OUTAGE_SHARE",
+    "survey_columns",
+    "survey_count",
+]

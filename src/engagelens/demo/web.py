@@ -13,10 +13,18 @@ from .writer import ids, take, timestamps
 
 #: (source, medium, weight); social sources are platforms with own accounts
 SOURCES: tuple[tuple[str, str, float], ...] = (
-    ("google", "organic", .30), ("(direct)", "(none)", .18), ("facebook", "social", .08),
-    ("instagram", "social", .10), ("tiktok", "social", .06), ("x", "social", .03),
-    ("youtube", "social", .02), ("linkedin", "social", .01), ("newsletter", "email", .08),
-    ("google", "cpc", .08), ("bing", "organic", .03), ("coffeeblog.example", "referral", .03),
+    ("google", "organic", 0.30),
+    ("(direct)", "(none)", 0.18),
+    ("facebook", "social", 0.08),
+    ("instagram", "social", 0.10),
+    ("tiktok", "social", 0.06),
+    ("x", "social", 0.03),
+    ("youtube", "social", 0.02),
+    ("linkedin", "social", 0.01),
+    ("newsletter", "email", 0.08),
+    ("google", "cpc", 0.08),
+    ("bing", "organic", 0.03),
+    ("coffeeblog.example", "referral", 0.03),
 )
 PAGES = ("/", "/menu", "/shop/beans", "/app", "/stores", "/campaigns")
 #: conversion probability of a visit that did not bounce, and its lifts
@@ -37,8 +45,9 @@ class WebBuilder:
         self.by_platform: dict[int, np.ndarray] = {}
         for s_i, (src, medium, _) in enumerate(SOURCES):
             if medium == "social":
-                rows = np.flatnonzero(posts.own & np.array(
-                    [ACCOUNTS[a].platform == src for a in posts.account]))
+                rows = np.flatnonzero(
+                    posts.own & np.array([ACCOUNTS[a].platform == src for a in posts.account])
+                )
                 self.by_platform[s_i] = rows[np.argsort(posts.created[rows], kind="stable")]
 
     def block(self, a: int, b: int) -> tuple[dict[str, pa.Array], dict[str, pa.Array]]:
@@ -51,31 +60,39 @@ class WebBuilder:
         tracked = np.isin(medium, ["social", "email", "cpc"])
         campaign = np.where(tracked & (rng.u("w-campaign", i) < 0.7), campaign, -1)
         bounced = rng.u("w-bounce", i) < np.where(medium == "email", 0.30, 0.42)
-        pageviews = np.where(bounced, 1, 2 + np.floor(rng.exponential("w-pages", i, 2.5))
-                             ).astype(np.int64)
-        duration = np.where(bounced, np.round(5 + 25 * rng.u("w-dur", i), 1),
-                            np.round(pageviews * rng.lognormal("w-dur", i, np.log(45), 0.6), 1))
-        page = np.where(campaign >= 0, len(PAGES) - 1,
-                        rng.below("w-page", i, len(PAGES) - 1))
+        pageviews = np.where(bounced, 1, 2 + np.floor(rng.exponential("w-pages", i, 2.5))).astype(
+            np.int64
+        )
+        duration = np.where(
+            bounced,
+            np.round(5 + 25 * rng.u("w-dur", i), 1),
+            np.round(pageviews * rng.lognormal("w-dur", i, np.log(45), 0.6), 1),
+        )
+        page = np.where(campaign >= 0, len(PAGES) - 1, rng.below("w-page", i, len(PAGES) - 1))
         n_visitors = max(50, int(session_count(w) * 0.6))
         visitor = (n_visitors * rng.u("w-visitor", i) ** 1.5).astype(np.int64)
-        p_conv = CONVERSION_RATE * np.where(campaign >= 0, CAMPAIGN_LIFT, 1.0) \
+        p_conv = (
+            CONVERSION_RATE
+            * np.where(campaign >= 0, CAMPAIGN_LIFT, 1.0)
             * np.where(medium == "email", EMAIL_LIFT, 1.0)
+        )
         converted = ~bounced & (rng.u("w-convert", i) < p_conv)
         sid = ids("w", i + 1, self.width)
         src_names = pa.array([s[0] for s in SOURCES], pa.string())
         med_names = pa.array([s[1] for s in SOURCES], pa.string())
         camp = take(self.campaigns, np.maximum(campaign, 0), campaign >= 0)
         sessions = {
-            "session_id": sid, "visitor_id": ids("v", visitor, max(7, len(str(n_visitors - 1)))),
+            "session_id": sid,
+            "visitor_id": ids("v", visitor, max(7, len(str(n_visitors - 1)))),
             "started_at": timestamps(w.start_us, t),
             "duration_s": pa.array(duration, pa.float64()),
             "pageviews": pa.array(pageviews, pa.int64()),
             "bounced": pa.array(bounced, pa.bool_()),
-            "source": take(src_names, src), "medium": take(med_names, src),
+            "source": take(src_names, src),
+            "medium": take(med_names, src),
             "campaign": camp,
             "landing_page": take(list(PAGES), page),
-            "device": take(list(DEVICES), rng.choice("w-device", i, np.array([.62, .33, .05]))),
+            "device": take(list(DEVICES), rng.choice("w-device", i, np.array([0.62, 0.33, 0.05]))),
         }
         c = np.flatnonzero(converted)
         ci = i[c]
@@ -93,16 +110,31 @@ class WebBuilder:
         occurred = t[c] + duration[c] * (0.5 + 0.5 * rng.u("w-when", ci))
         content = take(self.posts.content_id, np.maximum(post, 0), post >= 0)
         conversions = {
-            "conversion_id": ids("o", ci + 1, self.width), "session_id": sid.take(pa.array(c)),
-            "customer_id": ids("c", cust, 7), "occurred_at": timestamps(w.start_us, occurred),
+            "conversion_id": ids("o", ci + 1, self.width),
+            "session_id": sid.take(pa.array(c)),
+            "customer_id": ids("c", cust, 7),
+            "occurred_at": timestamps(w.start_us, occurred),
             "value": pa.array(value, pa.float64()),
             "currency": pa.array(["USD"] * len(c), pa.string()),
-            "campaign": camp.take(pa.array(c)), "utm_source": take(src_names, src[c]),
-            "utm_medium": take(med_names, src[c]), "utm_campaign": camp.take(pa.array(c)),
-            "utm_content": content, "content_id": content,
+            "campaign": camp.take(pa.array(c)),
+            "utm_source": take(src_names, src[c]),
+            "utm_medium": take(med_names, src[c]),
+            "utm_campaign": camp.take(pa.array(c)),
+            "utm_content": content,
+            "content_id": content,
         }
         return sessions, conversions
 
 
-__all__ = sorted(["CAMPAIGN_LIFT", "CONVERSION_RATE", "DEVICES", "EMAIL_LIFT", "PAGES", "SOURCES",
-                  "WebBuilder", "session_count"])
+__all__ = sorted(
+    [
+        "CAMPAIGN_LIFT",
+        "CONVERSION_RATE",
+        "DEVICES",
+        "EMAIL_LIFT",
+        "PAGES",
+        "SOURCES",
+        "WebBuilder",
+        "session_count",
+    ]
+)

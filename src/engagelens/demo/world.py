@@ -8,17 +8,31 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..errors import ConfigError
+from engagelens.errors import ConfigError
+
 from .randomness import Rng
 
 OWN_BRAND = "Lumina Coffee"
 BRANDS: tuple[str, ...] = (OWN_BRAND, "Bravo Beans", "Northwind Roasters", "Kaffa House")
 SOCIAL: tuple[str, ...] = ("facebook", "instagram", "x", "youtube", "tiktok", "linkedin")
-PREFIX = {"facebook": "fb", "instagram": "ig", "x": "x", "youtube": "yt", "tiktok": "tt",
-          "linkedin": "li", "email": "em"}
-DOMAIN = {"facebook": "facebook.com", "instagram": "instagram.com", "x": "x.com",
-          "youtube": "youtube.com", "tiktok": "tiktok.com", "linkedin": "linkedin.com",
-          "email": "luminacoffee.example/newsletter"}
+PREFIX = {
+    "facebook": "fb",
+    "instagram": "ig",
+    "x": "x",
+    "youtube": "yt",
+    "tiktok": "tt",
+    "linkedin": "li",
+    "email": "em",
+}
+DOMAIN = {
+    "facebook": "facebook.com",
+    "instagram": "instagram.com",
+    "x": "x.com",
+    "youtube": "youtube.com",
+    "tiktok": "tiktok.com",
+    "linkedin": "linkedin.com",
+    "email": "luminacoffee.example/newsletter",
+}
 AGENTS: tuple[str, ...] = ("Linh", "Sam", "Maryam", "Wei", "Jordan")
 MIN_INTERACTIONS, MAX_INTERACTIONS = 1_000, 1_000_000_000
 
@@ -29,9 +43,9 @@ class Account:
     slug: str
     handle: str
     brand: str
-    followers: int          # followers on the first day
-    post_share: float       # share of the brand's daily posts
-    audience: float         # popularity multiplier of its posts
+    followers: int  # followers on the first day
+    post_share: float  # share of the brand's daily posts
+    audience: float  # popularity multiplier of its posts
 
     @property
     def account_id(self) -> str:
@@ -42,8 +56,9 @@ class Account:
         return self.brand == OWN_BRAND
 
 
-def _a(platform: str, slug: str, handle: str, brand: str, followers: int, share: float,
-       audience: float) -> Account:
+def _a(
+    platform: str, slug: str, handle: str, brand: str, followers: int, share: float, audience: float
+) -> Account:
     return Account(platform, slug, handle, brand, followers, share, audience)
 
 
@@ -68,17 +83,18 @@ ACCOUNTS: tuple[Account, ...] = (
     _a("instagram", "kaffa", "@kaffahouse", "Kaffa House", 31_000, 0.35, 1.1),
     _a("tiktok", "kaffa", "@kaffa.house", "Kaffa House", 18_000, 0.25, 1.3),
 )
-OWN_SOCIAL: tuple[int, ...] = tuple(i for i, a in enumerate(ACCOUNTS)
-                                    if a.is_own and a.platform != "email")
+OWN_SOCIAL: tuple[int, ...] = tuple(
+    i for i, a in enumerate(ACCOUNTS) if a.is_own and a.platform != "email"
+)
 EMAIL_ACCOUNT = next(i for i, a in enumerate(ACCOUNTS) if a.platform == "email")
 
 
 @dataclass(frozen=True)
 class Campaign:
     name: str
-    start: float   # fraction of the window
+    start: float  # fraction of the window
     end: float
-    lift: float    # popularity multiplier of its posts
+    lift: float  # popularity multiplier of its posts
 
 
 CAMPAIGNS: tuple[Campaign, ...] = (
@@ -91,8 +107,8 @@ CAMPAIGNS: tuple[Campaign, ...] = (
 )
 
 #: incidents, as (start, length) fractions of the window
-OUTAGE = (0.70, 0.02)         # app outage: negative burst, complaints, NPS dip
-PRICE_RISE = (0.35, 0.03)     # a competitor (Bravo Beans) raises prices
+OUTAGE = (0.70, 0.02)  # app outage: negative burst, complaints, NPS dip
+PRICE_RISE = (0.35, 0.03)  # a competitor (Bravo Beans) raises prices
 NEGATIVE_WAVE = (0.92, 0.03)  # a smaller negative wave near the end
 
 
@@ -108,12 +124,20 @@ class World:
     rng: Rng
 
     @classmethod
-    def make(cls, interactions: int, seed: int, start: str | dt.date | dt.datetime,
-             days: int, hostile: bool = False) -> World:
+    def make(
+        cls,
+        interactions: int,
+        seed: int,
+        start: str | dt.date | dt.datetime,
+        days: int,
+        hostile: bool = False,
+    ) -> World:
         n = int(interactions)
         if not MIN_INTERACTIONS <= n <= MAX_INTERACTIONS:
-            raise ConfigError(f"interactions must be between {MIN_INTERACTIONS:,} and "
-                              f"{MAX_INTERACTIONS:,}, not {n:,}")
+            raise ConfigError(
+                f"interactions must be between {MIN_INTERACTIONS:,} and "
+                f"{MAX_INTERACTIONS:,}, not {n:,}"
+            )
         if int(days) < 14:
             raise ConfigError(f"the demo needs at least 14 days, not {days}")
         return cls(n, int(seed), parse_start(start), int(days), bool(hostile), Rng(seed))
@@ -155,7 +179,26 @@ def parse_start(value: str | dt.date | dt.datetime) -> dt.datetime:
     return dt.datetime(d.year, d.month, d.day)
 
 
-__all__ = sorted(["ACCOUNTS", "AGENTS", "Account", "BRANDS", "CAMPAIGNS", "Campaign", "DOMAIN",
-                  "EMAIL_ACCOUNT", "MAX_INTERACTIONS", "MIN_INTERACTIONS", "NEGATIVE_WAVE",
-                  "OUTAGE", "OWN_BRAND", "OWN_SOCIAL", "PREFIX", "PRICE_RISE", "SOCIAL", "World",
-                  "parse_start"])
+__all__ = sorted(
+    [
+        "ACCOUNTS",
+        "AGENTS",
+        "Account",
+        "BRANDS",
+        "CAMPAIGNS",
+        "Campaign",
+        "DOMAIN",
+        "EMAIL_ACCOUNT",
+        "MAX_INTERACTIONS",
+        "MIN_INTERACTIONS",
+        "NEGATIVE_WAVE",
+        "OUTAGE",
+        "OWN_BRAND",
+        "OWN_SOCIAL",
+        "PREFIX",
+        "PRICE_RISE",
+        "SOCIAL",
+        "World",
+        "parse_start",
+    ]
+)

@@ -14,31 +14,42 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from ..model import table_spec
+from engagelens.model import table_spec
 
-_ARROW = {"string": pa.string(), "int64": pa.int64(), "float64": pa.float64(),
-          "boolean": pa.bool_(), "timestamp": pa.timestamp("us"), "date": pa.date32()}
+_ARROW = {
+    "string": pa.string(),
+    "int64": pa.int64(),
+    "float64": pa.float64(),
+    "boolean": pa.bool_(),
+    "timestamp": pa.timestamp("us"),
+    "date": pa.date32(),
+}
 _HEX = np.frombuffer(b"0123456789abcdef", dtype=np.uint8)
 
 Progress = Callable[[str, int, int], None]
 #: columns whose values are (nearly) all distinct: a dictionary page would only be built to be
 #: thrown away, which cost a fifth of the interaction table's write time
 UNIQUE_COLUMNS: dict[str, tuple[str, ...]] = {
-    "interaction": ("interaction_id", "parent_id"), "mention": ("mention_id", "url"),
-    "web_session": ("session_id",), "conversion": ("conversion_id", "session_id"),
-    "email_event": ("event_id",), "survey_response": ("response_id",),
+    "interaction": ("interaction_id", "parent_id"),
+    "mention": ("mention_id", "url"),
+    "web_session": ("session_id",),
+    "conversion": ("conversion_id", "session_id"),
+    "email_event": ("event_id",),
+    "survey_response": ("response_id",),
 }
 
 
 def schema(table: str) -> pa.Schema:
     """The Arrow schema of a canonical table, without ``batch_id`` (ingestion adds it)."""
-    return pa.schema([(c.name, _ARROW[c.dtype]) for c in table_spec(table).columns
-                      if c.name != "batch_id"])
+    return pa.schema(
+        [(c.name, _ARROW[c.dtype]) for c in table_spec(table).columns if c.name != "batch_id"]
+    )
 
 
 def _table(fmt: str, n: int, size: int) -> np.ndarray:
-    return np.frombuffer("".join(format(v, fmt) for v in range(n)).encode(), np.uint8
-                         ).reshape(n, size)
+    return np.frombuffer("".join(format(v, fmt) for v in range(n)).encode(), np.uint8).reshape(
+        n, size
+    )
 
 
 #: ASCII of 0000..9999 packed little-endian in uint32, and of 000..fff (3 hex digits)
@@ -57,11 +68,16 @@ def _digits(n: np.ndarray, width: int) -> np.ndarray:
     for w in range(words - 1, -1, -1):
         packed[:, w] = _DIGITS4[rest % 10_000]
         rest //= 10_000
-    return packed.view(np.uint8)[:, 4 * words - width:]
+    return packed.view(np.uint8)[:, 4 * words - width :]
 
 
-def ids(prefix: str, numbers: np.ndarray, width: int, hex_tail: np.ndarray | None = None,
-        valid: np.ndarray | None = None) -> pa.Array:
+def ids(
+    prefix: str,
+    numbers: np.ndarray,
+    width: int,
+    hex_tail: np.ndarray | None = None,
+    valid: np.ndarray | None = None,
+) -> pa.Array:
     """``prefix`` + zero-padded ``numbers`` (+ 3 hex digits of ``hex_tail``) as a string array.
 
     With ``valid``, the result has ``len(valid)`` rows, null where ``valid`` is False, and
@@ -71,11 +87,12 @@ def ids(prefix: str, numbers: np.ndarray, width: int, hex_tail: np.ndarray | Non
     tail = 3 if hex_tail is not None else 0
     size = len(pre) + width + tail
     mat = np.empty((len(n), size), dtype=np.uint8)
-    mat[:, :len(pre)] = pre
-    mat[:, len(pre):len(pre) + width] = _digits(n, width)
+    mat[:, : len(pre)] = pre
+    mat[:, len(pre) : len(pre) + width] = _digits(n, width)
     if hex_tail is not None:
-        mat[:, size - 3:] = _HEX3[(np.asarray(hex_tail, dtype=np.uint64) & np.uint64(0xFFF)
-                                   ).astype(np.intp)]
+        mat[:, size - 3 :] = _HEX3[
+            (np.asarray(hex_tail, dtype=np.uint64) & np.uint64(0xFFF)).astype(np.intp)
+        ]
     rows = len(n) if valid is None else len(valid)
     wide = rows * size >= 2**31
     if valid is None:
@@ -99,8 +116,9 @@ def timestamps(start_us: int, seconds: np.ndarray) -> pa.Array:
     return pa.array(us, pa.timestamp("us"))
 
 
-def take(values: pa.Array | list, index: np.ndarray, valid: np.ndarray | None = None
-         ) -> pa.DictionaryArray:
+def take(
+    values: pa.Array | list, index: np.ndarray, valid: np.ndarray | None = None
+) -> pa.DictionaryArray:
     """``values[index]``, null where ``valid`` is False, as a dictionary array.
 
     Why a dictionary: the Parquet writer then writes the indices as they are, instead of
@@ -133,17 +151,28 @@ def parquet_options(table: str, arrow_schema: pa.Schema) -> dict[str, list[str]]
     left out: ingestion reads the files whole, and min/max of texts or random ids prune nothing
     (together about a fifth of the writing time of the interaction table)."""
     unique = set(UNIQUE_COLUMNS.get(table, ()))
-    return {"use_dictionary": [f.name for f in arrow_schema if f.name not in unique
-                               and not pa.types.is_timestamp(f.type)],
-            "write_statistics": [f.name for f in arrow_schema if f.type != pa.string()]}
+    return {
+        "use_dictionary": [
+            f.name
+            for f in arrow_schema
+            if f.name not in unique and not pa.types.is_timestamp(f.type)
+        ],
+        "write_statistics": [f.name for f in arrow_schema if f.type != pa.string()],
+    }
 
 
 class RollingWriter:
     """Writes ``<table>-0001.parquet``, ``-0002``, … with exactly ``chunk_rows`` rows per file
     (the last one shorter). Files left over from an earlier run with more files are removed."""
 
-    def __init__(self, out_dir: Path, table: str, chunk_rows: int,
-                 progress: Progress | None = None, total: int = 0) -> None:
+    def __init__(
+        self,
+        out_dir: Path,
+        table: str,
+        chunk_rows: int,
+        progress: Progress | None = None,
+        total: int = 0,
+    ) -> None:
         self.dir, self.table, self.chunk_rows = Path(out_dir), table, int(chunk_rows)
         self.schema = schema(table)
         self.paths: list[Path] = []
@@ -159,8 +188,9 @@ class RollingWriter:
         path = self.dir / f"{self.table}-{len(self.paths) + 1:04d}.parquet"
         self.paths.append(path)
         self._in_file = 0
-        return pq.ParquetWriter(path, arrow_schema, compression="snappy", store_schema=False,
-                                **self._options)
+        return pq.ParquetWriter(
+            path, arrow_schema, compression="snappy", store_schema=False, **self._options
+        )
 
     def _table(self, columns: dict[str, pa.Array]) -> pa.Table:
         """The block as a table of the declared schema, except that string columns may be
@@ -204,5 +234,17 @@ class RollingWriter:
         return self.paths
 
 
-__all__ = sorted(["Progress", "RollingWriter", "UNIQUE_COLUMNS", "ids", "masked", "parquet_options", "plain_take", "schema", "take",
-                  "timestamps"])
+__all__ = sorted(
+    [
+        "Progress",
+        "RollingWriter",
+        "UNIQUE_COLUMNS",
+        "ids",
+        "masked",
+        "parquet_options",
+        "plain_take",
+        "schema",
+        "take",
+        "timestamps",
+    ]
+)

@@ -13,7 +13,7 @@ from typing import Any
 
 import ibis
 
-from ..errors import ConfigError
+from engagelens.errors import ConfigError
 
 _DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _REF_MONDAY = 4 * 86400  # 1970-01-05 00:00 in epoch seconds
@@ -57,8 +57,11 @@ class BusinessCalendar:
         today = ibis.greatest(ibis.least(into_day - self.open_s, self.day_seconds), 0)
         before = ibis.cases(*[(weekday == d, self._days_before(d)) for d in range(7)], else_=0)
         is_open = weekday.isin(list(self.days)) if self.days else ibis.literal(False)
-        return (weeks * (len(self.days) * self.day_seconds) + before * self.day_seconds
-                + ibis.ifelse(is_open, today, 0)).cast("int64")
+        return (
+            weeks * (len(self.days) * self.day_seconds)
+            + before * self.day_seconds
+            + ibis.ifelse(is_open, today, 0)
+        ).cast("int64")
 
     def _days_before(self, weekday: int) -> int:
         return sum(1 for d in self.days if d < weekday)
@@ -72,7 +75,11 @@ class BusinessCalendar:
         days, into_day = divmod(x, 86400)
         weeks, weekday = divmod(days, 7)
         today = max(min(into_day - self.open_s, self.day_seconds), 0) if weekday in self.days else 0
-        return weeks * len(self.days) * self.day_seconds + self._days_before(weekday) * self.day_seconds + today
+        return (
+            weeks * len(self.days) * self.day_seconds
+            + self._days_before(weekday) * self.day_seconds
+            + today
+        )
 
 
 def _clock(text: str) -> int:

@@ -20,11 +20,18 @@ from typing import TYPE_CHECKING
 import pyarrow as pa
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ..store import Store
+    from engagelens.store import Store
 
-SCHEMA = pa.schema([("platform", pa.string()), ("interaction_id", pa.string()),
-                    ("conversation_id", pa.string()), ("depth", pa.int64()),
-                    ("orphan", pa.bool_()), ("cycle", pa.bool_())])
+SCHEMA = pa.schema(
+    [
+        ("platform", pa.string()),
+        ("interaction_id", pa.string()),
+        ("conversation_id", pa.string()),
+        ("depth", pa.int64()),
+        ("orphan", pa.bool_()),
+        ("cycle", pa.bool_()),
+    ]
+)
 
 
 def thread_links(platforms: list[str], ids: list[str], parents: list[str | None]) -> pa.Table:
@@ -47,12 +54,12 @@ def thread_links(platforms: list[str], ids: list[str], parents: list[str | None]
         node = start
         while node not in root:
             if node in on_path:  # a cycle: its members are path[on_path[node]:]
-                members = path[on_path[node]:]
+                members = path[on_path[node] :]
                 head = min(members, key=lambda k: k[1])
                 cycle.add(head)
                 for d, m in enumerate(_cycle_order(members, head)):
                     root[m] = (head[1], d)
-                del path[on_path[node]:]
+                del path[on_path[node] :]
                 break
             on_path[node] = len(path)
             path.append(node)
@@ -71,11 +78,17 @@ def thread_links(platforms: list[str], ids: list[str], parents: list[str | None]
             r, d = root[(m[0], parent[m])]  # type: ignore[index]
             root[m] = (r, d + 1)
     keys = list(root)
-    return pa.table({
-        "platform": [k[0] for k in keys], "interaction_id": [k[1] for k in keys],
-        "conversation_id": [root[k][0] for k in keys], "depth": [root[k][1] for k in keys],
-        "orphan": [k in orphan for k in keys], "cycle": [k in cycle for k in keys],
-    }, schema=SCHEMA)
+    return pa.table(
+        {
+            "platform": [k[0] for k in keys],
+            "interaction_id": [k[1] for k in keys],
+            "conversation_id": [root[k][0] for k in keys],
+            "depth": [root[k][1] for k in keys],
+            "orphan": [k in orphan for k in keys],
+            "cycle": [k in cycle for k in keys],
+        },
+        schema=SCHEMA,
+    )
 
 
 def _cycle_order(members: list[tuple[str, str]], head: tuple[str, str]) -> list[tuple[str, str]]:
@@ -86,8 +99,9 @@ def _cycle_order(members: list[tuple[str, str]], head: tuple[str, str]) -> list[
     return [rotated[0]] + list(reversed(rotated[1:]))
 
 
-def thread_arrays(platforms: pa.Array, ids: pa.Array, parents: pa.Array, *, unique: bool = False
-                  ) -> pa.Table:
+def thread_arrays(
+    platforms: pa.Array, ids: pa.Array, parents: pa.Array, *, unique: bool = False
+) -> pa.Table:
     """Same result as :func:`thread_links`, vectorised: parents become row indexes and each row
     jumps to its ancestor's ancestor (pointer doubling, ⌈log2 depth⌉ rounds). Rows whose final
     ancestor is not a true root sit on or under a cycle; those components go through
@@ -99,16 +113,26 @@ def thread_arrays(platforms: pa.Array, ids: pa.Array, parents: pa.Array, *, uniq
     if unique:
         base = pa.table({"platform": platforms, "interaction_id": ids, "parent_id": parents})
     else:
-        keys = pc.binary_join_element_wise(platforms.cast(pa.string()), ids.cast(pa.string()), "\x1f")
+        keys = pc.binary_join_element_wise(
+            platforms.cast(pa.string()), ids.cast(pa.string()), "\x1f"
+        )
         base = pa.table({"k": keys, "p": platforms, "i": ids, "par": parents})
-        base = base.group_by("k", use_threads=False).aggregate([("p", "min"), ("i", "min"), ("par", "min")])
+        base = base.group_by("k", use_threads=False).aggregate(
+            [("p", "min"), ("i", "min"), ("par", "min")]
+        )
         base = base.drop_columns(["k"]).rename_columns(["platform", "interaction_id", "parent_id"])
     n = base.num_rows
-    pidx = _parent_rows(base["platform"].combine_chunks(), base["interaction_id"].combine_chunks(),
-                        base["parent_id"].combine_chunks())
+    pidx = _parent_rows(
+        base["platform"].combine_chunks(),
+        base["interaction_id"].combine_chunks(),
+        base["parent_id"].combine_chunks(),
+    )
     has_parent = base["parent_id"].is_valid().to_numpy(zero_copy_only=False)
-    selfref = (pc.equal(base["parent_id"], base["interaction_id"]).fill_null(False)
-               .to_numpy(zero_copy_only=False))
+    selfref = (
+        pc.equal(base["parent_id"], base["interaction_id"])
+        .fill_null(False)
+        .to_numpy(zero_copy_only=False)
+    )
     idx = np.arange(n)
     orphan = has_parent & (pidx < 0) & ~selfref
     anc = np.where((pidx >= 0) & ~selfref, pidx, idx)
@@ -122,20 +146,30 @@ def thread_arrays(platforms: pa.Array, ids: pa.Array, parents: pa.Array, *, uniq
         anc = nxt
     is_root = anc0 == idx
     unresolved = (anc[anc] != anc) | ~is_root[anc]  # a cycle can collapse onto one member
-    out = pa.table({"platform": base["platform"], "interaction_id": base["interaction_id"],
-                    "conversation_id": base["interaction_id"].take(pa.array(anc)), "depth": pa.array(depth),
-                    "orphan": pa.array(orphan), "cycle": pa.array(np.zeros(n, bool))}, schema=SCHEMA)
+    out = pa.table(
+        {
+            "platform": base["platform"],
+            "interaction_id": base["interaction_id"],
+            "conversation_id": base["interaction_id"].take(pa.array(anc)),
+            "depth": pa.array(depth),
+            "orphan": pa.array(orphan),
+            "cycle": pa.array(np.zeros(n, bool)),
+        },
+        schema=SCHEMA,
+    )
     if not unresolved.any():
         return out
     # cycles (and everything hanging under them): exact walk in Python
     mask = pa.array(unresolved)
-    walked = thread_links(base["platform"].filter(mask).to_pylist(),
-                          base["interaction_id"].filter(mask).to_pylist(),
-                          base["parent_id"].filter(mask).to_pylist())
+    walked = thread_links(
+        base["platform"].filter(mask).to_pylist(),
+        base["interaction_id"].filter(mask).to_pylist(),
+        base["parent_id"].filter(mask).to_pylist(),
+    )
     return pa.concat_tables([out.filter(pa.array(~unresolved)), walked])
 
 
-def _parent_rows(platforms: pa.Array, ids: pa.Array, parents: pa.Array):  # noqa: ANN202 - ndarray
+def _parent_rows(platforms: pa.Array, ids: pa.Array, parents: pa.Array):
     """Row index of each row's parent (same platform), -1 when absent. Looked up platform by
     platform (a handful of values) so no composite string keys are built."""
     import numpy as np
@@ -143,8 +177,13 @@ def _parent_rows(platforms: pa.Array, ids: pa.Array, parents: pa.Array):  # noqa
 
     out = np.full(len(ids), -1, dtype=np.int64)
     for plat in pc.unique(platforms).to_pylist():
-        rows = np.flatnonzero(pc.equal(platforms, plat).fill_null(False).to_numpy(zero_copy_only=False)) \
-            if plat is not None else np.flatnonzero(platforms.is_null().to_numpy(zero_copy_only=False))
+        rows = (
+            np.flatnonzero(
+                pc.equal(platforms, plat).fill_null(False).to_numpy(zero_copy_only=False)
+            )
+            if plat is not None
+            else np.flatnonzero(platforms.is_null().to_numpy(zero_copy_only=False))
+        )
         sel = pa.array(rows)
         local = pc.index_in(parents.take(sel), value_set=ids.take(sel)).fill_null(-1)
         local = local.to_numpy(zero_copy_only=False).astype(np.int64)
@@ -157,10 +196,17 @@ def conversations(store: Store) -> pa.Table:
     collapses duplicate events (smallest parent other than the item itself, as in
     :func:`thread_links`); only the distinct links travel to Python."""
     t = store.table("interaction")
-    d = t.group_by(["platform", "interaction_id"]).agg(
-        parent_id=t.parent_id.min(where=t.parent_id != t.interaction_id)).to_pyarrow()
-    return thread_arrays(d["platform"].combine_chunks(), d["interaction_id"].combine_chunks(),
-                         d["parent_id"].combine_chunks(), unique=True)
+    d = (
+        t.group_by(["platform", "interaction_id"])
+        .agg(parent_id=t.parent_id.min(where=t.parent_id != t.interaction_id))
+        .to_pyarrow()
+    )
+    return thread_arrays(
+        d["platform"].combine_chunks(),
+        d["interaction_id"].combine_chunks(),
+        d["parent_id"].combine_chunks(),
+        unique=True,
+    )
 
 
 __all__ = sorted(["SCHEMA", "conversations", "thread_arrays", "thread_links"])

@@ -18,13 +18,14 @@ from typing import TYPE_CHECKING
 
 import ibis
 
-from ..metrics.facts import owned_accounts, tz
-from ..metrics.timekeys import local_time
-from ..model.kinds import CONVERSATION_KINDS
+from engagelens.metrics.facts import owned_accounts, tz
+from engagelens.metrics.timekeys import local_time
+from engagelens.model.kinds import CONVERSATION_KINDS
+
 from .calendar import BusinessCalendar
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ..metrics.base import MetricContext
+    from engagelens.metrics.base import MetricContext
 
 
 #: columns every outbound figure needs; the rest are carried only on request
@@ -36,26 +37,40 @@ def deduplicated(t: ibis.Table, keep: tuple[str, ...] = OPTIONAL) -> ibis.Table:
     """Collapse duplicate events deterministically (earliest time, any brand flag wins).
     ``keep`` names the optional columns to carry (fewer columns, faster scans)."""
     aggs = {
-        "content_id": lambda: t.content_id.min(), "account_id": lambda: t.account_id.min(),
-        "actor_id": lambda: t.actor_id.min(), "actor_followers": lambda: t.actor_followers.max(),
-        "kind": lambda: t.kind.min(), "occurred_at": lambda: t.occurred_at.min(),
-        "text": lambda: t.text.min(), "parent_id": lambda: t.parent_id.min(),
+        "content_id": lambda: t.content_id.min(),
+        "account_id": lambda: t.account_id.min(),
+        "actor_id": lambda: t.actor_id.min(),
+        "actor_followers": lambda: t.actor_followers.max(),
+        "kind": lambda: t.kind.min(),
+        "occurred_at": lambda: t.occurred_at.min(),
+        "text": lambda: t.text.min(),
+        "parent_id": lambda: t.parent_id.min(),
         "is_brand": lambda: t.is_brand.fill_null(False).cast("int8").max() > 0,
-        "brand": lambda: t.brand.cast("int8").max() > 0, "agent": lambda: t.agent.min(),
+        "brand": lambda: t.brand.cast("int8").max() > 0,
+        "agent": lambda: t.agent.min(),
     }
     # with a ``brand`` column the raw is_brand flag is folded into it: one aggregate fewer
-    wanted = [c for c in aggs if (c in CORE or c in keep) and c in t.columns
-              and not (c == "is_brand" and "brand" in t.columns)]
+    wanted = [
+        c
+        for c in aggs
+        if (c in CORE or c in keep)
+        and c in t.columns
+        and not (c == "is_brand" and "brand" in t.columns)
+    ]
     return t.group_by(["platform", "interaction_id"]).agg(**{c: aggs[c]() for c in wanted})
 
 
-def with_brand_flag(store_table: ibis.Table, accounts: ibis.Table,
-                    keep: tuple[str, ...] = OPTIONAL) -> ibis.Table:
+def with_brand_flag(
+    store_table: ibis.Table, accounts: ibis.Table, keep: tuple[str, ...] = OPTIONAL
+) -> ibis.Table:
     """Deduplicated rows with ``brand``: is_brand, or the actor is one of the brand's own
     accounts (flagged per raw row, then any duplicate's flag wins)."""
     t = store_table
-    own = (accounts.filter(accounts.is_own.fill_null(False))
-           .select(o_platform="platform", o_actor="account_id").distinct())
+    own = (
+        accounts.filter(accounts.is_own.fill_null(False))
+        .select(o_platform="platform", o_actor="account_id")
+        .distinct()
+    )
     j = t.left_join(own, [t.platform == own.o_platform, t.actor_id == own.o_actor])
     flagged = j.select(*t.columns, brand=t.is_brand.fill_null(False) | j.o_actor.notnull())
     return deduplicated(flagged, keep)
@@ -65,8 +80,10 @@ def interactions(ctx: MetricContext, keep: tuple[str, ...] = OPTIONAL) -> ibis.T
     """Deduplicated, brand-flagged interactions, built once per metric context: the metrics
     of one ``compute()`` call then share one expression (one scan, one CTE in the SQL) and the
     Python-side cost of building and compiling it is paid once."""
-    return ctx.memo(f"engage.interactions:{','.join(keep)}", lambda: with_brand_flag(
-        _table(ctx, "interaction"), _table(ctx, "account"), keep))
+    return ctx.memo(
+        f"engage.interactions:{','.join(keep)}",
+        lambda: with_brand_flag(_table(ctx, "interaction"), _table(ctx, "account"), keep),
+    )
 
 
 def _table(ctx: MetricContext, name: str) -> ibis.Table:
@@ -83,8 +100,9 @@ def inbound_items(ctx: MetricContext, t: ibis.Table | None = None) -> ibis.Table
         items = items.filter(conds)
     own = owned_accounts(ctx)
     if own is not None and "account_id" in items.columns:
-        items = items.semi_join(own, [items.platform == own.platform,
-                                      items.account_id == own.account_id])
+        items = items.semi_join(
+            own, [items.platform == own.platform, items.account_id == own.account_id]
+        )
     return items
 
 
@@ -94,18 +112,28 @@ def first_replies(t: ibis.Table, with_agent: bool = True) -> ibis.Table:
     b = t.filter(t.brand, t.parent_id.notnull())
     if not with_agent:
         return b.group_by([b.platform.name("r_platform"), b.parent_id.name("r_parent")]).agg(
-            reply_at=b.occurred_at.min(), reply_agent=ibis.null("string"),
-            brand_replies=b.interaction_id.count())
+            reply_at=b.occurred_at.min(),
+            reply_agent=ibis.null("string"),
+            brand_replies=b.interaction_id.count(),
+        )
     w = ibis.window(group_by=[b.platform, b.parent_id], order_by=[b.occurred_at, b.interaction_id])
-    ranked = b.mutate(_rn=ibis.row_number().over(w),
-                      _n=b.interaction_id.count().over(ibis.window(group_by=[b.platform, b.parent_id])))
+    ranked = b.mutate(
+        _rn=ibis.row_number().over(w),
+        _n=b.interaction_id.count().over(ibis.window(group_by=[b.platform, b.parent_id])),
+    )
     first = ranked.filter(ranked._rn == 0)
-    return first.select(r_platform="platform", r_parent="parent_id", reply_at="occurred_at",
-                        reply_agent="agent", brand_replies="_n")
+    return first.select(
+        r_platform="platform",
+        r_parent="parent_id",
+        reply_at="occurred_at",
+        reply_agent="agent",
+        brand_replies="_n",
+    )
 
 
-def answered_items(ctx: MetricContext, keep: tuple[str, ...] = OPTIONAL, *,
-                   business: bool = True) -> ibis.Table:
+def answered_items(
+    ctx: MetricContext, keep: tuple[str, ...] = OPTIONAL, *, business: bool = True
+) -> ibis.Table:
     """Inbound items + answered, reply_at, reply_seconds, skewed, reply_agent, brand_replies and
     (with ``business``) business_seconds. Memoised per context and arguments."""
     if ctx.filters.accounts or ctx.filters.ownership:
@@ -113,8 +141,9 @@ def answered_items(ctx: MetricContext, keep: tuple[str, ...] = OPTIONAL, *,
     if ctx.grain == "agent":
         keep = (*keep, "agent")
     keep = tuple(dict.fromkeys(keep))
-    return ctx.memo(f"engage.answered:{','.join(keep)}:{business}",
-                    lambda: _answered_items(ctx, keep, business))
+    return ctx.memo(
+        f"engage.answered:{','.join(keep)}:{business}", lambda: _answered_items(ctx, keep, business)
+    )
 
 
 def _answered_items(ctx: MetricContext, keep: tuple[str, ...], business: bool) -> ibis.Table:
@@ -130,8 +159,9 @@ def _answered_items(ctx: MetricContext, keep: tuple[str, ...], business: bool) -
         zone, backend = tz(ctx), ctx.store.backend
         start_b = cal.seconds_since_ref(local_time(j.occurred_at, zone, backend).epoch_seconds())
         end_b = cal.seconds_since_ref(local_time(j.reply_at, zone, backend).epoch_seconds())
-        extra["business_seconds"] = ibis.ifelse(answered, ibis.greatest(end_b - start_b, 0),
-                                                ibis.null("int64"))
+        extra["business_seconds"] = ibis.ifelse(
+            answered, ibis.greatest(end_b - start_b, 0), ibis.null("int64")
+        )
     return j.select(
         *items.columns,
         answered=answered,
@@ -144,5 +174,15 @@ def _answered_items(ctx: MetricContext, keep: tuple[str, ...], business: bool) -
     )
 
 
-__all__ = sorted(["CORE", "OPTIONAL", "answered_items", "deduplicated", "first_replies", "inbound_items",
-                  "interactions", "with_brand_flag"])
+__all__ = sorted(
+    [
+        "CORE",
+        "OPTIONAL",
+        "answered_items",
+        "deduplicated",
+        "first_replies",
+        "inbound_items",
+        "interactions",
+        "with_brand_flag",
+    ]
+)

@@ -11,12 +11,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from .. import settings as settings_mod
-from ..metrics.base import Filters
-from ..metrics.compute import compute
+from engagelens import settings as settings_mod
+from engagelens.metrics.base import Filters
+from engagelens.metrics.compute import compute
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ..store import Store
+    from engagelens.store import Store
 
 _METRICS = ["inbound_volume", "answered_count", "reply_rate", "reply_time_business_median"]
 
@@ -37,8 +37,9 @@ class WeekAttainment:
         return dict(self.__dict__)
 
 
-def weekly_report(store: Store, *, filters: Filters | None = None,
-                  settings: dict[str, Any] | None = None) -> list[WeekAttainment]:
+def weekly_report(
+    store: Store, *, filters: Filters | None = None, settings: dict[str, Any] | None = None
+) -> list[WeekAttainment]:
     resolved = settings_mod.load()
     resolved.update(settings or {})
     goal = float(resolved.get("reply_rate_goal") or 0.0)
@@ -47,12 +48,22 @@ def weekly_report(store: Store, *, filters: Filters | None = None,
     out = []
     for r in df.sort_values("week").to_dict("records"):
         rate = None if _na(r["reply_rate"]) else float(r["reply_rate"])
-        med = None if _na(r["reply_time_business_median"]) else float(r["reply_time_business_median"])
-        out.append(WeekAttainment(
-            week=str(r["week"])[:10], inbound=int(r["inbound_volume"] or 0),
-            answered=int(r["answered_count"] or 0), reply_rate=rate, reply_rate_goal=goal,
-            reply_rate_met=rate is not None and rate >= goal, business_median_seconds=med,
-            target_seconds=target, reply_time_met=None if med is None else med <= target))
+        med = (
+            None if _na(r["reply_time_business_median"]) else float(r["reply_time_business_median"])
+        )
+        out.append(
+            WeekAttainment(
+                week=str(r["week"])[:10],
+                inbound=int(r["inbound_volume"] or 0),
+                answered=int(r["answered_count"] or 0),
+                reply_rate=rate,
+                reply_rate_goal=goal,
+                reply_rate_met=rate is not None and rate >= goal,
+                business_median_seconds=med,
+                target_seconds=target,
+                reply_time_met=None if med is None else med <= target,
+            )
+        )
     return out
 
 

@@ -12,13 +12,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ..store import Store
+    from engagelens.store import Store
 
 _BOOL = {"true": True, "false": False}
 
 
-def load_interactions_csv(store: Store, path: str | Path, *, own_accounts: tuple[tuple[str, str], ...] = ()
-                          ) -> int:
+def load_interactions_csv(
+    store: Store, path: str | Path, *, own_accounts: tuple[tuple[str, str], ...] = ()
+) -> int:
     """Insert the CSV's rows into ``interaction``; mark ``(platform, account_id)`` pairs as own."""
     rows = []
     with Path(path).open(encoding="utf-8", newline="") as fh:
@@ -30,7 +31,9 @@ def load_interactions_csv(store: Store, path: str | Path, *, own_accounts: tuple
             rows.append(row)
     n = store.insert("interaction", rows)
     if own_accounts:
-        store.insert("account", [{"platform": p, "account_id": a, "is_own": True} for p, a in own_accounts])
+        store.insert(
+            "account", [{"platform": p, "account_id": a, "is_own": True} for p, a in own_accounts]
+        )
     return n
 
 

@@ -16,7 +16,7 @@ import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from ..errors import MetricError
+from engagelens.errors import MetricError
 
 if TYPE_CHECKING:  # pragma: no cover
     import ibis
@@ -54,11 +54,11 @@ class MeanStats:
 class TestResult:
     control: float
     treatment: float
-    difference: float          # treatment − control
-    relative_lift: float       # difference / control
+    difference: float  # treatment − control
+    relative_lift: float  # difference / control
     z: float
-    p_value: float             # two-sided
-    ci_low: float              # of the difference, at `confidence`
+    p_value: float  # two-sided
+    ci_low: float  # of the difference, at `confidence`
     ci_high: float
     confidence: float
     significant: bool
@@ -87,11 +87,14 @@ def _result(c: float, t: float, se_test: float, se_ci: float, confidence: float)
     p = 2.0 * (1.0 - _phi(abs(z))) if se_test > 0 else 1.0
     half = _z_for(confidence) * se_ci
     lift = diff / c if c else float("nan")
-    return TestResult(c, t, diff, lift, z, p, diff - half, diff + half, confidence, p < 1 - confidence)
+    return TestResult(
+        c, t, diff, lift, z, p, diff - half, diff + half, confidence, p < 1 - confidence
+    )
 
 
-def compare_proportions(control: ProportionStats, treatment: ProportionStats,
-                        confidence: float = 0.95) -> TestResult:
+def compare_proportions(
+    control: ProportionStats, treatment: ProportionStats, confidence: float = 0.95
+) -> TestResult:
     """Two-sided two-proportion z-test (pooled SE for the test, unpooled for the interval)."""
     if control.n == 0 or treatment.n == 0:
         raise MetricError("each variant needs at least one observation")
@@ -113,24 +116,36 @@ def compare_means(control: MeanStats, treatment: MeanStats, confidence: float = 
     return _result(control.mean, treatment.mean, se, se, confidence)
 
 
-def variant_stats(table: ibis.Table, variant: str, outcome: str, *,
-                  binary: bool = True) -> dict[str, ProportionStats | MeanStats]:
+def variant_stats(
+    table: ibis.Table, variant: str, outcome: str, *, binary: bool = True
+) -> dict[str, ProportionStats | MeanStats]:
     """Sufficient statistics per variant from an Ibis table (runs on DuckDB or Spark).
 
     ``outcome`` is a boolean/0-1 column when ``binary`` (conversion, click) else numeric.
     """
     col = table[outcome]
     if binary:
-        agg = table.group_by(variant).aggregate(
-            n=col.count(), successes=col.cast("int64").sum())
+        agg = table.group_by(variant).aggregate(n=col.count(), successes=col.cast("int64").sum())
         rows = agg.to_pyarrow().to_pylist()
-        return {str(r[variant]): ProportionStats(int(r["n"]), int(r["successes"] or 0)) for r in rows}
+        return {
+            str(r[variant]): ProportionStats(int(r["n"]), int(r["successes"] or 0)) for r in rows
+        }
     x = col.cast("float64")
     agg = table.group_by(variant).aggregate(n=x.count(), total=x.sum(), total_sq=(x * x).sum())
     rows = agg.to_pyarrow().to_pylist()
-    return {str(r[variant]): MeanStats(int(r["n"]), float(r["total"] or 0), float(r["total_sq"] or 0))
-            for r in rows}
+    return {
+        str(r[variant]): MeanStats(int(r["n"]), float(r["total"] or 0), float(r["total_sq"] or 0))
+        for r in rows
+    }
 
 
-__all__ = sorted(["MeanStats", "ProportionStats", "TestResult", "compare_means",
-                  "compare_proportions", "variant_stats"])
+__all__ = sorted(
+    [
+        "MeanStats",
+        "ProportionStats",
+        "TestResult",
+        "compare_means",
+        "compare_proportions",
+        "variant_stats",
+    ]
+)

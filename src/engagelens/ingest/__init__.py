@@ -12,10 +12,10 @@ from .sources import SOURCE_NAMES, builtin, detect
 from .summary import BatchSummary
 
 __all__ = [
-    "BatchSummary",
     "ENTITIES",
-    "Mapping",
     "SOURCE_NAMES",
+    "BatchSummary",
+    "Mapping",
     "builtin",
     "canonical_mapping",
     "detect",

@@ -17,16 +17,17 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .. import settings
-from ..errors import IngestError, UnknownSource, UnreadableFile
-from ..store import bulk
+from engagelens import settings
+from engagelens.errors import IngestError, UnknownSource, UnreadableFile
+from engagelens.store import bulk
+
 from . import readers
 from .mapping import ENTITIES, Mapping, canonical_mapping, load_mapping, parse_mapping
 from .sources import builtin, detect
 from .summary import BatchSummary
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ..store import Store
+    from engagelens.store import Store
 
 Progress = Callable[[float], None]
 _ENTITY_FROM_NAME = re.compile(r"^([a-z_]+?)s?(?:[-_.]?\d+)?$")
@@ -72,7 +73,7 @@ def _as_mapping(mapping: Any) -> Mapping:
 
 
 def _restrict(m: Mapping, entity: str | None) -> Mapping:
-    if entity is None or len(m.targets) == 1 and m.targets[0].entity == entity:
+    if entity is None or (len(m.targets) == 1 and m.targets[0].entity == entity):
         return m
     kept = tuple(t for t in m.targets if t.entity == entity)
     if not kept:
@@ -152,7 +153,7 @@ def ingest_file(
             line_offset=line_offset,
             file_time=mtime.isoformat(sep=" ", timespec="seconds"),
         )
-        from ..hooks import plugin_manager
+        from engagelens.hooks import plugin_manager
 
         pm = plugin_manager()
         checked = bulk.validate(store, plan, staged)

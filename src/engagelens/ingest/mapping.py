@@ -35,8 +35,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..errors import InvalidMapping
-from ..model.tables import table_spec
+from engagelens.errors import InvalidMapping
+from engagelens.model.tables import table_spec
+
 from . import plan as P
 
 #: canonical tables a file can be ingested into

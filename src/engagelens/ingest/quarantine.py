@@ -13,10 +13,10 @@ import os
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
-from ..errors import ConfigError, NotFound
+from engagelens.errors import ConfigError, NotFound
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ..store import Store
+    from engagelens.store import Store
 
 EXPORT_FORMATS = ("csv", "jsonl")
 _FORMULA_LEAD = ("=", "+", "-", "@", "\t", "\r")

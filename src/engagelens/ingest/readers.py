@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..errors import UnreadableFile
+from engagelens.errors import UnreadableFile
 
 FORMATS = ("csv", "tsv", "jsonl", "json", "parquet")
 _EXT = {
@@ -180,7 +180,7 @@ def parquet_columns(path: Path) -> list[str]:
 
     try:
         return list(pq.read_schema(path).names)
-    except Exception as exc:  # noqa: BLE001 - any reader error is an unreadable file
+    except Exception as exc:
         raise UnreadableFile(f"{path.name}: not a readable Parquet file ({exc})") from exc
 
 

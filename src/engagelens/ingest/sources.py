@@ -18,7 +18,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..errors import UnknownSource
+from engagelens.errors import UnknownSource
+
 from .mapping import Mapping, parse_mapping
 
 _FACEBOOK: dict[str, Any] = {

@@ -12,6 +12,17 @@ from .query import parse
 from .runner import RunSummary, add_query, list_queries, remove_query, run, try_query
 
 __all__ = [
-    "Engine", "FoldOptions", "QuerySpec", "RunSummary", "add_query", "canonical",
-    "compile_queries", "fold", "list_queries", "parse", "remove_query", "run", "try_query",
+    "Engine",
+    "FoldOptions",
+    "QuerySpec",
+    "RunSummary",
+    "add_query",
+    "canonical",
+    "compile_queries",
+    "fold",
+    "list_queries",
+    "parse",
+    "remove_query",
+    "run",
+    "try_query",
 ]

@@ -30,8 +30,9 @@ from typing import TYPE_CHECKING, Any
 import pluggy
 import pyarrow as pa
 
-from .. import settings
-from ..errors import ConfigError, NotFound
+from engagelens import settings
+from engagelens.errors import ConfigError, NotFound
+
 from . import runner
 from .delivery import channel_kind, deliver_alert
 from .engine import Engine, QuerySpec
@@ -41,7 +42,7 @@ from .spikes import daily_counts, detect, drivers
 from .tables import ALERT_RULE, ensure, replace_rows, rows
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ..store import Store
+    from engagelens.store import Store
 
 log = logging.getLogger("engagelens.alerts")
 hookimpl = pluggy.HookimplMarker("engagelens")
@@ -55,10 +56,18 @@ def _now() -> dt.datetime:
 
 
 # -- rules ----------------------------------------------------------------------------------
-def add_rule(store: Store, name: str, kind: str, *, query: str | None = None,
-             threshold: float | None = None, keyword: str | None = None, min_mentions: int = 10,
-             channels: list[str] | tuple[str, ...] = ("stdout",), enabled: bool = True
-             ) -> dict[str, Any]:
+def add_rule(
+    store: Store,
+    name: str,
+    kind: str,
+    *,
+    query: str | None = None,
+    threshold: float | None = None,
+    keyword: str | None = None,
+    min_mentions: int = 10,
+    channels: list[str] | tuple[str, ...] = ("stdout",),
+    enabled: bool = True,
+) -> dict[str, Any]:
     """Create or replace an alert rule (validated: a bad keyword query raises with its column)."""
     if kind not in RULE_KINDS:
         raise ConfigError(f"alert kind must be one of {', '.join(RULE_KINDS)}, not {kind!r}")
@@ -73,9 +82,17 @@ def add_rule(store: Store, name: str, kind: str, *, query: str | None = None,
     for channel in channels:
         channel_kind(channel)
     ensure(store)
-    row = {"name": name, "kind": kind, "query": query, "threshold": threshold,
-           "keyword": keyword, "min_mentions": min_mentions,
-           "channels": json.dumps(list(channels)), "enabled": enabled, "created_at": _now()}
+    row = {
+        "name": name,
+        "kind": kind,
+        "query": query,
+        "threshold": threshold,
+        "keyword": keyword,
+        "min_mentions": min_mentions,
+        "channels": json.dumps(list(channels)),
+        "enabled": enabled,
+        "created_at": _now(),
+    }
     replace_rows(store, "alert_rule", store.table("alert_rule").name != name, [row])
     return row
 
@@ -125,9 +142,14 @@ def _new_mentions(store: Store, rule: dict[str, Any], all_mentions: bool):
 
 
 def _example(r: dict[str, Any]) -> dict[str, Any]:
-    return {"platform": r["platform"], "mention_id": r["mention_id"],
-            "author": r.get("author_handle"), "followers": r.get("author_followers"),
-            "text": r["text"], "url": r.get("url")}
+    return {
+        "platform": r["platform"],
+        "mention_id": r["mention_id"],
+        "author": r.get("author_handle"),
+        "followers": r.get("author_followers"),
+        "text": r["text"],
+        "url": r.get("url"),
+    }
 
 
 def _mention_rule(store: Store, rule: dict[str, Any], all_mentions: bool) -> list[Alert]:
@@ -135,21 +157,43 @@ def _mention_rule(store: Store, rule: dict[str, Any], all_mentions: bool) -> lis
     if rule["kind"] == "author_followers":
         m = m.filter(m.author_followers >= float(rule["threshold"]))
         found = m.order_by([m.author_followers.desc(), m.mention_id]).to_pyarrow().to_pylist()
-        title = (f"{len(found)} new mention(s) by authors with ≥ "
-                 f"{int(rule['threshold']):,} followers")
+        title = (
+            f"{len(found)} new mention(s) by authors with ≥ {int(rule['threshold']):,} followers"
+        )
     else:
         engine = Engine([QuerySpec("kw", rule["keyword"])])
         found = []
-        for batch in m.select("platform", "mention_id", "text", "language", "author_handle",
-                              "author_followers", "url").to_pyarrow().to_batches(50_000):
+        for batch in (
+            m.select(
+                "platform",
+                "mention_id",
+                "text",
+                "language",
+                "author_handle",
+                "author_followers",
+                "url",
+            )
+            .to_pyarrow()
+            .to_batches(50_000)
+        ):
             records = batch.to_pylist()
             found += [records[n] for n, _, _ in engine.match_rows(records)]
         title = f"{len(found)} new mention(s) matching {rule['keyword']}"
     if not found:
         return []
-    return [Alert(rule["name"], rule["kind"], "new mentions", title,
-                  {"count": len(found), "query": rule["query"],
-                   "examples": [_example(r) for r in found[:_EXAMPLES]]})]
+    return [
+        Alert(
+            rule["name"],
+            rule["kind"],
+            "new mentions",
+            title,
+            {
+                "count": len(found),
+                "query": rule["query"],
+                "examples": [_example(r) for r in found[:_EXAMPLES]],
+            },
+        )
+    ]
 
 
 def _queries_of(store: Store, rule: dict[str, Any]) -> list[str]:
@@ -172,35 +216,60 @@ def _aggregate_rule(store: Store, rule: dict[str, Any]) -> list[Alert]:
         kind = "negative" if rule["kind"] == "negative_spike" else "volume"
         for spike in detect(series[kind], k=rule["threshold"], days=[day], query=name, kind=kind):
             why = drivers(store, name, day, negative_only=kind == "negative")
-            alerts.append(Alert(
-                rule["name"], rule["kind"], f"{name}|{day.isoformat()}|{kind}",
-                f"{kind} spike for {name} on {day.isoformat()}: {spike.count} mentions "
-                f"(expected {spike.expected:.1f})",
-                {**spike.to_dict(), "drivers": why}))
+            alerts.append(
+                Alert(
+                    rule["name"],
+                    rule["kind"],
+                    f"{name}|{day.isoformat()}|{kind}",
+                    f"{kind} spike for {name} on {day.isoformat()}: {spike.count} mentions "
+                    f"(expected {spike.expected:.1f})",
+                    {**spike.to_dict(), "drivers": why},
+                )
+            )
     return alerts
 
 
 def _negative_share(store: Store, rule: dict[str, Any], name: str, day: dt.date) -> list[Alert]:
     t = matched_mentions(store)
     t = t.filter((t.query == name) & (t.day == day) & t.sentiment.notnull())
-    row = t.aggregate(labelled=t.count(),
-                      negative=(t.sentiment == "negative").sum()).to_pyarrow().to_pylist()[0]
+    row = (
+        t.aggregate(labelled=t.count(), negative=(t.sentiment == "negative").sum())
+        .to_pyarrow()
+        .to_pylist()[0]
+    )
     labelled, negative = int(row["labelled"] or 0), int(row["negative"] or 0)
     if labelled < int(rule["min_mentions"] or 1) or labelled == 0:
         return []
     share = negative / labelled
     if share <= float(rule["threshold"]):
         return []
-    return [Alert(rule["name"], rule["kind"], f"{name}|{day.isoformat()}",
-                  f"{share:.0%} of {name}'s mentions on {day.isoformat()} are negative "
-                  f"(limit {float(rule['threshold']):.0%})",
-                  {"query": name, "day": day.isoformat(), "negative": negative,
-                   "labelled": labelled, "negative_share": share})]
+    return [
+        Alert(
+            rule["name"],
+            rule["kind"],
+            f"{name}|{day.isoformat()}",
+            f"{share:.0%} of {name}'s mentions on {day.isoformat()} are negative "
+            f"(limit {float(rule['threshold']):.0%})",
+            {
+                "query": name,
+                "day": day.isoformat(),
+                "negative": negative,
+                "labelled": labelled,
+                "negative_share": share,
+            },
+        )
+    ]
 
 
-def evaluate(store: Store, *, now: dt.datetime | None = None, deliver: bool = True,
-             all_mentions: bool = False, run_queries: bool = True,
-             cooldown_minutes: float | None = None) -> list[dict[str, Any]]:
+def evaluate(
+    store: Store,
+    *,
+    now: dt.datetime | None = None,
+    deliver: bool = True,
+    all_mentions: bool = False,
+    run_queries: bool = True,
+    cooldown_minutes: float | None = None,
+) -> list[dict[str, Any]]:
     """Evaluate every enabled rule; deliver new alerts, store all of them (suppressed too).
 
     ``deliver=False`` is a dry run: the alerts that would fire are returned with status
@@ -213,8 +282,11 @@ def evaluate(store: Store, *, now: dt.datetime | None = None, deliver: bool = Tr
     if run_queries:
         runner.run(store)
     now = now or _now()
-    cooldown = dt.timedelta(minutes=float(settings.get("alert_cooldown_minutes")
-                                          if cooldown_minutes is None else cooldown_minutes))
+    cooldown = dt.timedelta(
+        minutes=float(
+            settings.get("alert_cooldown_minutes") if cooldown_minutes is None else cooldown_minutes
+        )
+    )
     events = []
     for rule in rules:
         if rule["kind"] in ("author_followers", "keyword"):
@@ -235,7 +307,7 @@ SENTIMENT_KINDS = ("negative_share", "negative_spike")
 def analyze_mentions(store: Store) -> int:
     """Let the text layer label mentions it has not analysed yet (sources without their own
     sentiment need it for negative-share and negative-spike rules)."""
-    from ..text import analyze_store
+    from engagelens.text import analyze_store
 
     return analyze_store(store, source_table="mention")
 
@@ -244,17 +316,37 @@ def _mark_seen(store: Store, now: dt.datetime) -> None:
     m = store.table("mention").anti_join(store.table("alert_seen"), ["platform", "mention_id"])
     new = m.select("platform", "mention_id").distinct().to_pyarrow()
     if new.num_rows:
-        store.insert("alert_seen", new.append_column(
-            "seen_at", pa.array([now] * new.num_rows, pa.timestamp("us"))))
+        store.insert(
+            "alert_seen",
+            new.append_column("seen_at", pa.array([now] * new.num_rows, pa.timestamp("us"))),
+        )
 
 
-def _record(store: Store, rule: dict[str, Any], alert: Alert, now: dt.datetime,
-            cooldown: dt.timedelta, deliver: bool) -> dict[str, Any]:
+def _record(
+    store: Store,
+    rule: dict[str, Any],
+    alert: Alert,
+    now: dt.datetime,
+    cooldown: dt.timedelta,
+    deliver: bool,
+) -> dict[str, Any]:
     t = store.table("alert_event")
-    recent = t.filter((t.dedup_key == alert.dedup_key) & (t.status == "sent")
-                      & (t.fired_at > now - cooldown)).count().to_pyarrow().as_py()
-    payload = {"rule": alert.rule, "kind": alert.kind, "subject": alert.subject,
-               "title": alert.title, "fired_at": now.isoformat() + "Z", "details": alert.details}
+    recent = (
+        t.filter(
+            (t.dedup_key == alert.dedup_key) & (t.status == "sent") & (t.fired_at > now - cooldown)
+        )
+        .count()
+        .to_pyarrow()
+        .as_py()
+    )
+    payload = {
+        "rule": alert.rule,
+        "kind": alert.kind,
+        "subject": alert.subject,
+        "title": alert.title,
+        "fired_at": now.isoformat() + "Z",
+        "details": alert.details,
+    }
     deliveries: dict[str, str] = {}
     if recent:
         status = "suppressed"
@@ -265,10 +357,16 @@ def _record(store: Store, rule: dict[str, Any], alert: Alert, now: dt.datetime,
             deliveries[channel] = deliver_alert(channel, payload)
         ok = any(v == "ok" for v in deliveries.values()) or not deliveries
         status = "sent" if ok else "failed"
-    event = {"event_id": uuid.uuid4().hex, "rule": alert.rule, "dedup_key": alert.dedup_key,
-             "fired_at": now, "status": status, "title": alert.title,
-             "payload": json.dumps(payload, ensure_ascii=False, default=str),
-             "deliveries": json.dumps(deliveries)}
+    event = {
+        "event_id": uuid.uuid4().hex,
+        "rule": alert.rule,
+        "dedup_key": alert.dedup_key,
+        "fired_at": now,
+        "status": status,
+        "title": alert.title,
+        "payload": json.dumps(payload, ensure_ascii=False, default=str),
+        "deliveries": json.dumps(deliveries),
+    }
     if deliver:
         store.insert("alert_event", [event])
     return event
@@ -286,13 +384,25 @@ def engagelens_after_ingest(store: Store, summary: Any) -> None:
         return
     try:
         evaluate(store)
-    except Exception:  # noqa: BLE001 - the batch is committed; a listening failure must not
+    except Exception:
         # make it look failed (a re-ingest would only find duplicates). `alerts run` retries.
-        log.exception("listening/alerts after ingest of batch %s failed",
-                      getattr(summary, "batch_id", "?"))
+        log.exception(
+            "listening/alerts after ingest of batch %s failed", getattr(summary, "batch_id", "?")
+        )
 
 
-__all__ = sorted([
-    "Alert", "RULE_KINDS", "SENTIMENT_KINDS", "add_rule", "analyze_mentions",
-    "engagelens_after_ingest", "evaluate", "history", "hookimpl", "list_rules", "remove_rule",
-])
+__all__ = sorted(
+    [
+        "Alert",
+        "RULE_KINDS",
+        "SENTIMENT_KINDS",
+        "add_rule",
+        "analyze_mentions",
+        "engagelens_after_ingest",
+        "evaluate",
+        "history",
+        "hookimpl",
+        "list_rules",
+        "remove_rule",
+    ]
+)

@@ -17,14 +17,14 @@ from email.message import EmailMessage
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from ..errors import ConfigError
+from engagelens.errors import ConfigError
+
 from .fold import INVISIBLE
 
 log = logging.getLogger("engagelens.alerts")
 
 _TERMINAL_SAFE: dict[int, str | None] = {ord(c): None for c in INVISIBLE}
-_TERMINAL_SAFE.update({c: " " for c in (*range(0x00, 0x20), *range(0x7f, 0xa0),
-                                        0x2028, 0x2029)})
+_TERMINAL_SAFE.update({c: " " for c in (*range(0x00, 0x20), *range(0x7F, 0xA0), 0x2028, 0x2029)})
 
 
 def channel_kind(channel: str) -> str:
@@ -35,8 +35,10 @@ def channel_kind(channel: str) -> str:
         return "webhook"
     if channel.startswith("mailto:"):
         return "email"
-    raise ConfigError(f"unknown alert channel {channel!r}: use stdout, log, an http(s):// "
-                      "webhook URL or mailto:address?smtp=host:port")
+    raise ConfigError(
+        f"unknown alert channel {channel!r}: use stdout, log, an http(s):// "
+        "webhook URL or mailto:address?smtp=host:port"
+    )
 
 
 def terminal_safe(text: str) -> str:
@@ -52,8 +54,9 @@ def deliver_alert(channel: str, payload: dict[str, Any]) -> str:
         if kind == "stdout":
             sys.stdout.write(terminal_safe(f"ALERT [{payload['rule']}] {payload['title']}") + "\n")
         elif kind == "log":
-            log.warning("alert %s: %s", terminal_safe(payload["rule"]),
-                        terminal_safe(payload["title"]))
+            log.warning(
+                "alert %s: %s", terminal_safe(payload["rule"]), terminal_safe(payload["title"])
+            )
         elif kind == "webhook":
             import httpx
 
@@ -62,8 +65,9 @@ def deliver_alert(channel: str, payload: dict[str, Any]) -> str:
         else:
             send_email(channel, payload)
     except Exception as exc:  # noqa: BLE001 - a down channel is recorded, not raised
-        log.error("alert %s: delivery to %s failed: %s", terminal_safe(payload["rule"]),
-                  channel, exc)
+        log.error(
+            "alert %s: delivery to %s failed: %s", terminal_safe(payload["rule"]), channel, exc
+        )
         return f"error: {exc}"
     return "ok"
 

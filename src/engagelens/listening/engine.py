@@ -37,18 +37,24 @@ class QuerySpec:
 @dataclass(frozen=True)
 class _Pattern:
     text: str
-    in_tags: bool   # searched in the #tag/@handle part of the canonical text
-    lead: int       # 1 when the pattern starts with the boundary space
-    span: int       # words it covers
+    in_tags: bool  # searched in the #tag/@handle part of the canonical text
+    lead: int  # 1 when the pattern starts with the boundary space
+    span: int  # words it covers
 
 
 class _Doc:
     """One mention while it is being matched: hits per pattern id and lazy word positions."""
 
-    __slots__ = ("canon", "hits", "meta", "_starts", "_tag_starts", "_tag_pos", "_text", "_opts")
+    __slots__ = ("_opts", "_starts", "_tag_pos", "_tag_starts", "_text", "canon", "hits", "meta")
 
-    def __init__(self, canon: str, hits: dict[int, list[int]], meta: Mapping[str, Any],
-                 text: str, options: FoldOptions) -> None:
+    def __init__(
+        self,
+        canon: str,
+        hits: dict[int, list[int]],
+        meta: Mapping[str, Any],
+        text: str,
+        options: FoldOptions,
+    ) -> None:
         self.canon, self.hits, self.meta = canon, hits, meta
         self._starts: list[int] | None = None
         self._text, self._opts = text, options
@@ -58,8 +64,9 @@ class _Doc:
         if self._starts is None:
             sep = self.canon.index(SEP)
             self._starts = [i + 1 for i in range(sep - 1) if self.canon[i] == " "]
-            self._tag_starts = [i + 1 for i in range(sep + 1, len(self.canon) - 1)
-                                if self.canon[i] == " "]
+            self._tag_starts = [
+                i + 1 for i in range(sep + 1, len(self.canon) - 1) if self.canon[i] == " "
+            ]
             self._tag_pos = [k for k, (s, _) in enumerate(tokens(self._text, self._opts)) if s]
         out = []
         for end in self.hits.get(pid, ()):
@@ -82,8 +89,8 @@ class _Group:
     options: FoldOptions
     patterns: dict[str, int] = field(default_factory=dict)
     infos: list[_Pattern] = field(default_factory=list)
-    by_pattern: list[list[int]] = field(default_factory=list)   # pid -> query indexes
-    always: list[int] = field(default_factory=list)              # unanchored query indexes
+    by_pattern: list[list[int]] = field(default_factory=list)  # pid -> query indexes
+    always: list[int] = field(default_factory=list)  # unanchored query indexes
     automaton: Any = None
 
     def pattern_id(self, text: Text) -> int:
@@ -94,8 +101,12 @@ class _Group:
         else:
             lead = needs_boundary(words[0], self.options)
             trail = needs_boundary(words[-1], self.options) and not text.prefix
-            pat = _Pattern((" " if lead else "") + words + (" " if trail else ""), False,
-                           int(lead), words.count(" ") + 1)
+            pat = _Pattern(
+                (" " if lead else "") + words + (" " if trail else ""),
+                False,
+                int(lead),
+                words.count(" ") + 1,
+            )
         key = ("T" if pat.in_tags else "W") + pat.text
         pid = self.patterns.get(key)
         if pid is None:

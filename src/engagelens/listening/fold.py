@@ -30,10 +30,10 @@ from functools import lru_cache
 import regex
 
 INVISIBLE = (
-    "\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e"   # ZWSP ZWNJ ZWJ WJ BOM SHY MVS
-    "\u200e\u200f\u061c"                           # LRM RLM ALM
-    "\u202a\u202b\u202c\u202d\u202e"               # LRE RLE PDF LRO RLO
-    "\u2066\u2067\u2068\u2069"                     # LRI RLI FSI PDI
+    "\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e"  # ZWSP ZWNJ ZWJ WJ BOM SHY MVS
+    "\u200e\u200f\u061c"  # LRM RLM ALM
+    "\u202a\u202b\u202c\u202d\u202e"  # LRE RLE PDF LRO RLO
+    "\u2066\u2067\u2068\u2069"  # LRI RLI FSI PDI
 )
 _TABLE: dict[int, str | None] = {ord(c): None for c in INVISIBLE}
 _TABLE.update({ord("ي"): "ی", ord("ى"): "ی", ord("ك"): "ک", ord("ـ"): None})
@@ -53,7 +53,8 @@ _MARKS = regex.compile(r"\p{Mn}+")
 _VI_TONES = "\u0300\u0301\u0303\u0309\u0323"
 _VI_QUICK = regex.compile(r"[ou][àáảãạèéẻẽẹỳýỷỹỵ](?![\p{L}\p{M}])")
 _VI_NEW_STYLE = regex.compile(
-    r"(?<!q)(o(?=[ae])|u(?=y))([aey])([" + _VI_TONES + r"])(?![\p{L}\p{M}])")
+    r"(?<!q)(o(?=[ae])|u(?=y))([aey])([" + _VI_TONES + r"])(?![\p{L}\p{M}])"
+)
 SEP = "\x00"
 
 
@@ -78,14 +79,18 @@ def fold(text: str | None, *, ignore_accents: bool = False) -> str:
         out = _MARKS.sub("", unicodedata.normalize("NFD", out)).replace("đ", "d")
         out = unicodedata.normalize("NFC", out)
     elif _VI_QUICK.search(out):
-        out = unicodedata.normalize("NFC", _VI_NEW_STYLE.sub(
-            lambda m: m.group(1) + m.group(3) + m.group(2), unicodedata.normalize("NFD", out)))
+        out = unicodedata.normalize(
+            "NFC",
+            _VI_NEW_STYLE.sub(
+                lambda m: m.group(1) + m.group(3) + m.group(2), unicodedata.normalize("NFD", out)
+            ),
+        )
     return out
 
 
 @lru_cache(maxsize=1)
-def _jieba():  # noqa: ANN202 - the jieba module
-    from ..errors import require
+def _jieba():
+    from engagelens.errors import require
 
     jieba = require("jieba", "nlp")
     jieba.setLogLevel(60)  # its start-up chatter goes to stderr otherwise
@@ -127,5 +132,16 @@ def needs_boundary(ch: str, options: FoldOptions) -> bool:
     return bool(options.segment_chinese and regex.match(r"\p{Han}", ch))
 
 
-__all__ = sorted(["DEFAULT_OPTIONS", "FoldOptions", "INVISIBLE", "SEP", "TOKEN_RE", "canonical",
-                  "fold", "needs_boundary", "tokens"])
+__all__ = sorted(
+    [
+        "DEFAULT_OPTIONS",
+        "FoldOptions",
+        "INVISIBLE",
+        "SEP",
+        "TOKEN_RE",
+        "canonical",
+        "fold",
+        "needs_boundary",
+        "tokens",
+    ]
+)

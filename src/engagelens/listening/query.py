@@ -25,13 +25,18 @@ from dataclasses import dataclass
 
 import regex
 
-from ..errors import QuerySyntaxError
+from engagelens.errors import QuerySyntaxError
+
 from .fold import DEFAULT_OPTIONS, FoldOptions, tokens
 
 #: field aliases: ``lang:vi``; ``platform:x`` also matches mentions stored as ``twitter``
 FIELDS = {"lang": "language", "language": "language", "platform": "platform"}
-PLATFORM_ALIASES = {"x": ("x", "twitter"), "twitter": ("x", "twitter"),
-                    "fb": ("facebook",), "ig": ("instagram",)}
+PLATFORM_ALIASES = {
+    "x": ("x", "twitter"),
+    "twitter": ("x", "twitter"),
+    "fb": ("facebook",),
+    "ig": ("instagram",),
+}
 _NEAR = regex.compile(r"NEAR/(\d+)")
 
 
@@ -41,7 +46,7 @@ class Text:
     """A word, wildcard, phrase, hashtag or handle, as the user typed it."""
 
     raw: str
-    kind: str          # "word", "phrase", "hashtag" or "handle"
+    kind: str  # "word", "phrase", "hashtag" or "handle"
     prefix: bool = False
     column: int = 0
 
@@ -53,7 +58,7 @@ class Text:
 
 @dataclass(frozen=True)
 class Field:
-    name: str           # "language" or "platform"
+    name: str  # "language" or "platform"
     value: str
     column: int = 0
 
@@ -95,7 +100,7 @@ Node = Text | Field | Not | And | Or | Near
 # -- lexer ----------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class _Tok:
-    kind: str    # LP RP AND OR NOT NEAR TEXT FIELD END
+    kind: str  # LP RP AND OR NOT NEAR TEXT FIELD END
     value: object
     column: int  # 1-based
 
@@ -118,7 +123,7 @@ def _lex(query: str) -> list[_Tok]:
             end = query.find('"', i + 1)
             if end < 0:
                 raise QuerySyntaxError("unclosed quote", query=query, column=col)
-            phrase = Text(query[i + 1:end], "phrase", column=col)
+            phrase = Text(query[i + 1 : end], "phrase", column=col)
             if not phrase.words():
                 raise QuerySyntaxError("empty phrase", query=query, column=col)
             out.append(_Tok("TEXT", phrase, col))
@@ -144,8 +149,9 @@ def _word(query: str, word: str, col: int) -> _Tok:
     name, colon, value = word.partition(":")
     if colon and name.lower() in FIELDS:
         if not value or not regex.fullmatch(r"[\p{L}\p{N}_.-]+", value):
-            raise QuerySyntaxError(f"{name}: needs a value, e.g. {name}:vi", query=query,
-                                   column=col + len(name) + 1)
+            raise QuerySyntaxError(
+                f"{name}: needs a value, e.g. {name}:vi", query=query, column=col + len(name) + 1
+            )
         return _Tok("FIELD", Field(FIELDS[name.lower()], value.casefold(), col), col)
     star = word.find("*")
     if star >= 0 and star != len(word) - 1:
@@ -154,8 +160,9 @@ def _word(query: str, word: str, col: int) -> _Tok:
     text = Text(word, kind, prefix=word.endswith("*"), column=col)
     words = text.words()
     if not words:
-        raise QuerySyntaxError(f"{word!r} has no letters or digits to match", query=query,
-                               column=col)
+        raise QuerySyntaxError(
+            f"{word!r} has no letters or digits to match", query=query, column=col
+        )
     if kind != "word" and " " in words:
         raise QuerySyntaxError(f"a {kind} is one word: {word!r}", query=query, column=col)
     return _Tok("TEXT", text, col)
@@ -244,8 +251,12 @@ class _Parser:
             return node
         if tok.kind == "END":
             raise self.fail("query ends where a word or phrase was expected", tok)
-        raise self.fail(f"{tok.value} needs a word or phrase before and after it"
-                        if tok.kind in ("AND", "OR", "NEAR") else f"unexpected {tok.value!r}", tok)
+        raise self.fail(
+            f"{tok.value} needs a word or phrase before and after it"
+            if tok.kind in ("AND", "OR", "NEAR")
+            else f"unexpected {tok.value!r}",
+            tok,
+        )
 
 
 def parse(query: str) -> Node:
@@ -255,7 +266,7 @@ def parse(query: str) -> Node:
     return _Parser(query).parse()
 
 
-def walk(node: Node):  # noqa: ANN201 - generator of nodes
+def walk(node: Node):
     """Every node of the tree, parents first."""
     yield node
     if isinstance(node, Not):
@@ -308,5 +319,21 @@ def to_string(node: Node) -> str:
     return "(" + op.join(to_string(c) for c in node.children) + ")"
 
 
-__all__ = sorted(["And", "FIELDS", "Field", "Near", "Node", "Not", "Or", "PLATFORM_ALIASES",
-                  "Text", "anchored", "parse", "positive_texts", "to_string", "walk"])
+__all__ = sorted(
+    [
+        "And",
+        "FIELDS",
+        "Field",
+        "Near",
+        "Node",
+        "Not",
+        "Or",
+        "PLATFORM_ALIASES",
+        "Text",
+        "anchored",
+        "parse",
+        "positive_texts",
+        "to_string",
+        "walk",
+    ]
+)

@@ -17,14 +17,15 @@ from typing import TYPE_CHECKING, Any
 
 import ibis
 
-from ..errors import ConfigError, NotFound
+from engagelens.errors import ConfigError, NotFound
+
 from .engine import Engine, QuerySpec
 from .fold import FoldOptions
 from .query import parse
 from .tables import QUERY_KINDS, ensure, replace_rows, rows
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ..store import Store
+    from engagelens.store import Store
 
 _BATCH_ROWS = 50_000
 
@@ -38,8 +39,15 @@ def query_version(query: str, options: FoldOptions) -> str:
     return hashlib.sha256(blob.encode()).hexdigest()[:16]
 
 
-def add_query(store: Store, name: str, query: str, *, kind: str = "brand",
-              ignore_accents: bool = False, segment_chinese: bool = False) -> dict[str, Any]:
+def add_query(
+    store: Store,
+    name: str,
+    query: str,
+    *,
+    kind: str = "brand",
+    ignore_accents: bool = False,
+    segment_chinese: bool = False,
+) -> dict[str, Any]:
     """Create or replace the query ``name`` (validated first: errors carry the column)."""
     if not name or not name.strip():
         raise ConfigError("a listening query needs a name")
@@ -50,10 +58,17 @@ def add_query(store: Store, name: str, query: str, *, kind: str = "brand",
     options = FoldOptions(ignore_accents, segment_chinese)
     old = {r["name"]: r for r in rows(store, "listening_query")}.get(name)
     now = _now()
-    row = {"name": name, "query": query, "kind": kind, "ignore_accents": ignore_accents,
-           "segment_chinese": segment_chinese, "version": query_version(query, options),
-           "last_run_version": old["last_run_version"] if old else None,
-           "created_at": old["created_at"] if old else now, "updated_at": now}
+    row = {
+        "name": name,
+        "query": query,
+        "kind": kind,
+        "ignore_accents": ignore_accents,
+        "segment_chinese": segment_chinese,
+        "version": query_version(query, options),
+        "last_run_version": old["last_run_version"] if old else None,
+        "created_at": old["created_at"] if old else now,
+        "updated_at": now,
+    }
     t = store.table("listening_query")
     replace_rows(store, "listening_query", t.name != name, [row])
     return row
@@ -73,9 +88,14 @@ def list_queries(store: Store) -> list[dict[str, Any]]:
 
 
 def specs(store: Store) -> list[QuerySpec]:
-    return [QuerySpec(r["name"], r["query"], FoldOptions(bool(r["ignore_accents"]),
-                                                         bool(r["segment_chinese"])))
-            for r in list_queries(store)]
+    return [
+        QuerySpec(
+            r["name"],
+            r["query"],
+            FoldOptions(bool(r["ignore_accents"]), bool(r["segment_chinese"])),
+        )
+        for r in list_queries(store)
+    ]
 
 
 @dataclass(frozen=True)
@@ -99,21 +119,23 @@ def mention_rows(store: Store, *, only_new: bool):
     cols = m.select("platform", "mention_id", "text", "language")
     if store.has_table("text_analysis"):
         ta = store.table("text_analysis")
-        ta = (ta.filter(ta.source_table == "mention")
-              .group_by(platform=ta.platform, mention_id=ta.source_id)
-              .agg(detected=ta.language.max()))
+        ta = (
+            ta.filter(ta.source_table == "mention")
+            .group_by(platform=ta.platform, mention_id=ta.source_id)
+            .agg(detected=ta.language.max())
+        )
         cols = cols.left_join(ta, ["platform", "mention_id"]).select(
-            "platform", "mention_id", "text",
-            language=cols.language.fill_null(ta.detected))
+            "platform", "mention_id", "text", language=cols.language.fill_null(ta.detected)
+        )
     seen = store.table("listening_seen")
     if only_new:
         cols = cols.anti_join(seen, ["platform", "mention_id"]).mutate(is_new=ibis.literal(True))
     else:
         flags = seen.select(s_platform=seen.platform, s_id=seen.mention_id).distinct()
-        cols = cols.left_join(flags, [cols.platform == flags.s_platform,
-                                      cols.mention_id == flags.s_id])
-        cols = cols.select("platform", "mention_id", "text", "language",
-                           is_new=cols.s_id.isnull())
+        cols = cols.left_join(
+            flags, [cols.platform == flags.s_platform, cols.mention_id == flags.s_id]
+        )
+        cols = cols.select("platform", "mention_id", "text", "language", is_new=cols.s_id.isnull())
     # one Arrow table cut into batches: ibis' streaming batches warn on duckdb 1.5
     return cols.to_pyarrow().to_batches(max_chunksize=_BATCH_ROWS)
 
@@ -126,12 +148,20 @@ def import_interaction_mentions(store: Store) -> int:
     """Copy interactions of kind mention/tag (with text) into ``mention`` once, so that
     listening and its measures see tagged mentions from every channel. Returns rows added."""
     i, m = store.table("interaction"), store.table("mention")
-    new = (i.filter(i.kind.isin(MENTION_KINDS) & i.text.notnull())
-           .select(platform=i.platform, mention_id=i.interaction_id, author_id=i.actor_id,
-                   author_followers=i.actor_followers, created_at=i.occurred_at, text=i.text,
-                   batch_id=i.batch_id)
-           .anti_join(m, ["platform", "mention_id"])
-           .distinct(on=["platform", "mention_id"], keep="first"))
+    new = (
+        i.filter(i.kind.isin(MENTION_KINDS) & i.text.notnull())
+        .select(
+            platform=i.platform,
+            mention_id=i.interaction_id,
+            author_id=i.actor_id,
+            author_followers=i.actor_followers,
+            created_at=i.occurred_at,
+            text=i.text,
+            batch_id=i.batch_id,
+        )
+        .anti_join(m, ["platform", "mention_id"])
+        .distinct(on=["platform", "mention_id"], keep="first")
+    )
     rows_ = new.to_pyarrow()
     return store.insert("mention", rows_) if rows_.num_rows else 0
 
@@ -157,17 +187,31 @@ def run(store: Store, *, full: bool = False) -> RunSummary:
             for n, name, terms in engine.match_rows(records):
                 r = records[n]
                 if name in stale or r["is_new"]:
-                    matches.append({"query": name, "platform": r["platform"],
-                                    "mention_id": r["mention_id"],
-                                    "matched_terms": json.dumps(terms, ensure_ascii=False),
-                                    "query_version": versions[name], "matched_at": now})
-            new_seen += [{"platform": r["platform"], "mention_id": r["mention_id"],
-                          "seen_at": now} for r in records if r["is_new"]]
+                    matches.append(
+                        {
+                            "query": name,
+                            "platform": r["platform"],
+                            "mention_id": r["mention_id"],
+                            "matched_terms": json.dumps(terms, ensure_ascii=False),
+                            "query_version": versions[name],
+                            "matched_at": now,
+                        }
+                    )
+            new_seen += [
+                {"platform": r["platform"], "mention_id": r["mention_id"], "seen_at": now}
+                for r in records
+                if r["is_new"]
+            ]
     else:
         for batch in mention_rows(store, only_new=True):
-            new_seen += [{"platform": p, "mention_id": i, "seen_at": now} for p, i in
-                         zip(batch.column("platform").to_pylist(),
-                             batch.column("mention_id").to_pylist(), strict=True)]
+            new_seen += [
+                {"platform": p, "mention_id": i, "seen_at": now}
+                for p, i in zip(
+                    batch.column("platform").to_pylist(),
+                    batch.column("mention_id").to_pylist(),
+                    strict=True,
+                )
+            ]
     with store.transaction():
         names = set(versions)
         drop = stale | (_stored_queries(store) - names)
@@ -181,8 +225,14 @@ def run(store: Store, *, full: bool = False) -> RunSummary:
         if stale:
             updated = [{**q, "last_run_version": q["version"]} for q in queries]
             replace_rows(store, "listening_query", None, updated)
-    return RunSummary(len(queries), len(stale), scanned, len(new_seen), len(matches),
-                      time.perf_counter() - started)
+    return RunSummary(
+        len(queries),
+        len(stale),
+        scanned,
+        len(new_seen),
+        len(matches),
+        time.perf_counter() - started,
+    )
 
 
 def _stored_queries(store: Store) -> set[str]:
@@ -200,13 +250,31 @@ def _dedupe(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return out
 
 
-def try_query(query: str, texts: list[str], *, ignore_accents: bool = False,
-               segment_chinese: bool = False, **meta: Any) -> list[list[str] | None]:
+def try_query(
+    query: str,
+    texts: list[str],
+    *,
+    ignore_accents: bool = False,
+    segment_chinese: bool = False,
+    **meta: Any,
+) -> list[list[str] | None]:
     """Matched terms per text (None: no match) — for trying a query before saving it."""
     engine = Engine([QuerySpec("q", query, FoldOptions(ignore_accents, segment_chinese))])
     return [engine.match(t, **meta).get("q") for t in texts]
 
 
-__all__ = sorted(["MENTION_KINDS", "RunSummary", "add_query", "import_interaction_mentions",
-                  "list_queries", "mention_rows", "query_version", "remove_query", "run", "specs",
-                  "try_query"])
+__all__ = sorted(
+    [
+        "MENTION_KINDS",
+        "RunSummary",
+        "add_query",
+        "import_interaction_mentions",
+        "list_queries",
+        "mention_rows",
+        "query_version",
+        "remove_query",
+        "run",
+        "specs",
+        "try_query",
+    ]
+)

@@ -29,12 +29,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from .. import settings
+from engagelens import settings
+
 from .frame import matched_mentions
 from .measures import count_phrases, count_terms, own_words
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ..store import Store
+    from engagelens.store import Store
 
 
 @dataclass(frozen=True)
@@ -43,7 +44,7 @@ class Spike:
 
     query: str
     day: dt.date
-    series: str            # "volume" or "negative"
+    series: str  # "volume" or "negative"
     count: int
     expected: float
     sigma: float
@@ -52,16 +53,24 @@ class Spike:
     drivers: dict[str, list[Any]] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"query": self.query, "day": self.day.isoformat(), "series": self.series,
-                "count": self.count, "expected": round(self.expected, 3),
-                "sigma": round(self.sigma, 3), "threshold": round(self.threshold, 3),
-                "z": round(self.z, 3), "drivers": self.drivers}
+        return {
+            "query": self.query,
+            "day": self.day.isoformat(),
+            "series": self.series,
+            "count": self.count,
+            "expected": round(self.expected, 3),
+            "sigma": round(self.sigma, 3),
+            "threshold": round(self.threshold, 3),
+            "z": round(self.z, 3),
+            "drivers": self.drivers,
+        }
 
 
 def _fill(series: Mapping[dt.date, int], start: dt.date, end: dt.date) -> list[tuple[dt.date, int]]:
     days = (end - start).days + 1
-    return [(start + dt.timedelta(d), int(series.get(start + dt.timedelta(d), 0)))
-            for d in range(days)]
+    return [
+        (start + dt.timedelta(d), int(series.get(start + dt.timedelta(d), 0))) for d in range(days)
+    ]
 
 
 def baseline(history: Sequence[tuple[dt.date, int]], day: dt.date) -> tuple[float, float]:
@@ -90,9 +99,17 @@ def baseline(history: Sequence[tuple[dt.date, int]], day: dt.date) -> tuple[floa
     return expected, math.sqrt(dispersion * max(expected, 1.0) * (1 + 1 / n))
 
 
-def detect(series: Mapping[dt.date, int], *, k: float | None = None, window: int | None = None,
-           min_count: int = 5, min_history: int = 7, days: Sequence[dt.date] | None = None,
-           query: str = "", kind: str = "volume") -> list[Spike]:
+def detect(
+    series: Mapping[dt.date, int],
+    *,
+    k: float | None = None,
+    window: int | None = None,
+    min_count: int = 5,
+    min_history: int = 7,
+    days: Sequence[dt.date] | None = None,
+    query: str = "",
+    kind: str = "volume",
+) -> list[Spike]:
     """Spikes in a daily series (missing days are zero). ``days`` limits which days are tested
     (default: every day with at least ``min_history`` days before it)."""
     if not series:
@@ -107,18 +124,22 @@ def detect(series: Mapping[dt.date, int], *, k: float | None = None, window: int
         i = index.get(day)
         if i is None or i < min_history:
             continue
-        history = filled[max(0, i - window):i]
+        history = filled[max(0, i - window) : i]
         count = filled[i][1]
         expected, sigma = baseline(history, day)
         threshold = expected + k * sigma
         if count > threshold and count >= min_count:
-            out.append(Spike(query, day, kind, count, expected, sigma, threshold,
-                             (count - expected) / sigma))
+            out.append(
+                Spike(
+                    query, day, kind, count, expected, sigma, threshold, (count - expected) / sigma
+                )
+            )
     return out
 
 
-def log_odds(focus: Counter[str], background: Counter[str], *, prior: float = 0.01,
-             min_count: int = 2) -> list[tuple[str, float]]:
+def log_odds(
+    focus: Counter[str], background: Counter[str], *, prior: float = 0.01, min_count: int = 2
+) -> list[tuple[str, float]]:
     """Terms over-represented in ``focus`` vs ``background``: z-scored weighted log-odds with
     an informative Dirichlet prior (Monroe et al. 2008, eq. 22), best first."""
     vocab = set(focus) | set(background)
@@ -130,22 +151,23 @@ def log_odds(focus: Counter[str], background: Counter[str], *, prior: float = 0.
         if focus[w] < min_count:
             continue
         y1, y2, a = focus[w], background[w], alpha[w]
-        delta = (math.log((y1 + a) / (n1 + a0 - y1 - a))
-                 - math.log((y2 + a) / (n2 + a0 - y2 - a)))
+        delta = math.log((y1 + a) / (n1 + a0 - y1 - a)) - math.log((y2 + a) / (n2 + a0 - y2 - a))
         var = 1.0 / (y1 + a) + 1.0 / (y2 + a)
         scores.append((w, delta / math.sqrt(var)))
     return sorted(scores, key=lambda x: (-x[1], x[0]))
 
 
 # -- store-backed ---------------------------------------------------------------------------
-def daily_counts(store: Store,
-                 query: str | None = None) -> dict[str, dict[str, dict[dt.date, int]]]:
+def daily_counts(
+    store: Store, query: str | None = None
+) -> dict[str, dict[str, dict[dt.date, int]]]:
     """{query: {"volume": {day: n}, "negative": {day: n}}} — the small aggregate spikes need."""
     t = matched_mentions(store)
     if query is not None:
         t = t.filter(t.query == query)
-    agg = t.group_by(["query", "day"]).agg(volume=t.count(),
-                                           negative=(t.sentiment == "negative").sum())
+    agg = t.group_by(["query", "day"]).agg(
+        volume=t.count(), negative=(t.sentiment == "negative").sum()
+    )
     out: dict[str, dict[str, dict[dt.date, int]]] = {}
     for row in agg.to_pyarrow().to_pylist():
         q = out.setdefault(row["query"], {"volume": {}, "negative": {}})
@@ -154,8 +176,15 @@ def daily_counts(store: Store,
     return out
 
 
-def drivers(store: Store, query: str, day: dt.date, *, window: int | None = None,
-            negative_only: bool = False, limit: int = 5) -> dict[str, list[Any]]:
+def drivers(
+    store: Store,
+    query: str,
+    day: dt.date,
+    *,
+    window: int | None = None,
+    negative_only: bool = False,
+    limit: int = 5,
+) -> dict[str, list[Any]]:
     """Why ``day`` spiked: top terms (log-odds vs the trailing window), authors and mentions."""
     window = int(settings.get("spike_window_days") if window is None else window)
     t = matched_mentions(store)
@@ -163,14 +192,19 @@ def drivers(store: Store, query: str, day: dt.date, *, window: int | None = None
     if negative_only:
         t = t.filter(t.sentiment == "negative")
     start = day - dt.timedelta(days=window)
-    rows = (t.filter((t.day >= start) & (t.day <= day))
-            .select("day", "mention_id", "text", "author_handle", "reach")
-            .to_pyarrow().to_pylist())
+    rows = (
+        t.filter((t.day >= start) & (t.day <= day))
+        .select("day", "mention_id", "text", "author_handle", "reach")
+        .to_pyarrow()
+        .to_pylist()
+    )
     now = [r for r in rows if r["day"] == day]
     before = [r for r in rows if r["day"] != day]
     own = own_words(store, query)
-    terms = log_odds(count_terms([r["text"] for r in now], exclude=own),
-                     count_terms([r["text"] for r in before], exclude=own))
+    terms = log_odds(
+        count_terms([r["text"] for r in now], exclude=own),
+        count_terms([r["text"] for r in before], exclude=own),
+    )
     authors = Counter(r["author_handle"] for r in now if r["author_handle"])
     top = sorted(now, key=lambda r: (-(r["reach"] or 0), r["mention_id"]))[:limit]
     return {
@@ -180,25 +214,56 @@ def drivers(store: Store, query: str, day: dt.date, *, window: int | None = None
     }
 
 
-def find_spikes(store: Store, *, query: str | None = None, days: Sequence[dt.date] | None = None,
-                k: float | None = None, window: int | None = None, min_count: int = 5,
-                with_drivers: bool = True) -> list[Spike]:
+def find_spikes(
+    store: Store,
+    *,
+    query: str | None = None,
+    days: Sequence[dt.date] | None = None,
+    k: float | None = None,
+    window: int | None = None,
+    min_count: int = 5,
+    with_drivers: bool = True,
+) -> list[Spike]:
     """Volume and negative-sentiment spikes of every query (or one), with their drivers."""
     found: list[Spike] = []
     for name, series in sorted(daily_counts(store, query).items()):
         for kind in ("volume", "negative"):
-            for spike in detect(series[kind], k=k, window=window, min_count=min_count,
-                                days=days, query=name, kind=kind):
+            for spike in detect(
+                series[kind],
+                k=k,
+                window=window,
+                min_count=min_count,
+                days=days,
+                query=name,
+                kind=kind,
+            ):
                 if with_drivers:
-                    spike = Spike(**{**spike.__dict__, "drivers": drivers(
-                        store, name, spike.day, window=window, negative_only=kind == "negative")})
+                    spike = Spike(
+                        **{
+                            **spike.__dict__,
+                            "drivers": drivers(
+                                store,
+                                name,
+                                spike.day,
+                                window=window,
+                                negative_only=kind == "negative",
+                            ),
+                        }
+                    )
                 found.append(spike)
     return found
 
 
-def emerging_terms(store: Store, query: str | None = None, *, recent_days: int = 7,
-                   window: int | None = None, limit: int = 20, until: dt.date | None = None,
-                   phrases: bool = False) -> list[tuple[str, float]]:
+def emerging_terms(
+    store: Store,
+    query: str | None = None,
+    *,
+    recent_days: int = 7,
+    window: int | None = None,
+    limit: int = 20,
+    until: dt.date | None = None,
+    phrases: bool = False,
+) -> list[tuple[str, float]]:
     """Terms rising in the last ``recent_days`` against the ``window`` days before.
 
     ``phrases``: also two-word keyphrases (``lost bag``); a word is then left out when a
@@ -214,9 +279,13 @@ def emerging_terms(store: Store, query: str | None = None, *, recent_days: int =
             return []
     split = until - dt.timedelta(days=recent_days - 1)
     start = split - dt.timedelta(days=window)
-    rows = (t.filter((t.day >= start) & (t.day <= until))
-            .select("platform", "mention_id", "day", "text").distinct()
-            .to_pyarrow().to_pylist())
+    rows = (
+        t.filter((t.day >= start) & (t.day <= until))
+        .select("platform", "mention_id", "day", "text")
+        .distinct()
+        .to_pyarrow()
+        .to_pylist()
+    )
     count = count_phrases if phrases else count_terms
     own = own_words(store, query)
     recent = count([r["text"] for r in rows if r["day"] >= split], exclude=own)
@@ -227,14 +296,27 @@ def emerging_terms(store: Store, query: str | None = None, *, recent_days: int =
     return ranked[:limit]
 
 
-def _without_subsumed(ranked: list[tuple[str, float]],
-                      counts: Counter[str]) -> list[tuple[str, float]]:
+def _without_subsumed(
+    ranked: list[tuple[str, float]], counts: Counter[str]
+) -> list[tuple[str, float]]:
     """Drop a word when a rising phrase holds ≥ 80 % of its mentions (the phrase says it)."""
     phrases = [t for t, z in ranked if " " in t and z > 0]
-    return [(t, z) for t, z in ranked
-            if " " in t or not any(t in p.split() and counts[p] >= 0.8 * counts[t]
-                                   for p in phrases)]
+    return [
+        (t, z)
+        for t, z in ranked
+        if " " in t or not any(t in p.split() and counts[p] >= 0.8 * counts[t] for p in phrases)
+    ]
 
 
-__all__ = sorted(["Spike", "baseline", "daily_counts", "detect", "drivers", "emerging_terms",
-                  "find_spikes", "log_odds"])
+__all__ = sorted(
+    [
+        "Spike",
+        "baseline",
+        "daily_counts",
+        "detect",
+        "drivers",
+        "emerging_terms",
+        "find_spikes",
+        "log_odds",
+    ]
+)

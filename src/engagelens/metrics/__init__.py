@@ -7,8 +7,8 @@ from .compute import compute
 from .registry import all_metrics, get_metric, register
 
 __all__ = [
-    "Filters",
     "GRAIN_KEYS",
+    "Filters",
     "Metric",
     "MetricContext",
     "all_metrics",

@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING, Any, Literal
 if TYPE_CHECKING:  # pragma: no cover
     import ibis
 
-    from ..store import Store
+    from engagelens.store import Store
 
 Unit = Literal["count", "fraction", "ratio", "seconds", "score", "currency", "per_user", "nps"]
 
@@ -69,16 +69,17 @@ class Filters:
     """Row filters every metric honours (each metric applies those that make sense)."""
 
     start: dt.datetime | None = None  # inclusive, UTC
-    end: dt.datetime | None = None    # exclusive, UTC
+    end: dt.datetime | None = None  # exclusive, UTC
     platforms: tuple[str, ...] = ()
-    accounts: tuple[str, ...] = ()    # account_id values
+    accounts: tuple[str, ...] = ()  # account_id values
     campaigns: tuple[str, ...] = ()
     content_kinds: tuple[str, ...] = ()
     #: "own", "competitor" or None for every account
     ownership: Literal["own", "competitor"] | None = None
 
-    def conditions(self, table: ibis.Table, time_column: str, *,
-                   accounts: bool = True) -> list[Any]:
+    def conditions(
+        self, table: ibis.Table, time_column: str, *, accounts: bool = True
+    ) -> list[Any]:
         """Predicates for the date range (on ``time_column``), platforms and (unless
         ``accounts=False``, for tables without an account) accounts: the filters every table
         with those columns shares, written once."""
@@ -126,26 +127,42 @@ Builder = Callable[[MetricContext], "ibis.Table"]
 class Metric:
     """A metric declaration. Every field is required except ``examples``/``tags``."""
 
-    name: str                      # snake_case, stable: API and CLI use it
-    title: str                     # what a marketer reads on a chart
-    description: str               # why it matters, in plain words
-    formula: str                   # words and symbols, e.g. "(likes + comments + shares) / reach"
+    name: str  # snake_case, stable: API and CLI use it
+    title: str  # what a marketer reads on a chart
+    description: str  # why it matters, in plain words
+    formula: str  # words and symbols, e.g. "(likes + comments + shares) / reach"
     unit: Unit
-    grains: tuple[str, ...]        # grains it can be computed at
-    requires: tuple[str, ...]      # tables it reads
-    source: str                    # citation of the standard definition
-    build: Builder                 # MetricContext -> ibis.Table(grain keys…, <name>)
+    grains: tuple[str, ...]  # grains it can be computed at
+    requires: tuple[str, ...]  # tables it reads
+    source: str  # citation of the standard definition
+    build: Builder  # MetricContext -> ibis.Table(grain keys…, <name>)
     higher_is_better: bool = True
-    tags: tuple[str, ...] = ()     # e.g. ("engagement", "video", "outbound")
+    tags: tuple[str, ...] = ()  # e.g. ("engagement", "video", "outbound")
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "name": self.name, "title": self.title, "description": self.description,
-            "formula": self.formula, "unit": self.unit, "grains": list(self.grains),
-            "requires": list(self.requires), "source": self.source,
-            "higher_is_better": self.higher_is_better, "tags": list(self.tags),
+            "name": self.name,
+            "title": self.title,
+            "description": self.description,
+            "formula": self.formula,
+            "unit": self.unit,
+            "grains": list(self.grains),
+            "requires": list(self.requires),
+            "source": self.source,
+            "higher_is_better": self.higher_is_better,
+            "tags": list(self.tags),
         }
 
 
-__all__ = sorted(["Builder", "Filters", "GRAIN_KEYS", "Metric", "MetricContext", "TIME_GRAINS", "Unit",
-                  "calendar_part"])
+__all__ = sorted(
+    [
+        "Builder",
+        "Filters",
+        "GRAIN_KEYS",
+        "Metric",
+        "MetricContext",
+        "TIME_GRAINS",
+        "Unit",
+        "calendar_part",
+    ]
+)

@@ -11,13 +11,14 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import ibis
 
-from ..errors import MetricError
+from engagelens.errors import MetricError
+
 from .base import Filters
 from .compute import compute
 from .facts import filter_content, safe_div
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ..store import Store
+    from engagelens.store import Store
 
 Direction = Literal["previous", "next", "both"]
 
@@ -29,8 +30,14 @@ _OFFSETS = {
 }
 
 
-def baseline(store: Store, metric: str, n: int = 10, direction: Direction = "previous",
-             filters: Filters | None = None, settings: dict[str, Any] | None = None) -> ibis.Table:
+def baseline(
+    store: Store,
+    metric: str,
+    n: int = 10,
+    direction: Direction = "previous",
+    filters: Filters | None = None,
+    settings: dict[str, Any] | None = None,
+) -> ibis.Table:
     """platform, content_id, account_id, created_at, value, baseline_mean, baseline_median,
     baseline_std, baseline_posts, vs_baseline (value ÷ mean), z_score."""
     if direction not in _OFFSETS:
@@ -41,25 +48,43 @@ def baseline(store: Store, metric: str, n: int = 10, direction: Direction = "pre
     from .compute import make_context
 
     c = filter_content(make_context(store, "content", filters, settings))
-    posts = c.select("platform", "content_id", "account_id", "created_at").join(
-        values, ["platform", "content_id"]).rename(value=metric)
-    rank = ibis.row_number().over(group_by=[posts.platform, posts.account_id],
-                                  order_by=[posts.created_at, posts.content_id])
+    posts = (
+        c.select("platform", "content_id", "account_id", "created_at")
+        .join(values, ["platform", "content_id"])
+        .rename(value=metric)
+    )
+    rank = ibis.row_number().over(
+        group_by=[posts.platform, posts.account_id], order_by=[posts.created_at, posts.content_id]
+    )
     posts = posts.mutate(_r=rank)
     other = posts.select(_p=posts.platform, _a=posts.account_id, _or=posts._r, _ov=posts.value)
     ranges = _OFFSETS[direction](n)
-    in_window = ibis.or_(*[(other._or >= posts._r + lo) & (other._or <= posts._r + hi)
-                           for lo, hi in ranges])
+    in_window = ibis.or_(
+        *[(other._or >= posts._r + lo) & (other._or <= posts._r + hi) for lo, hi in ranges]
+    )
     pairs = posts.join(other, [posts.platform == other._p, posts.account_id == other._a, in_window])
     stats = pairs.group_by(["platform", "content_id"]).agg(
-        baseline_mean=pairs._ov.mean(), baseline_median=pairs._ov.median(),
-        baseline_std=pairs._ov.std(how="sample"), baseline_posts=pairs._ov.count())
+        baseline_mean=pairs._ov.mean(),
+        baseline_median=pairs._ov.median(),
+        baseline_std=pairs._ov.std(how="sample"),
+        baseline_posts=pairs._ov.count(),
+    )
     out = posts.left_join(stats, ["platform", "content_id"])
-    out = out.select("platform", "content_id", "account_id", "created_at", "value",
-                     "baseline_mean", "baseline_median", "baseline_std",
-                     baseline_posts=out.baseline_posts.fill_null(0))
-    return out.mutate(vs_baseline=safe_div(out.value, out.baseline_mean),
-                      z_score=safe_div(out.value - out.baseline_mean, out.baseline_std))
+    out = out.select(
+        "platform",
+        "content_id",
+        "account_id",
+        "created_at",
+        "value",
+        "baseline_mean",
+        "baseline_median",
+        "baseline_std",
+        baseline_posts=out.baseline_posts.fill_null(0),
+    )
+    return out.mutate(
+        vs_baseline=safe_div(out.value, out.baseline_mean),
+        z_score=safe_div(out.value - out.baseline_mean, out.baseline_std),
+    )
 
 
 __all__ = sorted(["Direction", "baseline"])

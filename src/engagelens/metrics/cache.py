@@ -26,7 +26,8 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:  # pragma: no cover
     import ibis
 
-    from ..store import Store
+    from engagelens.store import Store
+
     from .base import MetricContext
 
 
@@ -42,8 +43,9 @@ class FactCache:
         self._tables: dict[Hashable, tuple[int, frozenset[str], Any]] = {}
         self.builds = 0  # how many tables were materialised (tests and benchmarks read it)
 
-    def get(self, key: Hashable, needs: frozenset[str],
-            build: Callable[[frozenset[str]], ibis.Table]) -> ibis.Table:
+    def get(
+        self, key: Hashable, needs: frozenset[str], build: Callable[[frozenset[str]], ibis.Table]
+    ) -> ibis.Table:
         generation = self.store.generation
         hit = self._tables.get(key)
         if hit is not None and hit[0] == generation and needs <= hit[1]:
@@ -69,8 +71,7 @@ def _release(table: Any) -> None:
         table.release()
 
 
-_ACTIVE: ContextVar[dict[int, FactCache] | None] = ContextVar("engagelens_fact_cache",
-                                                               default=None)
+_ACTIVE: ContextVar[dict[int, FactCache] | None] = ContextVar("engagelens_fact_cache", default=None)
 
 
 @contextlib.contextmanager
@@ -91,8 +92,12 @@ def cached(store: Store) -> Iterator[FactCache]:
         cache.release()
 
 
-def shared(ctx: MetricContext, key: Hashable, needs: frozenset[str],
-           build: Callable[[frozenset[str]], ibis.Table]) -> ibis.Table:
+def shared(
+    ctx: MetricContext,
+    key: Hashable,
+    needs: frozenset[str],
+    build: Callable[[frozenset[str]], ibis.Table],
+) -> ibis.Table:
     """``build(needs)`` materialised once per ``cached`` block (or lazily, outside any block).
 
     ``key`` must name everything the table depends on besides the store's data and

@@ -11,25 +11,32 @@ from typing import TYPE_CHECKING, Any
 
 import ibis
 
-from .. import settings as settings_mod
-from ..errors import MetricError, UnsupportedGrain
+from engagelens import settings as settings_mod
+from engagelens.errors import MetricError, UnsupportedGrain
+
 from .base import GRAIN_KEYS, Filters, MetricContext
 from .probe import fact_needs
 from .registry import get_metric
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ..store import Store
+    from engagelens.store import Store
 
 
-def make_context(store: Store, by: str, filters: Filters | None, settings: dict[str, Any] | None
-                 ) -> MetricContext:
+def make_context(
+    store: Store, by: str, filters: Filters | None, settings: dict[str, Any] | None
+) -> MetricContext:
     resolved = settings_mod.load()
     resolved.update(settings or {})
     return MetricContext(store=store, grain=by, filters=filters or Filters(), settings=resolved)
 
 
-def compute(store: Store, names: Sequence[str] | str, by: str = "content",
-            filters: Filters | None = None, settings: dict[str, Any] | None = None) -> ibis.Table:
+def compute(
+    store: Store,
+    names: Sequence[str] | str,
+    by: str = "content",
+    filters: Filters | None = None,
+    settings: dict[str, Any] | None = None,
+) -> ibis.Table:
     """An Ibis table: the grain's key columns, then one column per metric (in ``names`` order)."""
     if isinstance(names, str):
         names = [names]
@@ -40,15 +47,18 @@ def compute(store: Store, names: Sequence[str] | str, by: str = "content",
     metrics = [get_metric(n) for n in dict.fromkeys(names)]
     for m in metrics:
         if by not in m.grains:
-            raise UnsupportedGrain(f"metric {m.name!r} cannot be computed by {by!r}; "
-                                   f"grains: {', '.join(m.grains)}")
+            raise UnsupportedGrain(
+                f"metric {m.name!r} cannot be computed by {by!r}; grains: {', '.join(m.grains)}"
+            )
     ctx = make_context(store, by, filters, settings)
     ctx.fact_needs = fact_needs(ctx, metrics)  # count only the event kinds these metrics read
     parts = [m.build(ctx) for m in metrics]
     key_sets = {tuple(c for c in p.columns if c != m.name) for p, m in zip(parts, metrics)}
     if len(key_sets) > 1:
-        raise MetricError("these metrics have different key columns at grain "
-                          f"{by!r} ({' vs '.join(map(str, key_sets))}); compute them separately")
+        raise MetricError(
+            "these metrics have different key columns at grain "
+            f"{by!r} ({' vs '.join(map(str, key_sets))}); compute them separately"
+        )
     if len(parts) == 1:
         return parts[0]
     return join_on_keys(parts, list(key_sets.pop()))

@@ -120,7 +120,8 @@ def render() -> str:
             f"- **Formula:** {m.formula}\n- **Unit:** {m.unit}"
             f"{' (lower is better)' if not m.higher_is_better else ''}\n"
             f"- **Grains:** {', '.join(m.grains)}\n- **Requires:** {', '.join(m.requires)}\n"
-            f"- **Source:** {m.source}\n")
+            f"- **Source:** {m.source}\n"
+        )
     return "".join(parts)
 
 

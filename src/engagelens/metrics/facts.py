@@ -106,8 +106,9 @@ def audience_events(ctx: MetricContext, counters: Sequence[str] | None = None) -
     return i.filter(i.content_id.notnull() & ~i.is_brand.fill_null(False) & i.kind.isin(kinds))
 
 
-def event_counts(ctx: MetricContext, counters: Sequence[str] | None = None,
-                 quality: bool = True) -> ibis.Table:
+def event_counts(
+    ctx: MetricContext, counters: Sequence[str] | None = None, quality: bool = True
+) -> ibis.Table:
     """Distinct audience events per content and counter, plus watch seconds and quality-labelled
     comments (substantive / low-effort / spam, from text_analysis when present).
 
@@ -119,10 +120,11 @@ def event_counts(ctx: MetricContext, counters: Sequence[str] | None = None,
     counters = list(COUNTER_KINDS) if counters is None else list(counters)
     i = audience_events(ctx, counters)
     watch = {"_watch": i.value.sum()} if "views" in counters else {}
-    per = i.group_by(["platform", "content_id", "kind"]).agg(_n=i.interaction_id.nunique(),
-                                                             **watch)
-    aggs = {f"ev_{name}": per._n.sum(where=per.kind.isin(list(COUNTER_KINDS[name]))).fill_null(0)
-            for name in counters}
+    per = i.group_by(["platform", "content_id", "kind"]).agg(_n=i.interaction_id.nunique(), **watch)
+    aggs = {
+        f"ev_{name}": per._n.sum(where=per.kind.isin(list(COUNTER_KINDS[name]))).fill_null(0)
+        for name in counters
+    }
     if "views" in counters:
         aggs["ev_watch_time_s"] = per._watch.sum(where=per.kind.isin(list(COUNTER_KINDS["views"])))
     counts = per.group_by(["platform", "content_id"]).agg(**aggs)
@@ -130,8 +132,13 @@ def event_counts(ctx: MetricContext, counters: Sequence[str] | None = None,
         return counts
     labelled = quality_counts(ctx, i)
     j = counts.left_join(labelled, ["platform", "content_id"])
-    return j.select(*counts.columns, **{f"ev_comments_{label}": j[f"ev_comments_{label}"]
-                                        .fill_null(0) for label in QUALITY_LABELS})
+    return j.select(
+        *counts.columns,
+        **{
+            f"ev_comments_{label}": j[f"ev_comments_{label}"].fill_null(0)
+            for label in QUALITY_LABELS
+        },
+    )
 
 
 def quality_counts(ctx: MetricContext, events: ibis.Table) -> ibis.Table:
@@ -139,9 +146,12 @@ def quality_counts(ctx: MetricContext, events: ibis.Table) -> ibis.Table:
     c = events.filter(events.kind.isin(list(COUNTER_KINDS["comments"])))
     q = comment_quality(ctx)
     j = c.join(q, [c.platform == q.platform, c.interaction_id == q.source_id])
-    return j.group_by(["platform", "content_id"]).agg(**{
-        f"ev_comments_{label}": j.interaction_id.nunique(where=j.quality == label)
-        for label in QUALITY_LABELS})
+    return j.group_by(["platform", "content_id"]).agg(
+        **{
+            f"ev_comments_{label}": j.interaction_id.nunique(where=j.quality == label)
+            for label in QUALITY_LABELS
+        }
+    )
 
 
 def comment_quality(ctx: MetricContext) -> ibis.Table:
@@ -157,13 +167,17 @@ def followers_at_publish(ctx: MetricContext, c: ibis.Table) -> ibis.Table:
     """(platform, content_id, acct_followers): account_snapshot followers on or just before
     the publish date."""
     s = ctx.table("account_snapshot")
-    a = s.filter(s.followers.notnull()).select(_ap=s.platform, _aa=s.account_id, _ad=s.date,
-                                                _af=s.followers)
+    a = s.filter(s.followers.notnull()).select(
+        _ap=s.platform, _aa=s.account_id, _ad=s.date, _af=s.followers
+    )
     pub = c.select("platform", "content_id", "account_id", pub_date=c.created_at.date()).view()
     j = pub.join(a, [pub.platform == a._ap, pub.account_id == a._aa, a._ad <= pub.pub_date])
     rn = ibis.row_number().over(group_by=[j.platform, j.content_id], order_by=ibis.desc(j._ad))
-    return (j.mutate(_rn=rn).filter(lambda t: t._rn == 0)
-            .select("platform", "content_id", acct_followers="_af"))
+    return (
+        j.mutate(_rn=rn)
+        .filter(lambda t: t._rn == 0)
+        .select("platform", "content_id", acct_followers="_af")
+    )
 
 
 #: what computing a fact column costs beyond the content and snapshot rows: the event
@@ -180,13 +194,24 @@ ALL_NEEDS = frozenset(n for needs in FACT_NEEDS.values() for n in needs)
 
 #: every column of the content facts (``content_facts`` adds the grain's calendar key)
 FACT_SCHEMA: dict[str, str] = {
-    "platform": "string", "content_id": "string", "account_id": "string", "campaign": "string",
-    "content_kind": "string", "created_at": "timestamp", "duration_s": "float64",
+    "platform": "string",
+    "content_id": "string",
+    "account_id": "string",
+    "campaign": "string",
+    "content_kind": "string",
+    "created_at": "timestamp",
+    "duration_s": "float64",
     "spend": "float64",
-    **{c: t for name in COUNTER_KINDS for c, t in ((name, "int64"),
-                                                   (f"{name}_from_events", "boolean"))},
-    "watch_time_s": "float64", **{name: "int64" for name in SNAPSHOT_ONLY}, "followers": "int64",
-    **{f"comments_{label}": "int64" for label in QUALITY_LABELS}, "interactions": "int64",
+    **{
+        c: t
+        for name in COUNTER_KINDS
+        for c, t in ((name, "int64"), (f"{name}_from_events", "boolean"))
+    },
+    "watch_time_s": "float64",
+    **{name: "int64" for name in SNAPSHOT_ONLY},
+    "followers": "int64",
+    **{f"comments_{label}": "int64" for label in QUALITY_LABELS},
+    "interactions": "int64",
 }
 
 
@@ -197,17 +222,24 @@ def content_facts(ctx: MetricContext) -> ibis.Table:
     event counters its metrics read (``ctx.fact_needs``, found by metrics/probe.py), and
     materialised once per ``cached`` block (metrics/cache.py). The calendar key, which depends
     on the grain and time zone, is added on top, so every grain of a block reads one table."""
+
     def build() -> ibis.Table:
         if ctx.probe_facts is not None:
             facts = ctx.probe_facts
         else:
             needs = ALL_NEEDS if ctx.fact_needs is None else frozenset(ctx.fact_needs)
-            facts = shared(ctx, ("content_facts", ctx.filters), needs,
-                           lambda wanted: _content_facts(ctx, wanted))
-        if (part := calendar_part(ctx.grain)):
-            facts = facts.mutate(**{part: calendar_key(facts.created_at, part, tz(ctx),
-                                                        ctx.store.backend)})
+            facts = shared(
+                ctx,
+                ("content_facts", ctx.filters),
+                needs,
+                lambda wanted: _content_facts(ctx, wanted),
+            )
+        if part := calendar_part(ctx.grain):
+            facts = facts.mutate(
+                **{part: calendar_key(facts.created_at, part, tz(ctx), ctx.store.backend)}
+            )
         return facts
+
     return ctx.memo("content_facts", build)
 
 
@@ -217,23 +249,29 @@ def _content_facts(ctx: MetricContext, needs: frozenset[str] = ALL_NEEDS) -> ibi
     c = filter_content(ctx)
     j = c.left_join(latest_snapshot(ctx), ["platform", "content_id"], rname="{name}_snap")
     if counters:
-        j = j.left_join(event_counts(ctx, counters, quality="quality" in needs),
-                        ["platform", "content_id"])
+        j = j.left_join(
+            event_counts(ctx, counters, quality="quality" in needs), ["platform", "content_id"]
+        )
     if "followers_at_publish" in needs:
         j = j.left_join(followers_at_publish(ctx, c), ["platform", "content_id"])
     cols = {
-        "platform": j.platform, "content_id": j.content_id, "account_id": j.account_id,
-        "campaign": j.campaign, "content_kind": j.kind, "created_at": j.created_at,
-        "duration_s": j.duration_s, "spend": j.spend,
+        "platform": j.platform,
+        "content_id": j.content_id,
+        "account_id": j.account_id,
+        "campaign": j.campaign,
+        "content_kind": j.kind,
+        "created_at": j.created_at,
+        "duration_s": j.duration_s,
+        "spend": j.spend,
     }
     for name in counters:
         ev = j[f"ev_{name}"].fill_null(0)
         cols[name] = ibis.ifelse(ev > 0, ev, j[name].fill_null(0)).cast("int64")
         cols[f"{name}_from_events"] = ev > 0
     if "views" in counters:
-        cols["watch_time_s"] = ibis.ifelse(j.ev_views.fill_null(0) > 0,
-                                           j.ev_watch_time_s.fill_null(0.0),
-                                           j.watch_time_s).cast("float64")
+        cols["watch_time_s"] = ibis.ifelse(
+            j.ev_views.fill_null(0) > 0, j.ev_watch_time_s.fill_null(0.0), j.watch_time_s
+        ).cast("float64")
     for name in SNAPSHOT_ONLY:
         cols[name] = j[name]
     if "followers_at_publish" in needs:
@@ -251,20 +289,49 @@ def grain_keys(grain: str) -> list[str]:
     return list(GRAIN_KEYS[grain])
 
 
-CONTENT_GRAINS = ("content", "account", "platform", "campaign", "kind", "day", "week", "month",
-                  "account_day", "total")
+CONTENT_GRAINS = (
+    "content",
+    "account",
+    "platform",
+    "campaign",
+    "kind",
+    "day",
+    "week",
+    "month",
+    "account_day",
+    "total",
+)
 
 
 def safe_div(num: ibis.Value, den: ibis.Value) -> ibis.Value:
     """num / den as float64, null when den is 0 or null (never inf, never an error)."""
-    return ibis.ifelse(den.fill_null(0) != 0, num.cast("float64") / den.cast("float64"),
-                       ibis.null("float64"))
+    return ibis.ifelse(
+        den.fill_null(0) != 0, num.cast("float64") / den.cast("float64"), ibis.null("float64")
+    )
 
 
-__all__ = sorted([
-    "ALL_NEEDS", "CONTENT_GRAINS", "COUNTER_KINDS", "FACT_NEEDS", "FACT_SCHEMA",
-    "INTERACTION_COUNTERS", "KIND_TO_COUNTER", "QUALITY_LABELS", "SNAPSHOT_ONLY",
-    "audience_events", "comment_quality", "content_facts", "event_counts", "filter_content",
-    "followers_at_publish", "grain_keys", "latest_snapshot", "owned_accounts", "quality_counts",
-    "safe_div", "tz",
-])
+__all__ = sorted(
+    [
+        "ALL_NEEDS",
+        "CONTENT_GRAINS",
+        "COUNTER_KINDS",
+        "FACT_NEEDS",
+        "FACT_SCHEMA",
+        "INTERACTION_COUNTERS",
+        "KIND_TO_COUNTER",
+        "QUALITY_LABELS",
+        "SNAPSHOT_ONLY",
+        "audience_events",
+        "comment_quality",
+        "content_facts",
+        "event_counts",
+        "filter_content",
+        "followers_at_publish",
+        "grain_keys",
+        "latest_snapshot",
+        "owned_accounts",
+        "quality_counts",
+        "safe_div",
+        "tz",
+    ]
+)

@@ -11,10 +11,10 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..model.tables import table_spec
+from engagelens.model.tables import table_spec
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ..store import Store
+    from engagelens.store import Store
 
 _PARSE = {
     "timestamp": dt.datetime.fromisoformat,
@@ -31,8 +31,16 @@ def parse_rows(table: str, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
         if unknown:
             raise KeyError(f"{table}: unknown columns {sorted(unknown)}")
         # every row carries every column, so Arrow never infers the schema from row one only
-        out.append({k: (_PARSE[types[k]](row[k]) if row.get(k) is not None and types[k] in _PARSE
-                        else row.get(k)) for k in types})
+        out.append(
+            {
+                k: (
+                    _PARSE[types[k]](row[k])
+                    if row.get(k) is not None and types[k] in _PARSE
+                    else row.get(k)
+                )
+                for k in types
+            }
+        )
     return out
 
 

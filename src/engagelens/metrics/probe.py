@@ -56,8 +56,9 @@ def demanded(root: ops.Relation) -> dict[ops.Relation, set[str]]:
     column of the relations below them, so the answer is never too small."""
     demand: dict[ops.Relation, set[str]] = defaultdict(set)
     demand[root] = set(root.schema.names)
-    order = [n for n in reversed(list(Graph.from_bfs(root).toposort()[0]))
-             if isinstance(n, ops.Relation)]
+    order = [
+        n for n in reversed(list(Graph.from_bfs(root).toposort()[0])) if isinstance(n, ops.Relation)
+    ]
 
     def need(fields: list[ops.Field]) -> None:
         for f in fields:
@@ -68,11 +69,18 @@ def demanded(root: ops.Relation) -> dict[ops.Relation, set[str]]:
         if isinstance(rel, ops.Project):
             need(_fields(v for k, v in rel.values.items() if k in want))
         elif isinstance(rel, ops.Aggregate):
-            need(_fields(list(rel.groups.values())
-                         + [v for k, v in rel.metrics.items() if k in want]))
+            need(
+                _fields(
+                    list(rel.groups.values()) + [v for k, v in rel.metrics.items() if k in want]
+                )
+            )
         elif isinstance(rel, ops.JoinChain):
-            need(_fields([v for k, v in rel.values.items() if k in want]
-                         + [p for link in rel.rest for p in link.predicates]))
+            need(
+                _fields(
+                    [v for k, v in rel.values.items() if k in want]
+                    + [p for link in rel.rest for p in link.predicates]
+                )
+            )
         elif isinstance(rel, (ops.Filter, ops.Sort)):
             need(_fields(rel.predicates if isinstance(rel, ops.Filter) else rel.keys))
             demand[rel.parent] |= want

@@ -12,15 +12,16 @@ import importlib
 import os
 from importlib.metadata import entry_points
 
-from ..errors import MetricError, UnknownMetric
+from engagelens.errors import MetricError, UnknownMetric
+
 from .base import GRAIN_KEYS, Metric
 
 _METRICS: dict[str, Metric] = {}
 
 #: modules that declare the built-in metrics (each registers on import)
 BUILTIN_MODULES: list[str] = [
-    "engagelens.metrics.catalog",     # core engagement, web, email, NPS, value metrics
-    "engagelens.engage.measures",     # outbound: reply rate and reply times
+    "engagelens.metrics.catalog",  # core engagement, web, email, NPS, value metrics
+    "engagelens.engage.measures",  # outbound: reply rate and reply times
     "engagelens.listening.measures",  # listening: mentions, share of voice, net sentiment
 ]
 
@@ -29,8 +30,11 @@ _loaded = False
 
 def register(metric: Metric, *, replace: bool = False) -> Metric:
     """Add ``metric``; a second declaration of the same name is an error unless ``replace``."""
-    missing = [f for f in ("name", "title", "description", "formula", "unit", "source")
-               if not getattr(metric, f)]
+    missing = [
+        f
+        for f in ("name", "title", "description", "formula", "unit", "source")
+        if not getattr(metric, f)
+    ]
     if missing or not metric.grains or not metric.requires or metric.build is None:
         raise MetricError(f"metric {metric.name!r} lacks {missing or 'grains/requires/build'}")
     bad = [g for g in metric.grains if g not in GRAIN_KEYS]
@@ -50,7 +54,9 @@ def load_plugins() -> None:
     _loaded = True
     names = list(BUILTIN_MODULES)
     names += [ep.value for ep in entry_points(group="engagelens.metrics")]
-    names += [n.strip() for n in os.environ.get("ENGAGELENS_METRIC_PLUGINS", "").split(",") if n.strip()]
+    names += [
+        n.strip() for n in os.environ.get("ENGAGELENS_METRIC_PLUGINS", "").split(",") if n.strip()
+    ]
     for name in names:
         try:
             importlib.import_module(name)

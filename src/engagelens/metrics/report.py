@@ -13,21 +13,36 @@ from .compute import compute
 from .registry import all_metrics, get_metric
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ..store import Store
+    from engagelens.store import Store
 
 #: headline metrics, in reading order (those not registered in this checkout are skipped)
 HEADLINE: tuple[str, ...] = (
-    "posts", "interactions", "engagement_score", "engagement_rate_by_reach",
-    "engagement_rate_by_reach_pooled", "engagement_rate_by_impressions",
-    "engagement_rate_by_followers", "amplification_rate", "conversation_rate", "applause_rate",
-    "virality_rate", "reply_rate", "reply_time_median", "participation_rate", "net_follows",
+    "posts",
+    "interactions",
+    "engagement_score",
+    "engagement_rate_by_reach",
+    "engagement_rate_by_reach_pooled",
+    "engagement_rate_by_impressions",
+    "engagement_rate_by_followers",
+    "amplification_rate",
+    "conversation_rate",
+    "applause_rate",
+    "virality_rate",
+    "reply_rate",
+    "reply_time_median",
+    "participation_rate",
+    "net_follows",
     "follower_growth_rate",
 )
 
 
-def headline(store: Store, account: str | None = None, start: dt.datetime | None = None,
-             end: dt.datetime | None = None, settings: dict[str, Any] | None = None
-             ) -> dict[str, Any]:
+def headline(
+    store: Store,
+    account: str | None = None,
+    start: dt.datetime | None = None,
+    end: dt.datetime | None = None,
+    settings: dict[str, Any] | None = None,
+) -> dict[str, Any]:
     """{metric name: value} at the ``total`` grain for ``account`` (all accounts if None)."""
     filters = Filters(start=start, end=end, accounts=(account,) if account else ())
     known = {m.name for m in all_metrics()}

@@ -42,9 +42,11 @@ def local_time(ts: ibis.Value, tz: str, backend: str) -> ibis.Value:
     try:
         return _LOCALIZERS[backend](ts, tz)
     except KeyError:
-        from ..errors import MetricError
+        from engagelens.errors import MetricError
 
-        raise MetricError(f"time zone {tz!r} is not supported on backend {backend!r}; use UTC") from None
+        raise MetricError(
+            f"time zone {tz!r} is not supported on backend {backend!r}; use UTC"
+        ) from None
 
 
 def _day(ts: ibis.Value) -> ibis.Value:

@@ -5,9 +5,26 @@ a new kind nobody counts.
 """
 
 INTERACTION_KINDS: tuple[str, ...] = (
-    "like", "reaction", "comment", "reply", "share", "retweet", "quote", "save", "view",
-    "watch", "click", "link_click", "profile_visit", "follow", "unfollow", "mention", "tag",
-    "dm", "download", "vote",
+    "like",
+    "reaction",
+    "comment",
+    "reply",
+    "share",
+    "retweet",
+    "quote",
+    "save",
+    "view",
+    "watch",
+    "click",
+    "link_click",
+    "profile_visit",
+    "follow",
+    "unfollow",
+    "mention",
+    "tag",
+    "dm",
+    "download",
+    "vote",
 )
 
 #: Kinds that are inbound conversation and may need an answer from the brand.
@@ -20,20 +37,60 @@ AMPLIFICATION_KINDS: tuple[str, ...] = ("share", "retweet", "quote")
 APPLAUSE_KINDS: tuple[str, ...] = ("like", "reaction")
 
 CONTENT_KINDS: tuple[str, ...] = (
-    "post", "photo", "status", "link", "video", "reel", "story", "short", "tweet", "article",
-    "email", "ad", "carousel", "live", "document", "poll", "other",
+    "post",
+    "photo",
+    "status",
+    "link",
+    "video",
+    "reel",
+    "story",
+    "short",
+    "tweet",
+    "article",
+    "email",
+    "ad",
+    "carousel",
+    "live",
+    "document",
+    "poll",
+    "other",
 )
 
 EMAIL_EVENT_KINDS: tuple[str, ...] = (
-    "sent", "delivered", "open", "click", "unsubscribe", "bounce", "complaint",
+    "sent",
+    "delivered",
+    "open",
+    "click",
+    "unsubscribe",
+    "bounce",
+    "complaint",
 )
 
 PLATFORMS: tuple[str, ...] = (
-    "facebook", "instagram", "x", "youtube", "tiktok", "linkedin", "web", "email", "reddit",
-    "forum", "news", "blog", "review", "other",
+    "facebook",
+    "instagram",
+    "x",
+    "youtube",
+    "tiktok",
+    "linkedin",
+    "web",
+    "email",
+    "reddit",
+    "forum",
+    "news",
+    "blog",
+    "review",
+    "other",
 )
 
-__all__ = sorted([
-    "AMPLIFICATION_KINDS", "APPLAUSE_KINDS", "CONTENT_KINDS", "CONVERSATION_KINDS",
-    "EMAIL_EVENT_KINDS", "INTERACTION_KINDS", "PLATFORMS",
-])
+__all__ = sorted(
+    [
+        "AMPLIFICATION_KINDS",
+        "APPLAUSE_KINDS",
+        "CONTENT_KINDS",
+        "CONVERSATION_KINDS",
+        "EMAIL_EVENT_KINDS",
+        "INTERACTION_KINDS",
+        "PLATFORMS",
+    ]
+)

@@ -14,8 +14,14 @@ from pydantic import BaseModel, ConfigDict, Field, create_model
 
 from .tables import TableSpec, table_spec
 
-_PY = {"string": str, "int64": int, "float64": float, "boolean": bool,
-       "timestamp": dt.datetime, "date": dt.date}
+_PY = {
+    "string": str,
+    "int64": int,
+    "float64": float,
+    "boolean": bool,
+    "timestamp": dt.datetime,
+    "date": dt.date,
+}
 
 
 @cache

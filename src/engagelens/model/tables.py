@@ -49,7 +49,7 @@ class TableSpec:
                 return c
         raise KeyError(name)
 
-    def ibis_schema(self):  # noqa: ANN201 - ibis.Schema
+    def ibis_schema(self):
         import ibis
 
         return ibis.schema({c.name: c.dtype for c in self.columns})
@@ -71,7 +71,11 @@ ACCOUNT = TableSpec(
         _c("account_id", "string", True, "platform's id of the account"),
         _c("handle", "string", desc="@handle or page name"),
         _c("name", "string", desc="display name"),
-        _c("brand", "string", desc="brand this account speaks for (groups accounts across platforms)"),
+        _c(
+            "brand",
+            "string",
+            desc="brand this account speaks for (groups accounts across platforms)",
+        ),
         _c("is_own", "boolean", desc="the account belongs to the brand using EngageLens"),
         _c("is_competitor", "boolean", desc="a tracked competitor"),
         _c("followers", "int64", desc="latest known follower count", **_NN),
@@ -110,8 +114,12 @@ CONTENT = TableSpec(
         _c("hashtags", "string", desc="space-separated, lower-case, without '#'"),
         _c("duration_s", "float64", desc="video length in seconds", **_NN),
         _c("paid", "boolean", desc="promoted / boosted"),
-        _c("spend", "float64", desc="amount paid to promote it, in the store's one currency "
-           "(ROI's cost)", **_NN),
+        _c(
+            "spend",
+            "float64",
+            desc="amount paid to promote it, in the store's one currency (ROI's cost)",
+            **_NN,
+        ),
         _c("language", "string"),
         _BATCH,
     ),
@@ -142,7 +150,12 @@ CONTENT_SNAPSHOT = TableSpec(
         _c("replies", "int64", **_NN),
         _c("profile_visits", "int64", **_NN),
         _c("follows", "int64", desc="follows attributed to the content", **_NN),
-        _c("engaged_users", "int64", desc="unique people who engaged (Facebook's definition)", **_NN),
+        _c(
+            "engaged_users",
+            "int64",
+            desc="unique people who engaged (Facebook's definition)",
+            **_NN,
+        ),
         _c("followers", "int64", desc="account followers when the content was published", **_NN),
         _BATCH,
     ),
@@ -155,7 +168,9 @@ INTERACTION = TableSpec(
     (
         _c("platform", "string", True),
         _c("interaction_id", "string", True, "platform's id, or a stable hash of the row"),
-        _c("content_id", "string", desc="content interacted with (null for DMs, follows, mentions)"),
+        _c(
+            "content_id", "string", desc="content interacted with (null for DMs, follows, mentions)"
+        ),
         _c("account_id", "string", desc="brand account the interaction was aimed at"),
         _c("actor_id", "string", desc="who acted"),
         _c("actor_followers", "int64", desc="the actor's followers (reach of their voice)", **_NN),
@@ -185,8 +200,12 @@ MENTION = TableSpec(
         _c("text", "string", True),
         _c("url", "string"),
         _c("language", "string", desc="source-provided language, if any"),
-        _c("sentiment", "string", desc="source-provided label, if any",
-           choices=("positive", "neutral", "negative")),
+        _c(
+            "sentiment",
+            "string",
+            desc="source-provided label, if any",
+            choices=("positive", "neutral", "negative"),
+        ),
         _c("reach", "int64", desc="estimated audience of the mention", **_NN),
         _c("likes", "int64", **_NN),
         _c("shares", "int64", **_NN),
@@ -329,8 +348,19 @@ TEXT_ANALYSIS = TableSpec(
 )
 
 CORE_TABLES: tuple[TableSpec, ...] = (
-    ACCOUNT, ACCOUNT_SNAPSHOT, CONTENT, CONTENT_SNAPSHOT, INTERACTION, MENTION, WEB_SESSION,
-    CONVERSION, EMAIL_EVENT, SURVEY_RESPONSE, INGEST_BATCH, QUARANTINE, TEXT_ANALYSIS,
+    ACCOUNT,
+    ACCOUNT_SNAPSHOT,
+    CONTENT,
+    CONTENT_SNAPSHOT,
+    INTERACTION,
+    MENTION,
+    WEB_SESSION,
+    CONVERSION,
+    EMAIL_EVENT,
+    SURVEY_RESPONSE,
+    INGEST_BATCH,
+    QUARANTINE,
+    TEXT_ANALYSIS,
 )
 
 _REGISTRY: dict[str, TableSpec] = {t.name: t for t in CORE_TABLES}
@@ -349,13 +379,17 @@ def table_spec(name: str) -> TableSpec:
     try:
         return _REGISTRY[name]
     except KeyError:
-        from ..errors import SchemaError
+        from engagelens.errors import SchemaError
 
-        raise SchemaError(f"unknown table {name!r}; known: {', '.join(sorted(_REGISTRY))}") from None
+        raise SchemaError(
+            f"unknown table {name!r}; known: {', '.join(sorted(_REGISTRY))}"
+        ) from None
 
 
 def all_tables() -> list[TableSpec]:
     return list(_REGISTRY.values())
 
 
-__all__ = sorted(["CORE_TABLES", "Column", "TableSpec", "all_tables", "register_table", "table_spec"])
+__all__ = sorted(
+    ["CORE_TABLES", "Column", "TableSpec", "all_tables", "register_table", "table_spec"]
+)

@@ -18,8 +18,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from ..errors import StoreError, UnreadableFile
-from ..model.tables import table_spec
+from engagelens.errors import StoreError, UnreadableFile
+from engagelens.model.tables import table_spec
 
 if TYPE_CHECKING:  # pragma: no cover
     from .connection import Store

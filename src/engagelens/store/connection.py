@@ -16,9 +16,9 @@ from typing import Any
 
 import ibis
 
-from .. import settings
-from ..errors import StoreError
-from ..model.tables import TableSpec, all_tables, table_spec
+from engagelens import settings
+from engagelens.errors import StoreError
+from engagelens.model.tables import TableSpec, all_tables, table_spec
 
 
 def _resolve(url: str | os.PathLike[str] | None) -> str:
@@ -42,8 +42,13 @@ class Store:
 
     # -- opening -----------------------------------------------------------------------
     @classmethod
-    def open(cls, url: str | os.PathLike[str] | None = None, *, migrate: bool = True,
-             read_only: bool = False) -> Store:
+    def open(
+        cls,
+        url: str | os.PathLike[str] | None = None,
+        *,
+        migrate: bool = True,
+        read_only: bool = False,
+    ) -> Store:
         """Open ``url``: a DuckDB file path, ``:memory:``, ``duckdb://path``, ``pyspark://``
         (local Spark, or the active SparkSession) or any URL ``ibis.connect`` understands."""
         target = _resolve(url)
@@ -145,7 +150,8 @@ class Store:
                 try:
                     # by name: a column a migration appended sits last in an old store
                     self.con.con.execute(
-                        f"INSERT INTO {_q(name)} BY NAME SELECT * FROM __el_insert")
+                        f"INSERT INTO {_q(name)} BY NAME SELECT * FROM __el_insert"
+                    )
                 finally:
                     self.con.con.unregister("__el_insert")
             else:
@@ -233,8 +239,9 @@ def _spark_insert(con: Any, name: str, aligned: Any) -> None:
     session = con._session
     df = session.createDataFrame(aligned)
     target = session.table(name)
-    df.select(*[df[c].cast(target.schema[c].dataType) for c in target.columns]) \
-        .write.insertInto(name)
+    df.select(*[df[c].cast(target.schema[c].dataType) for c in target.columns]).write.insertInto(
+        name
+    )
 
 
 def spark_dirs(base: str | os.PathLike[str] | None = None) -> tuple[Path, Path]:
@@ -249,7 +256,7 @@ def spark_dirs(base: str | os.PathLike[str] | None = None) -> tuple[Path, Path]:
 
 
 def _spark_connect() -> Any:
-    from ..errors import require
+    from engagelens.errors import require
 
     require("pyspark", "spark")
     from pyspark.sql import SparkSession
@@ -261,7 +268,9 @@ def _spark_connect() -> Any:
             SparkSession.builder.master(os.environ.get("ENGAGELENS_SPARK_MASTER", "local[2]"))
             .appName("engagelens")
             .config("spark.sql.session.timeZone", "UTC")
-            .config("spark.sql.shuffle.partitions", os.environ.get("ENGAGELENS_SPARK_PARTITIONS", "4"))
+            .config(
+                "spark.sql.shuffle.partitions", os.environ.get("ENGAGELENS_SPARK_PARTITIONS", "4")
+            )
             .config("spark.ui.enabled", "false")
             .config("spark.driver.memory", os.environ.get("ENGAGELENS_SPARK_DRIVER_MEMORY", "2g"))
             .config("spark.sql.warehouse.dir", str(warehouse.resolve()))

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 import ibis
 
-from ..model.tables import CORE_TABLES, all_tables
+from engagelens.model.tables import CORE_TABLES, all_tables
 
 if TYPE_CHECKING:
     from .connection import Store
@@ -27,12 +27,18 @@ def _create_core(store: Store) -> None:
 
 
 MIGRATIONS: tuple[tuple[int, str, Callable[[Store], None]], ...] = (
-    (1, "core tables: accounts, content, interactions, mentions, web, email, NPS, ingest", _create_core),
+    (
+        1,
+        "core tables: accounts, content, interactions, mentions, web, email, NPS, ingest",
+        _create_core,
+    ),
 )
 
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 
-_VERSION_SCHEMA = ibis.schema({"version": "int64", "description": "string", "applied_at": "timestamp"})
+_VERSION_SCHEMA = ibis.schema(
+    {"version": "int64", "description": "string", "applied_at": "timestamp"}
+)
 
 
 def applied_versions(store: Store) -> set[int]:
@@ -53,12 +59,18 @@ def migrate(store: Store) -> int:
             step(store)
             now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
             if store.is_duckdb:
-                store.sql("INSERT INTO schema_version VALUES (?, ?, ?)", [version, description, now])
+                store.sql(
+                    "INSERT INTO schema_version VALUES (?, ?, ?)", [version, description, now]
+                )
             else:
                 import pyarrow as pa
 
-                store.con.insert("schema_version", pa.table(
-                    {"version": [version], "description": [description], "applied_at": [now]}))
+                store.con.insert(
+                    "schema_version",
+                    pa.table(
+                        {"version": [version], "description": [description], "applied_at": [now]}
+                    ),
+                )
     _ensure_declared(store)
     return SCHEMA_VERSION
 
@@ -76,14 +88,17 @@ def _ensure_declared(store: Store) -> None:
                 sql_type = ibis.dtype(c.dtype)
                 from ibis.backends.sql.datatypes import DuckDBType
 
-                store.sql(f'ALTER TABLE "{spec.name}" ADD COLUMN "{c.name}" '
-                          f"{DuckDBType.to_string(sql_type)}")
+                store.sql(
+                    f'ALTER TABLE "{spec.name}" ADD COLUMN "{c.name}" '
+                    f"{DuckDBType.to_string(sql_type)}"
+                )
         elif missing and store.backend == "pyspark":  # a cluster's persistent catalog
             from ibis.backends.pyspark.datatypes import PySparkType
 
             cols = ", ".join(
                 f"`{c.name}` {PySparkType.from_ibis(ibis.dtype(c.dtype)).simpleString()}"
-                for c in missing)
+                for c in missing
+            )
             store.con.raw_sql(f"ALTER TABLE `{spec.name}` ADD COLUMNS ({cols})")
 
 

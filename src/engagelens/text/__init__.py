@@ -9,6 +9,14 @@ from .registry import backend_names, get_backend, register_backend
 from .store_analysis import analyze_store
 
 __all__ = [
-    "ANALYSIS_KEYS", "Analysis", "QUALITY_LABELS", "SENTIMENT_LABELS", "SentimentBackend",
-    "analyze", "analyze_store", "backend_names", "get_backend", "register_backend",
+    "ANALYSIS_KEYS",
+    "QUALITY_LABELS",
+    "SENTIMENT_LABELS",
+    "Analysis",
+    "SentimentBackend",
+    "analyze",
+    "analyze_store",
+    "backend_names",
+    "get_backend",
+    "register_backend",
 ]

@@ -17,15 +17,15 @@ QUALITY_LABELS = ("substantive", "low_effort", "spam")
 
 
 class Sentiment(TypedDict):
-    label: str     # one of SENTIMENT_LABELS
-    score: float   # -1 (negative) … +1 (positive)
+    label: str  # one of SENTIMENT_LABELS
+    score: float  # -1 (negative) … +1 (positive)
 
 
 class Analysis(TypedDict):
-    language: str | None        # ISO 639-1 ("en", "vi", "fa", "zh", …) or None if unknown
-    sentiment: str              # one of SENTIMENT_LABELS
+    language: str | None  # ISO 639-1 ("en", "vi", "fa", "zh", …) or None if unknown
+    sentiment: str  # one of SENTIMENT_LABELS
     sentiment_score: float
-    quality: str                # one of QUALITY_LABELS
+    quality: str  # one of QUALITY_LABELS
     is_question: bool
     is_complaint: bool
     is_purchase_intent: bool
@@ -44,5 +44,13 @@ class SentimentBackend(Protocol):
         """One result per input text, in order. Must accept empty strings."""
 
 
-__all__ = sorted(["ANALYSIS_KEYS", "Analysis", "QUALITY_LABELS", "SENTIMENT_LABELS",
-                  "Sentiment", "SentimentBackend"])
+__all__ = sorted(
+    [
+        "ANALYSIS_KEYS",
+        "Analysis",
+        "QUALITY_LABELS",
+        "SENTIMENT_LABELS",
+        "Sentiment",
+        "SentimentBackend",
+    ]
+)

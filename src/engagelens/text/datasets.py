@@ -15,7 +15,7 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import TextError
+from engagelens.errors import TextError
 
 #: language → (folder in the shared data, text column, label column)
 SOURCES: dict[str, tuple[str, str, str]] = {
@@ -24,7 +24,7 @@ SOURCES: dict[str, tuple[str, str, str]] = {
     "fa": ("fa_snappfood_train", "text", "label"),
     "zh": ("zh_waimai_train", "text", "label"),
 }
-DEV_FRACTION_BUCKETS = 5          # 1 bucket of 5 → 20 % held out
+DEV_FRACTION_BUCKETS = 5  # 1 bucket of 5 → 20 % held out
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,8 +64,10 @@ def split(data: Labelled) -> tuple[Labelled, Labelled]:
         side = parts[is_dev(t)]
         side[0].append(t)
         side[1].append(y)
-    return (Labelled(tuple(parts[False][0]), tuple(parts[False][1])),
-            Labelled(tuple(parts[True][0]), tuple(parts[True][1])))
+    return (
+        Labelled(tuple(parts[False][0]), tuple(parts[False][1])),
+        Labelled(tuple(parts[True][0]), tuple(parts[True][1])),
+    )
 
 
 __all__ = sorted(["DEV_FRACTION_BUCKETS", "Labelled", "SOURCES", "is_dev", "load", "split"])

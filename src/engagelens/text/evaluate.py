@@ -17,8 +17,9 @@ from . import datasets
 from .base import SentimentBackend
 
 
-def macro_f1(truth: Sequence[str], predicted: Sequence[str],
-             labels: Sequence[str] | None = None) -> float:
+def macro_f1(
+    truth: Sequence[str], predicted: Sequence[str], labels: Sequence[str] | None = None
+) -> float:
     """Unweighted mean of per-label F1 (Sokolova & Lapalme 2009), over ``labels`` (default:
     the labels present in ``truth``)."""
     labels = sorted(set(truth)) if labels is None else list(labels)
@@ -51,14 +52,15 @@ def score(backend: SentimentBackend, data_dir: str | Path, language: str) -> Sco
     return Score(backend.name, language, len(pred), macro_f1(dev.labels, pred), acc)
 
 
-def throughput(backend: SentimentBackend, texts: Sequence[str], *, batch: int = 10_000,
-               repeat: int = 3) -> float:
+def throughput(
+    backend: SentimentBackend, texts: Sequence[str], *, batch: int = 10_000, repeat: int = 3
+) -> float:
     """Best-of-``repeat`` texts per second over ``texts`` in batches of ``batch``."""
     best = 0.0
     for _ in range(repeat):
         t0 = time.perf_counter()
         for i in range(0, len(texts), batch):
-            backend.sentiment(texts[i:i + batch])
+            backend.sentiment(texts[i : i + batch])
         best = max(best, len(texts) / (time.perf_counter() - t0))
     return best
 

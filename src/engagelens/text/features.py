@@ -28,7 +28,7 @@ from dataclasses import dataclass
 import numpy as np
 
 _U = np.uint64
-_BASE = 0x100000001B3                       # FNV-64 prime: odd, so invertible mod 2**64
+_BASE = 0x100000001B3  # FNV-64 prime: odd, so invertible mod 2**64
 _INV_BASE = pow(_BASE, -1, 2**64)
 _GOLDEN = _U(0x9E3779B97F4A7C15)
 _M1 = _U(0xBF58476D1CE4E5B9)
@@ -53,9 +53,18 @@ class HashSpec:
     lexicon: int = 0
 
     def to_array(self) -> np.ndarray:
-        return np.array([self.bits, self.char_min, self.char_max, int(self.word_bigrams),
-                         int(self.word_trigrams), int(self.negation), self.lexicon],
-                        dtype=np.int64)
+        return np.array(
+            [
+                self.bits,
+                self.char_min,
+                self.char_max,
+                int(self.word_bigrams),
+                int(self.word_trigrams),
+                int(self.negation),
+                self.lexicon,
+            ],
+            dtype=np.int64,
+        )
 
     @classmethod
     def from_array(cls, a: np.ndarray) -> HashSpec:
@@ -77,10 +86,40 @@ def _mix(x: np.ndarray, salt: int) -> np.ndarray:
 #: with tone marks; lower-case, as in the model text). Persian negates with a verb prefix and
 #: Chinese with a character (不, 没): their character n-grams already see it.
 NEGATORS = (
-    "not", "no", "never", "nothing", "nobody", "none", "neither", "nor", "without", "cannot",
-    "dont", "cant", "wont", "didnt", "doesnt", "isnt", "wasnt", "arent", "werent", "havent",
-    "hasnt", "couldnt", "shouldnt", "wouldnt", "aint",
-    "không", "chẳng", "chả", "chưa", "đừng", "ko", "hông", "khong", "chua",
+    "not",
+    "no",
+    "never",
+    "nothing",
+    "nobody",
+    "none",
+    "neither",
+    "nor",
+    "without",
+    "cannot",
+    "dont",
+    "cant",
+    "wont",
+    "didnt",
+    "doesnt",
+    "isnt",
+    "wasnt",
+    "arent",
+    "werent",
+    "havent",
+    "hasnt",
+    "couldnt",
+    "shouldnt",
+    "wouldnt",
+    "aint",
+    "không",
+    "chẳng",
+    "chả",
+    "chưa",
+    "đừng",
+    "ko",
+    "hông",
+    "khong",
+    "chua",
 )
 #: word endings that negate ("don't", "isn’t")
 NEGATOR_SUFFIXES = ("n't", "n\u2019t")
@@ -114,7 +153,8 @@ def _bmp_word_table() -> np.ndarray:
         for c in range(0x10000):
             ch = chr(c)
             table[c] = (ch.isalnum() or ch in "'\u2019_") and not (
-                0x2E80 <= c <= 0x9FFF or 0xF900 <= c <= 0xFAFF)
+                0x2E80 <= c <= 0x9FFF or 0xF900 <= c <= 0xFAFF
+            )
         _BMP_WORD.append(table)
     return _BMP_WORD[0]
 
@@ -138,7 +178,7 @@ def hash_batch(texts: Sequence[str], spec: HashSpec) -> tuple[np.ndarray, np.nda
     cp = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32).astype(_U)
     n = len(cp)
     sep = cp == 0
-    doc_of = np.cumsum(sep, dtype=np.int64)                     # doc index of each position
+    doc_of = np.cumsum(sep, dtype=np.int64)  # doc index of each position
     with np.errstate(over="ignore"):
         pw = np.full(n, _BASE, dtype=_U)
         pw[0] = 1
@@ -165,7 +205,7 @@ def hash_batch(texts: Sequence[str], spec: HashSpec) -> tuple[np.ndarray, np.nda
         start = np.arange(n - k + 1)
         ok = (bad[start + k] - bad[start]) == 0
         if k == 1:
-            ok &= cp[start] != 32                                    # a lone space says nothing
+            ok &= cp[start] != 32  # a lone space says nothing
         start = start[ok]
         h = _mix(substring_hash(start, start + k), 100 + k)
         docs.append(doc_of[start])
@@ -195,7 +235,7 @@ def hash_batch(texts: Sequence[str], spec: HashSpec) -> tuple[np.ndarray, np.nda
                     th = bh[:-1][same3] * _PAIR + wh[2:][same3]
                 docs.append(w_doc[2:][same3])
                 feats.append((_mix(th, 4) >> shift).astype(np.int64))
-        if spec.negation:           # (the lexicon flips en/vi hits only where it is on)
+        if spec.negation:  # (the lexicon flips en/vi hits only where it is on)
             scoped = _negated(cp, w_start, w_end, w_doc, wh, substring_hash)
         if spec.negation:
             docs.append(w_doc[scoped])
@@ -205,14 +245,15 @@ def hash_batch(texts: Sequence[str], spec: HashSpec) -> tuple[np.ndarray, np.nda
     if spec.lexicon:
         from .lexfeatures import lexicon_hits
 
-        l_doc, positive = lexicon_hits(cp, doc_of, w_start, w_end, w_doc, wh, scoped,
-                                       substring_hash, _PAIR)
+        l_doc, positive = lexicon_hits(
+            cp, doc_of, w_start, w_end, w_doc, wh, scoped, substring_hash, _PAIR
+        )
         n_lex = len(l_doc)
         docs.append(l_doc)
         feats.append((_LEXICON_IDS >> shift).astype(np.int64)[np.where(positive, 0, 1)])
     doc = np.concatenate(docs)
     feat = np.concatenate(feats)
-    n_grams = len(doc) - n_lex                 # lexicon hits do not count as n-grams
+    n_grams = len(doc) - n_lex  # lexicon hits do not count as n-grams
     per_doc = np.bincount(doc[:n_grams], minlength=n_docs).astype(np.float32)
     scale = 1.0 / np.sqrt(np.maximum(per_doc, 1.0))
     val = scale[doc]
@@ -221,8 +262,14 @@ def hash_batch(texts: Sequence[str], spec: HashSpec) -> tuple[np.ndarray, np.nda
     return doc, feat, val
 
 
-def _negated(cp: np.ndarray, w_start: np.ndarray, w_end: np.ndarray, w_doc: np.ndarray,
-             wh: np.ndarray, substring_hash) -> np.ndarray:  # noqa: ANN001
+def _negated(
+    cp: np.ndarray,
+    w_start: np.ndarray,
+    w_end: np.ndarray,
+    w_doc: np.ndarray,
+    wh: np.ndarray,
+    substring_hash,
+) -> np.ndarray:
     """Mask of the words in a negation scope: at most :data:`NEGATION_WINDOW` words after a
     negator, same text, no clause punctuation in between."""
     is_neg = np.isin(wh, _NEG_HASHES)
@@ -235,22 +282,30 @@ def _negated(cp: np.ndarray, w_start: np.ndarray, w_end: np.ndarray, w_doc: np.n
     clause = np.cumsum(np.isin(cp, _CLAUSE_CPS), dtype=np.int64)[w_start]
     idx = np.arange(len(wh))
     last = np.maximum.accumulate(np.where(is_neg, idx, -1))
-    before = np.concatenate([[-1], last[:-1]])              # latest negator strictly before
+    before = np.concatenate([[-1], last[:-1]])  # latest negator strictly before
     ok = before >= 0
     b = np.where(ok, before, 0)
     return ok & (w_doc[b] == w_doc) & (clause[b] == clause) & (idx - b <= NEGATION_WINDOW)
 
 
-def to_csr(texts: Sequence[str], spec: HashSpec):  # noqa: ANN201 - scipy.sparse.csr_matrix
+def to_csr(texts: Sequence[str], spec: HashSpec):
     """The batch as a SciPy CSR matrix (training only; SciPy comes with scikit-learn)."""
     from scipy import sparse
 
     doc, feat, val = hash_batch(texts, spec)
-    m = sparse.csr_matrix((val, (doc, feat)), shape=(len(texts), 1 << spec.bits),
-                          dtype=np.float64)
+    m = sparse.csr_matrix((val, (doc, feat)), shape=(len(texts), 1 << spec.bits), dtype=np.float64)
     m.sum_duplicates()
     return m
 
 
-__all__ = sorted(["CLAUSE_END", "HashSpec", "NEGATION_WINDOW", "NEGATORS", "NEGATOR_SUFFIXES",
-                  "hash_batch", "to_csr"])
+__all__ = sorted(
+    [
+        "CLAUSE_END",
+        "HashSpec",
+        "NEGATION_WINDOW",
+        "NEGATORS",
+        "NEGATOR_SUFFIXES",
+        "hash_batch",
+        "to_csr",
+    ]
+)

@@ -19,16 +19,43 @@ import regex
 
 from .normalize import HANDLE_RE, URL_RE, strip_invisible
 
-SUPPORTED = ("ar", "de", "el", "en", "es", "fa", "fr", "he", "hi", "id", "it", "ja", "ko", "nl",
-             "pt", "ru", "th", "tr", "uk", "ur", "vi", "zh")
+SUPPORTED = (
+    "ar",
+    "de",
+    "el",
+    "en",
+    "es",
+    "fa",
+    "fr",
+    "he",
+    "hi",
+    "id",
+    "it",
+    "ja",
+    "ko",
+    "nl",
+    "pt",
+    "ru",
+    "th",
+    "tr",
+    "uk",
+    "ur",
+    "vi",
+    "zh",
+)
 
 #: script → code-point ranges (Unicode Scripts.txt, the blocks that matter for social text)
 _SCRIPT_RANGES: dict[str, tuple[tuple[int, int], ...]] = {
-    "latin": ((0x41, 0x5A), (0x61, 0x7A), (0xC0, 0xD6), (0xD8, 0xF6), (0xF8, 0x24F),
-              (0x1E00, 0x1EFF)),
+    "latin": (
+        (0x41, 0x5A),
+        (0x61, 0x7A),
+        (0xC0, 0xD6),
+        (0xD8, 0xF6),
+        (0xF8, 0x24F),
+        (0x1E00, 0x1EFF),
+    ),
     "han": ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF)),
-    "arabic": ((0x600, 0x6FF), (0x750, 0x77F), (0x8A0, 0x8FF), (0xFB50, 0xFDFF),
-               (0xFE70, 0xFEFF)),
+    "arabic": ((0x600, 0x6FF), (0x750, 0x77F), (0x8A0, 0x8FF), (0xFB50, 0xFDFF), (0xFE70, 0xFEFF)),
     "kana": ((0x3040, 0x30FF), (0x31F0, 0x31FF), (0xFF66, 0xFF9F)),
     "hangul": ((0x1100, 0x11FF), (0x3130, 0x318F), (0xAC00, 0xD7AF)),
     "cyrillic": ((0x400, 0x4FF), (0x500, 0x52F)),
@@ -41,13 +68,17 @@ _SCRIPT_NAMES = tuple(_SCRIPT_RANGES)
 # str.translate maps every letter to one private-use "script code" so that counting letters
 # per script is a handful of C-level str.count calls (~2 µs per comment, vs ~20 µs of regexes)
 _CODES = {name: chr(0xE000 + i) for i, name in enumerate(_SCRIPT_NAMES)}
-_SCRIPT_TABLE = {c: _CODES[name] for name, ranges in _SCRIPT_RANGES.items()
-                 for lo, hi in ranges for c in range(lo, hi + 1)}
+_SCRIPT_TABLE = {
+    c: _CODES[name]
+    for name, ranges in _SCRIPT_RANGES.items()
+    for lo, hi in ranges
+    for c in range(lo, hi + 1)
+}
 
 
 def _script_counts(text: str) -> dict[str, int]:
     if text.isascii():
-        return {"latin": 1}                  # the caller checked there is a letter
+        return {"latin": 1}  # the caller checked there is a letter
     coded = text.translate(_SCRIPT_TABLE)
     return {name: coded.count(code) for name, code in _CODES.items()}
 
@@ -55,44 +86,60 @@ def _script_counts(text: str) -> dict[str, int]:
 _ANY_LETTER = regex.compile(r"\p{L}")
 #: weight of a Han/kana character against one letter of an alphabet (see :func:`detect`)
 HAN_WEIGHT = 3
-_SIMPLE_SCRIPT = {"hangul": "ko", "greek": "el", "hebrew": "he", "thai": "th",
-                  "devanagari": "hi"}
+_SIMPLE_SCRIPT = {"hangul": "ko", "greek": "el", "hebrew": "he", "thai": "th", "devanagari": "hi"}
 
 _FA_LETTERS = regex.compile(r"[پچژگکیۀ\u200c]")
 _AR_LETTERS = regex.compile(r"[ةيكىئإأ]|\bال")
 _UR_LETTERS = regex.compile(r"[ٹڈڑںےھ]")
 _UK_LETTERS = regex.compile(r"[іїєґІЇЄҐ]")
 _VI_LETTERS = regex.compile(
-    r"[ăâđơưĂÂĐƠƯ\u1ea0-\u1ef9]")  # Latin Extended Additional: ạ ả ấ … ỹ (Vietnamese block)
+    r"[ăâđơưĂÂĐƠƯ\u1ea0-\u1ef9]"
+)  # Latin Extended Additional: ạ ả ấ … ỹ (Vietnamese block)
 _WORD = regex.compile(r"[\p{L}']+")
 
-_FA_WORDS = frozenset("و در به از که این را با است برای آن یک خیلی هم تا می نه بود ولی اما "
-                      "من شما ما بسیار خوب بد هست نیست غذا".split())
+_FA_WORDS = frozenset(
+    "و در به از که این را با است برای آن یک خیلی هم تا می نه بود ولی اما "
+    "من شما ما بسیار خوب بد هست نیست غذا".split()
+)
 _AR_WORDS = frozenset("في من على إلى عن هذا هذه التي الذي كان مع لا ما هو هي انا جدا كل".split())
 
 _LATIN_WORDS: dict[str, frozenset[str]] = {
-    "en": frozenset("the a an and is are was were i you it to of in on for my me your this that "
-                    "with not be have has had do does did no but so at just can will what how "
-                    "thanks thank please we they our get got from all why when would should "
-                    "great good love bad an am been very".split()),
-    "vi": frozenset("khong ko k co la cua va nhung duoc thi toi minh ban rat qua nay cho mot "
-                    "cac nhu nhieu lam roi chua gi sao voi ve den hay tot dep "
-                    "và là của không có được rất quá nhưng thì tôi mình bạn này một các "
-                    "như nhiều làm rồi chưa gì với về đến tốt đẹp hàng giao nhanh chậm ngon "
-                    "em anh chị shop thầy cô dạy sinh viên".split()),
-    "es": frozenset("el la los las de que y en un una es por con no para lo muy pero mi su "
-                    "gracias esta este como del al se te".split()),
-    "fr": frozenset("le la les de des et est un une du que qui pas pour je vous il elle en au "
-                    "ce cette avec merci sur tres très mais".split()),
-    "de": frozenset("der die das und ist nicht ein eine ich du sie es mit zu auf für den dem "
-                    "danke sehr aber auch wie".split()),
-    "pt": frozenset("o os as de que e não um uma é com para por muito obrigado mas você do da "
-                    "no na em".split()),
-    "it": frozenset("il lo la gli le di che e è un una per non sono con grazie molto ma del "
-                    "della".split()),
+    "en": frozenset(
+        "the a an and is are was were i you it to of in on for my me your this that "
+        "with not be have has had do does did no but so at just can will what how "
+        "thanks thank please we they our get got from all why when would should "
+        "great good love bad an am been very".split()
+    ),
+    "vi": frozenset(
+        "khong ko k co la cua va nhung duoc thi toi minh ban rat qua nay cho mot "
+        "cac nhu nhieu lam roi chua gi sao voi ve den hay tot dep "
+        "và là của không có được rất quá nhưng thì tôi mình bạn này một các "
+        "như nhiều làm rồi chưa gì với về đến tốt đẹp hàng giao nhanh chậm ngon "
+        "em anh chị shop thầy cô dạy sinh viên".split()
+    ),
+    "es": frozenset(
+        "el la los las de que y en un una es por con no para lo muy pero mi su "
+        "gracias esta este como del al se te".split()
+    ),
+    "fr": frozenset(
+        "le la les de des et est un une du que qui pas pour je vous il elle en au "
+        "ce cette avec merci sur tres très mais".split()
+    ),
+    "de": frozenset(
+        "der die das und ist nicht ein eine ich du sie es mit zu auf für den dem "
+        "danke sehr aber auch wie".split()
+    ),
+    "pt": frozenset(
+        "o os as de que e não um uma é com para por muito obrigado mas você do da no na em".split()
+    ),
+    "it": frozenset(
+        "il lo la gli le di che e è un una per non sono con grazie molto ma del della".split()
+    ),
     "nl": frozenset("de het een en is van niet ik je dat met voor op zijn dank heel maar".split()),
-    "id": frozenset("yang dan di ini itu tidak dengan untuk saya ada dari ke ya aku kamu "
-                    "sangat terima kasih juga".split()),
+    "id": frozenset(
+        "yang dan di ini itu tidak dengan untuk saya ada dari ke ya aku kamu "
+        "sangat terima kasih juga".split()
+    ),
     "tr": frozenset("ve bir bu da de çok için ile ne ben sen değil teşekkür ama gibi".split()),
 }
 
@@ -126,7 +173,7 @@ def _latin_script(text: str) -> str | None:
     for w in _WORD.findall(text.lower()):
         for lang in _WORD_LANGS.get(w, ()):
             hits[lang] += 1
-    best = max(hits, key=lambda k: hits[k])       # ties: dict order (en first)
+    best = max(hits, key=lambda k: hits[k])  # ties: dict order (en first)
     # no evidence at all: Latin-script social text is most often English
     return best if hits[best] else "en"
 
@@ -136,14 +183,14 @@ def detect(text: str) -> str | None:
     Persian-unified form, which erases the Arabic/Persian ي/ی distinction)."""
     if not text or not _ANY_LETTER.search(text):
         return None
-    text = HANDLE_RE.sub(" ", URL_RE.sub(" ", text))       # links and @names are not language
+    text = HANDLE_RE.sub(" ", URL_RE.sub(" ", text))  # links and @names are not language
     if not _ANY_LETTER.search(text):
         return None
     counts = _script_counts(text)
     if counts.get("kana"):
         counts["han"] += counts["kana"]
-    if counts.get("han"):                    # a Han character carries about a word, i.e. what
-        counts["han"] *= HAN_WEIGHT          # 3+ Latin letters do ("Lumina最近出餐好慢" is zh)
+    if counts.get("han"):  # a Han character carries about a word, i.e. what
+        counts["han"] *= HAN_WEIGHT  # 3+ Latin letters do ("Lumina最近出餐好慢" is zh)
     script = max(counts, key=lambda k: counts[k])
     if counts[script] == 0:
         return None
@@ -167,13 +214,14 @@ def detect_lingua(texts: Sequence[str]) -> list[str | None]:
     96 MB wheel was less accurate and ~50× slower on our short texts, see docs/text.md)."""
     import importlib
 
-    from ..errors import BackendUnavailable
+    from engagelens.errors import BackendUnavailable
 
     try:
         lingua = importlib.import_module("lingua")
     except ImportError as exc:
-        raise BackendUnavailable("lingua is not installed; run: "
-                                 "pip install lingua-language-detector==2.1.1") from exc
+        raise BackendUnavailable(
+            "lingua is not installed; run: pip install lingua-language-detector==2.1.1"
+        ) from exc
     detector = _lingua_detector(lingua)
     out: list[str | None] = []
     for lang in detector.detect_languages_in_parallel_of(list(texts)):
@@ -184,7 +232,7 @@ def detect_lingua(texts: Sequence[str]) -> list[str | None]:
 _LINGUA: list[object] = []
 
 
-def _lingua_detector(lingua):  # noqa: ANN001, ANN202
+def _lingua_detector(lingua):
     if not _LINGUA:
         _LINGUA.append(lingua.LanguageDetectorBuilder.from_all_languages().build())
     return _LINGUA[0]

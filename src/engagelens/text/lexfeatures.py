@@ -57,9 +57,12 @@ def _tables() -> dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]]:
                 elif len(words) == 2:
                     key = (_poly(words[0]) * int(_PAIR) + _poly(words[1])) % 2**64
                     groups.setdefault("w2", {})[key] = sign
-    groups["han_first"] = {ord(model_text(e)[0]): True for entries in
-                           (polarity.POSITIVE, polarity.NEGATIVE) for e in entries
-                           if _is_han(np.array([ord(c) for c in e], dtype=_U)).all()}
+    groups["han_first"] = {
+        ord(model_text(e)[0]): True
+        for entries in (polarity.POSITIVE, polarity.NEGATIVE)
+        for e in entries
+        if _is_han(np.array([ord(c) for c in e], dtype=_U)).all()
+    }
     groups["fa_neg"] = {_poly(model_text(w)): True for w in polarity.FA_NEGATED_VERBS}
     groups["zh_neg"] = {ord(c): True for c in polarity.ZH_NEGATORS}
     _TABLES.update({name: _table(pairs) for name, pairs in groups.items()})
@@ -81,8 +84,9 @@ def _kinds() -> np.ndarray:
     return _KINDS[0]
 
 
-def _member(x: np.ndarray, table: tuple[np.ndarray, np.ndarray, np.ndarray]
-            ) -> tuple[np.ndarray, np.ndarray]:
+def _member(
+    x: np.ndarray, table: tuple[np.ndarray, np.ndarray, np.ndarray]
+) -> tuple[np.ndarray, np.ndarray]:
     """(is in table, its polarity) for each hash in ``x``."""
     keys, signs, bloom = table
     hit = np.zeros(len(x), dtype=bool)
@@ -96,8 +100,17 @@ def _member(x: np.ndarray, table: tuple[np.ndarray, np.ndarray, np.ndarray]
     return hit, sign
 
 
-def lexicon_hits(cp, doc_of, w_start, w_end, w_doc, wh, scoped,  # noqa: ANN001, ANN201
-                 substring_hash, pair):  # noqa: ANN001
+def lexicon_hits(
+    cp,
+    doc_of,
+    w_start,
+    w_end,
+    w_doc,
+    wh,
+    scoped,
+    substring_hash,
+    pair,
+):
     """``(doc, positive)`` per lexicon hit in the batch, negation applied (see :mod:`.polarity`).
 
     ``scoped`` marks the words in an en/vi negation scope (``features._negated``)."""
@@ -121,7 +134,7 @@ def lexicon_hits(cp, doc_of, w_start, w_end, w_doc, wh, scoped,  # noqa: ANN001,
             flip2 = scoped[:-1] | next_neg[1:]
             docs.append(w_doc[:-1][hit2])
             signs.append(pos2[hit2] ^ flip2[hit2])
-    kind = _kinds()[cp.astype(np.int64)]                  # one gather over the batch
+    kind = _kinds()[cp.astype(np.int64)]  # one gather over the batch
     han = np.flatnonzero(kind == 1)
     if len(han):
         n = len(cp)

@@ -43,7 +43,7 @@ class PhraseSet:
         if not self.phrases or not text:
             return
         low = text.lower()
-        if len(low) != len(text):              # rare: lowering changed lengths (e.g. "İ")
+        if len(low) != len(text):  # rare: lowering changed lengths (e.g. "İ")
             text = low
         n = len(low)
         for end, (p, left, right) in self._auto.iter(low):
@@ -65,9 +65,6 @@ def compile_phrases(phrases: Iterable[str]) -> PhraseSet:
     return PhraseSet(phrases)
 
 
-
-
-
 #: polarity of frequent emoji, −1 … +1. Hand-set from the direction of the Emoji Sentiment
 #: Ranking (Kralj Novak et al., PLoS ONE 2015); used only for texts with no words, where the
 #: n-gram model has nothing to read (most emoji are rare in our training tweets).
@@ -79,19 +76,44 @@ EMOJI_POLARITY: dict[str, float] = {
     **dict.fromkeys("😡😠🤬👎💩😢😭🤮🤢💔😤😱😰😖😣🖕", -1.0),
 }
 EMOTICON_POLARITY: dict[str, float] = {
-    **dict.fromkeys([":)", ":-)", ":d", ":-d", ";)", ";-)", "=)", ":]", ":p", ":-p", "<3", "^^",
-                     "^_^", "xd", "(:", ":3", ":*", "=d", "8)"], 1.0),
-    **dict.fromkeys([":(", ":-(", ":'(", ":[", "):", "</3", "t_t", ":/", ":-/", ":\\", "=(",
-                     ":@"], -1.0),
+    **dict.fromkeys(
+        [
+            ":)",
+            ":-)",
+            ":d",
+            ":-d",
+            ";)",
+            ";-)",
+            "=)",
+            ":]",
+            ":p",
+            ":-p",
+            "<3",
+            "^^",
+            "^_^",
+            "xd",
+            "(:",
+            ":3",
+            ":*",
+            "=d",
+            "8)",
+        ],
+        1.0,
+    ),
+    **dict.fromkeys(
+        [":(", ":-(", ":'(", ":[", "):", "</3", "t_t", ":/", ":-/", ":\\", "=(", ":@"], -1.0
+    ),
 }
 
 
 def emoji_polarity(symbols: Iterable[str]) -> float | None:
     """Mean polarity of the known emoji/emoticons in ``symbols``; None if none is known."""
-    values = [v for s in symbols
-              if (v := EMOJI_POLARITY.get(s, EMOTICON_POLARITY.get(s.lower()))) is not None]
+    values = [
+        v
+        for s in symbols
+        if (v := EMOJI_POLARITY.get(s, EMOTICON_POLARITY.get(s.lower()))) is not None
+    ]
     return sum(values) / len(values) if values else None
 
 
-__all__ = ["EMOJI_POLARITY", "EMOTICON_POLARITY", "PhraseSet", "compile_phrases",
-           "emoji_polarity"]
+__all__ = ["EMOJI_POLARITY", "EMOTICON_POLARITY", "PhraseSet", "compile_phrases", "emoji_polarity"]

@@ -26,21 +26,24 @@ import regex
 
 #: zero-width and bidi control characters (UAX #9 explicit formatting + ZW*)
 INVISIBLE = (
-    "\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e"          # ZWSP ZWNJ ZWJ WJ BOM SHY MVS
-    "\u200e\u200f\u061c"                                   # LRM RLM ALM
-    "\u202a\u202b\u202c\u202d\u202e"                       # LRE RLE PDF LRO RLO
-    "\u2066\u2067\u2068\u2069"                             # LRI RLI FSI PDI
+    "\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e"  # ZWSP ZWNJ ZWJ WJ BOM SHY MVS
+    "\u200e\u200f\u061c"  # LRM RLM ALM
+    "\u202a\u202b\u202c\u202d\u202e"  # LRE RLE PDF LRO RLO
+    "\u2066\u2067\u2068\u2069"  # LRI RLI FSI PDI
 )
 _DROP = {ord(c): None for c in INVISIBLE}
 # C0/C1 controls except tab/newline become spaces (NUL separates texts in features.py)
-_DROP.update({c: " " for c in (*range(0x00, 0x09), *range(0x0b, 0x20), *range(0x7f, 0xa0))})
+_DROP.update({c: " " for c in (*range(0x00, 0x09), *range(0x0B, 0x20), *range(0x7F, 0xA0))})
 
 _SURROGATE = regex.compile(r"[\ud800-\udfff]")
 
 _PERSIAN = {
-    ord("ي"): "ی", ord("ى"): "ی", ord("ك"): "ک", ord("ـ"): None,
-    **{0x0660 + i: str(i) for i in range(10)},   # Arabic-Indic digits
-    **{0x06F0 + i: str(i) for i in range(10)},   # Extended (Persian) digits
+    ord("ي"): "ی",
+    ord("ى"): "ی",
+    ord("ك"): "ک",
+    ord("ـ"): None,
+    **{0x0660 + i: str(i) for i in range(10)},  # Arabic-Indic digits
+    **{0x06F0 + i: str(i) for i in range(10)},  # Extended (Persian) digits
 }
 
 URL_RE = regex.compile(r"(?i)\b(?:https?://|www\.)[^\s<>\"']+")
@@ -49,16 +52,42 @@ HASHTAG_RE = regex.compile(r"(?<![\p{L}\p{N}_&])#([\p{L}\p{M}\p{N}_]{1,100})")
 EMOJI_RE = regex.compile(r"\p{Extended_Pictographic}")
 EMOTICON_RE = regex.compile(
     r"(?<![\p{L}\p{N}])(?:[:;=8][-'^o]?[)(\]\[dDpP/\\|*3@$]|[)(][-'^]?[:;=]|<3|</3"
-    r"|\^[_.-]?\^|[Tt]_[Tt]|[xX][dD])(?![\p{L}\p{N}])")
-POSITIVE_EMOTICONS = frozenset({":)", ":-)", ":d", ":-d", ";)", ";-)", "=)", ":]", ":p", ":-p",
-                                "<3", "^^", "^_^", "xd", "(:", ":3", ":*", "=d", "8)"})
-NEGATIVE_EMOTICONS = frozenset({":(", ":-(", ":'(", ":[", "):", "</3", "t_t", ":/", ":-/",
-                                ":\\", ":|", "=(", ":@", ":$"})
+    r"|\^[_.-]?\^|[Tt]_[Tt]|[xX][dD])(?![\p{L}\p{N}])"
+)
+POSITIVE_EMOTICONS = frozenset(
+    {
+        ":)",
+        ":-)",
+        ":d",
+        ":-d",
+        ";)",
+        ";-)",
+        "=)",
+        ":]",
+        ":p",
+        ":-p",
+        "<3",
+        "^^",
+        "^_^",
+        "xd",
+        "(:",
+        ":3",
+        ":*",
+        "=d",
+        "8)",
+    }
+)
+NEGATIVE_EMOTICONS = frozenset(
+    {":(", ":-(", ":'(", ":[", "):", "</3", "t_t", ":/", ":-/", ":\\", ":|", "=(", ":@", ":$"}
+)
 
 _VI_TONES = "\u0300\u0301\u0303\u0309\u0323"  # grave acute tilde hook-above dot-below
 # open syllables "oa", "oe", "uy" (not "qu…") whose tone sits on the 2nd vowel, word-final
 _VI_NEW_STYLE = regex.compile(
-    r"(?<![qQ])((?:[oO](?=[aAeE]))|(?:[uU](?=[yY])))([aAeEyY])([" + _VI_TONES + r"])(?![\p{L}\p{M}])")
+    r"(?<![qQ])((?:[oO](?=[aAeE]))|(?:[uU](?=[yY])))([aAeEyY])(["
+    + _VI_TONES
+    + r"])(?![\p{L}\p{M}])"
+)
 _VI_QUICK = regex.compile(r"[oOuU][àáảãạèéẻẽẹỳýỷỹỵÀÁẢÃẠÈÉẺẼẸỲÝỶỸỴ](?![\p{L}\p{M}])")
 
 
@@ -66,8 +95,8 @@ _VI_QUICK = regex.compile(r"[oOuU][àáảãạèéẻẽẹỳýỷỹỵÀÁ�
 class Normalized:
     """A normalised text and the signals pulled out of it."""
 
-    text: str                                   # cleaned text (URLs etc. still in place)
-    model_text: str                             # lower-cased, URLs/handles as placeholders
+    text: str  # cleaned text (URLs etc. still in place)
+    model_text: str  # lower-cased, URLs/handles as placeholders
     urls: list[str] = field(default_factory=list)
     handles: list[str] = field(default_factory=list)
     hashtags: list[str] = field(default_factory=list)
@@ -99,7 +128,7 @@ def strip_invisible(text: str | bytes | None) -> str:
     text = decode(text)
     if text.isascii():
         return text if text.isprintable() else text.translate(_DROP)
-    if _SURROGATE.search(text):       # lone UTF-16 halves (e.g. from JSON "\\ud800") → U+FFFD
+    if _SURROGATE.search(text):  # lone UTF-16 halves (e.g. from JSON "\\ud800") → U+FFFD
         text = text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
     # drop first: an invisible mark between a letter and its accent would block composition
     return unicodedata.normalize("NFKC", text.translate(_DROP)).translate(_DROP)
@@ -110,7 +139,7 @@ def finish(prepared: str) -> str:
     placed consistently, whitespace collapsed."""
     if not prepared.isascii():
         prepared = _vi_tone_old_style(prepared.translate(_PERSIAN))
-        if not unicodedata.is_normalized("NFC", prepared):    # e.g. tatweel before an accent
+        if not unicodedata.is_normalized("NFC", prepared):  # e.g. tatweel before an accent
             prepared = unicodedata.normalize("NFC", prepared)
     return " ".join(prepared.split())
 
@@ -142,8 +171,12 @@ def normalize_prepared(prepared: str) -> Normalized:
     model = HANDLE_RE.sub(" @user ", without_urls) if handles else without_urls
     ascii_only = cleaned.isascii()
     return Normalized(
-        text=cleaned, model_text=" ".join(model.split()).lower(), urls=urls, handles=handles,
-        hashtags=hashtags, emojis=[] if ascii_only else EMOJI_RE.findall(cleaned),
+        text=cleaned,
+        model_text=" ".join(model.split()).lower(),
+        urls=urls,
+        handles=handles,
+        hashtags=hashtags,
+        emojis=[] if ascii_only else EMOJI_RE.findall(cleaned),
         emoticons=EMOTICON_RE.findall(without_urls),
     )
 
@@ -158,7 +191,24 @@ def model_text(text: str | bytes | None) -> str:
     return model_text_of_clean(clean(text))
 
 
-__all__ = sorted(["EMOJI_RE", "EMOTICON_RE", "HANDLE_RE", "HASHTAG_RE", "INVISIBLE",
-                  "NEGATIVE_EMOTICONS", "Normalized", "POSITIVE_EMOTICONS", "URL_RE", "clean",
-                  "decode", "finish", "model_text", "model_text_of_clean", "normalize",
-                  "normalize_prepared", "strip_invisible"])
+__all__ = sorted(
+    [
+        "EMOJI_RE",
+        "EMOTICON_RE",
+        "HANDLE_RE",
+        "HASHTAG_RE",
+        "INVISIBLE",
+        "NEGATIVE_EMOTICONS",
+        "Normalized",
+        "POSITIVE_EMOTICONS",
+        "URL_RE",
+        "clean",
+        "decode",
+        "finish",
+        "model_text",
+        "model_text_of_clean",
+        "normalize",
+        "normalize_prepared",
+        "strip_invisible",
+    ]
+)

@@ -32,16 +32,17 @@ def _first_pass(texts: Sequence[str | bytes | None], backend: str | SentimentBac
     return raw, norms, langs, sents
 
 
-def sentiment_and_language(texts: Sequence[str | bytes | None],
-                           backend: str | SentimentBackend | None = None
-                           ) -> list[tuple[Sentiment, str | None]]:
+def sentiment_and_language(
+    texts: Sequence[str | bytes | None], backend: str | SentimentBackend | None = None
+) -> list[tuple[Sentiment, str | None]]:
     """Sentiment and language only (what ``engagelens text sentiment`` prints)."""
     _, _, langs, sents = _first_pass(texts, backend)
     return list(zip(sents, langs, strict=True))
 
 
-def analyze(texts: Sequence[str | bytes | None],
-            backend: str | SentimentBackend | None = None) -> list[Analysis]:
+def analyze(
+    texts: Sequence[str | bytes | None], backend: str | SentimentBackend | None = None
+) -> list[Analysis]:
     """One :class:`~engagelens.text.base.Analysis` per text, in order. ``None``, empty and
     undecodable inputs are accepted (bytes are decoded as UTF-8 with replacement)."""
     raw, norms, langs, sents = _first_pass(texts, backend)
@@ -49,11 +50,18 @@ def analyze(texts: Sequence[str | bytes | None],
     out: list[Analysis] = []
     for n, lang, s, q in zip(norms, langs, sents, quals, strict=True):
         it = intent(n.text, sentiment_score=float(s["score"]), emojis=n.emojis)
-        out.append({
-            "language": lang, "sentiment": s["label"], "sentiment_score": float(s["score"]),
-            "quality": q, "is_question": it.is_question, "is_complaint": it.is_complaint,
-            "is_purchase_intent": it.is_purchase_intent, "is_praise": it.is_praise,
-        })
+        out.append(
+            {
+                "language": lang,
+                "sentiment": s["label"],
+                "sentiment_score": float(s["score"]),
+                "quality": q,
+                "is_question": it.is_question,
+                "is_complaint": it.is_complaint,
+                "is_purchase_intent": it.is_purchase_intent,
+                "is_praise": it.is_praise,
+            }
+        )
     return out
 
 

@@ -73,14 +73,17 @@ def _words(block: str) -> tuple[str, ...]:
 
 #: polarity → entries of every language (matched together: a mixed-language comment still
 #: hits, and a Latin word of one list never collides with a word of another in practice)
-POSITIVE: tuple[str, ...] = (_words(_EN_POS) + _words(_VI_POS) + _words(_FA_POS)
-                             + _words(_ZH_POS) + tuple(_EMOJI_POS))
-NEGATIVE: tuple[str, ...] = (_words(_EN_NEG) + _words(_VI_NEG) + _words(_FA_NEG)
-                             + _words(_ZH_NEG) + tuple(_EMOJI_NEG))
+POSITIVE: tuple[str, ...] = (
+    _words(_EN_POS) + _words(_VI_POS) + _words(_FA_POS) + _words(_ZH_POS) + tuple(_EMOJI_POS)
+)
+NEGATIVE: tuple[str, ...] = (
+    _words(_EN_NEG) + _words(_VI_NEG) + _words(_FA_NEG) + _words(_ZH_NEG) + tuple(_EMOJI_NEG)
+)
 #: Persian negated verbs that flip the polarity of the word right before them
 FA_NEGATED_VERBS: tuple[str, ...] = _words(
     "نبود نیست نبودن نبودند نبودم نیستن نیستند نشد نشده نداشت ندارد نداره نمیشه نکرد نکردند "
-    "نپخته نیومد نرسید نیستم نبوده")
+    "نپخته نیومد نرسید نیستم نبوده"
+)
 #: characters that negate the Han word right after them (不好吃 "not tasty", 没味道)
 ZH_NEGATORS = "不没沒别別未无無"
 

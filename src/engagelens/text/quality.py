@@ -22,32 +22,158 @@ import regex
 from .lexicon import compile_phrases
 from .normalize import Normalized, normalize
 
-PROMO = compile_phrases([
-    # en
-    "free", "giveaway", "click here", "click the link", "link in bio", "check my profile",
-    "check out my", "follow me", "follow back", "dm me", "dm for", "promo code", "discount code",
-    "earn money", "make money", "work from home", "crypto", "bitcoin", "forex", "investment",
-    "whatsapp", "telegram", "cheap", "limited offer", "subscribe", "win a", "sale", "% off",
-    "onlyfans", "followers", "visit my",
-    # vi
-    "khuyến mãi", "giảm giá", "miễn phí", "inbox", "ib", "liên hệ", "kiếm tiền", "zalo",
-    "đặt ngay", "sale sốc", "freeship",
-    # fa
-    "تخفیف", "رایگان", "کد تخفیف", "کسب درآمد", "فالو", "تلگرام", "واتساپ", "لینک در بیو",
-    # zh
-    "优惠", "優惠", "免费", "免費", "加微信", "加v", "代购", "代購", "赚钱", "賺錢", "兼职", "兼職",
-    "扫码", "掃碼", "点击链接", "點擊鏈接", "私信",
-])
-GENERIC = frozenset({
-    "nice", "first", "wow", "cool", "great", "good", "ok", "okay", "lol", "lmao", "haha",
-    "hahaha", "yes", "yay", "omg", "love", "love it", "so cute", "cute", "amazing", "awesome",
-    "beautiful", "nice one", "nice pic", "great post", "congrats", "thanks", "thank you", "same",
-    "me", "this", "yup", "fire", "slay", "goals", "dope", "gm", "hi", "hello", "follow",
-    "đẹp", "đẹp quá", "hay", "hay quá", "tuyệt", "ok ạ", "like", "haha", "quá đẹp", "xinh",
-    "عالی", "قشنگ", "مرسی", "ممنون", "خوب", "لایک", "زیبا", "سلام",
-    "好", "好看", "赞", "讚", "哈哈", "哈哈哈", "沙发", "沙發", "顶", "頂", "第一", "厉害", "厲害",
-    "收到", "可以", "棒",
-})
+PROMO = compile_phrases(
+    [
+        # en
+        "free",
+        "giveaway",
+        "click here",
+        "click the link",
+        "link in bio",
+        "check my profile",
+        "check out my",
+        "follow me",
+        "follow back",
+        "dm me",
+        "dm for",
+        "promo code",
+        "discount code",
+        "earn money",
+        "make money",
+        "work from home",
+        "crypto",
+        "bitcoin",
+        "forex",
+        "investment",
+        "whatsapp",
+        "telegram",
+        "cheap",
+        "limited offer",
+        "subscribe",
+        "win a",
+        "sale",
+        "% off",
+        "onlyfans",
+        "followers",
+        "visit my",
+        # vi
+        "khuyến mãi",
+        "giảm giá",
+        "miễn phí",
+        "inbox",
+        "ib",
+        "liên hệ",
+        "kiếm tiền",
+        "zalo",
+        "đặt ngay",
+        "sale sốc",
+        "freeship",
+        # fa
+        "تخفیف",
+        "رایگان",
+        "کد تخفیف",
+        "کسب درآمد",
+        "فالو",
+        "تلگرام",
+        "واتساپ",
+        "لینک در بیو",
+        # zh
+        "优惠",
+        "優惠",
+        "免费",
+        "免費",
+        "加微信",
+        "加v",
+        "代购",
+        "代購",
+        "赚钱",
+        "賺錢",
+        "兼职",
+        "兼職",
+        "扫码",
+        "掃碼",
+        "点击链接",
+        "點擊鏈接",
+        "私信",
+    ]
+)
+GENERIC = frozenset(
+    {
+        "nice",
+        "first",
+        "wow",
+        "cool",
+        "great",
+        "good",
+        "ok",
+        "okay",
+        "lol",
+        "lmao",
+        "haha",
+        "hahaha",
+        "yes",
+        "yay",
+        "omg",
+        "love",
+        "love it",
+        "so cute",
+        "cute",
+        "amazing",
+        "awesome",
+        "beautiful",
+        "nice one",
+        "nice pic",
+        "great post",
+        "congrats",
+        "thanks",
+        "thank you",
+        "same",
+        "me",
+        "this",
+        "yup",
+        "fire",
+        "slay",
+        "goals",
+        "dope",
+        "gm",
+        "hi",
+        "hello",
+        "follow",
+        "đẹp",
+        "đẹp quá",
+        "hay",
+        "hay quá",
+        "tuyệt",
+        "ok ạ",
+        "like",
+        "quá đẹp",
+        "xinh",
+        "عالی",
+        "قشنگ",
+        "مرسی",
+        "ممنون",
+        "خوب",
+        "لایک",
+        "زیبا",
+        "سلام",
+        "好",
+        "好看",
+        "赞",
+        "讚",
+        "哈哈",
+        "哈哈哈",
+        "沙发",
+        "沙發",
+        "顶",
+        "頂",
+        "第一",
+        "厉害",
+        "厲害",
+        "收到",
+        "可以",
+        "棒",
+    }
+)
 _LETTER = regex.compile(r"\p{L}")
 _REPEAT_CHAR = regex.compile(r"(\X)\1{9,}")
 _HANDLE_ONLY = regex.compile(r"^(?:\s*@[\p{L}\p{N}_.]+[\s,]*)+$")
@@ -77,7 +203,7 @@ def quality(n: Normalized) -> str:
     if not _LETTER.search(text) or _HANDLE_ONLY.match(text):
         return "low_effort"
     bare = " ".join(w.lower() for w in words if not w.startswith("user"))
-    unstretched = _STRETCH.sub(r"\1", bare)                        # "niceeee" → "nice"
+    unstretched = _STRETCH.sub(r"\1", bare)  # "niceeee" → "nice"
     if bare in GENERIC or unstretched in GENERIC:
         return "low_effort"
     n_units = len(words) + sum(max(len(_HAN_CHAR.findall(w)) - 1, 0) for w in words)
@@ -96,8 +222,13 @@ def duplicate_key(text: str) -> str:
     return _key(normalize(text))
 
 
-def find_duplicates(texts: Sequence[str], *, min_count: int = 3, min_chars: int = 20,
-                    normalized: Sequence[Normalized] | None = None) -> list[bool]:
+def find_duplicates(
+    texts: Sequence[str],
+    *,
+    min_count: int = 3,
+    min_chars: int = 20,
+    normalized: Sequence[Normalized] | None = None,
+) -> list[bool]:
     """True for texts whose :func:`duplicate_key` (≥ ``min_chars`` long) occurs ≥ ``min_count``
     times in the batch — the same comment pasted across posts."""
     norms = normalized if normalized is not None else [normalize(t) for t in texts]
@@ -106,12 +237,15 @@ def find_duplicates(texts: Sequence[str], *, min_count: int = 3, min_chars: int 
     return [len(k) >= min_chars and counts[k] >= min_count for k in keys]
 
 
-def quality_batch(texts: Sequence[str], normalized: Sequence[Normalized] | None = None) -> list[str]:
+def quality_batch(
+    texts: Sequence[str], normalized: Sequence[Normalized] | None = None
+) -> list[str]:
     """Quality of every text, with the batch-level duplicate rule applied."""
     norms = list(normalized) if normalized is not None else [normalize(t) for t in texts]
     dups = find_duplicates(texts, normalized=norms)
     return ["spam" if d else quality(n) for n, d in zip(norms, dups, strict=True)]
 
 
-__all__ = sorted(["GENERIC", "PROMO", "duplicate_key", "find_duplicates", "quality",
-                  "quality_batch"])
+__all__ = sorted(
+    ["GENERIC", "PROMO", "duplicate_key", "find_duplicates", "quality", "quality_batch"]
+)

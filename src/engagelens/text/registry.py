@@ -11,8 +11,9 @@ import importlib
 from collections.abc import Callable
 from typing import Any
 
-from .. import settings
-from ..errors import TextError
+from engagelens import settings
+from engagelens.errors import TextError
+
 from .base import SentimentBackend
 
 Factory = Callable[..., SentimentBackend]

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from ..errors import TextError
+from engagelens.errors import TextError
+
 from .base import SentimentBackend
 from .pipeline import analyze
 from .registry import get_backend
@@ -22,7 +23,7 @@ SOURCES: dict[str, tuple[str, str]] = {
 BATCH_ROWS = 20_000
 
 
-def pending(store, source_table: str, backend_name: str):  # noqa: ANN001, ANN201
+def pending(store, source_table: str, backend_name: str):
     """Ibis expression: (platform, source_id, text) rows with text not analysed by the backend."""
     id_col, text_col = SOURCES[source_table]
     t = store.table(source_table)
@@ -30,13 +31,15 @@ def pending(store, source_table: str, backend_name: str):  # noqa: ANN001, ANN20
     done = store.table("text_analysis")
     done = done.filter((done.source_table == source_table) & (done.backend == backend_name))
     rows = t.select(platform=t.platform, source_id=t[id_col].cast("string"), text=t[text_col])
-    rows = rows.anti_join(done, [rows.platform == done.platform,
-                                 rows.source_id == done.source_id])
+    rows = rows.anti_join(done, [rows.platform == done.platform, rows.source_id == done.source_id])
     return rows.order_by(["platform", "source_id"])
 
 
-def analyze_store(store, source_table: str | None = None,  # noqa: ANN001
-                  backend: str | SentimentBackend | None = None) -> int:
+def analyze_store(
+    store,
+    source_table: str | None = None,
+    backend: str | SentimentBackend | None = None,
+) -> int:
     """Analyse new rows of ``source_table`` (default: interaction and mention); return how
     many rows were added to ``text_analysis``."""
     tables = [source_table] if source_table else list(SOURCES)
@@ -56,10 +59,18 @@ def analyze_store(store, source_table: str | None = None,  # noqa: ANN001
             stop = start + BATCH_ROWS
             results = analyze(texts[start:stop], be)
             now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
-            rows = [{"source_table": table, "platform": p, "source_id": i, "backend": be.name,
-                     "backend_version": be.version, "analyzed_at": now, **r}
-                    for p, i, r in zip(platforms[start:stop], ids[start:stop], results,
-                                       strict=True)]
+            rows = [
+                {
+                    "source_table": table,
+                    "platform": p,
+                    "source_id": i,
+                    "backend": be.name,
+                    "backend_version": be.version,
+                    "analyzed_at": now,
+                    **r,
+                }
+                for p, i, r in zip(platforms[start:stop], ids[start:stop], results, strict=True)
+            ]
             added += store.insert("text_analysis", rows)
     return added
 

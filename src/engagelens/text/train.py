@@ -54,17 +54,29 @@ HEADS = ("en", "vi", "fa", "zh")
 #: weights. Pooled CV with the shipped offsets: en 0.7625 → 0.7637, vi 0.689 / 0.698 →
 #: 0.717 / 0.721.
 PARAMS: dict[str, dict[str, object]] = {
-    "en": {"C": 30.0, "class_weight": "balanced", "nb": True,
-           "offsets": (0.0, 0.6, 0.0)},       # cv 0.751; re-calibrated with the lexicon
+    "en": {
+        "C": 30.0,
+        "class_weight": "balanced",
+        "nb": True,
+        "offsets": (0.0, 0.6, 0.0),
+    },  # cv 0.751; re-calibrated with the lexicon
     # vi: nb C=3 had cv 0.714 but held-out 0.646 (vs 0.695): too noisy a gain to take
-    "vi": {"C": 10.0, "class_weight": "balanced", "nb": False,
-           "offsets": (0.0, 1.0, 0.0)},       # cv 0.708; OOF with negation 0.703 → 0.719
-    "fa": {"C": 10.0, "class_weight": "balanced", "nb": True},    # cv 0.844
-    "zh": {"C": 10.0, "class_weight": "balanced", "nb": False},   # cv 0.883 (nb: 0.882)
+    "vi": {
+        "C": 10.0,
+        "class_weight": "balanced",
+        "nb": False,
+        "offsets": (0.0, 1.0, 0.0),
+    },  # cv 0.708; OOF with negation 0.703 → 0.719
+    "fa": {"C": 10.0, "class_weight": "balanced", "nb": True},  # cv 0.844
+    "zh": {"C": 10.0, "class_weight": "balanced", "nb": False},  # cv 0.883 (nb: 0.882)
     "multi": {"C": 10.0, "class_weight": "balanced", "nb": False},
 }
-GRID = [{"C": c, "class_weight": w, "nb": nb} for nb in (False, True)
-        for c in (1.0, 3.0, 10.0, 30.0) for w in (None, "balanced")]
+GRID = [
+    {"C": c, "class_weight": w, "nb": nb}
+    for nb in (False, True)
+    for c in (1.0, 3.0, 10.0, 30.0)
+    for w in (None, "balanced")
+]
 #: offsets tried by :func:`calibrate` (per class, relative to "negative")
 OFFSET_GRID = tuple(round(-1.2 + 0.2 * i, 1) for i in range(13))
 #: :func:`calibrate` takes the smallest shift within this much macro-F1 of the best
@@ -84,7 +96,7 @@ def simplified(texts: Sequence[str]) -> list[str]:
     mainland reviews are Simplified; training on both spellings lets a character n-gram model
     read either, with no converter at inference time.
     """
-    from ..errors import require
+    from engagelens.errors import require
 
     conv = require("hanziconv", "nlp").HanziConv
     return [conv.toSimplified(t) for t in texts]
@@ -119,8 +131,9 @@ def augment(texts: Sequence[str], labels: Sequence[str], lang: str) -> Corpus:
 PARTS = ("all", "dev", "train")
 
 
-def _corpus(data_dir: Path, langs: Iterable[str], part: str, limit: int | None,
-            *, augmented: bool = False) -> Corpus:
+def _corpus(
+    data_dir: Path, langs: Iterable[str], part: str, limit: int | None, *, augmented: bool = False
+) -> Corpus:
     texts: list[str] = []
     labels: list[str] = []
     for lang in langs:
@@ -145,18 +158,19 @@ class Fitted:
     """
 
     classes: list[str]
-    coef: np.ndarray          # (k, F)
-    bias: np.ndarray          # (k,)
+    coef: np.ndarray  # (k, F)
+    bias: np.ndarray  # (k,)
 
-    def logits(self, X) -> np.ndarray:  # noqa: ANN001
+    def logits(self, X) -> np.ndarray:
         return np.asarray(X @ self.coef.T) + self.bias
 
-    def predict(self, X) -> np.ndarray:  # noqa: ANN001
+    def predict(self, X) -> np.ndarray:
         return decide(self.classes, self.logits(X))
 
 
-def decide(classes: Sequence[str], z: np.ndarray,
-           offsets: Sequence[float] | None = None) -> np.ndarray:
+def decide(
+    classes: Sequence[str], z: np.ndarray, offsets: Sequence[float] | None = None
+) -> np.ndarray:
     """Labels from logits, as backends/linear.py decides them (argmax; sign if binary)."""
     if offsets is not None:
         z = z + np.asarray(offsets, dtype=np.float64)[: z.shape[1]]
@@ -165,7 +179,7 @@ def decide(classes: Sequence[str], z: np.ndarray,
     return np.asarray(classes)[np.argmax(z, axis=1)]
 
 
-def nb_ratio(X, positive: np.ndarray, alpha: float = 1.0) -> np.ndarray:  # noqa: ANN001
+def nb_ratio(X, positive: np.ndarray, alpha: float = 1.0) -> np.ndarray:
     """Naive-Bayes log-count ratio of each column (Wang & Manning, ACL 2012, "NBSVM")."""
     present = (X > 0).astype(np.float64)
     p = np.asarray(present[positive].sum(axis=0)).ravel() + alpha
@@ -173,7 +187,7 @@ def nb_ratio(X, positive: np.ndarray, alpha: float = 1.0) -> np.ndarray:  # noqa
     return np.log((p / p.sum()) / (q / q.sum()))
 
 
-def fit_matrix(X, labels: Sequence[str], params: dict[str, object]) -> Fitted:  # noqa: ANN001
+def fit_matrix(X, labels: Sequence[str], params: dict[str, object]) -> Fitted:
     """liblinear logistic regression, one-vs-rest for 3 classes, optionally on NB-scaled
     features (``params["nb"]``; the scaling is folded into the weights, so inference is still
     one dot product). Deterministic: liblinear with ``random_state=0``; only the columns seen
@@ -191,25 +205,35 @@ def fit_matrix(X, labels: Sequence[str], params: dict[str, object]) -> Fitted:  
     for k, target in enumerate(targets):
         positive = y == target
         scale = nb_ratio(Xc, positive) if params.get("nb") else np.ones(len(cols))
-        lr = LogisticRegression(C=float(params["C"]),  # type: ignore[arg-type]
-                                class_weight=params["class_weight"],  # type: ignore[arg-type]
-                                solver="liblinear", random_state=0, max_iter=1000)
+        lr = LogisticRegression(
+            C=float(params["C"]),  # type: ignore[arg-type]
+            class_weight=params["class_weight"],  # type: ignore[arg-type]
+            solver="liblinear",
+            random_state=0,
+            max_iter=1000,
+        )
         lr.fit(Xc @ sparse.diags(scale), positive.astype(int))
         coef[k, cols] = lr.coef_[0] * scale
         bias[k] = lr.intercept_[0]
     offsets = params.get("offsets")
-    if offsets is not None:                  # calibrated decision rule, folded into the bias
+    if offsets is not None:  # calibrated decision rule, folded into the bias
         bias += np.asarray(offsets, dtype=np.float64)[: len(targets)]
     return Fitted(classes, coef, bias)
 
 
-def fit(texts: Sequence[str], labels: Sequence[str], params: dict[str, object],
-        spec: HashSpec = SPEC) -> Fitted:
+def fit(
+    texts: Sequence[str], labels: Sequence[str], params: dict[str, object], spec: HashSpec = SPEC
+) -> Fitted:
     return fit_matrix(to_csr(texts, spec), labels, params)
 
 
-def cv_macro_f1(texts: Sequence[str], labels: Sequence[str], params: dict[str, object],
-                folds: int = 5, spec: HashSpec = SPEC) -> float:
+def cv_macro_f1(
+    texts: Sequence[str],
+    labels: Sequence[str],
+    params: dict[str, object],
+    folds: int = 5,
+    spec: HashSpec = SPEC,
+) -> float:
     """Mean macro-F1 over stratified folds (fixed seed) of the training part."""
     from sklearn.metrics import f1_score
     from sklearn.model_selection import StratifiedKFold
@@ -223,8 +247,15 @@ def cv_macro_f1(texts: Sequence[str], labels: Sequence[str], params: dict[str, o
     return float(np.mean(scores))
 
 
-def pooled_cv(data_dir: str | Path, head: str, *, seed: int = 13, folds: int = 5,
-              params: dict[str, object] | None = None, spec: HashSpec | None = None) -> float:
+def pooled_cv(
+    data_dir: str | Path,
+    head: str,
+    *,
+    seed: int = 13,
+    folds: int = 5,
+    params: dict[str, object] | None = None,
+    spec: HashSpec | None = None,
+) -> float:
     """Mean macro-F1 over stratified folds of *all* labelled rows of ``head``'s language (train
     + held-out), training folds augmented as :func:`build` does, with the shipped ``PARAMS``
     (offsets included) and spec unless given. The held-out split alone is too small for the
@@ -246,8 +277,14 @@ def pooled_cv(data_dir: str | Path, head: str, *, seed: int = 13, folds: int = 5
     return float(np.mean(scores))
 
 
-def oof_logits(texts: Sequence[str], labels: Sequence[str], params: dict[str, object],
-               spec: HashSpec = SPEC, folds: int = 5, lang: str = "") -> np.ndarray:
+def oof_logits(
+    texts: Sequence[str],
+    labels: Sequence[str],
+    params: dict[str, object],
+    spec: HashSpec = SPEC,
+    folds: int = 5,
+    lang: str = "",
+) -> np.ndarray:
     """Out-of-fold logits (stratified folds, fixed seed), without any offsets; the training
     folds are augmented as :func:`build` does (:data:`AUGMENT` of ``lang``)."""
     from sklearn.model_selection import StratifiedKFold
@@ -263,8 +300,9 @@ def oof_logits(texts: Sequence[str], labels: Sequence[str], params: dict[str, ob
     return z
 
 
-def calibrate(labels: Sequence[str], z: np.ndarray, tolerance: float = CALIBRATION_TOLERANCE
-              ) -> tuple[float, ...]:
+def calibrate(
+    labels: Sequence[str], z: np.ndarray, tolerance: float = CALIBRATION_TOLERANCE
+) -> tuple[float, ...]:
     """Per-class bias offsets for out-of-fold logits ``z``, over :data:`OFFSET_GRID` (the first
     class stays at 0): the *smallest* shift whose macro-F1 is within ``tolerance`` of the best.
 
@@ -289,13 +327,16 @@ def calibrate(labels: Sequence[str], z: np.ndarray, tolerance: float = CALIBRATI
     return min(near, key=lambda o: (abs(o[1]) + abs(o[2]), o))
 
 
-def tune(data_dir: str | Path, heads: Sequence[str] = HEADS,
-         log=print) -> dict[str, dict[str, object]]:  # noqa: ANN001
+def tune(
+    data_dir: str | Path, heads: Sequence[str] = HEADS, log=print
+) -> dict[str, dict[str, object]]:
     best: dict[str, dict[str, object]] = {}
     for head in heads:
         corpus = _corpus(Path(data_dir), HEADS if head == "multi" else (head,), "train", None)
-        results = [(cv_macro_f1(corpus.texts, corpus.labels, p, spec=spec_for(head)), i, p)
-                   for i, p in enumerate(GRID)]
+        results = [
+            (cv_macro_f1(corpus.texts, corpus.labels, p, spec=spec_for(head)), i, p)
+            for i, p in enumerate(GRID)
+        ]
         for f1, _, p in results:
             log(f"{head}: {p} cv_macro_f1={f1:.4f}")
         f1, _, p = max(results, key=lambda r: (r[0], -r[1]))
@@ -308,8 +349,8 @@ def tune(data_dir: str | Path, heads: Sequence[str] = HEADS,
 
 def _head_arrays(name: str, model: Fitted) -> dict[str, np.ndarray]:
     coef_k, bias = model.coef, model.bias
-    coef = coef_k.T.astype(np.float16)        # (features, k); k = 1 for binary. float16 halves
-    nz = np.flatnonzero(np.any(coef != 0, axis=1))   # the file; scores move by < 1e-3
+    coef = coef_k.T.astype(np.float16)  # (features, k); k = 1 for binary. float16 halves
+    nz = np.flatnonzero(np.any(coef != 0, axis=1))  # the file; scores move by < 1e-3
     return {
         f"{name}.classes": np.array([str(c) for c in model.classes]),
         f"{name}.idx": nz.astype(np.int32),
@@ -318,8 +359,15 @@ def _head_arrays(name: str, model: Fitted) -> dict[str, np.ndarray]:
     }
 
 
-def build(data_dir: str | Path, out: str | Path, *, limit: int | None = None,
-          heads: Sequence[str] = HEADS, part: str = "all", log=print) -> str:  # noqa: ANN001
+def build(
+    data_dir: str | Path,
+    out: str | Path,
+    *,
+    limit: int | None = None,
+    heads: Sequence[str] = HEADS,
+    part: str = "all",
+    log=print,
+) -> str:
     """Train every head on ``part`` of each set and write the model; return its SHA-256.
 
     The shipped model uses ``part="all"`` (train + held-out rows: more data for the unseen
@@ -335,8 +383,9 @@ def build(data_dir: str | Path, out: str | Path, *, limit: int | None = None,
     }
     for head in heads:
         t0 = time.perf_counter()
-        corpus = _corpus(Path(data_dir), HEADS if head == "multi" else (head,), part, limit,
-                         augmented=True)
+        corpus = _corpus(
+            Path(data_dir), HEADS if head == "multi" else (head,), part, limit, augmented=True
+        )
         model = fit(corpus.texts, corpus.labels, PARAMS[head], spec_for(head))
         arrays.update(_head_arrays(head, model))
         arrays[f"{head}.spec"] = spec_for(head).to_array()
@@ -344,7 +393,29 @@ def build(data_dir: str | Path, out: str | Path, *, limit: int | None = None,
     return modelfile.write(out, arrays)
 
 
-__all__ = sorted(["AUGMENT", "CALIBRATION_TOLERANCE", "GRID", "HEADS", "HEAD_SPECS",
-                  "MODEL_VERSION", "OFFSET_GRID", "PARAMS", "PARTS", "SPEC", "augment", "build",
-                  "calibrate", "cv_macro_f1", "decide", "fit", "oof_logits", "pooled_cv",
-                  "simplified", "spec_for", "tune", "without_tones"])
+__all__ = sorted(
+    [
+        "AUGMENT",
+        "CALIBRATION_TOLERANCE",
+        "GRID",
+        "HEADS",
+        "HEAD_SPECS",
+        "MODEL_VERSION",
+        "OFFSET_GRID",
+        "PARAMS",
+        "PARTS",
+        "SPEC",
+        "augment",
+        "build",
+        "calibrate",
+        "cv_macro_f1",
+        "decide",
+        "fit",
+        "oof_logits",
+        "pooled_cv",
+        "simplified",
+        "spec_for",
+        "tune",
+        "without_tones",
+    ]
+)

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 import ibis
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ..store import Store
+    from engagelens.store import Store
 
 
 def customer_value(store: Store) -> ibis.Table:
@@ -28,8 +28,11 @@ def customer_value(store: Store) -> ibis.Table:
     c = store.table("conversion")
     c = c.filter(c.customer_id.notnull())
     return c.group_by("customer_id").aggregate(
-        orders=c.count(), revenue=c.value.fill_null(0).sum(),
-        first_order=c.occurred_at.min(), last_order=c.occurred_at.max())
+        orders=c.count(),
+        revenue=c.value.fill_null(0).sum(),
+        first_order=c.occurred_at.min(),
+        last_order=c.occurred_at.max(),
+    )
 
 
 @dataclass(frozen=True)
@@ -44,12 +47,22 @@ class CltvSummary:
     cltv: float | None
 
 
-def cltv_summary(store: Store, *, margin_share: float = 1.0, discount_rate: float = 0.10) -> CltvSummary:
+def cltv_summary(
+    store: Store, *, margin_share: float = 1.0, discount_rate: float = 0.10
+) -> CltvSummary:
     c = store.table("conversion")
     c = c.filter(c.customer_id.notnull())
-    totals = c.aggregate(customers=c.customer_id.nunique(), orders=c.count(),
-                         revenue=c.value.fill_null(0).sum(), first=c.occurred_at.min(),
-                         last=c.occurred_at.max()).to_pyarrow().to_pylist()[0]
+    totals = (
+        c.aggregate(
+            customers=c.customer_id.nunique(),
+            orders=c.count(),
+            revenue=c.value.fill_null(0).sum(),
+            first=c.occurred_at.min(),
+            last=c.occurred_at.max(),
+        )
+        .to_pyarrow()
+        .to_pylist()[0]
+    )
     customers, orders = int(totals["customers"] or 0), int(totals["orders"] or 0)
     revenue = float(totals["revenue"] or 0.0)
     if not customers:
@@ -59,18 +72,26 @@ def cltv_summary(store: Store, *, margin_share: float = 1.0, discount_rate: floa
     freq_year = orders / customers * (365.25 / span_days)
 
     # monthly retention: customers active in month t who are active again in month t+1
-    months = c.mutate(month=c.occurred_at.truncate("M").date()).select("customer_id", "month").distinct()
+    months = (
+        c.mutate(month=c.occurred_at.truncate("M").date()).select("customer_id", "month").distinct()
+    )
     nxt = months.mutate(prev_month=(months.month - ibis.interval(months=1))).select(
-        customer_id="customer_id", prev_month="prev_month")
-    joined = months.left_join(nxt, [months.customer_id == nxt.customer_id,
-                                    months.month == nxt.prev_month])
+        customer_id="customer_id", prev_month="prev_month"
+    )
+    joined = months.left_join(
+        nxt, [months.customer_id == nxt.customer_id, months.month == nxt.prev_month]
+    )
     last_month = months.month.max().as_scalar()
     eligible = joined.filter(joined.month < last_month)  # the last month has no "next" yet
-    stats = eligible.aggregate(active=eligible.count(),
-                               retained=eligible.prev_month.notnull().cast("int64").sum()
-                               ).to_pyarrow().to_pylist()[0]
+    stats = (
+        eligible.aggregate(
+            active=eligible.count(), retained=eligible.prev_month.notnull().cast("int64").sum()
+        )
+        .to_pyarrow()
+        .to_pylist()[0]
+    )
     r_month = (stats["retained"] / stats["active"]) if stats["active"] else None
-    r_year = r_month ** 12 if r_month is not None else None
+    r_year = r_month**12 if r_month is not None else None
     cltv = None
     if r_year is not None:
         m = aov * freq_year * margin_share

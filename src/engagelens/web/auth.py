@@ -19,13 +19,14 @@ from typing import TYPE_CHECKING, Any
 
 from fastapi import Request
 
-from ..api.auth import Principal, check_access, state_of, verify_password
-from ..errors import EngageLensError
+from engagelens.api.auth import Principal, check_access, state_of, verify_password
+from engagelens.errors import EngageLensError
+
 from . import session
 from .throttle import LoginThrottle
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ..api.workspaces import Workspace
+    from engagelens.api.workspaces import Workspace
 
 
 class LoginRequired(EngageLensError):
@@ -73,8 +74,9 @@ def _load_user(control: Any, username: str) -> Principal | None:
 def _load_token(control: Any, token_id: int) -> Principal | None:
     for row in control.tokens():
         if row["token_id"] == token_id and not row["revoked"]:
-            return Principal(id=f"token:{token_id}", kind="token",
-                             roles={row["workspace"]: row["role"]})
+            return Principal(
+                id=f"token:{token_id}", kind="token", roles={row["workspace"]: row["role"]}
+            )
     return None
 
 
@@ -88,8 +90,9 @@ def principal_of(request: Request) -> Principal | None:
         return _cache(request).get(("user", name), ttl, lambda: _load_user(state.control, name))
     if isinstance(data.get("tid"), int):
         tid = data["tid"]
-        return _cache(request).get(("token", str(tid)), ttl,
-                                   lambda: _load_token(state.control, tid))
+        return _cache(request).get(
+            ("token", str(tid)), ttl, lambda: _load_token(state.control, tid)
+        )
     return None
 
 
@@ -101,7 +104,9 @@ def require_login(request: Request) -> Principal:
     return principal
 
 
-def open_workspace(request: Request, slug: str, role: str = "viewer") -> tuple[Principal, Workspace]:
+def open_workspace(
+    request: Request, slug: str, role: str = "viewer"
+) -> tuple[Principal, Workspace]:
     """The principal and the open workspace ``slug``, if they have ``role`` there (404/403)."""
     principal = require_login(request)
     check_access(principal, slug, role)
@@ -138,6 +143,12 @@ def logout(request: Request) -> None:
 
 
 __all__ = [
-    "LoginRequired", "login_password", "login_token", "logout", "open_workspace", "principal_of",
-    "require_login", "throttle_of"
+    "LoginRequired",
+    "login_password",
+    "login_token",
+    "logout",
+    "open_workspace",
+    "principal_of",
+    "require_login",
+    "throttle_of",
 ]

@@ -17,7 +17,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import RedirectResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from ..errors import EngageLensError
+from engagelens.errors import EngageLensError
+
 from . import session
 
 log = logging.getLogger("engagelens.web")
@@ -46,18 +47,21 @@ def error_page(request: Request, exc: Exception) -> Any:
         return session.save(request, RedirectResponse(url, status_code=303))
     status = _status_of(exc)
     _ = current_lang(request).gettext
-    messages = {400: _("The request was not valid."), 403: _("You cannot do that here."),
-                404: _("This page does not exist, or you have no access to it."),
-                422: _("The request was not valid."),
-                429: _("Too many requests. Wait a minute and try again.")}
+    messages = {
+        400: _("The request was not valid."),
+        403: _("You cannot do that here."),
+        404: _("This page does not exist, or you have no access to it."),
+        422: _("The request was not valid."),
+        429: _("Too many requests. Wait a minute and try again."),
+    }
     if status >= 500:
-        log.error("dashboard error on %s: %s", request.url.path, type(exc).__name__,
-                  exc_info=exc)
+        log.error("dashboard error on %s: %s", request.url.path, type(exc).__name__, exc_info=exc)
         message = _("Something went wrong on the server.")
     else:
         message = messages.get(status, _("The request was not valid."))
-    return render(request, "error.html", status=status, title=str(status), message=message,
-                  status_code=status)
+    return render(
+        request, "error.html", status=status, title=str(status), message=message, status_code=status
+    )
 
 
 def install(app: FastAPI) -> None:

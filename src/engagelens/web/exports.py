@@ -72,8 +72,11 @@ def neutralise(value: Any) -> Any:
     if isinstance(value, dt.datetime | dt.date):
         return value.isoformat()
     if isinstance(value, dict | list | tuple):
-        value = ", ".join(f"{k}={v}" for k, v in value.items()) if isinstance(value, dict) \
+        value = (
+            ", ".join(f"{k}={v}" for k, v in value.items())
+            if isinstance(value, dict)
             else ", ".join(str(v) for v in value)
+        )
     text = str(value)
     if text.startswith(FORMULA_START):
         return "'" + text
@@ -81,8 +84,9 @@ def neutralise(value: Any) -> Any:
 
 
 def _cells(table: Table) -> list[list[Any]]:
-    return [[neutralise(row.get(k)) for k in table.keys]
-            for row in table.export_rows[:MAX_EXPORT_ROWS]]
+    return [
+        [neutralise(row.get(k)) for k in table.keys] for row in table.export_rows[:MAX_EXPORT_ROWS]
+    ]
 
 
 def to_csv(table: Table) -> bytes:
@@ -97,8 +101,15 @@ def to_xlsx(table: Table) -> bytes:
     import xlsxwriter
 
     out = io.BytesIO()
-    book = xlsxwriter.Workbook(out, {"in_memory": True, "strings_to_formulas": False,
-                                     "strings_to_urls": False, "strings_to_numbers": False})
+    book = xlsxwriter.Workbook(
+        out,
+        {
+            "in_memory": True,
+            "strings_to_formulas": False,
+            "strings_to_urls": False,
+            "strings_to_numbers": False,
+        },
+    )
     sheet = book.add_worksheet(_FILENAME.sub("_", table.name)[:31] or "table")
     bold = book.add_format({"bold": True})
     for c, col in enumerate(table.columns):
@@ -126,6 +137,13 @@ def filename(parts: Sequence[str], fmt: str) -> str:
 
 
 __all__ = [
-    "Col", "FORMATS", "FORMULA_START", "MAX_EXPORT_ROWS", "Table", "filename", "neutralise",
-    "to_csv", "to_xlsx"
+    "FORMATS",
+    "FORMULA_START",
+    "MAX_EXPORT_ROWS",
+    "Col",
+    "Table",
+    "filename",
+    "neutralise",
+    "to_csv",
+    "to_xlsx",
 ]

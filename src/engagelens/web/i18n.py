@@ -131,8 +131,9 @@ class Lang:
         from babel.numbers import format_decimal
 
         pattern = "#,##0" + ("." + "0" * digits if digits > 0 else "")
-        return format_decimal(value, format=pattern, locale=self.code,
-                              numbering_system="default").translate(self._digits)
+        return format_decimal(
+            value, format=pattern, locale=self.code, numbering_system="default"
+        ).translate(self._digits)
 
     def percent(self, value: Any, digits: int = 2) -> str:
         if value is None or (isinstance(value, float) and not math.isfinite(value)):
@@ -140,8 +141,9 @@ class Lang:
         from babel.numbers import format_percent
 
         pattern = "#,##0" + ("." + "0" * digits if digits > 0 else "") + "%"
-        return format_percent(value, format=pattern, locale=self.code,
-                              numbering_system="default").translate(self._digits)
+        return format_percent(
+            value, format=pattern, locale=self.code, numbering_system="default"
+        ).translate(self._digits)
 
     def date(self, value: Any) -> str:
         if value is None or value == "":
@@ -176,7 +178,18 @@ if __name__ == "__main__":  # pragma: no cover - the build step: python -m engag
         print(f"wrote {path}")
 
 __all__ = [
-    "CATALOG_DIR", "DEFAULT_LOCALE", "DIGITS", "LOCALES", "Lang", "NATIVE_NAMES", "N_",
-    "compile_catalogs", "compile_po", "from_accept_language", "lang", "normalise", "po_path",
-    "translations"
+    "CATALOG_DIR",
+    "DEFAULT_LOCALE",
+    "DIGITS",
+    "LOCALES",
+    "NATIVE_NAMES",
+    "N_",
+    "Lang",
+    "compile_catalogs",
+    "compile_po",
+    "from_accept_language",
+    "lang",
+    "normalise",
+    "po_path",
+    "translations",
 ]

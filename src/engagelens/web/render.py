@@ -27,10 +27,19 @@ SAFE_SCHEMES = ("http", "https")
 def environment() -> Any:
     from jinja2 import Environment, PackageLoader, StrictUndefined
 
-    env = Environment(loader=PackageLoader("engagelens.web", "templates"), autoescape=True,
-                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
-    env.globals.update(static=STATIC_PREFIX, locales=i18n.LOCALES,
-                       native_names=i18n.NATIVE_NAMES, safe_url=safe_url)
+    env = Environment(
+        loader=PackageLoader("engagelens.web", "templates"),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.globals.update(
+        static=STATIC_PREFIX,
+        locales=i18n.LOCALES,
+        native_names=i18n.NATIVE_NAMES,
+        safe_url=safe_url,
+    )
     return env
 
 
@@ -65,11 +74,18 @@ def render(request: Request, template: str, *, status: int = 200, **context: Any
     """The page ``template`` in the request's language, with the session cookie saved."""
     lang = context.pop("lang", None) or current_lang(request)
     principal = getattr(request.state, "principal", None)
-    values = {"lang": lang, "_": lang.gettext, "ngettext": lang.ngettext,
-              "csrf_token": session.csrf_token(request), "principal": principal,
-              "request_path": request.url.path
-              + (f"?{request.url.query}" if request.url.query else ""),
-              "ctx": None, "page": None, "title": "", "error": ""}
+    values = {
+        "lang": lang,
+        "_": lang.gettext,
+        "ngettext": lang.ngettext,
+        "csrf_token": session.csrf_token(request),
+        "principal": principal,
+        "request_path": request.url.path + (f"?{request.url.query}" if request.url.query else ""),
+        "ctx": None,
+        "page": None,
+        "title": "",
+        "error": "",
+    }
     values.update(context)
     html = environment().get_template(template).render(values)
     response = HTMLResponse(html, status_code=status, headers=PAGE_HEADERS)
@@ -77,6 +93,11 @@ def render(request: Request, template: str, *, status: int = 200, **context: Any
 
 
 __all__ = [
-    "PAGE_HEADERS", "STATIC_PREFIX", "current_lang", "environment", "render", "safe_next",
-    "safe_url"
+    "PAGE_HEADERS",
+    "STATIC_PREFIX",
+    "current_lang",
+    "environment",
+    "render",
+    "safe_next",
+    "safe_url",
 ]

@@ -25,9 +25,10 @@ from typing import Annotated, Any
 from fastapi import APIRouter, FastAPI, Form, Request, Response
 from fastapi.responses import FileResponse, RedirectResponse
 
-from ..api.auth import state_of
-from ..api.routers.overview import rollup_of
-from ..errors import NotFound, PermissionDenied
+from engagelens.api.auth import state_of
+from engagelens.api.routers.overview import rollup_of
+from engagelens.errors import NotFound, PermissionDenied
+
 from . import auth, errors, i18n, session
 from .exports import FORMATS, filename
 from .i18n import N_
@@ -40,16 +41,34 @@ STATIC_DIR = Path(__file__).parent / "static"
 FormRequired = Annotated[str, Form(max_length=2000)]
 FormText = Annotated[str, Form(max_length=2000)]
 
-PAGES: dict[str, Any] = {"": overview.build, "content": content.build, "post": post.build,
-                         "listening": listening.build, "inbox": inbox.build}
+PAGES: dict[str, Any] = {
+    "": overview.build,
+    "content": content.build,
+    "post": post.build,
+    "listening": listening.build,
+    "inbox": inbox.build,
+}
 #: the navigation, in order: (page, message id)
-NAV = (("", N_("Overview")), ("content", N_("Content")), ("listening", N_("Listening")),
-       ("inbox", N_("Inbox")))
+NAV = (
+    ("", N_("Overview")),
+    ("content", N_("Content")),
+    ("listening", N_("Listening")),
+    ("inbox", N_("Inbox")),
+)
 #: the login page's answer while failed log-ins are throttled
 THROTTLED = N_("Too many failed attempts. Wait %(minutes)s min and try again.")
 #: values from the data that the pages translate: roles, sentiment and quality labels
-LABELS = (N_("viewer"), N_("analyst"), N_("admin"), N_("positive"), N_("negative"),
-          N_("neutral"), N_("substantive"), N_("low_effort"), N_("spam"))
+LABELS = (
+    N_("viewer"),
+    N_("analyst"),
+    N_("admin"),
+    N_("positive"),
+    N_("negative"),
+    N_("neutral"),
+    N_("substantive"),
+    N_("low_effort"),
+    N_("spam"),
+)
 
 
 def _redirect(url: str, request: Request) -> Response:
@@ -64,21 +83,29 @@ def home(request: Request) -> Response:
 
 @router.get("/login")
 def login_form(request: Request, next: str = "") -> Response:
-    return render(request, "login.html", title=current_lang(request).gettext("Log in"),
-                  next=safe_next(next))
+    return render(
+        request, "login.html", title=current_lang(request).gettext("Log in"), next=safe_next(next)
+    )
 
 
 def _too_many(request: Request, next: str, message: str, wait_s: float) -> Response:
     _ = current_lang(request).gettext
-    response = render(request, "login.html", status=429, title=_("Log in"),
-                      next=safe_next(next), error=message)
+    response = render(
+        request, "login.html", status=429, title=_("Log in"), next=safe_next(next), error=message
+    )
     response.headers["retry-after"] = str(LoginThrottle.retry_after(wait_s))
     return response
 
 
 @router.post("/login")
-def login(request: Request, csrf_token: FormText = "", username: FormText = "",
-          password: FormText = "", token: FormText = "", next: FormText = "") -> Response:
+def login(
+    request: Request,
+    csrf_token: FormText = "",
+    username: FormText = "",
+    password: FormText = "",
+    token: FormText = "",
+    next: FormText = "",
+) -> Response:
     """Check the credentials, at most ``login_max_failures`` wrong ones per user name and
     ``login_max_failures_per_ip`` per client in ``login_window_seconds`` (:mod:`.throttle`):
     past that, 429 with ``Retry-After``, before any password is checked. The answer never
@@ -90,8 +117,7 @@ def login(request: Request, csrf_token: FormText = "", username: FormText = "",
     client = request.client.host if request.client else "?"
     wait = state.limiter.hit(f"web-login:{client}")  # the API's per-minute flood guard
     if wait > 0:
-        return _too_many(request, next, _("Too many attempts. Wait a minute and try again."),
-                         wait)
+        return _too_many(request, next, _("Too many attempts. Wait a minute and try again."), wait)
     user = None if token.strip() else username
     throttle = auth.throttle_of(request)
     wait = throttle.attempt(client, user)
@@ -103,8 +129,14 @@ def login(request: Request, csrf_token: FormText = "", username: FormText = "",
     else:
         principal = auth.login_password(request, username, password)
     if principal is None:
-        return render(request, "login.html", status=401, title=_("Log in"), next=safe_next(next),
-                      error=_("Those credentials are not valid."))
+        return render(
+            request,
+            "login.html",
+            status=401,
+            title=_("Log in"),
+            next=safe_next(next),
+            error=_("Those credentials are not valid."),
+        )
     throttle.succeeded(client, user)
     target = safe_next(next)
     if target == "/workspaces" and principal.workspace:
@@ -120,8 +152,9 @@ def logout(request: Request, csrf_token: FormText = "") -> Response:
 
 
 @router.post("/locale")
-def set_locale(request: Request, locale: FormText = "", csrf_token: FormText = "",
-               next: FormText = "") -> Response:
+def set_locale(
+    request: Request, locale: FormText = "", csrf_token: FormText = "", next: FormText = ""
+) -> Response:
     session.check_csrf(request, csrf_token)
     session.update(request, locale=i18n.normalise(locale))
     return _redirect(safe_next(next), request)
@@ -131,10 +164,17 @@ def set_locale(request: Request, locale: FormText = "", csrf_token: FormText = "
 def workspaces(request: Request) -> Response:
     principal = auth.require_login(request)
     names = {w["slug"]: w["name"] for w in state_of(request).control.workspaces()}
-    rows = [{"slug": slug, "name": names.get(slug, slug), "role": role}
-            for slug, role in sorted(principal.roles.items()) if slug in names]
-    return render(request, "workspaces.html", title=current_lang(request).gettext("Workspaces"),
-                  workspaces=rows)
+    rows = [
+        {"slug": slug, "name": names.get(slug, slug), "role": role}
+        for slug, role in sorted(principal.roles.items())
+        if slug in names
+    ]
+    return render(
+        request,
+        "workspaces.html",
+        title=current_lang(request).gettext("Workspaces"),
+        workspaces=rows,
+    )
 
 
 @router.get("/w/{workspace}")
@@ -155,16 +195,24 @@ def _options(ctx: base.Context) -> dict[str, Any]:
         end = last.date()
         for days in (7, 30, 90):
             ranges.append((days, (end - dt.timedelta(days=days - 1)).isoformat(), end.isoformat()))
-    return {"platforms": sorted(v for v in frame["platform"].unique().to_list() if v),
-            "accounts": sorted(v for v in frame["account_id"].unique().to_list() if v),
-            "ranges": ranges}
+    return {
+        "platforms": sorted(v for v in frame["platform"].unique().to_list() if v),
+        "accounts": sorted(v for v in frame["account_id"].unique().to_list() if v),
+        "ranges": ranges,
+    }
 
 
 def _context(request: Request, workspace: str, role: str = "viewer") -> base.Context:
     principal, ws = auth.open_workspace(request, workspace, role)
     lang = current_lang(request)
-    ctx = base.Context(request, principal, ws, lang, base.parse_view(request, lang.gettext),
-                       state_of(request).settings)
+    ctx = base.Context(
+        request,
+        principal,
+        ws,
+        lang,
+        base.parse_view(request, lang.gettext),
+        state_of(request).settings,
+    )
     ctx.options = _options(ctx)
     return ctx
 
@@ -179,10 +227,24 @@ def _serve(request: Request, workspace: str, page_name: str) -> Response:
             raise NotFound("no such export")
         media_type, write = FORMATS[fmt]
         name = filename([ctx.slug, page_name or "overview", table.name], fmt)
-        return Response(write(table), media_type=media_type, headers={
-            "content-disposition": f'attachment; filename="{name}"', "cache-control": "no-store"})
-    return render(request, page.template, lang=ctx.lang, ctx=ctx, page=page, nav=NAV,
-                  page_name=page_name, title=page.title)
+        return Response(
+            write(table),
+            media_type=media_type,
+            headers={
+                "content-disposition": f'attachment; filename="{name}"',
+                "cache-control": "no-store",
+            },
+        )
+    return render(
+        request,
+        page.template,
+        lang=ctx.lang,
+        ctx=ctx,
+        page=page,
+        nav=NAV,
+        page_name=page_name,
+        title=page.title,
+    )
 
 
 @router.get("/w/{workspace}/")
@@ -199,8 +261,14 @@ def workspace_page(workspace: str, page_name: str, request: Request) -> Response
 
 
 @router.post("/w/{workspace}/inbox/replied")
-def inbox_replied(workspace: str, request: Request, platform: FormRequired, interaction_id: FormRequired,
-                  csrf_token: FormText = "", next: FormText = "") -> Response:
+def inbox_replied(
+    workspace: str,
+    request: Request,
+    platform: FormRequired,
+    interaction_id: FormRequired,
+    csrf_token: FormText = "",
+    next: FormText = "",
+) -> Response:
     session.check_csrf(request, csrf_token)
     ctx = _context(request, workspace)
     if not ctx.can("analyst"):
@@ -218,8 +286,9 @@ def plotly_js() -> Response:
     import plotly
 
     path = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
-    return FileResponse(path, media_type="text/javascript",
-                        headers={"cache-control": "public, max-age=86400"})
+    return FileResponse(
+        path, media_type="text/javascript", headers={"cache-control": "public, max-age=86400"}
+    )
 
 
 def install(app: FastAPI) -> None:

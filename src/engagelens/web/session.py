@@ -23,7 +23,7 @@ from typing import Any
 
 from fastapi import Request, Response
 
-from ..errors import PermissionDenied
+from engagelens.errors import PermissionDenied
 
 COOKIE = "engagelens_session"
 MAX_AGE_S = 12 * 3600
@@ -99,8 +99,15 @@ def save(request: Request, response: Response) -> Response:
     """Set the cookie on ``response`` if the session changed during the request."""
     if getattr(request.state, "web_session_dirty", False):
         value = _serializer(request).dumps(load(request))
-        response.set_cookie(COOKIE, value, max_age=MAX_AGE_S, httponly=True, samesite="lax",
-                            secure=request.url.scheme == "https", path="/")
+        response.set_cookie(
+            COOKIE,
+            value,
+            max_age=MAX_AGE_S,
+            httponly=True,
+            samesite="lax",
+            secure=request.url.scheme == "https",
+            path="/",
+        )
     return response
 
 
@@ -116,6 +123,13 @@ def check_csrf(request: Request, submitted: str | None) -> None:
 
 
 __all__ = [
-    "COOKIE", "CsrfFailed", "MAX_AGE_S", "check_csrf", "csrf_token", "load", "rotate", "save",
-    "update"
+    "COOKIE",
+    "MAX_AGE_S",
+    "CsrfFailed",
+    "check_csrf",
+    "csrf_token",
+    "load",
+    "rotate",
+    "save",
+    "update",
 ]

@@ -40,8 +40,15 @@ class LoginThrottle:
 
     ``clock`` is monotonic seconds (tests pass their own to move time without sleeping)."""
 
-    def __init__(self, max_failures: int, window_s: float, *, max_failures_per_ip: int = 0,
-                 clock: Callable[[], float] = time.monotonic, max_keys: int = 100_000) -> None:
+    def __init__(
+        self,
+        max_failures: int,
+        window_s: float,
+        *,
+        max_failures_per_ip: int = 0,
+        clock: Callable[[], float] = time.monotonic,
+        max_keys: int = 100_000,
+    ) -> None:
         self.limits = {"user": int(max_failures), "ip": int(max_failures_per_ip)}
         self.window_s = float(window_s)
         self.clock = clock
@@ -51,8 +58,12 @@ class LoginThrottle:
 
     @classmethod
     def from_settings(cls, settings: Mapping[str, Any], **kw: Any) -> LoginThrottle:
-        return cls(int(settings["login_max_failures"]), float(settings["login_window_seconds"]),
-                   max_failures_per_ip=int(settings["login_max_failures_per_ip"]), **kw)
+        return cls(
+            int(settings["login_max_failures"]),
+            float(settings["login_window_seconds"]),
+            max_failures_per_ip=int(settings["login_max_failures_per_ip"]),
+            **kw,
+        )
 
     def _keys(self, ip: str, username: str | None) -> list[tuple[str, str]]:
         keys = [("ip", ip)]
@@ -100,8 +111,10 @@ class LoginThrottle:
         """Failures in the current window per key kind (for tests and diagnostics)."""
         now = self.clock()
         with self._lock:
-            return {kind: len(self._recent((kind, value), now))
-                    for kind, value in self._keys(ip, username)}
+            return {
+                kind: len(self._recent((kind, value), now))
+                for kind, value in self._keys(ip, username)
+            }
 
     def _forget(self, now: float) -> None:
         """Bound memory: drop expired keys, then the oldest tenth if still too many."""

@@ -8,14 +8,15 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
 
-from ...errors import NotFound
-from ...model import INTERACTION_KINDS
-from .. import listing, rollup
-from ..auth import require_role, state_of
-from ..errors import InvalidParameter
-from ..params import MAX_PAGE, FilterParams, PageParams
-from ..responses import JSONBytes, cached_json
-from ..workspaces import Workspace
+from engagelens.api import listing, rollup
+from engagelens.api.auth import require_role, state_of
+from engagelens.api.errors import InvalidParameter
+from engagelens.api.params import MAX_PAGE, FilterParams, PageParams
+from engagelens.api.responses import JSONBytes, cached_json
+from engagelens.api.workspaces import Workspace
+from engagelens.errors import NotFound
+from engagelens.model import INTERACTION_KINDS
+
 from .overview import post_rollup
 
 router = APIRouter(tags=["content"])
@@ -24,39 +25,54 @@ _SORTS = tuple(rollup.SORTABLE) + tuple("-" + s for s in rollup.SORTABLE)
 Id = Annotated[str, Path(min_length=1, max_length=300)]
 
 
-@router.get("/workspaces/{workspace}/content", response_class=JSONBytes,
-            summary="Posts with their metrics; sortable")
+@router.get(
+    "/workspaces/{workspace}/content",
+    response_class=JSONBytes,
+    summary="Posts with their metrics; sortable",
+)
 async def content_list(
     request: Request,
-    sort: Annotated[str, Query(description="column, '-' for descending: " + ", ".join(
-        rollup.SORTABLE), max_length=60)] = "-created_at",
-    search: Annotated[str | None, Query(max_length=200,
-                                        description="case-insensitive text contains")] = None,
+    sort: Annotated[
+        str,
+        Query(
+            description="column, '-' for descending: " + ", ".join(rollup.SORTABLE), max_length=60
+        ),
+    ] = "-created_at",
+    search: Annotated[
+        str | None, Query(max_length=200, description="case-insensitive text contains")
+    ] = None,
     ws: Workspace = Depends(require_role("viewer")),
     params: FilterParams = Depends(),
     page: PageParams = Depends(),
 ) -> Response:
-
     if sort not in _SORTS:
         raise InvalidParameter(f"sort must be one of {', '.join(_SORTS)}")
     version = ws.data_version
     key = (ws.slug, "content", params.key(), sort, search, page.limit, page.offset, version)
 
     def run() -> dict[str, Any]:
-        posts = rollup.search_and_sort(rollup.select(post_rollup(request, ws), params.filters),
-                                       search, sort)
+        posts = rollup.search_and_sort(
+            rollup.select(post_rollup(request, ws), params.filters), search, sort
+        )
         items = posts.slice(page.offset, page.limit)
-        return {"items": [rollup.post_row(r) for r in items.iter_rows(named=True)],
-                "total": posts.height, "limit": page.limit, "offset": page.offset,
-                "sort": sort, "data_version": version}
+        return {
+            "items": [rollup.post_row(r) for r in items.iter_rows(named=True)],
+            "total": posts.height,
+            "limit": page.limit,
+            "offset": page.offset,
+            "sort": sort,
+            "data_version": version,
+        }
 
     return await cached_json(state_of(request).cache, key, run)
 
 
-@router.get("/workspaces/{workspace}/content/{platform}/{content_id}",
-            summary="One post with its metrics")
-def content_get(request: Request, platform: Id, content_id: Id,
-                ws: Workspace = Depends(require_role("viewer"))) -> dict[str, Any]:
+@router.get(
+    "/workspaces/{workspace}/content/{platform}/{content_id}", summary="One post with its metrics"
+)
+def content_get(
+    request: Request, platform: Id, content_id: Id, ws: Workspace = Depends(require_role("viewer"))
+) -> dict[str, Any]:
     import polars as pl
 
     posts = post_rollup(request, ws)
@@ -66,10 +82,13 @@ def content_get(request: Request, platform: Id, content_id: Id,
     return rollup.post_row(hit.row(0, named=True))
 
 
-@router.get("/workspaces/{workspace}/content/{platform}/{content_id}/interactions",
-            summary="A post's interactions (comments first-class) with text analysis")
+@router.get(
+    "/workspaces/{workspace}/content/{platform}/{content_id}/interactions",
+    summary="A post's interactions (comments first-class) with text analysis",
+)
 def content_interactions(
-    platform: Id, content_id: Id,
+    platform: Id,
+    content_id: Id,
     kind: Annotated[list[str] | None, Query(max_length=40)] = None,
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 50,
     cursor: Annotated[str | None, Query(max_length=600)] = None,
@@ -78,23 +97,32 @@ def content_interactions(
     kinds = _kinds(kind)
     with ws.session() as store:
         listing.content_exists(store, platform, content_id)
-        from ...metrics import Filters
+        from engagelens.metrics import Filters
 
-        return listing.interactions(store, Filters(platforms=(platform,)), kinds=kinds,
-                                    content_id=content_id, limit=limit, cursor=cursor)
+        return listing.interactions(
+            store,
+            Filters(platforms=(platform,)),
+            kinds=kinds,
+            content_id=content_id,
+            limit=limit,
+            cursor=cursor,
+        )
 
 
 def _kinds(kind: list[str] | None) -> tuple[str, ...]:
     out = tuple(dict.fromkeys(v.strip() for k in kind or [] for v in k.split(",") if v.strip()))
     bad = [k for k in out if k not in INTERACTION_KINDS]
     if bad:
-        raise InvalidParameter(f"unknown interaction kind(s) {bad}; one of "
-                               f"{', '.join(INTERACTION_KINDS)}")
+        raise InvalidParameter(
+            f"unknown interaction kind(s) {bad}; one of {', '.join(INTERACTION_KINDS)}"
+        )
     return out
 
 
-@router.get("/workspaces/{workspace}/interactions",
-            summary="Interactions, newest first, filtered; pages by cursor")
+@router.get(
+    "/workspaces/{workspace}/interactions",
+    summary="Interactions, newest first, filtered; pages by cursor",
+)
 def interaction_list(
     from_: Annotated[str | None, Query(alias="from", max_length=40)] = None,
     to: Annotated[str | None, Query(max_length=40)] = None,
@@ -110,6 +138,6 @@ def interaction_list(
     filters = FilterParams(from_=from_, to=to, platform=platform, account=account).filters
     kinds = _kinds(kind)
     with ws.session() as store:
-        return listing.interactions(store, filters, kinds=kinds, content_id=content_id,
-                                    limit=limit, cursor=cursor)
-
+        return listing.interactions(
+            store, filters, kinds=kinds, content_id=content_id, limit=limit, cursor=cursor
+        )

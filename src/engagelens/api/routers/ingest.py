@@ -15,14 +15,15 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, File, Path, Query, Request, UploadFile
 
-from ...errors import NotFound
-from ...ingest import SOURCE_NAMES, ingest_file
-from ...ingest.quarantine import reasons, rows
-from ..auth import require_role, state_of
-from ..errors import InvalidParameter
-from ..listing import jsonable
-from ..params import PageParams
-from ..workspaces import Workspace
+from engagelens.api.auth import require_role, state_of
+from engagelens.api.errors import InvalidParameter
+from engagelens.api.listing import jsonable
+from engagelens.api.params import PageParams
+from engagelens.api.workspaces import Workspace
+from engagelens.errors import NotFound
+from engagelens.ingest import SOURCE_NAMES, ingest_file
+from engagelens.ingest.quarantine import reasons, rows
+
 from .overview import warm_in_background
 
 router = APIRouter(tags=["ingest"])
@@ -44,20 +45,27 @@ def _public(batch: dict[str, Any]) -> dict[str, Any]:
     return jsonable(out)
 
 
-@router.post("/workspaces/{workspace}/ingest", status_code=201,
-             summary="Upload one file (CSV, TSV, JSON, JSONL, Parquet); returns its batch summary")
+@router.post(
+    "/workspaces/{workspace}/ingest",
+    status_code=201,
+    summary="Upload one file (CSV, TSV, JSON, JSONL, Parquet); returns its batch summary",
+)
 def upload(
     request: Request,
     file: Annotated[UploadFile, File(description="the export file")],
-    source: Annotated[str | None, Query(description="built-in source, e.g. facebook, canonical",
-                                        max_length=40)] = None,
-    entity: Annotated[str | None, Query(max_length=40, pattern=r"^[a-z_]+$",
-                                        description="target table for canonical files")] = None,
+    source: Annotated[
+        str | None, Query(description="built-in source, e.g. facebook, canonical", max_length=40)
+    ] = None,
+    entity: Annotated[
+        str | None,
+        Query(max_length=40, pattern=r"^[a-z_]+$", description="target table for canonical files"),
+    ] = None,
     ws: Workspace = Depends(require_role("analyst")),
 ) -> dict[str, Any]:
     if source is not None and source not in (*SOURCE_NAMES, "canonical"):
-        raise InvalidParameter(f"unknown source {source!r}; one of "
-                               f"{', '.join([*SOURCE_NAMES, 'canonical'])}")
+        raise InvalidParameter(
+            f"unknown source {source!r}; one of {', '.join([*SOURCE_NAMES, 'canonical'])}"
+        )
     state = state_of(request)
     folder = state.control.data_dir / "uploads" / ws.slug / uuid.uuid4().hex
     folder.mkdir(parents=True)
@@ -72,21 +80,32 @@ def upload(
 
 
 @router.get("/workspaces/{workspace}/batches", summary="Ingest batches, newest first")
-def batch_list(ws: Workspace = Depends(require_role("viewer")),
-               page: PageParams = Depends()) -> dict[str, Any]:
+def batch_list(
+    ws: Workspace = Depends(require_role("viewer")), page: PageParams = Depends()
+) -> dict[str, Any]:
     with ws.session() as store:
         t = store.table("ingest_batch")
         total = int(t.count().execute())
-        items = (t.order_by(t.batch_id.desc()).limit(page.limit, offset=page.offset)
-                 .to_pyarrow().to_pylist())
-    return {"items": [_public(b) for b in items], "total": total,
-            "limit": page.limit, "offset": page.offset}
+        items = (
+            t.order_by(t.batch_id.desc())
+            .limit(page.limit, offset=page.offset)
+            .to_pyarrow()
+            .to_pylist()
+        )
+    return {
+        "items": [_public(b) for b in items],
+        "total": total,
+        "limit": page.limit,
+        "offset": page.offset,
+    }
 
 
-@router.get("/workspaces/{workspace}/batches/{batch_id}", summary="One batch and its "
-            "quarantine reasons")
-def batch_get(batch_id: Annotated[int, Path(ge=0, le=2**62)],
-              ws: Workspace = Depends(require_role("viewer"))) -> dict[str, Any]:
+@router.get(
+    "/workspaces/{workspace}/batches/{batch_id}", summary="One batch and its quarantine reasons"
+)
+def batch_get(
+    batch_id: Annotated[int, Path(ge=0, le=2**62)], ws: Workspace = Depends(require_role("viewer"))
+) -> dict[str, Any]:
     with ws.session() as store:
         t = store.table("ingest_batch")
         found = t.filter(t.batch_id == batch_id).to_pyarrow().to_pylist()
@@ -105,4 +124,4 @@ def quarantine_list(
 ) -> dict[str, Any]:
     with ws.session() as store:
         data = rows(store, batch_id, reason=reason, limit=page.offset + page.limit)
-    return {"items": jsonable(data[page.offset:]), "limit": page.limit, "offset": page.offset}
+    return {"items": jsonable(data[page.offset :]), "limit": page.limit, "offset": page.offset}

@@ -6,13 +6,13 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
 
-from ...listening import list_queries
-from ...listening.measures import breakdown
-from ...listening.spikes import find_spikes
-from ..auth import require_role, state_of
-from ..listing import jsonable
-from ..params import FilterParams
-from ..workspaces import Workspace
+from engagelens.api.auth import require_role, state_of
+from engagelens.api.listing import jsonable
+from engagelens.api.params import FilterParams
+from engagelens.api.workspaces import Workspace
+from engagelens.listening import list_queries
+from engagelens.listening.measures import breakdown
+from engagelens.listening.spikes import find_spikes
 
 router = APIRouter(tags=["listening"])
 
@@ -23,8 +23,10 @@ def queries(ws: Workspace = Depends(require_role("viewer"))) -> dict[str, Any]:
         return {"items": jsonable(list_queries(store))}
 
 
-@router.get("/workspaces/{workspace}/listening/summary",
-            summary="Volume, reach, sentiment and share of voice per query (and by a key)")
+@router.get(
+    "/workspaces/{workspace}/listening/summary",
+    summary="Volume, reach, sentiment and share of voice per query (and by a key)",
+)
 def summary(
     request: Request,
     by: Annotated[Literal["day", "week", "platform", "language"] | None, Query()] = None,
@@ -39,12 +41,15 @@ def summary(
             return jsonable(breakdown(store, keys, params.filters).to_pyarrow().to_pylist())
 
     rows = state.cache.get_or_compute(
-        (ws.slug, "listening.summary", by, params.key(), ws.data_version), run)
+        (ws.slug, "listening.summary", by, params.key(), ws.data_version), run
+    )
     return {"by": by, "filters": params.to_dict(), "items": rows}
 
 
-@router.get("/workspaces/{workspace}/listening/spikes",
-            summary="Unusual days of mention volume or negative mentions, with drivers")
+@router.get(
+    "/workspaces/{workspace}/listening/spikes",
+    summary="Unusual days of mention volume or negative mentions, with drivers",
+)
 def spikes(
     request: Request,
     query: Annotated[str | None, Query(max_length=200)] = None,

@@ -10,12 +10,12 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
 
-from ...metrics import GRAIN_KEYS, compute, get_metric
-from ..auth import require_role, state_of
-from ..listing import jsonable
-from ..params import FilterParams
-from ..responses import JSONBytes, cached_json
-from ..workspaces import Workspace
+from engagelens.api.auth import require_role, state_of
+from engagelens.api.listing import jsonable
+from engagelens.api.params import FilterParams
+from engagelens.api.responses import JSONBytes, cached_json
+from engagelens.api.workspaces import Workspace
+from engagelens.metrics import GRAIN_KEYS, compute, get_metric
 
 router = APIRouter(tags=["metrics"])
 
@@ -23,8 +23,11 @@ Grain = Literal[tuple(GRAIN_KEYS)]  # type: ignore[valid-type]
 MAX_ROWS = 5000
 
 
-@router.get("/workspaces/{workspace}/metrics/{name}", response_class=JSONBytes,
-            summary="Compute a metric by a grain (total, day, content, platform …)")
+@router.get(
+    "/workspaces/{workspace}/metrics/{name}",
+    response_class=JSONBytes,
+    summary="Compute a metric by a grain (total, day, content, platform …)",
+)
 async def metric_values(
     request: Request,
     name: Annotated[str, Path(max_length=100)],
@@ -41,8 +44,7 @@ async def metric_values(
 
     def rows() -> list[dict[str, Any]]:
         with ws.session() as store:
-            table = compute(store, [name], by=by, filters=params.filters,
-                            settings=state.settings)
+            table = compute(store, [name], by=by, filters=params.filters, settings=state.settings)
             if keys:
                 table = table.order_by(keys)
             return jsonable(table.to_pyarrow().to_pylist())
@@ -50,11 +52,19 @@ async def metric_values(
     def run() -> dict[str, Any]:
         # all rows of one (metric, grain, filters) are computed once, pages are cut from them
         everything = state.cache.get_or_compute(
-            (ws.slug, "metric-rows", name, by, params.key(), version), rows)
-        return {"metric": metric.to_dict(), "by": by, "keys": keys,
-                "filters": params.to_dict(), "data_version": version,
-                "total_rows": len(everything), "limit": limit, "offset": offset,
-                "rows": everything[offset:offset + limit]}
+            (ws.slug, "metric-rows", name, by, params.key(), version), rows
+        )
+        return {
+            "metric": metric.to_dict(),
+            "by": by,
+            "keys": keys,
+            "filters": params.to_dict(),
+            "data_version": version,
+            "total_rows": len(everything),
+            "limit": limit,
+            "offset": offset,
+            "rows": everything[offset : offset + limit],
+        }
 
     key = (ws.slug, "metric", name, by, params.key(), limit, offset, version)
     return await cached_json(state.cache, key, run)

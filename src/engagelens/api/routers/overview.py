@@ -9,12 +9,12 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 
-from .. import daily, rollup
-from ..auth import require_role, state_of
-from ..cache import MISSING
-from ..params import FilterParams
-from ..responses import JSONBytes, cached_json
-from ..workspaces import Workspace
+from engagelens.api import daily, rollup
+from engagelens.api.auth import require_role, state_of
+from engagelens.api.cache import MISSING
+from engagelens.api.params import FilterParams
+from engagelens.api.responses import JSONBytes, cached_json
+from engagelens.api.workspaces import Workspace
 
 router = APIRouter(tags=["overview"])
 log = logging.getLogger("engagelens.api")
@@ -32,6 +32,7 @@ def post_rollup(request: Request, ws: Workspace) -> Any:
 def warm_in_background(ws: Workspace, settings: dict[str, Any]) -> threading.Thread:
     """Build the rollup now, off the request path (after an ingest or at start-up), so the
     next dashboard request does not wait for it."""
+
     def run() -> None:
         try:
             rollup_of(ws, settings)
@@ -43,8 +44,11 @@ def warm_in_background(ws: Workspace, settings: dict[str, Any]) -> threading.Thr
     return thread
 
 
-@router.get("/workspaces/{workspace}/overview", response_class=JSONBytes,
-            summary="Headline figures, daily series, top and bottom posts vs baseline")
+@router.get(
+    "/workspaces/{workspace}/overview",
+    response_class=JSONBytes,
+    summary="Headline figures, daily series, top and bottom posts vs baseline",
+)
 async def overview(
     request: Request,
     top: Annotated[int, Query(ge=1, le=50, description="posts in each of top/bottom")] = 5,

@@ -6,9 +6,9 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path
 
-from ... import __version__
-from ...metrics import all_metrics, get_metric
-from ..auth import Principal, current_principal
+from engagelens import __version__
+from engagelens.api.auth import Principal, current_principal
+from engagelens.metrics import all_metrics, get_metric
 
 router = APIRouter(tags=["system"])
 
@@ -29,6 +29,7 @@ def metric_list(principal: Principal = Depends(current_principal)) -> dict[str, 
 
 
 @router.get("/metrics/{name}", summary="One metric's definition (formula, grains, source)")
-def metric_definition(name: Annotated[str, Path(max_length=100)],
-                      principal: Principal = Depends(current_principal)) -> dict[str, Any]:
+def metric_definition(
+    name: Annotated[str, Path(max_length=100)], principal: Principal = Depends(current_principal)
+) -> dict[str, Any]:
     return get_metric(name).to_dict()

@@ -12,8 +12,17 @@ from . import en, fa, vi, zh
 
 LANGS: tuple[str, ...] = ("en", "vi", "fa", "zh")
 MODULES = {"en": en, "vi": vi, "fa": fa, "zh": zh}
-COMMENT_CATEGORIES: tuple[str, ...] = ("praise", "question", "complaint", "purchase", "low_effort",
-                                       "tag_friend", "spam", "emoji", "tricky")
+COMMENT_CATEGORIES: tuple[str, ...] = (
+    "praise",
+    "question",
+    "complaint",
+    "purchase",
+    "low_effort",
+    "tag_friend",
+    "spam",
+    "emoji",
+    "tricky",
+)
 TONES: tuple[str, ...] = ("thanks", "answer", "apology", "sales")
 MENTION_CATEGORIES: tuple[str, ...] = ("positive", "neutral", "negative", "outage", "price")
 SURVEY_GROUPS: tuple[str, ...] = ("promoter", "passive", "detractor")
@@ -21,7 +30,7 @@ SURVEY_GROUPS: tuple[str, ...] = ("promoter", "passive", "detractor")
 #: what escaping must survive; added to the tricky texts only with ``hostile=True``
 HOSTILE: tuple[str, ...] = (
     '<script>alert("lumina")</script> great coffee',
-    '<img src=x onerror=alert(1)> love it',
+    "<img src=x onerror=alert(1)> love it",
     '=HYPERLINK("http://evil.example","click me")',
     "+cmd|' /C calc'!A0",
     "@SUM(1+1)*cmd|' /C calc'!A0",
@@ -93,8 +102,9 @@ def mention_bank(brands: tuple[str, ...]) -> Bank:
         other = brands[(b + 1) % len(brands)]
         for lang in LANGS:
             for cat in MENTION_CATEGORIES:
-                out.append(tuple(t.format(brand=brand, other=other)
-                                 for t in MODULES[lang].MENTIONS[cat]))
+                out.append(
+                    tuple(t.format(brand=brand, other=other) for t in MODULES[lang].MENTIONS[cat])
+                )
     return build(out)
 
 
@@ -104,13 +114,13 @@ def word_count() -> dict[str, int]:
 
 
 __all__ = [
-    "Bank",
     "COMMENT_CATEGORIES",
     "HOSTILE",
     "LANGS",
     "MENTION_CATEGORIES",
     "SURVEY_GROUPS",
     "TONES",
+    "Bank",
     "brand_bank",
     "build",
     "comment_bank",

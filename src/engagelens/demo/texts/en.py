@@ -36,7 +36,14 @@ COMMENTS: dict[str, tuple[str, ...]] = {
         "Can I pre-order the lunar new year gift box and pick it up on Friday?",
     ),
     "low_effort": (
-        "nice", "wow", "yes", "first!", "cool", "ok", "looks good", "lol",
+        "nice",
+        "wow",
+        "yes",
+        "first!",
+        "cool",
+        "ok",
+        "looks good",
+        "lol",
     ),
     "tag_friend": (
         "@mai_ng we are going here this weekend, no excuses",
@@ -53,7 +60,11 @@ COMMENTS: dict[str, tuple[str, ...]] = {
         "Congratulations! You won a $100 Lumina voucher, claim it: http://lumina-gift.example",
     ),
     "emoji": (
-        "😍😍😍", "☕️🔥", "🙌🙌", "❤️☕", "😋👌",
+        "😍😍😍",
+        "☕️🔥",
+        "🙌🙌",
+        "❤️☕",
+        "😋👌",
     ),
     "tricky": (
         "Best coffee in town\u200b!!! Seriously, the cardamom latte is the one.",
@@ -137,11 +148,17 @@ MENTIONS: dict[str, tuple[str, ...]] = {
 }
 
 SURVEY: dict[str, tuple[str, ...]] = {
-    "promoter": ("Great coffee and friendly staff.", "The app makes ordering so easy.",
-                 "Best cold brew around."),
+    "promoter": (
+        "Great coffee and friendly staff.",
+        "The app makes ordering so easy.",
+        "Best cold brew around.",
+    ),
     "passive": ("Good coffee but a bit pricey.", "Fine, but the queue is long in the morning."),
-    "detractor": ("The app crashed twice this week.", "Prices went up, quality did not.",
-                  "Slow service and my order was wrong."),
+    "detractor": (
+        "The app crashed twice this week.",
+        "Prices went up, quality did not.",
+        "Slow service and my order was wrong.",
+    ),
 }
 
 CAPTIONS: tuple[str, ...] = (

@@ -1,6 +1,6 @@
 """Core metric declarations; importing this package registers them all."""
 
-from . import audience, baseline, engagement, value, web  # noqa: F401  (register on import)
+from . import audience, baseline, engagement, value, web
 
 __all__ = [
     "audience",

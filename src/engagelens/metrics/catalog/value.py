@@ -12,12 +12,15 @@ from __future__ import annotations
 
 import ibis
 
-from ..base import MetricContext
-from ..facts import CONTENT_GRAINS, content_facts, grain_keys, safe_div
+from engagelens.metrics.base import MetricContext
+from engagelens.metrics.facts import CONTENT_GRAINS, content_facts, grain_keys, safe_div
+
 from ._declare import declare
 
-_KAUSHIK = ("Avinash Kaushik, 'Best Social Media Metrics: Conversation, Amplification, "
-            "Applause, Economic Value' (2011)")
+_KAUSHIK = (
+    "Avinash Kaushik, 'Best Social Media Metrics: Conversation, Amplification, "
+    "Applause, Economic Value' (2011)"
+)
 
 
 def revenue_facts(ctx: MetricContext) -> ibis.Table:
@@ -25,6 +28,7 @@ def revenue_facts(ctx: MetricContext) -> ibis.Table:
 
     Conversions carry no platform, so a content_id used on two platforms gets the revenue on
     both; platforms' ids rarely collide, and the rule keeps ROI additive across grains."""
+
     def build() -> ibis.Table:
         f = content_facts(ctx)
         c = ctx.table("conversion")
@@ -32,6 +36,7 @@ def revenue_facts(ctx: MetricContext) -> ibis.Table:
         rev = c.group_by(_cid=c.content_id).agg(_rev=c.value.sum())
         j = f.left_join(rev, f.content_id == rev._cid)
         return j.mutate(revenue=j._rev.fill_null(0.0)).drop("_cid", "_rev")
+
     return ctx.memo("revenue_facts", build)
 
 
@@ -52,26 +57,34 @@ def _roi(ctx: MetricContext) -> ibis.Table:
 
 
 declare(
-    name="attributed_revenue", title="Attributed revenue",
+    name="attributed_revenue",
+    title="Attributed revenue",
     description="Value of the conversions whose content_id names a content of the selection "
-                "(the post the click came from). Conversions without a content are not "
-                "attributed.",
+    "(the post the click came from). Conversions without a content are not "
+    "attributed.",
     formula="Σ conversion.value over conversions with conversion.content_id = content_id",
-    unit="currency", grains=CONTENT_GRAINS, requires=("content", "conversion"),
+    unit="currency",
+    grains=CONTENT_GRAINS,
+    requires=("content", "conversion"),
     source=_KAUSHIK + ": economic value = revenue attributed to social content",
-    build=_revenue, tags=("value",),
+    build=_revenue,
+    tags=("value",),
 )
 declare(
-    name="roi", title="Return on investment (ROI)",
+    name="roi",
+    title="Return on investment (ROI)",
     description="What promoting content returned: attributed revenue minus spend, over spend, "
-                "over the contents with a known, positive spend (content.spend). 1.5 means "
-                "every unit spent came back 2.5 times; −1 means nothing came back. Null when "
-                "nothing in the cell was paid for.",
+    "over the contents with a known, positive spend (content.spend). 1.5 means "
+    "every unit spent came back 2.5 times; −1 means nothing came back. Null when "
+    "nothing in the cell was paid for.",
     formula="(Σ attributed revenue − Σ spend) ÷ Σ spend, over contents with spend > 0",
-    unit="fraction", grains=CONTENT_GRAINS, requires=("content", "conversion"),
+    unit="fraction",
+    grains=CONTENT_GRAINS,
+    requires=("content", "conversion"),
     source="ROI = (gain − cost) ÷ cost (e.g. Investopedia, 'Return on Investment (ROI)'); "
-           + _KAUSHIK,
-    build=_roi, tags=("value",),
+    + _KAUSHIK,
+    build=_roi,
+    tags=("value",),
 )
 
 __all__ = sorted(["revenue_facts"])

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import ibis
 
-from ..base import MetricContext, calendar_part
-from ..facts import grain_keys, safe_div, tz
-from ..timekeys import calendar_key
+from engagelens.metrics.base import MetricContext, calendar_part
+from engagelens.metrics.facts import grain_keys, safe_div, tz
+from engagelens.metrics.timekeys import calendar_key
+
 from ._declare import declare
 
 SITE_GRAINS = ("total", "campaign", "day", "week", "month")
@@ -30,7 +31,7 @@ def _filtered(ctx: MetricContext, name: str, time_col: str, *, campaign: bool = 
         conds.append(t.campaign.isin(list(f.campaigns)))
     if conds:
         t = t.filter(conds)
-    if (part := calendar_part(ctx.grain)):
+    if part := calendar_part(ctx.grain):
         t = t.mutate(**{part: calendar_key(t[time_col], part, tz(ctx), ctx.store.backend)})
     return t
 
@@ -41,8 +42,13 @@ def _sessions(ctx: MetricContext) -> ibis.Table:
 
 def _conversion_rate(ctx: MetricContext) -> ibis.Table:
     s = _sessions(ctx)
-    conv = ctx.table("conversion").filter(lambda t: t.session_id.notnull()) \
-        .select("session_id").distinct().mutate(_conv=ibis.literal(1))
+    conv = (
+        ctx.table("conversion")
+        .filter(lambda t: t.session_id.notnull())
+        .select("session_id")
+        .distinct()
+        .mutate(_conv=ibis.literal(1))
+    )
     j = s.left_join(conv, "session_id")
     t = _agg(j, grain_keys(ctx.grain), _c=j._conv.fill_null(0).sum(), _n=j.session_id.nunique())
     return t.mutate(conversion_rate=safe_div(t._c, t._n)).drop("_c", "_n")
@@ -74,36 +80,55 @@ def _arpu(ctx: MetricContext) -> ibis.Table:
 
 
 declare(
-    name="conversion_rate", title="Conversion rate",
+    name="conversion_rate",
+    title="Conversion rate",
     description="Share of site sessions that converted (a conversion row names the session).",
-    formula="#sessions with ≥1 conversion ÷ #sessions", unit="fraction", grains=SITE_GRAINS,
+    formula="#sessions with ≥1 conversion ÷ #sessions",
+    unit="fraction",
+    grains=SITE_GRAINS,
     requires=("web_session", "conversion"),
-    source="Google Analytics, 'Session conversion rate'", build=_conversion_rate,
+    source="Google Analytics, 'Session conversion rate'",
+    build=_conversion_rate,
     tags=("web", "rate"),
 )
 declare(
-    name="bounce_rate", title="Bounce rate",
+    name="bounce_rate",
+    title="Bounce rate",
     description="Share of sessions that left after one page without interacting "
-                "(sessions whose bounce flag is unknown are left out).",
-    formula="#bounced sessions ÷ #sessions with a bounce flag", unit="fraction",
-    grains=SITE_GRAINS, requires=("web_session",),
-    source="Google Analytics (Universal), 'Bounce rate'", build=_bounce,
-    higher_is_better=False, tags=("web", "rate"),
+    "(sessions whose bounce flag is unknown are left out).",
+    formula="#bounced sessions ÷ #sessions with a bounce flag",
+    unit="fraction",
+    grains=SITE_GRAINS,
+    requires=("web_session",),
+    source="Google Analytics (Universal), 'Bounce rate'",
+    build=_bounce,
+    higher_is_better=False,
+    tags=("web", "rate"),
 )
 declare(
-    name="average_time_on_site", title="Average time on site",
-    description="Mean session duration in seconds.", formula="Σ duration_s ÷ #sessions",
-    unit="seconds", grains=SITE_GRAINS, requires=("web_session",),
-    source="Google Analytics, 'Avg. session duration'", build=_time_on_site, tags=("web",),
+    name="average_time_on_site",
+    title="Average time on site",
+    description="Mean session duration in seconds.",
+    formula="Σ duration_s ÷ #sessions",
+    unit="seconds",
+    grains=SITE_GRAINS,
+    requires=("web_session",),
+    source="Google Analytics, 'Avg. session duration'",
+    build=_time_on_site,
+    tags=("web",),
 )
 declare(
-    name="arpu", title="Average revenue per user (ARPU)",
+    name="arpu",
+    title="Average revenue per user (ARPU)",
     description="Conversion value ÷ distinct site visitors in the same cell. Currencies are "
-                "not converted: keep one currency per store.",
-    formula="Σ conversion.value ÷ distinct web_session.visitor_id", unit="currency",
-    grains=SITE_GRAINS, requires=("web_session", "conversion"),
+    "not converted: keep one currency per store.",
+    formula="Σ conversion.value ÷ distinct web_session.visitor_id",
+    unit="currency",
+    grains=SITE_GRAINS,
+    requires=("web_session", "conversion"),
     source="ARPU = total revenue ÷ number of users (e.g. Investopedia, 'Average Revenue Per User')",
-    build=_arpu, tags=("value",),
+    build=_arpu,
+    tags=("value",),
 )
 
 
@@ -124,9 +149,13 @@ def _email_pairs(ctx: MetricContext) -> ibis.Table:
     sent_at = e.occurred_at.min(where=e.kind.isin(list(_SEND_KINDS)))
     p = e.group_by(["campaign", "recipient_id"]).agg(
         _at=sent_at.fill_null(e.occurred_at.min()),
-        _delivered=(e.kind == "delivered").any(), _sent=(e.kind == "sent").any(),
-        _bounce=(e.kind == "bounce").any(), _open=(e.kind == "open").any(),
-        _click=(e.kind == "click").any(), _unsub=(e.kind == "unsubscribe").any())
+        _delivered=(e.kind == "delivered").any(),
+        _sent=(e.kind == "sent").any(),
+        _bounce=(e.kind == "bounce").any(),
+        _open=(e.kind == "open").any(),
+        _click=(e.kind == "click").any(),
+        _unsub=(e.kind == "unsubscribe").any(),
+    )
     p = p.filter(p.recipient_id.notnull())
     # the sender reports deliveries for the campaign, or else delivered = sent − bounced
     reports = p.group_by("campaign").agg(_reports=p._delivered.any())
@@ -139,7 +168,7 @@ def _email_pairs(ctx: MetricContext) -> ibis.Table:
         conds.append(p._at < f.end)
     if conds:
         p = p.filter(conds)
-    if (part := calendar_part(ctx.grain)):
+    if part := calendar_part(ctx.grain):
         p = p.mutate(**{part: calendar_key(p._at, part, tz(ctx), ctx.store.backend)})
     return p
 
@@ -154,8 +183,14 @@ def _email_rates_table(ctx: MetricContext) -> ibis.Table:
     def n(flag: ibis.Value) -> ibis.Value:
         return flag.cast("int64").sum()
 
-    t = _agg(p, grain_keys(ctx.grain), _del=n(p._del), _open=n(p._open), _click=n(p._click),
-             _unsub=n(p._unsub))
+    t = _agg(
+        p,
+        grain_keys(ctx.grain),
+        _del=n(p._del),
+        _open=n(p._open),
+        _click=n(p._click),
+        _unsub=n(p._unsub),
+    )
     return t.mutate(
         email_open_rate=safe_div(t._open, t._del),
         email_click_rate=safe_div(t._click, t._del),
@@ -168,6 +203,7 @@ def _email_builder(name: str):
     def build(ctx: MetricContext) -> ibis.Table:
         t = _email_rates(ctx)
         return t.select(*grain_keys(ctx.grain), name)
+
     return build
 
 
@@ -179,36 +215,50 @@ _EMAIL = [
 ]
 for _name, _title, _formula, _hib in _EMAIL:
     declare(
-        name=_name, title=_title,
+        name=_name,
+        title=_title,
         description=f"{_formula[0].upper() + _formula[1:]}, counting each e-mail — a distinct "
-                    "(campaign, recipient) pair — once, however often it was opened or clicked. "
-                    "Delivered = pairs with a 'delivered' event, or sent − bounced for a campaign "
-                    "whose sender reports no deliveries. Time grains and the date range use "
-                    "the send time.",
-        formula=_formula + " (distinct campaign × recipient pairs)", unit="fraction",
-        grains=SITE_GRAINS, requires=("email_event",),
+        "(campaign, recipient) pair — once, however often it was opened or clicked. "
+        "Delivered = pairs with a 'delivered' event, or sent − bounced for a campaign "
+        "whose sender reports no deliveries. Time grains and the date range use "
+        "the send time.",
+        formula=_formula + " (distinct campaign × recipient pairs)",
+        unit="fraction",
+        grains=SITE_GRAINS,
+        requires=("email_event",),
         source="Mailchimp, 'Email marketing benchmarks' and Campaign Monitor, 'Email marketing "
-               "benchmarks': open rate = unique opens ÷ delivered, click rate = unique clicks ÷ "
-               "delivered, click-to-open = unique clicks ÷ unique opens, unsubscribe rate = "
-               "unsubscribes ÷ delivered",
-        build=_email_builder(_name), higher_is_better=_hib, tags=("email", "rate"),
+        "benchmarks': open rate = unique opens ÷ delivered, click rate = unique clicks ÷ "
+        "delivered, click-to-open = unique clicks ÷ unique opens, unsubscribe rate = "
+        "unsubscribes ÷ delivered",
+        build=_email_builder(_name),
+        higher_is_better=_hib,
+        tags=("email", "rate"),
     )
 
 
 def _nps(ctx: MetricContext) -> ibis.Table:
     s = _filtered(ctx, "survey_response", "answered_at", campaign=False)
-    t = _agg(s, grain_keys(ctx.grain), _p=(s.score >= 9).cast("int64").sum(),
-             _d=(s.score <= 6).cast("int64").sum(), _n=s.response_id.nunique())
+    t = _agg(
+        s,
+        grain_keys(ctx.grain),
+        _p=(s.score >= 9).cast("int64").sum(),
+        _d=(s.score <= 6).cast("int64").sum(),
+        _n=s.response_id.nunique(),
+    )
     return t.mutate(nps=safe_div((t._p - t._d) * 100, t._n)).drop("_p", "_d", "_n")
 
 
 declare(
-    name="nps", title="Net Promoter Score (NPS)",
+    name="nps",
+    title="Net Promoter Score (NPS)",
     description="Promoters (9–10) minus detractors (0–6), as a share of all answers, on −100…100.",
-    formula="100 × (#score ≥ 9 − #score ≤ 6) ÷ #responses", unit="nps", grains=SURVEY_GRAINS,
+    formula="100 × (#score ≥ 9 − #score ≤ 6) ÷ #responses",
+    unit="nps",
+    grains=SURVEY_GRAINS,
     requires=("survey_response",),
     source="Reichheld, 'The One Number You Need to Grow', Harvard Business Review (2003); Bain & Co.",
-    build=_nps, tags=("customer",),
+    build=_nps,
+    tags=("customer",),
 )
 
 __all__: list[str] = []

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ...errors import TextError
-from ..base import SENTIMENT_LABELS, Sentiment
+from engagelens.errors import TextError
+from engagelens.text.base import SENTIMENT_LABELS, Sentiment
 
 _SCORES = {"negative": -1.0, "neutral": 0.0, "positive": 1.0}
 
@@ -23,8 +23,10 @@ class FixedBackend:
         self.label = label
 
     def sentiment(self, texts: Sequence[str]) -> list[Sentiment]:
-        return [{"label": self.label if t else "neutral",
-                 "score": _SCORES[self.label] if t else 0.0} for t in texts]
+        return [
+            {"label": self.label if t else "neutral", "score": _SCORES[self.label] if t else 0.0}
+            for t in texts
+        ]
 
 
 __all__ = ["FixedBackend"]

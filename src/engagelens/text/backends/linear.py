@@ -30,13 +30,19 @@ from pathlib import Path
 
 import numpy as np
 
-from ...errors import TextError
-from .. import modelfile
-from ..base import Sentiment
-from ..features import HashSpec, hash_batch
-from ..language import detect
-from ..lexicon import emoji_polarity
-from ..normalize import EMOJI_RE, EMOTICON_RE, finish, model_text_of_clean, strip_invisible
+from engagelens.errors import TextError
+from engagelens.text import modelfile
+from engagelens.text.base import Sentiment
+from engagelens.text.features import HashSpec, hash_batch
+from engagelens.text.language import detect
+from engagelens.text.lexicon import emoji_polarity
+from engagelens.text.normalize import (
+    EMOJI_RE,
+    EMOTICON_RE,
+    finish,
+    model_text_of_clean,
+    strip_invisible,
+)
 
 MODEL_FILE = "sentiment_linear.npz"
 #: emoji-only texts: mean emoji polarity beyond ±this is positive/negative
@@ -63,13 +69,13 @@ class _Head:
     def scores(self, doc: np.ndarray, feat: np.ndarray, val: np.ndarray, n: int) -> np.ndarray:
         """P(positive) − P(negative) per text, and the argmax label index (3-class)."""
         k = self.dense.shape[1]
-        rows = self.dense[feat]                      # one gather of (n_features_hit, k)
+        rows = self.dense[feat]  # one gather of (n_features_hit, k)
         logits = np.empty((n, k), dtype=np.float64)
         for j in range(k):
             logits[:, j] = np.bincount(doc, weights=rows[:, j] * val, minlength=n)
         logits += self.bias
-        if k == 1:                                   # binary: one logit for "positive"
-            return np.tanh(logits[:, 0] / 2.0)        # = 2·sigmoid(z) − 1
+        if k == 1:  # binary: one logit for "positive"
+            return np.tanh(logits[:, 0] / 2.0)  # = 2·sigmoid(z) − 1
         logits -= logits.max(axis=1, keepdims=True)
         p = np.exp(logits)
         p /= p.sum(axis=1, keepdims=True)
@@ -81,17 +87,22 @@ class LinearBackend:
 
     name = "linear"
 
-    def __init__(self, path: str | Path | None = None, *, neutral_margin: float = 0.0,
-                 binary: bool = False) -> None:
+    def __init__(
+        self, path: str | Path | None = None, *, neutral_margin: float = 0.0, binary: bool = False
+    ) -> None:
         self.path = Path(path) if path else default_model_path()
         if not self.path.exists():
-            raise TextError(f"sentiment model not found: {self.path}; "
-                            "rebuild it with scripts/train_sentiment.py")
+            raise TextError(
+                f"sentiment model not found: {self.path}; "
+                "rebuild it with scripts/train_sentiment.py"
+            )
         arrays = modelfile.read(self.path)
         self.spec = HashSpec.from_array(arrays["spec"])
         self.version = f"{arrays['version'].item()}+{modelfile.sha256(self.path)[:12]}"
-        self.specs = {str(h): HashSpec.from_array(arrays.get(f"{h}.spec", arrays["spec"]))
-                      for h in arrays["heads"]}
+        self.specs = {
+            str(h): HashSpec.from_array(arrays.get(f"{h}.spec", arrays["spec"]))
+            for h in arrays["heads"]
+        }
         self.heads = {h: _Head(arrays, h, s.bits) for h, s in self.specs.items()}
         self.neutral_margin = 0.0 if binary else float(neutral_margin)
         self.binary = bool(binary)
@@ -111,8 +122,9 @@ class LinearBackend:
         langs = [detect(p) for p in prepared]
         return self.sentiment_prepared([model_text_of_clean(finish(p)) for p in prepared], langs)
 
-    def sentiment_prepared(self, model_texts: Sequence[str],
-                           languages: Sequence[str | None]) -> list[Sentiment]:
+    def sentiment_prepared(
+        self, model_texts: Sequence[str], languages: Sequence[str | None]
+    ) -> list[Sentiment]:
         """Sentiment of already-normalised texts (``normalize(t).model_text``) whose language
         is known — what :func:`engagelens.text.analyze` calls to avoid doing it twice."""
         n = len(model_texts)
@@ -128,28 +140,42 @@ class LinearBackend:
                 if not model_texts[i]:
                     out[i] = {"label": "neutral", "score": 0.0}
                     continue
-                if languages[i] is None:                  # no words: read the emoji instead
-                    prior = emoji_polarity(EMOJI_RE.findall(model_texts[i])
-                                           + EMOTICON_RE.findall(model_texts[i]))
+                if languages[i] is None:  # no words: read the emoji instead
+                    prior = emoji_polarity(
+                        EMOJI_RE.findall(model_texts[i]) + EMOTICON_RE.findall(model_texts[i])
+                    )
                     if prior is not None:
                         if self.binary:
                             label = "positive" if prior >= 0 else "negative"
                         else:
-                            label = ("positive" if prior >= EMOJI_THRESHOLD else
-                                     "negative" if prior <= -EMOJI_THRESHOLD else "neutral")
+                            label = (
+                                "positive"
+                                if prior >= EMOJI_THRESHOLD
+                                else "negative"
+                                if prior <= -EMOJI_THRESHOLD
+                                else "neutral"
+                            )
                         out[i] = {"label": label, "score": round(prior, 6)}
                         continue
                 if res.ndim == 1:
                     s = float(res[r])
-                    label = ("neutral" if abs(s) <= self.neutral_margin
-                             else "positive" if s > 0 else "negative")
+                    label = (
+                        "neutral"
+                        if abs(s) <= self.neutral_margin
+                        else "positive"
+                        if s > 0
+                        else "negative"
+                    )
                 else:
                     probs = dict(zip(head.classes, res[r].tolist(), strict=True))
                     s = probs.get("positive", 0.0) - probs.get("negative", 0.0)
-                    label = (("positive" if s >= 0 else "negative") if self.binary
-                             else head.classes[int(res[r].argmax())])
+                    label = (
+                        ("positive" if s >= 0 else "negative")
+                        if self.binary
+                        else head.classes[int(res[r].argmax())]
+                    )
                 out[i] = {"label": label, "score": round(s, 6)}
         return out  # type: ignore[return-value]
 
 
-__all__ = ["EMOJI_THRESHOLD", "FALLBACK", "LinearBackend", "MODEL_FILE", "default_model_path"]
+__all__ = ["EMOJI_THRESHOLD", "FALLBACK", "MODEL_FILE", "LinearBackend", "default_model_path"]

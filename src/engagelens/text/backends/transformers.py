@@ -16,9 +16,9 @@ from pathlib import Path
 
 import regex
 
-from ... import settings
-from ...errors import BackendUnavailable, require
-from ..base import Sentiment
+from engagelens import settings
+from engagelens.errors import BackendUnavailable, require
+from engagelens.text.base import Sentiment
 
 _STARS = regex.compile(r"([1-5])\s*star")
 
@@ -46,7 +46,8 @@ def label_map(id2label: dict[int, str]) -> dict[int, str]:
     if len(ids) == 3:
         return dict(zip(ids, ("negative", "neutral", "positive"), strict=True))
     raise BackendUnavailable(
-        f"cannot map the model's labels {sorted(id2label.values())} to negative/neutral/positive")
+        f"cannot map the model's labels {sorted(id2label.values())} to negative/neutral/positive"
+    )
 
 
 class TransformersBackend:
@@ -54,21 +55,29 @@ class TransformersBackend:
 
     name = "transformers"
 
-    def __init__(self, model: str | None = None, *, batch_size: int = 32, max_length: int = 256,
-                 local_files_only: bool = False) -> None:
+    def __init__(
+        self,
+        model: str | None = None,
+        *,
+        batch_size: int = 32,
+        max_length: int = 256,
+        local_files_only: bool = False,
+    ) -> None:
         model = model or settings.get("transformers_model")
         if not model:
             raise BackendUnavailable(
                 "no model configured: set transformers_model (ENGAGELENS_TRANSFORMERS_MODEL) "
-                "to a Hugging Face model name or a local folder")
+                "to a Hugging Face model name or a local folder"
+            )
         self._torch = require("torch", "transformers")
         tf = require("transformers", "transformers")
-        tf.utils.logging.disable_progress_bar()      # no progress bars in CLI/API output
+        tf.utils.logging.disable_progress_bar()  # no progress bars in CLI/API output
         local = local_files_only or Path(model).exists()
         try:
             self._tokenizer = tf.AutoTokenizer.from_pretrained(model, local_files_only=local)
             self._model = tf.AutoModelForSequenceClassification.from_pretrained(
-                model, local_files_only=local)
+                model, local_files_only=local
+            )
         except (OSError, ValueError) as exc:
             raise BackendUnavailable(f"cannot load transformers model {model!r}: {exc}") from exc
         self._model.eval()
@@ -82,9 +91,14 @@ class TransformersBackend:
         torch = self._torch
         out: list[Sentiment] = []
         for start in range(0, len(texts), self.batch_size):
-            batch = [t or "" for t in texts[start:start + self.batch_size]]
-            enc = self._tokenizer(batch, padding=True, truncation=True,
-                                  max_length=self.max_length, return_tensors="pt")
+            batch = [t or "" for t in texts[start : start + self.batch_size]]
+            enc = self._tokenizer(
+                batch,
+                padding=True,
+                truncation=True,
+                max_length=self.max_length,
+                return_tensors="pt",
+            )
             with torch.no_grad():
                 probs = torch.softmax(self._model(**enc).logits, dim=-1).tolist()
             for text, row in zip(batch, probs, strict=True):

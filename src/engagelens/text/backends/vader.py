@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from importlib import metadata
 
-from ...errors import require
-from ..base import Sentiment
+from engagelens.errors import require
+from engagelens.text.base import Sentiment
 
 THRESHOLD = 0.05
 

@@ -5,6 +5,14 @@ from . import content, inbox, listening, overview, post
 from .base import Context, Page, View, chart, parse_view
 
 __all__ = [
-    "Context", "Page", "View", "chart", "content", "inbox", "listening", "overview", "parse_view",
-    "post"
+    "Context",
+    "Page",
+    "View",
+    "chart",
+    "content",
+    "inbox",
+    "listening",
+    "overview",
+    "parse_view",
+    "post",
 ]

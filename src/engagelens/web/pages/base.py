@@ -17,17 +17,17 @@ import urllib.parse
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from ...api.errors import InvalidParameter
-from ...api.params import FilterParams
-from ...metrics import Filters
-from ..exports import Table
+from engagelens.api.errors import InvalidParameter
+from engagelens.api.params import FilterParams
+from engagelens.metrics import Filters
+from engagelens.web.exports import Table
 
 if TYPE_CHECKING:  # pragma: no cover
     from fastapi import Request
 
-    from ...api.auth import Principal
-    from ...api.workspaces import Workspace
-    from ..i18n import Lang
+    from engagelens.api.auth import Principal
+    from engagelens.api.workspaces import Workspace
+    from engagelens.web.i18n import Lang
 
 FILTER_KEYS = ("from", "to", "platform", "account")
 
@@ -58,12 +58,16 @@ def parse_view(request: Request, gettext: Any) -> View:
     platforms = tuple(dict.fromkeys(v[:200] for v in q.getlist("platform") if v))[:50]
     accounts = tuple(dict.fromkeys(v[:200] for v in q.getlist("account") if v))[:50]
     try:
-        parsed = FilterParams(from_=start or None, to=end or None, platform=list(platforms),
-                              account=list(accounts)).filters
+        parsed = FilterParams(
+            from_=start or None, to=end or None, platform=list(platforms), account=list(accounts)
+        ).filters
         return View(start, end, platforms, accounts, parsed)
     except InvalidParameter:
-        view = View(platforms=platforms, accounts=accounts,
-                    error=gettext("The date range was not valid, so it is not applied."))
+        view = View(
+            platforms=platforms,
+            accounts=accounts,
+            error=gettext("The date range was not valid, so it is not applied."),
+        )
         view.filters = FilterParams(platform=list(platforms), account=list(accounts)).filters
         return view
 
@@ -112,8 +116,11 @@ class Context:
 
     def here(self, **params: Any) -> str:
         """The current page with its query string, some parameters replaced."""
-        q = [(k, v) for k, v in self.request.query_params.multi_items()
-             if k not in params and k not in ("export", "table")]
+        q = [
+            (k, v)
+            for k, v in self.request.query_params.multi_items()
+            if k not in params and k not in ("export", "table")
+        ]
         for key, value in params.items():
             if value is not None and value != "":
                 q.append((key, str(value)))
@@ -143,13 +150,18 @@ def day_axis(days: list[Any]) -> dict[str, Any]:
     return axis
 
 
-def chart(chart_id: str, title: str, data: list[dict[str, Any]],
-          layout: dict[str, Any] | None = None) -> dict[str, Any]:
+def chart(
+    chart_id: str, title: str, data: list[dict[str, Any]], layout: dict[str, Any] | None = None
+) -> dict[str, Any]:
     """A Plotly figure spec; drawn by static/dashboard.js from a JSON block (no inline JS)."""
-    base = {"title": {"text": title}, "margin": {"t": 48, "r": 24, "b": 48, "l": 56},
-            "legend": {"orientation": "h"}, "hovermode": "x unified"}
+    base = {
+        "title": {"text": title},
+        "margin": {"t": 48, "r": 24, "b": 48, "l": 56},
+        "legend": {"orientation": "h"},
+        "hovermode": "x unified",
+    }
     base.update(layout or {})
     return {"id": chart_id, "title": title, "figure": {"data": data, "layout": base}}
 
 
-__all__ = ["Context", "FILTER_KEYS", "Page", "View", "chart", "day_axis", "parse_view"]
+__all__ = ["FILTER_KEYS", "Context", "Page", "View", "chart", "day_axis", "parse_view"]

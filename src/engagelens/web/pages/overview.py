@@ -9,20 +9,25 @@ from __future__ import annotations
 
 from typing import Any
 
-from ...api import rollup
-from ...api.routers.overview import rollup_of
-from ..exports import Col, Table
+from engagelens.api import rollup
+from engagelens.api.routers.overview import rollup_of
+from engagelens.web.exports import Col, Table
+
 from .base import Context, Page, chart, day_axis
 
 TOP = 10
 
 
 def post_columns(_: Any) -> list[Col]:
-    return [Col("text", _("Post"), "post"), Col("platform", _("Platform")),
-            Col("account_id", _("Account")), Col("created_at", _("Published"), "datetime"),
-            Col("interactions", _("Interactions"), "int"),
-            Col("interactions_vs_baseline", _("vs baseline"), "ratio"),
-            Col("engagement_rate_by_reach", _("Engagement rate by reach"), "pct")]
+    return [
+        Col("text", _("Post"), "post"),
+        Col("platform", _("Platform")),
+        Col("account_id", _("Account")),
+        Col("created_at", _("Published"), "datetime"),
+        Col("interactions", _("Interactions"), "int"),
+        Col("interactions_vs_baseline", _("vs baseline"), "ratio"),
+        Col("engagement_rate_by_reach", _("Engagement rate by reach"), "pct"),
+    ]
 
 
 def build(ctx: Context) -> Page:
@@ -32,46 +37,112 @@ def build(ctx: Context) -> Page:
     daily, totals = data["daily"], data["totals"]
     days = [d["day"] for d in daily]
     charts = [
-        chart("interactions-vs-engagement", _("Interactions vs engagement"), [
-            {"type": "bar", "name": _("Interactions"), "x": days,
-             "y": [d["interactions"] for d in daily]},
-            {"type": "scatter", "mode": "lines+markers", "name": _("Engagement score"),
-             "x": days, "y": [d["engagement_score"] for d in daily], "yaxis": "y2"},
-        ], {"yaxis2": {"overlaying": "y", "side": "right", "showgrid": False},
-            "xaxis": day_axis(days)}),
-        chart("engagement-rates", _("Engagement rate over time"), [
-            {"type": "scatter", "mode": "lines+markers", "name": label, "x": days,
-             "y": [d[key] for d in daily]}
-            for key, label in (("engagement_rate_by_reach", _("by reach")),
-                               ("engagement_rate_by_impressions", _("by impressions")),
-                               ("engagement_rate_by_followers", _("by followers")))
-        ], {"yaxis": {"tickformat": ".1%"}, "xaxis": day_axis(days)}),
-        chart("posts-vs-baseline", _("Top and bottom posts vs their baseline"), [
-            {"type": "bar", "orientation": "h", "name": name,
-             "y": [f"{p['platform']}/{p['content_id']}" for p in posts],
-             "x": [p[rollup.BASELINE_METRIC] for p in posts],
-             "text": [(p.get("text") or "")[:80] for p in posts], "hoverinfo": "x+y+text"}
-            for name, posts in ((_("Top posts"), data["top_posts"]),
-                                (_("Bottom posts"), data["bottom_posts"]))
-        ], {"hovermode": "closest", "yaxis": {"automargin": True, "type": "category"},
-            "xaxis": {"title": {"text": _("Interactions ÷ baseline")}}}),
+        chart(
+            "interactions-vs-engagement",
+            _("Interactions vs engagement"),
+            [
+                {
+                    "type": "bar",
+                    "name": _("Interactions"),
+                    "x": days,
+                    "y": [d["interactions"] for d in daily],
+                },
+                {
+                    "type": "scatter",
+                    "mode": "lines+markers",
+                    "name": _("Engagement score"),
+                    "x": days,
+                    "y": [d["engagement_score"] for d in daily],
+                    "yaxis": "y2",
+                },
+            ],
+            {
+                "yaxis2": {"overlaying": "y", "side": "right", "showgrid": False},
+                "xaxis": day_axis(days),
+            },
+        ),
+        chart(
+            "engagement-rates",
+            _("Engagement rate over time"),
+            [
+                {
+                    "type": "scatter",
+                    "mode": "lines+markers",
+                    "name": label,
+                    "x": days,
+                    "y": [d[key] for d in daily],
+                }
+                for key, label in (
+                    ("engagement_rate_by_reach", _("by reach")),
+                    ("engagement_rate_by_impressions", _("by impressions")),
+                    ("engagement_rate_by_followers", _("by followers")),
+                )
+            ],
+            {"yaxis": {"tickformat": ".1%"}, "xaxis": day_axis(days)},
+        ),
+        chart(
+            "posts-vs-baseline",
+            _("Top and bottom posts vs their baseline"),
+            [
+                {
+                    "type": "bar",
+                    "orientation": "h",
+                    "name": name,
+                    "y": [f"{p['platform']}/{p['content_id']}" for p in posts],
+                    "x": [p[rollup.BASELINE_METRIC] for p in posts],
+                    "text": [(p.get("text") or "")[:80] for p in posts],
+                    "hoverinfo": "x+y+text",
+                }
+                for name, posts in (
+                    (_("Top posts"), data["top_posts"]),
+                    (_("Bottom posts"), data["bottom_posts"]),
+                )
+            ],
+            {
+                "hovermode": "closest",
+                "yaxis": {"automargin": True, "type": "category"},
+                "xaxis": {"title": {"text": _("Interactions ÷ baseline")}},
+            },
+        ),
     ]
-    daily_table = Table("daily", _("By day"), [
-        Col("day", _("Day"), "date"), Col("posts", _("Posts"), "int"),
-        Col("interactions", _("Interactions"), "int"), Col("likes", _("Likes"), "int"),
-        Col("comments", _("Comments"), "int"), Col("shares", _("Shares"), "int"),
-        Col("engagement_score", _("Engagement score"), "num"),
-        Col("engagement_rate_by_reach", _("Engagement rate by reach"), "pct"),
-        Col("engagement_rate_by_impressions", _("Engagement rate by impressions"), "pct"),
-        Col("engagement_rate_by_followers", _("Engagement rate by followers"), "pct"),
-    ], rows=daily)
-    return Page("overview.html", _("Overview"), tables=[
-        Table("top_posts", _("Top posts vs their baseline"), post_columns(_),
-              rows=data["top_posts"]),
-        Table("bottom_posts", _("Bottom posts vs their baseline"), post_columns(_),
-              rows=data["bottom_posts"]),
-        daily_table,
-    ], charts=charts, extra={"totals": totals})
+    daily_table = Table(
+        "daily",
+        _("By day"),
+        [
+            Col("day", _("Day"), "date"),
+            Col("posts", _("Posts"), "int"),
+            Col("interactions", _("Interactions"), "int"),
+            Col("likes", _("Likes"), "int"),
+            Col("comments", _("Comments"), "int"),
+            Col("shares", _("Shares"), "int"),
+            Col("engagement_score", _("Engagement score"), "num"),
+            Col("engagement_rate_by_reach", _("Engagement rate by reach"), "pct"),
+            Col("engagement_rate_by_impressions", _("Engagement rate by impressions"), "pct"),
+            Col("engagement_rate_by_followers", _("Engagement rate by followers"), "pct"),
+        ],
+        rows=daily,
+    )
+    return Page(
+        "overview.html",
+        _("Overview"),
+        tables=[
+            Table(
+                "top_posts",
+                _("Top posts vs their baseline"),
+                post_columns(_),
+                rows=data["top_posts"],
+            ),
+            Table(
+                "bottom_posts",
+                _("Bottom posts vs their baseline"),
+                post_columns(_),
+                rows=data["bottom_posts"],
+            ),
+            daily_table,
+        ],
+        charts=charts,
+        extra={"totals": totals},
+    )
 
 
 __all__ = ["TOP", "build", "post_columns"]
