@@ -50,7 +50,7 @@ def test_score_is_p_positive_minus_p_negative_by_hand():
     be = LinearBackend()
     arrays = modelfile.read(default_model_path())
     text = "thank you for the great service"
-    doc, feat, val = hash_batch([text], be.specs["en"])  # the head's own spec
+    _doc, feat, val = hash_batch([text], be.specs["en"])  # the head's own spec
     w = np.zeros((1 << be.specs["en"].bits, 3))
     w[arrays["en.idx"]] = arrays["en.coef"].astype(np.float32)
     logits = (w[feat] * val[:, None]).sum(axis=0) + arrays["en.bias"].astype(np.float64)
@@ -78,13 +78,54 @@ def test_hashing_is_position_and_batch_independent():
     assert sorted(feat[doc == 1].tolist()) == sorted(alone.tolist())
 
 
-def test_rebuild_is_bit_for_bit(shared_data, tmp_path):
-    """Retrain the full shipped model (all rows, ~15–30 s) and compare SHA-256 with the
-    packaged file."""
+#: largest weight gap a rebuild on another processor may show: weights are stored as float16,
+#: whose step is ~0.004 near |w| = 4, so one-step rounding flips from a different summation
+#: order stay far below this; a real change of data or recipe moves weights by far more.
+WEIGHT_ATOL = 0.05
+#: share of held-out texts whose label a rebuild may change (issue: ≤ 0.1 %)
+MAX_LABEL_FLIPS = 0.001
+
+
+def test_rebuild_matches_the_shipped_model(shared_data, tmp_path):
+    """Retrain the full shipped model (all rows, ~15–30 s) and check what holds on every CPU:
+    the same arrays, weights within WEIGHT_ATOL, and the same labels on the held-out splits
+    (at most MAX_LABEL_FLIPS of them may differ). The SHA-256 is identical only on the machine
+    that built the file, so it is not asserted."""
     pytest.importorskip("sklearn")
     pytest.importorskip("hanziconv")
-    digest = train.build(shared_data, tmp_path / "m.npz", log=lambda *_: None)
-    assert digest == modelfile.sha256(default_model_path())
+    out = tmp_path / "m.npz"
+    train.build(shared_data, out, log=lambda *_: None)
+    diff = modelfile.compare(modelfile.read(out), modelfile.read(default_model_path()))
+    assert not diff.missing and not diff.different, diff
+    assert diff.max_abs <= WEIGHT_ATOL, diff
+    shipped, rebuilt = LinearBackend(), LinearBackend(out)
+    for lang in sorted(FLOORS):
+        dev = list(datasets.split(datasets.load(shared_data, lang))[1].texts)
+        a = [s["label"] for s in shipped.sentiment(dev)]
+        b = [s["label"] for s in rebuilt.sentiment(dev)]
+        flips = sum(x != y for x, y in zip(a, b, strict=True))
+        assert flips <= MAX_LABEL_FLIPS * len(dev), f"{lang}: {flips} of {len(dev)} labels moved"
+
+
+def test_compare_sees_a_changed_weight_and_a_changed_class():
+    """The comparison itself can fail: a moved weight, a new array and renamed classes."""
+    base = {
+        "en.classes": np.array(["negative", "neutral", "positive"]),
+        "en.idx": np.array([1, 5], dtype=np.int32),
+        "en.coef": np.array([[0.5, 0.0, -0.5], [1.0, 1.0, 1.0]], dtype=np.float16),
+        "en.bias": np.array([0.1, 0.2, 0.3], dtype=np.float32),
+    }
+    assert modelfile.compare(base, dict(base)).within(0.0)
+    # the same weights with an explicit zero row for feature 3 compare equal (densified)
+    padded = dict(base, **{"en.idx": np.array([1, 3, 5], dtype=np.int32)})
+    padded["en.coef"] = np.array([[0.5, 0, -0.5], [0, 0, 0], [1, 1, 1]], dtype=np.float16)
+    assert modelfile.compare(base, padded).within(0.0)
+    moved = dict(base, **{"en.coef": base["en.coef"] + np.float16(0.25)})
+    assert modelfile.compare(base, moved).max_abs == pytest.approx(0.25)
+    assert not modelfile.compare(base, moved).within(0.1)
+    renamed = dict(base, **{"en.classes": np.array(["neg", "neu", "pos"])})
+    assert modelfile.compare(base, renamed).different == ("en.classes",)
+    assert modelfile.compare(base, dict(base, extra=np.zeros(1))).missing == ("extra",)
 
 
 @pytest.fixture(scope="module")
