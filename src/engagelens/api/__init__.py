@@ -18,10 +18,10 @@ from .control import ROLES, Control, NewToken
 
 __all__ = [
     "API_PREFIX",
-    "ROLES",
     "Control",
     "NewToken",
     "Principal",
+    "ROLES",
     "authenticate_token",
     "create_app",
     "current_principal",

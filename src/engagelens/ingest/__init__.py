@@ -12,10 +12,10 @@ from .sources import SOURCE_NAMES, builtin, detect
 from .summary import BatchSummary
 
 __all__ = [
-    "ENTITIES",
-    "SOURCE_NAMES",
     "BatchSummary",
+    "ENTITIES",
     "Mapping",
+    "SOURCE_NAMES",
     "builtin",
     "canonical_mapping",
     "detect",

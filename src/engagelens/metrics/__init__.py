@@ -7,8 +7,8 @@ from .compute import compute
 from .registry import all_metrics, get_metric, register
 
 __all__ = [
-    "GRAIN_KEYS",
     "Filters",
+    "GRAIN_KEYS",
     "Metric",
     "MetricContext",
     "all_metrics",

@@ -10,9 +10,9 @@ from .store_analysis import analyze_store
 
 __all__ = [
     "ANALYSIS_KEYS",
+    "Analysis",
     "QUALITY_LABELS",
     "SENTIMENT_LABELS",
-    "Analysis",
     "SentimentBackend",
     "analyze",
     "analyze_store",

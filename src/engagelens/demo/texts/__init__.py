@@ -114,13 +114,13 @@ def word_count() -> dict[str, int]:
 
 
 __all__ = [
+    "Bank",
     "COMMENT_CATEGORIES",
     "HOSTILE",
     "LANGS",
     "MENTION_CATEGORIES",
     "SURVEY_GROUPS",
     "TONES",
-    "Bank",
     "brand_bank",
     "build",
     "comment_bank",
