@@ -153,7 +153,29 @@ def test_plain_statement_has_no_intent():
     )
 
 
-def test_sentiment_score_backs_up_the_lexicon():
-    assert intent("two hours and still nothing", sentiment_score=-0.9).is_complaint
-    assert not intent("no problem at all, great service", sentiment_score=0.9).is_complaint
-    assert not intent("thanks for nothing", sentiment_score=-0.9).is_praise
+def test_intent_reads_the_text_not_a_sentiment_score():
+    # issue 18: intent used to follow a sentiment threshold (score <= -0.6 = complaint); the
+    # same three cases now come from the text alone
+    assert intent("two hours and still nothing").is_complaint
+    assert not intent("no problem at all, great service").is_complaint
+    assert not intent("thanks for nothing").is_praise
+
+
+@pytest.mark.parametrize(
+    ("text", "flags"),
+    [
+        ("Why was I charged twice?", (True, True, False, False)),  # question and complaint
+        ("Do you do catering for office events of about 40 people?", (True, False, True, False)),
+        ("Sunday hours are 7am to 6pm", (False, False, False, False)),
+        ("The coffee was not great", (False, True, False, False)),  # negated praise
+        ("Great, my order is late again", (False, True, False, False)),  # sarcasm
+        ("Love the coffee but the wifi is broken", (False, True, False, True)),  # mixed
+        ("Is it back in stock? Thanks!", (True, False, True, False)),  # courtesy thanks
+        ("这么好喝", (False, False, False, True)),  # 么 alone is not a question
+        ("店员态度很好", (False, False, False, True)),  # 态度 alone is not a complaint
+        ("Không gian đẹp", (False, False, False, True)),  # "không gian" does not negate
+    ],
+)
+def test_intent_is_multi_label_and_reads_syntax(text, flags):
+    it = intent(normalize(text).model_text)
+    assert (it.is_question, it.is_complaint, it.is_purchase_intent, it.is_praise) == flags
