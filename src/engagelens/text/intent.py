@@ -62,7 +62,8 @@ COMPLAINT_WORDS = _w(
     got cold|gone cold|went cold|stone cold|cold coffee|cold food|leaked|leaking|spilled|burnt|stale
     dirty|hair in|hate|sucks|ridiculous|useless|slow|never again|not happy|unhappy|ruined
     thanks for nothing|so much for|nothing works|isnt working|isn't working|hung up|hangs up
-    hang up|disconnected|delays|please help|can't get|cant get|can't even|love how|it's been an hour|been an hour|over an hour
+    hang up|disconnected|delays|please help|can't get|cant get|can't even|love how
+    it's been an hour|been an hour|over an hour
     hoàn tiền|tiền hoàn|lỗi|bị lỗi|hỏng|hư|vỡ|chậm|trễ|muộn|nguội|tệ|quá tệ|thất vọng
     không nhận được|chưa nhận được|giao sai|sai món|sai đơn|nhầm|lừa đảo|khiếu nại|dở|kém
     bị hủy|hủy đơn|vấn đề|vẫn chưa|đợi mãi|chờ mãi|đợi cả tiếng|chờ cả tiếng|không ai nghe
@@ -141,7 +142,8 @@ INFO = _w(
 #: set phrases whose words look like opinion but are not ("vui lòng" = please)
 NOT_OPINION = _w("vui lòng|xin vui lòng|open late|cold brew|cold drinks|good morning|good evening")
 WHY = _w(
-    "why|how come|what happened|what's the point|what's up with|seriously|tại sao|vì sao|sao lại|چرا|为什么|為什麼|凭什么|憑什麼|怎么会|怎麼會"
+    """why|how come|what happened|what's the point|what's up with|seriously|tại sao|vì sao
+    sao lại|چرا|为什么|為什麼|凭什么|憑什麼|怎么会|怎麼會"""
 )
 CONTRAST = _w("but|however|though|nhưng|mà|tuy|اما|ولی|但|但是|可是|不过|不過|就是|只是")
 PRAISE_EMOJI = frozenset("😍🥰❤♥💕💖💯👏🙏👍🔥😊☺🤩")
