@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from engagelens.text.intent import intent
@@ -179,3 +181,48 @@ def test_intent_reads_the_text_not_a_sentiment_score():
 def test_intent_is_multi_label_and_reads_syntax(text, flags):
     it = intent(normalize(text).model_text)
     assert (it.is_question, it.is_complaint, it.is_purchase_intent, it.is_praise) == flags
+
+
+def _at(minutes: float) -> dt.datetime:
+    return dt.datetime(2026, 12, 1, 9, 0) + dt.timedelta(minutes=minutes)
+
+
+PASTED = "Best coffee deals, see my page for more"
+
+
+def test_copy_paste_needs_copies_on_different_posts_within_an_hour():
+    texts = [PASTED] * 4
+    posts = ["p1", "p2", "p3", "p4"]
+    # 0, 10 and 20 min on three posts: pasted; the fourth copy comes 200 min later, alone
+    assert quality_batch(texts, posts=posts, times=[_at(0), _at(10), _at(20), _at(220)]) == [
+        "spam",
+        "spam",
+        "spam",
+        "substantive",
+    ]
+    # the same three copies on one post (a thread repeating itself) are not copy-paste
+    one_post = quality_batch(texts[:3], posts=["p1"] * 3, times=[_at(0), _at(10), _at(20)])
+    assert one_post == ["substantive"] * 3
+    # two copies are not enough
+    assert quality_batch(texts[:2], posts=posts[:2], times=[_at(0), _at(1)]) == ["substantive"] * 2
+
+
+def test_fans_repeating_a_phrase_over_days_are_not_spam():
+    fan = "Love it, best coffee in town, see you soon"
+    times = [_at(60 * 24 * d) for d in range(5)]
+    assert (
+        quality_batch([fan] * 5, posts=[f"p{d}" for d in range(5)], times=times)
+        == ["substantive"] * 5
+    )
+    # without post/time metadata (a text file) repetition alone is never spam
+    assert quality_batch([fan] * 5) == ["substantive"] * 5
+
+
+def test_copy_paste_of_mentions_has_no_post_to_compare():
+    times = [_at(0), _at(5), _at(50), None]
+    assert quality_batch([PASTED] * 4, posts=None, times=times) == [
+        "spam",
+        "spam",
+        "spam",
+        "substantive",  # no time: cannot be placed in a window
+    ]

@@ -9,6 +9,7 @@ CLI's ``text sentiment`` and ``analyze`` give the same label.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 
 from .base import Analysis, Sentiment, SentimentBackend
@@ -54,12 +55,17 @@ def sentiment_and_language(
 
 
 def analyze(
-    texts: Sequence[str | bytes | None], backend: str | SentimentBackend | None = None
+    texts: Sequence[str | bytes | None],
+    backend: str | SentimentBackend | None = None,
+    *,
+    posts: Sequence[str | None] | None = None,
+    times: Sequence[dt.datetime | None] | None = None,
 ) -> list[Analysis]:
     """One :class:`~engagelens.text.base.Analysis` per text, in order. ``None``, empty and
-    undecodable inputs are accepted (bytes are decoded as UTF-8 with replacement)."""
+    undecodable inputs are accepted (bytes are decoded as UTF-8 with replacement). ``posts``
+    and ``times`` (one per text) let the quality step see copy-paste across posts."""
     raw, norms, langs, sents, found = _first_pass(texts, backend)
-    quals = quality_batch(raw, norms)
+    quals = quality_batch(raw, norms, posts=posts, times=times)
     out: list[Analysis] = []
     for lang, s, q, c in zip(langs, sents, quals, found, strict=True):
         it = c.intent
