@@ -220,7 +220,12 @@ def test_fans_repeating_a_phrase_over_days_are_not_spam():
 
 def test_copy_paste_of_mentions_has_no_post_to_compare():
     times = [_at(0), _at(5), _at(50), None]
-    assert quality_batch([PASTED] * 4, posts=None, times=times) == [
+    # a spike: many people saying the same thing about an outage, within the hour
+    outage = "Is the Lumina app down for everyone? Cannot order anything."
+    assert quality_batch([outage] * 3, posts=None, times=times[:3]) == ["substantive"] * 3
+    # the same copies pushing a link are a ring
+    pushed = PASTED + " https://x.example/deal"
+    assert quality_batch([pushed] * 4, posts=None, times=times) == [
         "spam",
         "spam",
         "spam",

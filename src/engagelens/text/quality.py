@@ -8,7 +8,9 @@ Rules, in order (first match wins):
   text ("buy buy buy buy"); or (batch level, :func:`copy_paste`) copy-paste: the same
   non-trivial text (≥ 20 letters) 3+ times within an hour on 2+ different posts. Repetition
   alone is not spam — a real audience repeats "Love it, best coffee in town!" over weeks — so
-  without post and time metadata (a plain text file) the copy-paste rule does not fire.
+  without post and time metadata (a plain text file) the copy-paste rule does not fire, and
+  mentions (no post to compare: a spike makes many people say the same thing) count only
+  copies that push something — a link, a handle or a promotional word.
 * **low_effort** — no letters at all (emoji-only, "!!!"), only @handles (tag-a-friend), or a
   very short generic reaction ("nice", "first", "wow", "đẹp quá", "عالی", "好", ≤ 3 words).
 * **substantive** — everything else.
@@ -294,7 +296,13 @@ def quality_batch(
     norms = list(normalized) if normalized is not None else [normalize(t) for t in texts]
     if times is None:
         return [quality(n) for n in norms]
-    pasted = copy_paste([_key(n) for n in norms], posts, times)
+    keys = [_key(n) for n in norms]
+    if posts is None:  # mentions: only copies that push a link, a handle or a promotion
+        keys = [
+            k if (n.urls or n.handles or _promo_hits(n.text)) else ""
+            for k, n in zip(keys, norms, strict=True)
+        ]
+    pasted = copy_paste(keys, posts, times)
     return ["spam" if d else quality(n) for n, d in zip(norms, pasted, strict=True)]
 
 
