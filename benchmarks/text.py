@@ -67,6 +67,41 @@ def demo_bank() -> dict[str, list[tuple[str, str]]]:
     return out
 
 
+SUITE = REPO / "tests" / "fixtures" / "text"
+FLAGS = (("question", "is_question"), ("complaint", "is_complaint"))
+FLAGS += (("purchase", "is_purchase_intent"), ("praise", "is_praise"))
+
+
+def f1(truth: list[bool], pred: list[bool]) -> float:
+    tp = sum(t and p for t, p in zip(truth, pred, strict=True))
+    fp = sum(p and not t for t, p in zip(truth, pred, strict=True))
+    fn = sum(t and not p for t, p in zip(truth, pred, strict=True))
+    return 1.0 if tp + fp + fn == 0 else 2 * tp / (2 * tp + fp + fn)
+
+
+def brand_suite(be) -> None:
+    """Sentiment macro-F1 and intent F1 per class on the hand-written brand comments
+    (tests/fixtures/text/brand_comments_*.tsv), through analyze() — the path the store uses."""
+    import csv
+
+    print(
+        "\n# hand-written brand comments (tests/fixtures/text): sentiment macro-F1 and intent "
+        "F1 per class\n# (written by the same team as the cue lists: a regression suite, not "
+        "an unbiased estimate)"
+    )
+    print(f"{'lang':<6}{'rows':>5}{'sent':>7}" + "".join(f"{c:>11}" for c, _ in FLAGS))
+    for lang in LANGS:
+        with (SUITE / f"brand_comments_{lang}.tsv").open(encoding="utf-8", newline="") as fh:
+            rows = list(csv.DictReader(fh, delimiter="\t", quoting=csv.QUOTE_NONE))
+        res = analyze([r["text"] for r in rows], be)
+        sent = evaluate.macro_f1([r["sentiment"] for r in rows], [a["sentiment"] for a in res])
+        cells = [
+            f1([r[c] == "1" for r in rows], [bool(a[k]) for a in res])  # type: ignore[literal-required]
+            for c, k in FLAGS
+        ]
+        print(f"{lang:<6}{len(rows):>5}{sent:>7.3f}" + "".join(f"{x:>11.3f}" for x in cells))
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     ap.add_argument("--data", default=str(REPO.parent / "shared" / "data"))
@@ -127,14 +162,22 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{name:<13}  skipped: {exc.message}")
             continue
         be.sentiment(speed_texts[:100])  # warm up (lazy weights)
-        tps = evaluate.throughput(be, speed_texts, repeat=repeat)
         scored = be
         if name == "linear":
             from engagelens.text.backends.linear import LinearBackend
 
             scored = LinearBackend(eval_path)
-        f1 = [evaluate.score(scored, args.data, lang).macro_f1 for lang in LANGS]
-        print(f"{name:<13}{tps:>13,.0f}" + "".join(f"{x:>9.3f}" for x in f1))
+        # the CLI path (sentiment_and_language: normalise, language id, model, cue decision)
+        # for every backend; for linear also the bare model, as before
+        rows = [(name, True)] + ([(name + " (model)", False)] if name == "linear" else [])
+        for label, via_cli in rows:
+            tps = evaluate.throughput(be, speed_texts, repeat=repeat, pipeline=via_cli)
+            f1 = [
+                evaluate.score(scored, args.data, lang, pipeline=via_cli).macro_f1 for lang in LANGS
+            ]
+            print(f"{label:<13}{tps:>13,.0f}" + "".join(f"{x:>9.3f}" for x in f1))
+
+    brand_suite(get_backend("linear"))
 
     print(
         "\n# out-of-domain check: the demo's hand-written brand comments (praise/positive "
@@ -147,9 +190,9 @@ def main(argv: list[str] | None = None) -> int:
         be = get_backend(name)
         accs = []
         for lang in LANGS:
-            pred = be.sentiment([t for t, _ in bank[lang]])
+            pred = evaluate.predict(be, [t for t, _ in bank[lang]], pipeline=True)
             accs.append(
-                sum(p["label"] == y for p, (_, y) in zip(pred, bank[lang], strict=True))
+                sum(p == y for p, (_, y) in zip(pred, bank[lang], strict=True))
                 / len(bank[lang])
             )
         print(f"{name:<13}" + "".join(f"{a:>10.3f}" for a in accs))
