@@ -164,7 +164,7 @@ PHRASES = TaggedPhrases(
     }
 )
 
-_QUESTION_MARK = regex.compile(r"[?？؟]")
+_DIGIT = regex.compile(r"\d")
 _EN_QUESTION_START = regex.compile(
     r"(?:^|[.!?;:\n]\s*|^(?:hi|hey|hello)\b[ ,!]*)"
     r"(?:is|are|do|does|did|can|could|will|would|should|shall|have|has|may)\s+"
@@ -279,30 +279,45 @@ def cues(text: str, emojis: tuple[str, ...] | list[str] = ()) -> Cues:
             negated_praise |= (s, e) not in gratitude  # "not great"; "no thanks" only declines
         else:
             praise_spans.append((s, e))
-    complaint = bool(complaint_spans) or negated_praise or bool(_WAIT_TIME.search(text))
+    # (the regular expressions run only when the phrase scan has not decided already: most
+    # texts skip most of them, which keeps the CLI path above 20,000 texts/s)
+    digits = bool(_DIGIT.search(text))
+    complaint = bool(complaint_spans) or negated_praise
+    if not complaint and (digits or "منتظر" in text or "معطل" in text or "đợi" in text):
+        complaint = bool(_WAIT_TIME.search(text))
     gratitude_only = bool(praise_spans) and all(sp in gratitude for sp in praise_spans)
     praise = bool(praise_spans) or any(e in PRAISE_EMOJI for e in emojis)
     if complaint and praise and "contrast" not in tags:
         if gratitude_only or _opening_clause_only(text, praise_spans):
             praise = False  # sarcasm or a polite complaint
     question = bool(
-        _QUESTION_MARK.search(text)
+        "?" in text
+        or "؟" in text
         or "question" in tags
         or _EN_QUESTION_START.search(text)
-        or _VI_CO_KHONG.search(text)
+        or ((not text.isascii() or " k" in text)
+        and _VI_CO_KHONG.search(text))
     )
     purchase = "purchase" in tags
     if praise_spans and gratitude_only and (question or purchase or complaint):
         praise = False  # "Is it back in stock? Thanks!" is courtesy, not a compliment
-    info = "info" in tags or bool(_TIME.search(text))
-    units = len(_WORD.findall(_HAN.sub(" ", text))) + len(_HAN.findall(text)) / 2
+    info = "info" in tags or (digits and bool(_TIME.search(text)))
+    if text.isascii():
+        units = float(len(text.split()))
+    else:
+        han = len(_HAN.findall(text))
+        units = (len(_HAN.sub(" ", text).split()) if han else len(text.split())) + han / 2
+    why = "why" in tags or (
+        (digits or "??" in text or "!!" in text or "?!" in text or "!?" in text)
+        and bool(_EMPHASIS.search(text))
+    )
     return Cues(
         Intent(question, complaint, purchase, praise),
         "enthusiasm" in tags,
         info,
         tuple(cancel),
         gratitude_only,
-        "why" in tags or bool(_EMPHASIS.search(text)),
+        why,
         units,
     )
 
