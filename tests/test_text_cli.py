@@ -130,12 +130,14 @@ def test_binary_flag_answers_positive_or_negative_only():
     nonempty = [r for i, r in enumerate(rows) if lines[i]]
     assert {r["label"] for r in nonempty} <= {"positive", "negative"}
     assert "neutral" in {r["label"] for r in plain}  # the flag changed something
-    for r, p in zip(rows, plain, strict=True):  # ... and only the label
-        assert r["score"] == p["score"]
+    for r, p in zip(rows, plain, strict=True):  # ... and only what was neutral
         if p["label"] != "neutral":
-            assert r["label"] == p["label"]
+            assert (r["label"], r["score"]) == (p["label"], p["score"])
         elif float(r["score"]):
             assert r["label"] == ("positive" if float(r["score"]) > 0 else "negative")
+    # a question without opinion evidence is neutral, 0.0 in plain mode (issue 18) and
+    # keeps the model's sign in binary mode, which has no neutral to give
+    assert (plain[0]["label"], float(plain[0]["score"])) == ("neutral", 0.0)
     expected = get_backend("linear", binary=True).sentiment(lines)
     assert [r["label"] for r in rows] == [e["label"] for e in expected]
     assert main(["text", "sentiment", "--binary", "--backend", "vader"]) == 2

@@ -68,10 +68,18 @@ def test_order_is_preserved_when_languages_interleave():
 
 
 def test_copy_paste_across_a_batch_is_spam():
-    rows = analyze(TEXTS[:5] * 3)
+    # issue 18: copy-paste means copies on different posts within an hour, so the batch now
+    # says where and when each text was posted (3 posts, 10 minutes apart)
+    texts = TEXTS[:5] * 3
+    posts = [f"p{i // 5}" for i in range(15)]
+    t0 = dt.datetime(2026, 12, 1, 9, 0)
+    times = [t0 + dt.timedelta(minutes=10 * (i // 5)) for i in range(15)]
+    rows = analyze(texts, posts=posts, times=times)
     # every text pasted 3 times with >= 20 letters/digits is spam; the short zh one is not
     expected = ["spam" if len(t) >= 20 else "substantive" for t in TEXTS[:5]] * 3
     assert [r["quality"] for r in rows] == expected
+    # the same texts without post/time metadata: repetition alone is not spam
+    assert "spam" not in {r["quality"] for r in analyze(texts)}
 
 
 def test_batch_of_one_equals_batch_of_many():

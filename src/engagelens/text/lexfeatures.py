@@ -12,22 +12,19 @@ from __future__ import annotations
 import numpy as np
 
 from . import polarity
+from .hashing import PAIR, U, is_han, is_word_char, poly
+from .normalize import model_text
 
-_U = np.uint64
 _TABLES: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
 
 
-def _is_han(cp: np.ndarray) -> np.ndarray:
-    return ((cp >= 0x3400) & (cp <= 0x9FFF)) | ((cp >= 0xF900) & (cp <= 0xFAFF))
-
-
-_FILTER_BITS = _U(0xFFFF)
+_FILTER_BITS = U(0xFFFF)
 
 
 def _table(pairs: dict[int, bool]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Sorted keys, their polarity, and a 2**16-entry filter of their low bits: most words are
     not in the lexicon, and one gather in the filter is cheaper than a binary search."""
-    keys = np.array(sorted(pairs), dtype=_U)
+    keys = np.array(sorted(pairs), dtype=U)
     bloom = np.zeros(1 << 16, dtype=bool)
     bloom[(keys & _FILTER_BITS).astype(np.int64)] = True
     return keys, np.array([pairs[int(k)] for k in keys], dtype=bool), bloom
@@ -38,32 +35,29 @@ def _tables() -> dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]]:
     strings of k characters, ``emoji`` code points; ``fa_neg`` the Persian negated verbs."""
     if _TABLES:
         return _TABLES
-    from .features import _PAIR, _is_word_char, _poly
-    from .normalize import model_text
-
     groups: dict[str, dict[int, bool]] = {}
     for entries, sign in ((polarity.POSITIVE, True), (polarity.NEGATIVE, False)):
         for entry in entries:
             text = model_text(entry)
-            cps = np.array([ord(c) for c in text], dtype=_U)
+            cps = np.array([ord(c) for c in text], dtype=U)
             words = text.split()
-            if len(text) == 1 and not _is_word_char(cps)[0] and not _is_han(cps)[0]:
+            if len(text) == 1 and not is_word_char(cps)[0] and not is_han(cps)[0]:
                 groups.setdefault("emoji", {})[ord(text)] = sign
-            elif _is_han(cps).all():
-                groups.setdefault(f"h{len(text)}", {})[_poly(text)] = sign
-            elif all(_is_word_char(np.array([ord(c) for c in w], dtype=_U)).all() for w in words):
+            elif is_han(cps).all():
+                groups.setdefault(f"h{len(text)}", {})[poly(text)] = sign
+            elif all(is_word_char(np.array([ord(c) for c in w], dtype=U)).all() for w in words):
                 if len(words) == 1:
-                    groups.setdefault("w1", {})[_poly(words[0])] = sign
+                    groups.setdefault("w1", {})[poly(words[0])] = sign
                 elif len(words) == 2:
-                    key = (_poly(words[0]) * int(_PAIR) + _poly(words[1])) % 2**64
+                    key = (poly(words[0]) * int(PAIR) + poly(words[1])) % 2**64
                     groups.setdefault("w2", {})[key] = sign
     groups["han_first"] = {
         ord(model_text(e)[0]): True
         for entries in (polarity.POSITIVE, polarity.NEGATIVE)
         for e in entries
-        if _is_han(np.array([ord(c) for c in e], dtype=_U)).all()
+        if is_han(np.array([ord(c) for c in e], dtype=U)).all()
     }
-    groups["fa_neg"] = {_poly(model_text(w)): True for w in polarity.FA_NEGATED_VERBS}
+    groups["fa_neg"] = {poly(model_text(w)): True for w in polarity.FA_NEGATED_VERBS}
     groups["zh_neg"] = {ord(c): True for c in polarity.ZH_NEGATORS}
     _TABLES.update({name: _table(pairs) for name, pairs in groups.items()})
     return _TABLES
@@ -149,7 +143,7 @@ def lexicon_hits(
             st = han[han + k <= n]
             hit, pos = _member(substring_hash(st, st + k), t[name])
             st, pos = st[hit], pos[hit]
-            flip = negator(st - 1) | (negator(np.maximum(st - 2, 0)) & _is_han(cp[st - 1]))
+            flip = negator(st - 1) | (negator(np.maximum(st - 2, 0)) & is_han(cp[st - 1]))
             docs.append(doc_of[st])
             signs.append(pos ^ flip)
     wide = np.flatnonzero(kind == 2)

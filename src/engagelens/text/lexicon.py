@@ -15,6 +15,8 @@ from collections.abc import Iterable, Iterator
 
 import ahocorasick
 
+from .normalize import model_text
+
 
 def _is_han(ch: str) -> bool:
     c = ord(ch)
@@ -59,6 +61,45 @@ class PhraseSet:
 
     def __contains__(self, phrase: object) -> bool:
         return isinstance(phrase, str) and phrase.lower() in self.phrases
+
+
+class TaggedPhrases:
+    """Many tagged phrase lists in one automaton: one scan of the text finds every cue with its
+    position (intent needs positions for negation and clause checks). Same matching rules as
+    :class:`PhraseSet`; phrases are put through the model normalisation first, so Arabic
+    letters, ZWNJ and case match the texts they are looked for in."""
+
+    def __init__(self, groups: dict[str, Iterable[str]]) -> None:
+        table: dict[str, set[str]] = {}
+        for tag, phrases in groups.items():
+            for p in phrases:
+                key = model_text(p).strip()
+                if key:
+                    table.setdefault(key, set()).add(tag)
+        self.tags = tuple(groups)
+        self._auto = ahocorasick.Automaton()
+        for p, ts in table.items():
+            bounded_left = _wordlike(p[0]) and not _is_han(p[0])
+            bounded_right = _wordlike(p[-1]) and not _is_han(p[-1])
+            self._auto.add_word(p, (len(p), bounded_left, bounded_right, tuple(sorted(ts))))
+        if table:
+            self._auto.make_automaton()
+        self._empty = not table
+
+    def spans(self, text: str) -> list[tuple[int, int, str]]:
+        """``(start, end, tag)`` of every whole-word (Han: substring) hit in lower-case ``text``."""
+        if self._empty or not text:
+            return []
+        n = len(text)
+        out: list[tuple[int, int, str]] = []
+        for last, (size, left, right, tags) in self._auto.iter(text):
+            start = last - size + 1
+            if left and start > 0 and _wordlike(text[start - 1]):
+                continue
+            if right and last + 1 < n and _wordlike(text[last + 1]):
+                continue
+            out.extend((start, last + 1, t) for t in tags)
+        return out
 
 
 def compile_phrases(phrases: Iterable[str]) -> PhraseSet:
@@ -116,4 +157,11 @@ def emoji_polarity(symbols: Iterable[str]) -> float | None:
     return sum(values) / len(values) if values else None
 
 
-__all__ = ["EMOJI_POLARITY", "EMOTICON_POLARITY", "PhraseSet", "compile_phrases", "emoji_polarity"]
+__all__ = [
+    "EMOJI_POLARITY",
+    "EMOTICON_POLARITY",
+    "PhraseSet",
+    "TaggedPhrases",
+    "compile_phrases",
+    "emoji_polarity",
+]

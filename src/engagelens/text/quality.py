@@ -5,8 +5,12 @@ Rules, in order (first match wins):
 
 * **spam** — a link together with promotional words; several links; promotional words from
   two or more different phrases; a character repeated 10+ times; one word repeated to fill the
-  text ("buy buy buy buy"); or (batch level, :func:`find_duplicates`) the same non-trivial text
-  posted 3+ times (copy-paste across posts, a common bot signature).
+  text ("buy buy buy buy"); or (batch level, :func:`copy_paste`) copy-paste: the same
+  non-trivial text (≥ 20 letters) 3+ times within an hour on 2+ different posts. Repetition
+  alone is not spam — a real audience repeats "Love it, best coffee in town!" over weeks — so
+  without post and time metadata (a plain text file) the copy-paste rule does not fire, and
+  mentions (no post to compare: a spike makes many people say the same thing) count only
+  copies that push something — a link, a handle or a promotional word.
 * **low_effort** — no letters at all (emoji-only, "!!!"), only @handles (tag-a-friend), or a
   very short generic reaction ("nice", "first", "wow", "đẹp quá", "عالی", "好", ≤ 3 words).
 * **substantive** — everything else.
@@ -14,6 +18,7 @@ Rules, in order (first match wins):
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 from collections.abc import Sequence
 
@@ -197,7 +202,7 @@ def quality(n: Normalized) -> str:
         return "spam"
     words = _WORDS.findall(n.model_text.replace("@user", " ").replace("httpurl", " "))
     if len(words) >= 4:
-        top, count = Counter(w.lower() for w in words).most_common(1)[0]
+        _, count = Counter(w.lower() for w in words).most_common(1)[0]
         if count >= 4 and count / len(words) >= 0.6:
             return "spam"
     if not _LETTER.search(text) or _HANDLE_ONLY.match(text):
@@ -237,15 +242,81 @@ def find_duplicates(
     return [len(k) >= min_chars and counts[k] >= min_count for k in keys]
 
 
+#: copy-paste: this many copies of one text ...
+COPY_MIN = 3
+#: ... within this span ...
+COPY_WINDOW = dt.timedelta(hours=1)
+#: ... on at least this many different posts (when posts are known)
+COPY_POSTS = 2
+
+
+def copy_paste(
+    keys: Sequence[str],
+    posts: Sequence[str | None] | None,
+    times: Sequence[dt.datetime | None],
+    *,
+    min_chars: int = 20,
+) -> list[bool]:
+    """True for texts pasted :data:`COPY_MIN`+ times within :data:`COPY_WINDOW` on
+    :data:`COPY_POSTS`+ different posts (``posts=None``: mentions, no post to compare) — the
+    signature of a bot or a paid ring, not of fans repeating a phrase over weeks. Rows without
+    a time never match."""
+    groups: dict[str, list[int]] = {}
+    for i, k in enumerate(keys):
+        if len(k) >= min_chars and times[i] is not None:
+            groups.setdefault(k, []).append(i)
+    out = [False] * len(keys)
+    for rows in groups.values():
+        if len(rows) < COPY_MIN:
+            continue
+        rows.sort(key=lambda i: times[i])  # type: ignore[arg-type,return-value]
+        lo = 0
+        for hi in range(len(rows)):
+            while times[rows[hi]] - times[rows[lo]] > COPY_WINDOW:  # type: ignore[operator]
+                lo += 1
+            span = rows[lo : hi + 1]
+            if len(span) < COPY_MIN:
+                continue
+            if posts is not None and len({posts[i] for i in span}) < COPY_POSTS:
+                continue
+            for i in span:
+                out[i] = True
+    return out
+
+
 def quality_batch(
-    texts: Sequence[str], normalized: Sequence[Normalized] | None = None
+    texts: Sequence[str],
+    normalized: Sequence[Normalized] | None = None,
+    *,
+    posts: Sequence[str | None] | None = None,
+    times: Sequence[dt.datetime | None] | None = None,
 ) -> list[str]:
-    """Quality of every text, with the batch-level duplicate rule applied."""
+    """Quality of every text; with ``times`` (and ``posts`` for comments) the batch-level
+    copy-paste rule (:func:`copy_paste`) applies too."""
     norms = list(normalized) if normalized is not None else [normalize(t) for t in texts]
-    dups = find_duplicates(texts, normalized=norms)
-    return ["spam" if d else quality(n) for n, d in zip(norms, dups, strict=True)]
+    if times is None:
+        return [quality(n) for n in norms]
+    keys = [_key(n) for n in norms]
+    if posts is None:  # mentions: only copies that push a link, a handle or a promotion
+        keys = [
+            k if (n.urls or n.handles or _promo_hits(n.text)) else ""
+            for k, n in zip(keys, norms, strict=True)
+        ]
+    pasted = copy_paste(keys, posts, times)
+    return ["spam" if d else quality(n) for n, d in zip(norms, pasted, strict=True)]
 
 
 __all__ = sorted(
-    ["GENERIC", "PROMO", "duplicate_key", "find_duplicates", "quality", "quality_batch"]
+    [
+        "COPY_MIN",
+        "COPY_POSTS",
+        "COPY_WINDOW",
+        "GENERIC",
+        "PROMO",
+        "copy_paste",
+        "duplicate_key",
+        "find_duplicates",
+        "quality",
+        "quality_batch",
+    ]
 )

@@ -86,6 +86,8 @@ class LinearBackend:
     """Hashed n-gram logistic regression, one head per language (numpy inference only)."""
 
     name = "linear"
+    #: the pipeline's cue decision (:mod:`engagelens.text.opinion`) applies to this backend
+    cue_decision = True
 
     def __init__(
         self, path: str | Path | None = None, *, neutral_margin: float = 0.0, binary: bool = False
