@@ -156,11 +156,15 @@ class Mapping:
                 if c.name not in t.fields:
                     continue
                 f = t.fields[c.name]
+                expr = bind(f.expr)
+                if c.dtype == "string" and (c.name in spec.key or c.name.endswith("_id")):
+                    # " 7" and "7 " are the same post, and "   " is no id at all
+                    expr = P.Expr("trim", (expr,))
                 fields.append(
                     P.FieldPlan(
                         name=c.name,
                         dtype=c.dtype,
-                        expr=bind(f.expr),
+                        expr=expr,
                         required=c.required or c.name in spec.key,
                         choices=c.choices,
                         minimum=c.minimum,
@@ -472,9 +476,10 @@ def _test(raw: Any, where: str) -> P.Expr:
     col = P.Expr("column", (str(raw["column"]),))
     if "equals" in raw:
         value = raw["equals"]
-        return P.Expr(
-            "equals", (col, str(value).lower() if isinstance(value, bool) else str(value))
-        )
+        text = str(value).lower() if isinstance(value, bool) else str(value)
+        if raw.get("ignore_case"):  # CSV "False" and JSON false (read as "false") alike
+            return P.Expr("equals", (P.Expr("lower", (col,)), text.casefold()))
+        return P.Expr("equals", (col, text))
     test = P.Expr("present", (col,))
     return test if raw["present"] else P.Expr("not", (test,))
 

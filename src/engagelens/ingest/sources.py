@@ -265,7 +265,7 @@ _TWCS: dict[str, Any] = {
             "else": {"value": "mention"},
         },
         "account_id": {
-            "if": {"column": "inbound", "equals": "False"},
+            "if": {"column": "inbound", "equals": "false", "ignore_case": True},
             "then": {"column": "author_id"},
         },
     },

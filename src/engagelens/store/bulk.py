@@ -64,6 +64,9 @@ _NAIVE_FORMATS = [
     "%Y-%m-%d %H:%M",
     "%a %b %d %H:%M:%S %Y",
 ]
+#: number text accepted for whole-number and number columns (after trimming spaces)
+_INT_TEXT = r"[+-]?[0-9]+(\.0+)?"
+_FLOAT_TEXT = r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?"
 _DTYPE_SQL = {
     "string": "VARCHAR",
     "int64": "BIGINT",
@@ -345,7 +348,7 @@ class _Compiler:
             return f"(CASE {inner} {whens} ELSE {inner} END)"
         if op == "multiply":
             inner = self.text(a[0])
-            num = f"TRY_CAST(trim({inner}) AS DOUBLE)"
+            num = self._number(inner)
             return (
                 f"(CASE WHEN {num} IS NULL THEN {inner} "
                 f"ELSE CAST({num} * {self.p(a[1])} AS VARCHAR) END)"
@@ -382,12 +385,14 @@ class _Compiler:
         if dtype == "string":
             out = s
         elif dtype == "int64":
+            # only plain decimal digits ("12", "12.0"): DuckDB's cast would round "12.7" and
+            # read "0x10", "0b11", "1_000" — silent changes, so those are bad values instead
             out = (
-                f"COALESCE(TRY_CAST(trim({s}) AS BIGINT), "
-                f"TRY_CAST(regexp_replace(trim({s}), '\\.0+$', '') AS BIGINT))"
+                f"(CASE WHEN regexp_full_match(trim({s}), {self.p(_INT_TEXT)}) THEN "
+                f"TRY_CAST(regexp_replace(trim({s}), '\\.0+$', '') AS BIGINT) END)"
             )
         elif dtype == "float64":
-            out = f"TRY_CAST(trim({s}) AS DOUBLE)"
+            out = self._number(s)
         elif dtype == "boolean":
             # DuckDB's cast takes true/false, t/f, 1/0, yes/no, y/n in any case
             out = f"TRY_CAST(trim({s}) AS BOOLEAN)"
@@ -396,10 +401,14 @@ class _Compiler:
         elif dtype == "timestamp":
             # constants and the file time are ISO text: the export's own format does not apply
             formats = () if e.op in ("const", "file_time") else f.timestamp_formats
-            out = self._timestamp(s, formats, None if e.op == "file_time" else f.timezone)
+            out = self._real_date(
+                s, self._timestamp(s, formats, None if e.op == "file_time" else f.timezone)
+            )
         elif dtype == "date":
             stamp = self._timestamp(s, f.timestamp_formats, None)
-            out = f"COALESCE(TRY_CAST(trim({s}) AS DATE), CAST({stamp} AS DATE))"
+            out = self._real_date(
+                s, f"COALESCE(TRY_CAST(trim({s}) AS DATE), CAST({stamp} AS DATE))"
+            )
         else:
             raise StoreError(f"ingest plan: unsupported type {dtype!r}")
         return out, s
@@ -413,6 +422,15 @@ class _Compiler:
             return None
         if dtype == "string":
             return f"CAST({name} AS VARCHAR)"
+        if dtype in ("int64", "float64") and src_type in ("FLOAT", "DOUBLE"):
+            # no rounding of 12.7 into a whole number, no NaN or infinity as a count
+            whole = f" AND {name} = trunc({name})" if dtype == "int64" else ""
+            return (
+                f"(CASE WHEN isfinite({name}){whole} THEN "
+                f"TRY_CAST({name} AS {_DTYPE_SQL[dtype]}) END)"
+            )
+        if dtype == "int64" and src_type.startswith("DECIMAL"):
+            return f"(CASE WHEN {name} = trunc({name}) THEN TRY_CAST({name} AS BIGINT) END)"
         if dtype in ("int64", "float64", "boolean", "date"):
             return f"TRY_CAST({name} AS {_DTYPE_SQL[dtype]})"
         return None
@@ -444,6 +462,20 @@ class _Compiler:
             f"contains({tail}, '+') OR contains({tail}, '-')))"
         )
         return f"(CASE WHEN {has_offset} THEN {aware} ELSE COALESCE({naive}, {by_format}) END)"
+
+    def _number(self, s: str) -> str:
+        """A DOUBLE from decimal text only (no hex, binary, ``_``, ``inf``, ``nan``, overflow)."""
+        num = f"TRY_CAST(trim({s}) AS DOUBLE)"
+        return (
+            f"(CASE WHEN regexp_full_match(trim({s}), {self.p(_FLOAT_TEXT)}) "
+            f"AND isfinite({num}) THEN {num} END)"
+        )
+
+    def _real_date(self, s: str, parsed: str) -> str:
+        """NULL when the text starts with an impossible ISO date (``2024-02-30 10:00 +0000``):
+        strptime with an offset rolls such dates over into the next month."""
+        iso = f"regexp_extract(trim({s}), '^[0-9]{{4}}-[0-9]{{1,2}}-[0-9]{{1,2}}')"
+        return f"(CASE WHEN {iso} = '' OR TRY_CAST({iso} AS DATE) IS NOT NULL THEN {parsed} END)"
 
     def _localise(self, naive: str, tz: str | None) -> str:
         if not tz or tz.upper() == "UTC":
