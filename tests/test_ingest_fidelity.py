@@ -262,3 +262,13 @@ def test_cr_only_json_lines_are_records_with_editor_line_numbers(store, tmp_path
     s = _ingest(store, p)
     assert (s.rows_stored, s.rows_quarantined) == (2, 1)
     assert list(_quarantine(store)) == [2]
+
+
+def test_a_field_shared_by_two_tables_is_reported_once(store, fixtures_dir, tmp_path):
+    lines = (fixtures_dir / "ingest" / "instagram_posts.csv").read_text(encoding="utf-8")
+    header, first, *_ = lines.splitlines()
+    p = tmp_path / "instagram.csv"
+    p.write_text(f"{header}\n{first}\n,{first.split(',', 1)[1]}\n", encoding="utf-8")
+    s = ingest_file(store, p, source="instagram")
+    assert (s.rows_stored, s.rows_quarantined) == (1, 1)
+    assert _quarantine(store) == {3: "missing content_id"}

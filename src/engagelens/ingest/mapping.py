@@ -31,7 +31,7 @@ import os
 import re
 from collections.abc import Mapping as MappingABC
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -149,6 +149,7 @@ class Mapping:
             )
 
         targets = []
+        seen: dict[tuple[Any, ...], P.FieldPlan] = {}
         for t in self.targets:
             spec = table_spec(t.entity)
             fields = []
@@ -160,21 +161,20 @@ class Mapping:
                 if c.dtype == "string" and (c.name in spec.key or c.name.endswith("_id")):
                     # " 7" and "7 " are the same post, and "   " is no id at all
                     expr = P.Expr("trim", (expr,))
-                fields.append(
-                    P.FieldPlan(
-                        name=c.name,
-                        dtype=c.dtype,
-                        expr=expr,
-                        required=c.required or c.name in spec.key,
-                        choices=c.choices,
-                        minimum=c.minimum,
-                        maximum=c.maximum,
-                        negate=f.negate,
-                        timestamp_formats=f.timestamp_formats,
-                        timezone=f.timezone,
-                        max_bytes=max_field_bytes if c.dtype == "string" else None,
-                    )
+                planned = P.FieldPlan(
+                    name=c.name,
+                    dtype=c.dtype,
+                    expr=expr,
+                    required=c.required or c.name in spec.key,
+                    choices=c.choices,
+                    minimum=c.minimum,
+                    maximum=c.maximum,
+                    negate=f.negate,
+                    timestamp_formats=f.timestamp_formats,
+                    timezone=f.timezone,
+                    max_bytes=max_field_bytes if c.dtype == "string" else None,
                 )
+                fields.append(_unchecked_repeats(planned, seen))
             targets.append(P.TargetPlan(t.entity, spec.key, tuple(fields)))
         rules = tuple(P.RowRule(bind(test), reason) for test, reason in self.rules)
         return P.IngestPlan(
@@ -187,6 +187,24 @@ class Mapping:
             return False
         lookup = _column_lookup(columns)
         return all(d in lookup or _norm(d) in lookup for d in self.detect)
+
+
+def _unchecked_repeats(f: P.FieldPlan, seen: dict[tuple[Any, ...], P.FieldPlan]) -> P.FieldPlan:
+    """The same field computed the same way for a second table (``content_id`` of content
+    and of content_snapshot) is checked once: a row gets "missing content_id", not
+    "missing content_id; missing content_id"."""
+    sig = (f.name, f.dtype, f.expr, f.negate, f.timestamp_formats, f.timezone)
+    first = seen.setdefault(sig, f)
+    if first is f:
+        return f
+    return replace(
+        f,
+        required=f.required and not first.required,
+        choices=None if f.choices == first.choices else f.choices,
+        minimum=None if f.minimum == first.minimum else f.minimum,
+        maximum=None if f.maximum == first.maximum else f.maximum,
+        max_bytes=None if f.max_bytes == first.max_bytes else f.max_bytes,
+    )
 
 
 def _norm(name: str) -> str:
