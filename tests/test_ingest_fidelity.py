@@ -272,3 +272,28 @@ def test_a_field_shared_by_two_tables_is_reported_once(store, fixtures_dir, tmp_
     s = ingest_file(store, p, source="instagram")
     assert (s.rows_stored, s.rows_quarantined) == (1, 1)
     assert _quarantine(store) == {3: "missing content_id"}
+
+
+# -- YouTube Studio counters -----------------------------------------------------------------
+def test_youtube_studio_likes_comments_shares_are_ingested(store, fixtures_dir):
+    s = ingest_file(store, fixtures_dir / "ingest" / "youtube_studio_engagement.csv")
+    assert s.source == "youtube" and (s.rows_stored, s.rows_quarantined) == (2, 1)
+    snap = {r["content_id"]: r for r in store.table("content_snapshot").to_pyarrow().to_pylist()}
+    first = snap["3AGlBYyLjo0"]
+    assert (first["likes"], first["comments"], first["shares"]) == (70, 9, 4)
+    assert (first["views"], first["follows"], first["impressions"]) == (5100, 44, 80000)
+    assert first["watch_time_s"] == 350.5 * 3600
+    assert (snap["-kPq0x8w7Yc"]["likes"], snap["-kPq0x8w7Yc"]["shares"]) == (25, 2)
+
+
+def test_youtube_counters_the_export_lacks_are_unknown_not_zero(store, tmp_path):
+    p = tmp_path / "Table data.csv"
+    p.write_text(
+        'Content,Video title,Video publish time,Views\nabc,T,"Jan 12, 2024",10\n',
+        encoding="utf-8",
+    )
+    s = ingest_file(store, p, source="youtube")
+    assert s.rows_stored == 1
+    row = store.table("content_snapshot").to_pyarrow().to_pylist()[0]
+    assert row["views"] == 10
+    assert (row["likes"], row["comments"], row["shares"], row["impressions"]) == (None,) * 4

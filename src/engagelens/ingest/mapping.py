@@ -74,6 +74,7 @@ _TARGET_KEYS = {"entity", "columns", "platform", "kind_values", "timestamp_forma
 _SOURCE_KEYS = {"column", "value", "template", "if", "row", "file", "file_time"}
 _SPECIAL = {"$row": "row", "$file": "file", "$file_time": "file_time"}
 _MODIFIERS = {
+    "optional",
     "strip_suffix",
     "trim",
     "lower",
@@ -134,16 +135,20 @@ class Mapping:
         lookup = _column_lookup(columns)
 
         def bind(expr: P.Expr) -> P.Expr:
-            if expr.op == "column":
-                name = expr.args[0]
-                pos = lookup.get(name, lookup.get(_norm(name)))
-                if pos is None:
-                    shown = ", ".join(repr(c) for c in list(columns)[:40])
-                    raise InvalidMapping(
-                        f"mapping {self.name!r}: column {name!r} is not in the file "
-                        f"(its columns: {shown})"
-                    )
-                return P.column(pos)
+            if expr.op in ("column", "pick"):
+                names, optional = (expr.args, False) if expr.op == "column" else expr.args
+                for name in names:
+                    pos = lookup.get(name, lookup.get(_norm(name)))
+                    if pos is not None:
+                        return P.column(pos)
+                if optional:  # a counter the export did not include is unknown, never 0
+                    return P.const(None)
+                shown = ", ".join(repr(c) for c in list(columns)[:40])
+                wanted = " or ".join(repr(n) for n in names)
+                raise InvalidMapping(
+                    f"mapping {self.name!r}: column {wanted} is not in the file "
+                    f"(its columns: {shown})"
+                )
             return P.Expr(
                 expr.op, tuple(bind(a) if isinstance(a, P.Expr) else a for a in expr.args)
             )
@@ -302,7 +307,9 @@ def parse_mapping(data: Any, *, name: str = "mapping") -> Mapping:
 
 
 def _names(expr: P.Expr) -> set[str]:
-    out = {expr.args[0]} if expr.op == "column" else set()
+    out = (
+        {expr.args[0]} if expr.op == "column" else set(expr.args[0]) if expr.op == "pick" else set()
+    )
     for a in expr.args:
         if isinstance(a, P.Expr):
             out |= _names(a)
@@ -411,9 +418,15 @@ def _parse_field(src: Any, where: str, formats: tuple[str, ...], tz: str | None)
         )
     kind = sources[0]
     if kind == "column":
-        if not isinstance(src["column"], str) or not src["column"]:
-            raise InvalidMapping(f"{where}: `column:` must be a column name")
-        expr = P.Expr("column", (src["column"],))
+        names = src["column"] if isinstance(src["column"], list) else [src["column"]]
+        if not names or not all(isinstance(n, str) and n for n in names):
+            raise InvalidMapping(
+                f"{where}: `column:` must be a column name or a list of alternative names"
+            )
+        if len(names) == 1 and not src.get("optional"):
+            expr = P.Expr("column", (names[0],))
+        else:  # the first of the names the file has (renamed metrics), or unknown if optional
+            expr = P.Expr("pick", (tuple(names), bool(src.get("optional"))))
     elif kind == "value":
         v = src["value"]
         if v is not None and not isinstance(v, str | int | float | bool):
