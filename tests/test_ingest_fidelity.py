@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from engagelens.ingest import ingest_file
 
 HEADER = "interaction_id,platform,kind,occurred_at,text,value\n"
@@ -297,3 +299,57 @@ def test_youtube_counters_the_export_lacks_are_unknown_not_zero(store, tmp_path)
     row = store.table("content_snapshot").to_pyarrow().to_pylist()[0]
     assert row["views"] == 10
     assert (row["likes"], row["comments"], row["shares"], row["impressions"]) == (None,) * 4
+
+
+# -- conflicting duplicates ------------------------------------------------------------------
+_CONFLICTS = (
+    HEADER + "1,x,comment,2024-01-01,first,\n"
+    "2,x,comment,2024-01-01,same,\n"
+    "1,x,comment,2024-01-01,second,\n"
+    "2,x,comment,2024-01-01,same,\n"
+    "1,x,comment,2024-01-01,third,\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("policy", "kept", "counts"),
+    [
+        ("first", "first", (2, 3, 0)),
+        ("last", "third", (2, 3, 0)),
+        ("quarantine", None, (1, 1, 3)),
+    ],
+)
+def test_conflicting_duplicates_are_reported_and_follow_the_policy(
+    store, tmp_path, policy, kept, counts
+):
+    p = tmp_path / "interaction.csv"
+    p.write_text(_CONFLICTS, encoding="utf-8")
+    s = _ingest(store, p, on_conflict=policy)
+    assert (s.rows_stored, s.rows_duplicate, s.rows_quarantined) == counts
+    assert s.conflicting_keys == 1 and s.on_conflict == policy
+    assert s.conflicts == [
+        {
+            "table": "interaction",
+            "key": {"platform": "x", "interaction_id": "1"},
+            "rows": 3,
+            "lines": [2, 6],
+            "first": {"text": "first"},
+            "last": {"text": "third"},
+        }
+    ]
+    assert "1 keys repeated with different values" in s.line()
+    rows = _rows(store)
+    assert rows["2"]["text"] == "same"
+    assert (rows["1"]["text"] if "1" in rows else None) == kept
+    if policy == "quarantine":
+        assert _quarantine(store) == {
+            n: "interaction: key repeated in this file with different values" for n in (2, 4, 6)
+        }
+
+
+def test_plain_duplicates_are_not_conflicts(store, tmp_path):
+    p = tmp_path / "interaction.csv"
+    p.write_text(HEADER + "1,x,like,2024-01-01,a,\n1,x,like,2024-01-01,a,\n", encoding="utf-8")
+    s = _ingest(store, p)
+    assert (s.rows_stored, s.rows_duplicate, s.conflicting_keys) == (1, 1, 0)
+    assert "different values" not in s.line()

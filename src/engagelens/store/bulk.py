@@ -537,36 +537,112 @@ def _typed_select(plan: Any, staged: Staged) -> tuple[str, list[Any]]:
 # -- storing -------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Validated:
-    """What :func:`validate` found: invalid records, and per target whether keys repeat."""
+    """What :func:`validate` found: invalid records, per target whether keys repeat, and per
+    target the keys repeated with *different* values (count and a few examples)."""
 
     bad: int
     repeats: tuple[bool, ...]
+    conflicts: tuple[tuple[int, list[dict[str, Any]]], ...] = ()
+
+
+#: what to do with rows that repeat a key of the same file with different values
+CONFLICT_POLICIES = ("first", "last", "quarantine")
+_CONFLICT_EXAMPLES = 3
 
 
 def validate(store: Store, plan: Any, staged: Staged) -> Validated:
     """Type and check every staged record (TYPED: typed columns + ``__reason``), and find keys
     that repeat inside the file. Runs *before* the batch's transaction: it only writes
-    temporary tables, and DuckDB reads them faster once committed."""
+    temporary tables, and DuckDB reads them faster once committed.
+
+    ``plan.extra["on_conflict"]`` says which of the rows sharing a key with different values
+    is kept: ``first`` (default), ``last``, or ``quarantine`` (all of them, with a reason)."""
     con = store.raw()
     select, params = _typed_select(plan, staged)
+    policy = plan.extra.get("on_conflict") or "first"
+    if policy not in CONFLICT_POLICIES:
+        raise StoreError(f"on_conflict must be one of {', '.join(CONFLICT_POLICIES)}")
     repeats = []
+    conflicts = []
     with store._lock:
         con.execute(f"CREATE OR REPLACE TEMP TABLE {TYPED} AS {select}", params)
-        bad = con.execute(f"SELECT count(*) FROM {TYPED} WHERE __reason IS NOT NULL").fetchone()[0]
         for ti, target in enumerate(plan.targets):
             con.execute(f"DROP TABLE IF EXISTS __el_dups{ti}")
             if not target.key:
                 repeats.append(False)
+                conflicts.append((0, []))
                 continue
             # A hash aggregate over the keys (cheaper than a window): only keys seen twice
-            # are kept, with the record number of their first occurrence.
-            key_part = ", ".join(_q(f"t{ti}__{k}") for k in target.key)
+            # are kept, with the record number of the occurrence that wins.
+            key_cols = [_q(f"t{ti}__{k}") for k in target.key]
+            key_part = ", ".join(key_cols)
+            values = [_q(f"t{ti}__{f.name}") for f in target.fields if f.name not in target.key]
+            differ = f"count(DISTINCT struct_pack({', '.join(values)})) > 1" if values else "false"
+            keep = "max(__rec)" if policy == "last" else "min(__rec)"
             con.execute(
-                f"CREATE TEMP TABLE __el_dups{ti} AS SELECT {key_part}, min(__rec) AS __keep "
-                f"FROM {TYPED} WHERE __reason IS NULL GROUP BY ALL HAVING count(*) > 1"
+                f"CREATE TEMP TABLE __el_dups{ti} AS SELECT {key_part}, {keep} AS __keep, "
+                f"{differ} AS __conflict FROM {TYPED} WHERE __reason IS NULL "
+                "GROUP BY ALL HAVING count(*) > 1"
             )
+            conflicts.append(_conflicts(store, plan, ti, target, key_cols))
+            if policy == "quarantine" and conflicts[-1][0]:
+                match = " AND ".join(f"d.{k} = {TYPED}.{k}" for k in key_cols)
+                con.execute(
+                    f"UPDATE {TYPED} SET __reason = ? FROM __el_dups{ti} d "
+                    f"WHERE d.__conflict AND {match} AND {TYPED}.__reason IS NULL",
+                    [f"{target.table}: key repeated in this file with different values"],
+                )
+                con.execute(f"DELETE FROM __el_dups{ti} WHERE __conflict")
             repeats.append(bool(con.execute(f"SELECT count(*) FROM __el_dups{ti}").fetchone()[0]))
-    return Validated(int(bad), tuple(repeats))
+        query = f"SELECT count(*) FROM {TYPED} WHERE __reason IS NOT NULL"
+        bad = con.execute(query).fetchone()[0]
+    return Validated(int(bad), tuple(repeats), tuple(conflicts))
+
+
+def _conflicts(
+    store: Store, plan: Any, ti: int, target: Any, key_cols: list[str]
+) -> tuple[int, list[dict[str, Any]]]:
+    """(number of keys repeated with different values, a few examples: key, and the first
+    and last row's line and values)."""
+    con = store.raw()
+    n = con.execute(f"SELECT count(*) FROM __el_dups{ti} WHERE __conflict").fetchone()[0]
+    if not n:
+        return 0, []
+    match = " AND ".join(f"d.{k} = t.{k}" for k in key_cols)
+    names = [f.name for f in target.fields]
+    cols = ", ".join("t." + _q(f"t{ti}__{f}") for f in names)
+    rows = con.execute(
+        f"WITH ex AS (SELECT * FROM __el_dups{ti} WHERE __conflict "
+        f"ORDER BY __keep LIMIT {_CONFLICT_EXAMPLES}) "
+        f"SELECT t.__rec, {cols} FROM {TYPED} t JOIN ex d ON {match} "
+        "WHERE t.__reason IS NULL ORDER BY d.__keep, t.__rec"
+    ).fetchall()
+    groups: dict[tuple[Any, ...], list[tuple[Any, ...]]] = {}
+    key_idx = [names.index(k) + 1 for k in target.key]
+    for r in rows:
+        groups.setdefault(tuple(r[i] for i in key_idx), []).append(r)
+    examples = []
+    for key, members in groups.items():
+        first, last = members[0], members[-1]
+        differing = [
+            name
+            for i, name in enumerate(names, start=1)
+            if name not in target.key and first[i] != last[i]
+        ]
+        examples.append(
+            {
+                "key": dict(zip(target.key, (str(k) for k in key), strict=True)),
+                "rows": len(members),
+                "lines": [first[0] + plan.line_offset, last[0] + plan.line_offset],
+                "first": {d: _plain(first[names.index(d) + 1]) for d in differing},
+                "last": {d: _plain(last[names.index(d) + 1]) for d in differing},
+            }
+        )
+    return int(n), examples
+
+
+def _plain(value: Any) -> Any:
+    return value if value is None or isinstance(value, int | float | str | bool) else str(value)
 
 
 def store_staged(
@@ -684,6 +760,7 @@ def write_batch(store: Store, row: dict[str, Any]) -> None:
 
 __all__ = sorted(
     [
+        "CONFLICT_POLICIES",
         "Counts",
         "Staged",
         "Validated",
