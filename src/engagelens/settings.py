@@ -61,6 +61,12 @@ SETTINGS: tuple[Setting, ...] = (
         int,
         "A single text field longer than this is quarantined instead of stored.",
     ),
+    Setting(
+        "on_conflict",
+        "first",
+        str,
+        "Rows of one file sharing a key with different values: first, last or quarantine.",
+    ),
     Setting("timezone", "UTC", str, "Time zone for day/week/month grains and business hours."),
     Setting("reply_target_minutes", 60, int, "Reply-time goal (SLA) used by the inbox and goals."),
     Setting("reply_rate_goal", 0.05, float, "Share of inbound comments the brand aims to answer."),

@@ -8,6 +8,7 @@ rows already stored count as duplicates.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import os
@@ -100,6 +101,7 @@ def ingest_file(
     encoding: str | None = None,
     format: str | None = None,
     progress: Progress | None = None,
+    on_conflict: str | None = None,
 ) -> BatchSummary:
     """Ingest one file into the store as one batch and return its counts.
 
@@ -108,6 +110,8 @@ def ingest_file(
     parsed :class:`Mapping` / dict). With neither, the source is detected from the header,
     else the file is read as canonical if its name is a table (``interaction-0001.parquet``).
     ``entity`` picks the table for canonical files, or one target of a multi-table mapping.
+    ``on_conflict`` (default: the ``on_conflict`` setting): which of the rows repeating a key
+    with different values is kept — ``first``, ``last`` or none (``quarantine``).
     """
     if source and mapping is not None:
         raise IngestError("give either a source or a mapping, not both")
@@ -153,6 +157,12 @@ def ingest_file(
             line_offset=line_offset,
             file_time=mtime.isoformat(sep=" ", timespec="seconds"),
         )
+        policy = on_conflict or str(opts["on_conflict"])
+        if policy not in bulk.CONFLICT_POLICIES:
+            raise IngestError(
+                f"on_conflict must be one of {', '.join(bulk.CONFLICT_POLICIES)}, not {policy!r}"
+            )
+        plan = dataclasses.replace(plan, extra={**plan.extra, "on_conflict": policy})
         from engagelens.hooks import plugin_manager
 
         pm = plugin_manager()
@@ -179,6 +189,13 @@ def ingest_file(
                 format=fmt,
                 encoding=enc,
                 stored_by_table=counts.stored_by_table,
+                conflicting_keys=sum(n for n, _ in checked.conflicts),
+                on_conflict=policy,
+                conflicts=[
+                    {"table": target.table, **example}
+                    for target, (_, examples) in zip(plan.targets, checked.conflicts, strict=True)
+                    for example in examples
+                ],
             )
             bulk.write_batch(
                 store,

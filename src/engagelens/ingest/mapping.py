@@ -31,7 +31,7 @@ import os
 import re
 from collections.abc import Mapping as MappingABC
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -74,6 +74,7 @@ _TARGET_KEYS = {"entity", "columns", "platform", "kind_values", "timestamp_forma
 _SOURCE_KEYS = {"column", "value", "template", "if", "row", "file", "file_time"}
 _SPECIAL = {"$row": "row", "$file": "file", "$file_time": "file_time"}
 _MODIFIERS = {
+    "optional",
     "strip_suffix",
     "trim",
     "lower",
@@ -134,21 +135,26 @@ class Mapping:
         lookup = _column_lookup(columns)
 
         def bind(expr: P.Expr) -> P.Expr:
-            if expr.op == "column":
-                name = expr.args[0]
-                pos = lookup.get(name, lookup.get(_norm(name)))
-                if pos is None:
-                    shown = ", ".join(repr(c) for c in list(columns)[:40])
-                    raise InvalidMapping(
-                        f"mapping {self.name!r}: column {name!r} is not in the file "
-                        f"(its columns: {shown})"
-                    )
-                return P.column(pos)
+            if expr.op in ("column", "pick"):
+                names, optional = (expr.args, False) if expr.op == "column" else expr.args
+                for name in names:
+                    pos = lookup.get(name, lookup.get(_norm(name)))
+                    if pos is not None:
+                        return P.column(pos)
+                if optional:  # a counter the export did not include is unknown, never 0
+                    return P.const(None)
+                shown = ", ".join(repr(c) for c in list(columns)[:40])
+                wanted = " or ".join(repr(n) for n in names)
+                raise InvalidMapping(
+                    f"mapping {self.name!r}: column {wanted} is not in the file "
+                    f"(its columns: {shown})"
+                )
             return P.Expr(
                 expr.op, tuple(bind(a) if isinstance(a, P.Expr) else a for a in expr.args)
             )
 
         targets = []
+        seen: dict[tuple[Any, ...], P.FieldPlan] = {}
         for t in self.targets:
             spec = table_spec(t.entity)
             fields = []
@@ -156,21 +162,24 @@ class Mapping:
                 if c.name not in t.fields:
                     continue
                 f = t.fields[c.name]
-                fields.append(
-                    P.FieldPlan(
-                        name=c.name,
-                        dtype=c.dtype,
-                        expr=bind(f.expr),
-                        required=c.required or c.name in spec.key,
-                        choices=c.choices,
-                        minimum=c.minimum,
-                        maximum=c.maximum,
-                        negate=f.negate,
-                        timestamp_formats=f.timestamp_formats,
-                        timezone=f.timezone,
-                        max_bytes=max_field_bytes if c.dtype == "string" else None,
-                    )
+                expr = bind(f.expr)
+                if c.dtype == "string" and (c.name in spec.key or c.name.endswith("_id")):
+                    # " 7" and "7 " are the same post, and "   " is no id at all
+                    expr = P.Expr("trim", (expr,))
+                planned = P.FieldPlan(
+                    name=c.name,
+                    dtype=c.dtype,
+                    expr=expr,
+                    required=c.required or c.name in spec.key,
+                    choices=c.choices,
+                    minimum=c.minimum,
+                    maximum=c.maximum,
+                    negate=f.negate,
+                    timestamp_formats=f.timestamp_formats,
+                    timezone=f.timezone,
+                    max_bytes=max_field_bytes if c.dtype == "string" else None,
                 )
+                fields.append(_unchecked_repeats(planned, seen))
             targets.append(P.TargetPlan(t.entity, spec.key, tuple(fields)))
         rules = tuple(P.RowRule(bind(test), reason) for test, reason in self.rules)
         return P.IngestPlan(
@@ -183,6 +192,24 @@ class Mapping:
             return False
         lookup = _column_lookup(columns)
         return all(d in lookup or _norm(d) in lookup for d in self.detect)
+
+
+def _unchecked_repeats(f: P.FieldPlan, seen: dict[tuple[Any, ...], P.FieldPlan]) -> P.FieldPlan:
+    """The same field computed the same way for a second table (``content_id`` of content
+    and of content_snapshot) is checked once: a row gets "missing content_id", not
+    "missing content_id; missing content_id"."""
+    sig = (f.name, f.dtype, f.expr, f.negate, f.timestamp_formats, f.timezone)
+    first = seen.setdefault(sig, f)
+    if first is f:
+        return f
+    return replace(
+        f,
+        required=f.required and not first.required,
+        choices=None if f.choices == first.choices else f.choices,
+        minimum=None if f.minimum == first.minimum else f.minimum,
+        maximum=None if f.maximum == first.maximum else f.maximum,
+        max_bytes=None if f.max_bytes == first.max_bytes else f.max_bytes,
+    )
 
 
 def _norm(name: str) -> str:
@@ -280,7 +307,9 @@ def parse_mapping(data: Any, *, name: str = "mapping") -> Mapping:
 
 
 def _names(expr: P.Expr) -> set[str]:
-    out = {expr.args[0]} if expr.op == "column" else set()
+    out = (
+        {expr.args[0]} if expr.op == "column" else set(expr.args[0]) if expr.op == "pick" else set()
+    )
     for a in expr.args:
         if isinstance(a, P.Expr):
             out |= _names(a)
@@ -389,9 +418,15 @@ def _parse_field(src: Any, where: str, formats: tuple[str, ...], tz: str | None)
         )
     kind = sources[0]
     if kind == "column":
-        if not isinstance(src["column"], str) or not src["column"]:
-            raise InvalidMapping(f"{where}: `column:` must be a column name")
-        expr = P.Expr("column", (src["column"],))
+        names = src["column"] if isinstance(src["column"], list) else [src["column"]]
+        if not names or not all(isinstance(n, str) and n for n in names):
+            raise InvalidMapping(
+                f"{where}: `column:` must be a column name or a list of alternative names"
+            )
+        if len(names) == 1 and not src.get("optional"):
+            expr = P.Expr("column", (names[0],))
+        else:  # the first of the names the file has (renamed metrics), or unknown if optional
+            expr = P.Expr("pick", (tuple(names), bool(src.get("optional"))))
     elif kind == "value":
         v = src["value"]
         if v is not None and not isinstance(v, str | int | float | bool):
@@ -472,9 +507,10 @@ def _test(raw: Any, where: str) -> P.Expr:
     col = P.Expr("column", (str(raw["column"]),))
     if "equals" in raw:
         value = raw["equals"]
-        return P.Expr(
-            "equals", (col, str(value).lower() if isinstance(value, bool) else str(value))
-        )
+        text = str(value).lower() if isinstance(value, bool) else str(value)
+        if raw.get("ignore_case"):  # CSV "False" and JSON false (read as "false") alike
+            return P.Expr("equals", (P.Expr("lower", (col,)), text.casefold()))
+        return P.Expr("equals", (col, text))
     test = P.Expr("present", (col,))
     return test if raw["present"] else P.Expr("not", (test,))
 

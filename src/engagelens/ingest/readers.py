@@ -23,7 +23,7 @@ import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from engagelens.errors import UnreadableFile
 
@@ -107,9 +107,25 @@ def sniff_encoding(path: Path, requested: str | None = None) -> str:
     except UnicodeDecodeError as exc:
         if exc.start >= len(head) - 3:  # a character cut by the 1 MB window
             return "utf-8"
-    text = head.decode("utf-8", errors=_MARK)
-    valid_multibyte = sum(1 for ch in text if ord(ch) > 0x7F and not 0xDC80 <= ord(ch) <= 0xDCFF)
-    return "cp1252" if valid_multibyte == 0 else "utf-8"
+    # Invalid UTF-8 at the start: Windows-1252 only if no valid UTF-8 multi-byte character
+    # occurs anywhere in the file. One stray byte in a UTF-8 file must quarantine its row,
+    # not re-decode every "Tiếng Việt" after the first MiB as "Tiáº¿ng Viá»‡t".
+    return "utf-8" if _has_utf8_multibyte(path) else "cp1252"
+
+
+def _has_utf8_multibyte(path: Path) -> bool:
+    """True when the file holds at least one valid UTF-8 character beyond ASCII (streamed,
+    stopping at the first)."""
+    decoder = codecs.getincrementaldecoder("utf-8")(errors=_MARK)
+    with path.open("rb") as f:
+        for block in iter(lambda: f.read(_CHUNK_BYTES), b""):
+            text = decoder.decode(block)
+            if _VALID_MULTIBYTE.search(text):
+                return True
+    return bool(_VALID_MULTIBYTE.search(decoder.decode(b"", final=True)))
+
+
+_VALID_MULTIBYTE = re.compile("[\u0080-\udc7f\udd00-\U0010ffff]")
 
 
 def needs_transcoding(encoding: str) -> bool:
@@ -223,20 +239,21 @@ def csv_chunks(
         with path.open("rb") as f:
             for raw in f:
                 text = raw.decode("utf-8", errors=_MARK)
-                body = (
-                    text[:-2]
-                    if text.endswith("\r\n")
-                    else text[:-1]
-                    if text.endswith("\n")
-                    else text
-                )
-                yield body.replace("\r", _CR_SENTINEL) + "\n"
+                # the line end is kept as it was: inside a quoted field the reader keeps it,
+                # so a CRLF there stays CRLF; bare CRs are hidden from the reader
+                end = "\r\n" if text.endswith("\r\n") else "\n" if text.endswith("\n") else ""
+                body = text[: len(text) - len(end)]
+                yield body.replace("\r", _CR_SENTINEL) + (end or "\n")
 
     reader = csv.reader(lines(), delimiter=delimiter, quotechar='"', doublequote=True, strict=False)
     header = next(reader, None)
     if header is None:
         raise UnreadableFile(f"{path.name}: the file is empty")
-    names = _unique([h.replace(_CR_SENTINEL, "\r").lstrip("\ufeff").strip() for h in header])
+    # an invalid byte in a column name cannot be quarantined with a row: it is shown as
+    # U+FFFD (so the name still reaches the mapping's error message) instead of failing
+    names = _unique(
+        [_replace_marks(h.replace(_CR_SENTINEL, "\r")).lstrip("\ufeff").strip() for h in header]
+    )
     records: list[tuple[int, dict[str, Any]]] = []
     rejects: list[tuple[int, str, str]] = []
     number = 0
@@ -269,6 +286,10 @@ def csv_chunks(
     yield _chunk(records, names), rejects
 
 
+def _replace_marks(text: str) -> str:
+    return "".join("\ufffd" if 0xDC80 <= ord(ch) <= 0xDCFF else ch for ch in text)
+
+
 def _unique(names: list[str]) -> list[str]:
     seen: dict[str, int] = {}
     out = []
@@ -279,19 +300,82 @@ def _unique(names: list[str]) -> list[str]:
 
 
 # -- JSON ----------------------------------------------------------------------------------
+class _Number(str):
+    """A JSON number kept as its source text: no float rounding (``12.70``, ``1e400``), no
+    digit limit (a 5,000-digit integer), so the store sees exactly what the file says."""
+
+    __slots__ = ()
+
+
+class BadRecord(ValueError):
+    """One record that cannot become staged text (its reason is the message)."""
+
+
+def _loads(text: str) -> Any:
+    """``json.loads`` with numbers (and NaN/Infinity) kept as their source text."""
+    try:
+        return json.loads(text, parse_int=_Number, parse_float=_Number, parse_constant=_Number)
+    except RecursionError:
+        raise BadRecord("JSON nested too deeply to read") from None
+
+
+def _dump(value: Any) -> str:
+    """JSON text of a nested value, numbers as in the source (``json.dumps`` separators)."""
+    if isinstance(value, _Number):
+        return str.__str__(value)
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)
+    if value is None or isinstance(value, bool):
+        return json.dumps(value)
+    if isinstance(value, list):
+        return "[" + ", ".join(_dump(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{_dump(str(k))}: {_dump(v)}" for k, v in value.items()) + "}"
+    return json.dumps(value, ensure_ascii=False)
+
+
 def _text(value: Any) -> str | None:
     if value is None:
         return None
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, str):
-        return value
+        return str.__str__(value)
     if isinstance(value, int | float):
         return repr(value) if isinstance(value, float) else str(value)
-    return json.dumps(value, ensure_ascii=False)
+    try:
+        return _dump(value)
+    except RecursionError:
+        raise BadRecord("JSON nested too deeply to read") from None
 
 
-def _chunk(records: list[tuple[int, dict[str, Any]]], keys: list[str] | None = None) -> Any:
+def _valid_unicode(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def record_texts(record: dict[str, Any]) -> dict[str, str | None]:
+    """A parsed record as text values; :class:`BadRecord` when a key or value is not valid
+    Unicode (a lone surrogate such as ``"\ud800"``) or too deep to write back."""
+    out: dict[str, str | None] = {}
+    for key, value in record.items():
+        text = _text(value)
+        if not _valid_unicode(key) or (text is not None and not _valid_unicode(text)):
+            name = key.encode("utf-8", "backslashreplace").decode("utf-8")
+            raise BadRecord(f"{name}: lone surrogate (text that is not valid Unicode)")
+        out[key] = text
+    return out
+
+
+def safe_raw(text: str) -> str:
+    """Raw text fit for the quarantine: lone surrogates written as ``\\udXXX`` escapes."""
+    return text if _valid_unicode(text) else text.encode("utf-8", "backslashreplace").decode()
+
+
+def _chunk(records: list[tuple[int, dict[str, str | None]]], keys: list[str] | None = None) -> Any:
     import pyarrow as pa
 
     keys = list(keys or [])
@@ -303,8 +387,34 @@ def _chunk(records: list[tuple[int, dict[str, Any]]], keys: list[str] | None = N
                 keys.append(k)
     cols: dict[str, Any] = {"__rec": pa.array([n for n, _ in records], pa.int64())}
     for k in keys:
-        cols[k] = pa.array([_text(rec.get(k)) for _, rec in records], pa.string())
+        cols[k] = pa.array([rec.get(k) for _, rec in records], pa.string())
     return pa.table(cols)
+
+
+def _decoded_lines(raw: IO[bytes], encoding: str) -> Iterator[str]:
+    """Text lines, without their ends, split at ``\n``, ``\r\n`` and bare ``\r`` only — never
+    at U+2028, U+0085 or U+001C, where ``str.splitlines`` (and so codecs' line reader) would
+    break records. A raw CR cannot occur inside a JSON string, so splitting there is safe.
+    Invalid bytes become lone surrogates (see ``_mark_invalid``)."""
+    decoder = codecs.getincrementaldecoder(encoding)(errors=_MARK)
+    pending = ""
+    while True:
+        block = raw.read(_CHUNK_BYTES)
+        text = pending + decoder.decode(block, final=not block)
+        if not block:
+            parts = _LINE_END.split(text)
+            last = parts.pop()
+            yield from parts
+            if last:
+                yield last
+            return
+        held = "\r" if text.endswith("\r") else ""  # may be the first half of a CRLF
+        parts = _LINE_END.split(text[: len(text) - len(held)])
+        pending = parts.pop() + held
+        yield from parts
+
+
+_LINE_END = re.compile(r"\r\n|\r|\n")
 
 
 def json_lines_chunks(
@@ -312,65 +422,51 @@ def json_lines_chunks(
 ) -> Iterator[tuple[Any, list[tuple[int, str, str]]]]:
     """Yield (Arrow chunk, rejected lines) for a JSON Lines file; ``__rec`` = line number.
 
-    Blank lines are not records. A line that is not valid JSON, not an object, or not valid
-    in the file's encoding is rejected with that reason and its raw text.
+    Blank lines are not records. A line that is not valid JSON, not an object, not valid in
+    the file's encoding, nested too deeply or holding a lone surrogate is rejected with that
+    reason and its raw text; the rest of the file goes on.
     """
-    records: list[tuple[int, dict[str, Any]]] = []
+    records: list[tuple[int, dict[str, str | None]]] = []
     rejects: list[tuple[int, str, str]] = []
     with path.open("rb") as raw:
-        stream = (
-            codecs.getreader(encoding)(raw, errors=_MARK) if needs_transcoding(encoding) else None
-        )
-        lines = stream if stream is not None else raw
-        for number, line in enumerate(lines, start=1):
+        for number, text in enumerate(_lines_of(raw, encoding), start=1):
             if progress:
-                progress(
-                    len(line)
-                    if isinstance(line, bytes)
-                    else len(line.encode("utf-8", "surrogateescape"))
+                progress(len(text.encode("utf-8", "surrogateescape")) + 1)
+            if number == 1:
+                text = text.lstrip("\ufeff")
+            if any(0xDC80 <= ord(ch) <= 0xDCFF for ch in text):
+                rejects.append(
+                    (
+                        number,
+                        text.encode("utf-8", "replace").decode("utf-8"),
+                        f"invalid bytes for {_ENCODING_WORD.get(encoding, encoding)}",
+                    )
                 )
-            if isinstance(line, bytes):
-                try:
-                    text = line.decode("utf-8-sig" if number == 1 else "utf-8")
-                except UnicodeDecodeError as exc:
-                    rejects.append(
-                        (
-                            number,
-                            line.decode("utf-8", errors="replace").rstrip("\r\n"),
-                            f"invalid bytes for UTF-8 at byte {exc.start + 1}",
-                        )
-                    )
-                    continue
-            else:
-                text = line.lstrip("\ufeff") if number == 1 else line
-                if any(0xDC80 <= ord(ch) <= 0xDCFF for ch in text):
-                    rejects.append(
-                        (
-                            number,
-                            text.encode("utf-8", "replace").decode("utf-8").rstrip("\r\n"),
-                            f"invalid bytes for {encoding}",
-                        )
-                    )
-                    continue
+                continue
             if not text.strip():
                 continue
             try:
-                value = json.loads(text)
+                value = _loads(text)
+                if not isinstance(value, dict):
+                    raise BadRecord("not a JSON object (expected {...} per line)")
+                records.append((number, record_texts(value)))
             except json.JSONDecodeError as exc:
-                rejects.append(
-                    (number, text.rstrip("\r\n"), f"invalid JSON: {exc.msg} at column {exc.colno}")
-                )
+                rejects.append((number, text, f"invalid JSON: {exc.msg} at column {exc.colno}"))
                 continue
-            if not isinstance(value, dict):
-                rejects.append(
-                    (number, text.rstrip("\r\n"), "not a JSON object (expected {...} per line)")
-                )
+            except BadRecord as exc:
+                rejects.append((number, safe_raw(text), str(exc)))
                 continue
-            records.append((number, value))
             if len(records) >= chunk_rows:
                 yield _chunk(records), rejects
                 records, rejects = [], []
     yield _chunk(records), rejects
+
+
+_ENCODING_WORD = {"utf-8": "UTF-8", "utf-8-sig": "UTF-8"}
+
+
+def _lines_of(raw: IO[bytes], encoding: str) -> Iterator[str]:
+    return _decoded_lines(raw, "utf-8-sig" if encoding == "utf-8" else encoding)
 
 
 def json_document_chunks(
@@ -380,7 +476,7 @@ def json_document_chunks(
     keyed by id (the key becomes column ``_key``). ``__rec`` = position in the array."""
     try:
         with path.open("r", encoding=encoding) as f:
-            doc = json.load(f)
+            doc = _loads(f.read())
     except UnicodeDecodeError as exc:
         raise UnreadableFile(
             f"{path.name}: not valid {encoding} at byte {exc.start} "
@@ -390,6 +486,8 @@ def json_document_chunks(
         raise UnreadableFile(
             f"{path.name}: invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}"
         ) from exc
+    except BadRecord as exc:
+        raise UnreadableFile(f"{path.name}: {exc} (use JSON Lines for such data)") from exc
     items: list[Any]
     if isinstance(doc, list):
         items = doc
@@ -403,19 +501,19 @@ def json_document_chunks(
             items = [doc]
     else:
         raise UnreadableFile(f"{path.name}: expected a JSON array or object of records")
-    records: list[tuple[int, dict[str, Any]]] = []
+    records: list[tuple[int, dict[str, str | None]]] = []
     rejects: list[tuple[int, str, str]] = []
     for number, item in enumerate(items, start=1):
-        if isinstance(item, dict):
-            records.append((number, item))
-        else:
-            rejects.append(
-                (
-                    number,
-                    json.dumps(item, ensure_ascii=False)[:100_000],
-                    "not a JSON object (expected a record)",
-                )
-            )
+        try:
+            if not isinstance(item, dict):
+                raise BadRecord("not a JSON object (expected a record)")
+            records.append((number, record_texts(item)))
+        except BadRecord as exc:
+            try:
+                raw = safe_raw(_dump(item))[:100_000]
+            except RecursionError:
+                raw = "(nested too deeply to show)"
+            rejects.append((number, raw, str(exc)))
         if len(records) >= chunk_rows:
             yield _chunk(records), rejects
             records, rejects = [], []

@@ -161,7 +161,7 @@ _YOUTUBE: dict[str, Any] = {
                 "content_id": "Content",
                 "text": "Video title",
                 "created_at": "Video publish time",
-                "duration_s": "Duration",
+                "duration_s": {"column": "Duration", "optional": True},
                 "kind": {"value": "video"},
             },
         },
@@ -170,10 +170,19 @@ _YOUTUBE: dict[str, Any] = {
             "columns": {
                 "content_id": "Content",
                 "as_of": "$file_time",
-                "views": "Views",
-                "impressions": "Impressions",
-                "watch_time_s": {"column": "Watch time (hours)", "multiply": 3600},
-                "follows": "Subscribers",
+                # a Studio export has the columns the user picked: a counter it lacks is
+                # unknown (NULL), never 0
+                "views": {"column": "Views", "optional": True},
+                "impressions": {"column": "Impressions", "optional": True},
+                "watch_time_s": {
+                    "column": "Watch time (hours)",
+                    "multiply": 3600,
+                    "optional": True,
+                },
+                "follows": {"column": "Subscribers", "optional": True},
+                "likes": {"column": "Likes", "optional": True},
+                "comments": {"column": ["Comments added", "Comments"], "optional": True},
+                "shares": {"column": "Shares", "optional": True},
             },
         },
     ],
@@ -265,7 +274,7 @@ _TWCS: dict[str, Any] = {
             "else": {"value": "mention"},
         },
         "account_id": {
-            "if": {"column": "inbound", "equals": "False"},
+            "if": {"column": "inbound", "equals": "false", "ignore_case": True},
             "then": {"column": "author_id"},
         },
     },

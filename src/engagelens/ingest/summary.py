@@ -25,6 +25,10 @@ class BatchSummary:
     format: str = ""
     encoding: str = ""
     stored_by_table: dict[str, int] = field(default_factory=dict)
+    #: keys repeated in the file with different values, the policy applied, a few examples
+    conflicting_keys: int = 0
+    on_conflict: str = "first"
+    conflicts: list[dict[str, Any]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         if self.rows_read != self.rows_stored + self.rows_duplicate + self.rows_quarantined:
@@ -40,13 +44,21 @@ class BatchSummary:
 
     def line(self) -> str:
         """The one-line summary the CLI prints."""
-        return (
+        text = (
             f"read {self.rows_read:,} = stored {self.rows_stored:,} + duplicates "
             f"{self.rows_duplicate:,} + quarantined {self.rows_quarantined:,}"
         )
+        if self.conflicting_keys:
+            text += (
+                f"; {self.conflicting_keys:,} keys repeated with different values "
+                f"({_POLICY_WORDS.get(self.on_conflict, self.on_conflict)})"
+            )
+        return text
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
+
+_POLICY_WORDS = {"first": "first kept", "last": "last kept", "quarantine": "all quarantined"}
 
 __all__ = ["BatchSummary"]

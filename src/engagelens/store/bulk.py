@@ -64,6 +64,9 @@ _NAIVE_FORMATS = [
     "%Y-%m-%d %H:%M",
     "%a %b %d %H:%M:%S %Y",
 ]
+#: number text accepted for whole-number and number columns (after trimming spaces)
+_INT_TEXT = r"[+-]?[0-9]+(\.0+)?"
+_FLOAT_TEXT = r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?"
 _DTYPE_SQL = {
     "string": "VARCHAR",
     "int64": "BIGINT",
@@ -345,7 +348,7 @@ class _Compiler:
             return f"(CASE {inner} {whens} ELSE {inner} END)"
         if op == "multiply":
             inner = self.text(a[0])
-            num = f"TRY_CAST(trim({inner}) AS DOUBLE)"
+            num = self._number(inner)
             return (
                 f"(CASE WHEN {num} IS NULL THEN {inner} "
                 f"ELSE CAST({num} * {self.p(a[1])} AS VARCHAR) END)"
@@ -382,12 +385,14 @@ class _Compiler:
         if dtype == "string":
             out = s
         elif dtype == "int64":
+            # only plain decimal digits ("12", "12.0"): DuckDB's cast would round "12.7" and
+            # read "0x10", "0b11", "1_000" — silent changes, so those are bad values instead
             out = (
-                f"COALESCE(TRY_CAST(trim({s}) AS BIGINT), "
-                f"TRY_CAST(regexp_replace(trim({s}), '\\.0+$', '') AS BIGINT))"
+                f"(CASE WHEN regexp_full_match(trim({s}), {self.p(_INT_TEXT)}) THEN "
+                f"TRY_CAST(regexp_replace(trim({s}), '\\.0+$', '') AS BIGINT) END)"
             )
         elif dtype == "float64":
-            out = f"TRY_CAST(trim({s}) AS DOUBLE)"
+            out = self._number(s)
         elif dtype == "boolean":
             # DuckDB's cast takes true/false, t/f, 1/0, yes/no, y/n in any case
             out = f"TRY_CAST(trim({s}) AS BOOLEAN)"
@@ -396,10 +401,14 @@ class _Compiler:
         elif dtype == "timestamp":
             # constants and the file time are ISO text: the export's own format does not apply
             formats = () if e.op in ("const", "file_time") else f.timestamp_formats
-            out = self._timestamp(s, formats, None if e.op == "file_time" else f.timezone)
+            out = self._real_date(
+                s, self._timestamp(s, formats, None if e.op == "file_time" else f.timezone)
+            )
         elif dtype == "date":
             stamp = self._timestamp(s, f.timestamp_formats, None)
-            out = f"COALESCE(TRY_CAST(trim({s}) AS DATE), CAST({stamp} AS DATE))"
+            out = self._real_date(
+                s, f"COALESCE(TRY_CAST(trim({s}) AS DATE), CAST({stamp} AS DATE))"
+            )
         else:
             raise StoreError(f"ingest plan: unsupported type {dtype!r}")
         return out, s
@@ -413,6 +422,15 @@ class _Compiler:
             return None
         if dtype == "string":
             return f"CAST({name} AS VARCHAR)"
+        if dtype in ("int64", "float64") and src_type in ("FLOAT", "DOUBLE"):
+            # no rounding of 12.7 into a whole number, no NaN or infinity as a count
+            whole = f" AND {name} = trunc({name})" if dtype == "int64" else ""
+            return (
+                f"(CASE WHEN isfinite({name}){whole} THEN "
+                f"TRY_CAST({name} AS {_DTYPE_SQL[dtype]}) END)"
+            )
+        if dtype == "int64" and src_type.startswith("DECIMAL"):
+            return f"(CASE WHEN {name} = trunc({name}) THEN TRY_CAST({name} AS BIGINT) END)"
         if dtype in ("int64", "float64", "boolean", "date"):
             return f"TRY_CAST({name} AS {_DTYPE_SQL[dtype]})"
         return None
@@ -444,6 +462,20 @@ class _Compiler:
             f"contains({tail}, '+') OR contains({tail}, '-')))"
         )
         return f"(CASE WHEN {has_offset} THEN {aware} ELSE COALESCE({naive}, {by_format}) END)"
+
+    def _number(self, s: str) -> str:
+        """A DOUBLE from decimal text only (no hex, binary, ``_``, ``inf``, ``nan``, overflow)."""
+        num = f"TRY_CAST(trim({s}) AS DOUBLE)"
+        return (
+            f"(CASE WHEN regexp_full_match(trim({s}), {self.p(_FLOAT_TEXT)}) "
+            f"AND isfinite({num}) THEN {num} END)"
+        )
+
+    def _real_date(self, s: str, parsed: str) -> str:
+        """NULL when the text starts with an impossible ISO date (``2024-02-30 10:00 +0000``):
+        strptime with an offset rolls such dates over into the next month."""
+        iso = f"regexp_extract(trim({s}), '^[0-9]{{4}}-[0-9]{{1,2}}-[0-9]{{1,2}}')"
+        return f"(CASE WHEN {iso} = '' OR TRY_CAST({iso} AS DATE) IS NOT NULL THEN {parsed} END)"
 
     def _localise(self, naive: str, tz: str | None) -> str:
         if not tz or tz.upper() == "UTC":
@@ -505,36 +537,112 @@ def _typed_select(plan: Any, staged: Staged) -> tuple[str, list[Any]]:
 # -- storing -------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Validated:
-    """What :func:`validate` found: invalid records, and per target whether keys repeat."""
+    """What :func:`validate` found: invalid records, per target whether keys repeat, and per
+    target the keys repeated with *different* values (count and a few examples)."""
 
     bad: int
     repeats: tuple[bool, ...]
+    conflicts: tuple[tuple[int, list[dict[str, Any]]], ...] = ()
+
+
+#: what to do with rows that repeat a key of the same file with different values
+CONFLICT_POLICIES = ("first", "last", "quarantine")
+_CONFLICT_EXAMPLES = 3
 
 
 def validate(store: Store, plan: Any, staged: Staged) -> Validated:
     """Type and check every staged record (TYPED: typed columns + ``__reason``), and find keys
     that repeat inside the file. Runs *before* the batch's transaction: it only writes
-    temporary tables, and DuckDB reads them faster once committed."""
+    temporary tables, and DuckDB reads them faster once committed.
+
+    ``plan.extra["on_conflict"]`` says which of the rows sharing a key with different values
+    is kept: ``first`` (default), ``last``, or ``quarantine`` (all of them, with a reason)."""
     con = store.raw()
     select, params = _typed_select(plan, staged)
+    policy = plan.extra.get("on_conflict") or "first"
+    if policy not in CONFLICT_POLICIES:
+        raise StoreError(f"on_conflict must be one of {', '.join(CONFLICT_POLICIES)}")
     repeats = []
+    conflicts = []
     with store._lock:
         con.execute(f"CREATE OR REPLACE TEMP TABLE {TYPED} AS {select}", params)
-        bad = con.execute(f"SELECT count(*) FROM {TYPED} WHERE __reason IS NOT NULL").fetchone()[0]
         for ti, target in enumerate(plan.targets):
             con.execute(f"DROP TABLE IF EXISTS __el_dups{ti}")
             if not target.key:
                 repeats.append(False)
+                conflicts.append((0, []))
                 continue
             # A hash aggregate over the keys (cheaper than a window): only keys seen twice
-            # are kept, with the record number of their first occurrence.
-            key_part = ", ".join(_q(f"t{ti}__{k}") for k in target.key)
+            # are kept, with the record number of the occurrence that wins.
+            key_cols = [_q(f"t{ti}__{k}") for k in target.key]
+            key_part = ", ".join(key_cols)
+            values = [_q(f"t{ti}__{f.name}") for f in target.fields if f.name not in target.key]
+            differ = f"count(DISTINCT struct_pack({', '.join(values)})) > 1" if values else "false"
+            keep = "max(__rec)" if policy == "last" else "min(__rec)"
             con.execute(
-                f"CREATE TEMP TABLE __el_dups{ti} AS SELECT {key_part}, min(__rec) AS __keep "
-                f"FROM {TYPED} WHERE __reason IS NULL GROUP BY ALL HAVING count(*) > 1"
+                f"CREATE TEMP TABLE __el_dups{ti} AS SELECT {key_part}, {keep} AS __keep, "
+                f"{differ} AS __conflict FROM {TYPED} WHERE __reason IS NULL "
+                "GROUP BY ALL HAVING count(*) > 1"
             )
+            conflicts.append(_conflicts(store, plan, ti, target, key_cols))
+            if policy == "quarantine" and conflicts[-1][0]:
+                match = " AND ".join(f"d.{k} = {TYPED}.{k}" for k in key_cols)
+                con.execute(
+                    f"UPDATE {TYPED} SET __reason = ? FROM __el_dups{ti} d "
+                    f"WHERE d.__conflict AND {match} AND {TYPED}.__reason IS NULL",
+                    [f"{target.table}: key repeated in this file with different values"],
+                )
+                con.execute(f"DELETE FROM __el_dups{ti} WHERE __conflict")
             repeats.append(bool(con.execute(f"SELECT count(*) FROM __el_dups{ti}").fetchone()[0]))
-    return Validated(int(bad), tuple(repeats))
+        query = f"SELECT count(*) FROM {TYPED} WHERE __reason IS NOT NULL"
+        bad = con.execute(query).fetchone()[0]
+    return Validated(int(bad), tuple(repeats), tuple(conflicts))
+
+
+def _conflicts(
+    store: Store, plan: Any, ti: int, target: Any, key_cols: list[str]
+) -> tuple[int, list[dict[str, Any]]]:
+    """(number of keys repeated with different values, a few examples: key, and the first
+    and last row's line and values)."""
+    con = store.raw()
+    n = con.execute(f"SELECT count(*) FROM __el_dups{ti} WHERE __conflict").fetchone()[0]
+    if not n:
+        return 0, []
+    match = " AND ".join(f"d.{k} = t.{k}" for k in key_cols)
+    names = [f.name for f in target.fields]
+    cols = ", ".join("t." + _q(f"t{ti}__{f}") for f in names)
+    rows = con.execute(
+        f"WITH ex AS (SELECT * FROM __el_dups{ti} WHERE __conflict "
+        f"ORDER BY __keep LIMIT {_CONFLICT_EXAMPLES}) "
+        f"SELECT t.__rec, {cols} FROM {TYPED} t JOIN ex d ON {match} "
+        "WHERE t.__reason IS NULL ORDER BY d.__keep, t.__rec"
+    ).fetchall()
+    groups: dict[tuple[Any, ...], list[tuple[Any, ...]]] = {}
+    key_idx = [names.index(k) + 1 for k in target.key]
+    for r in rows:
+        groups.setdefault(tuple(r[i] for i in key_idx), []).append(r)
+    examples = []
+    for key, members in groups.items():
+        first, last = members[0], members[-1]
+        differing = [
+            name
+            for i, name in enumerate(names, start=1)
+            if name not in target.key and first[i] != last[i]
+        ]
+        examples.append(
+            {
+                "key": dict(zip(target.key, (str(k) for k in key), strict=True)),
+                "rows": len(members),
+                "lines": [first[0] + plan.line_offset, last[0] + plan.line_offset],
+                "first": {d: _plain(first[names.index(d) + 1]) for d in differing},
+                "last": {d: _plain(last[names.index(d) + 1]) for d in differing},
+            }
+        )
+    return int(n), examples
+
+
+def _plain(value: Any) -> Any:
+    return value if value is None or isinstance(value, int | float | str | bool) else str(value)
 
 
 def store_staged(
@@ -652,6 +760,7 @@ def write_batch(store: Store, row: dict[str, Any]) -> None:
 
 __all__ = sorted(
     [
+        "CONFLICT_POLICIES",
         "Counts",
         "Staged",
         "Validated",
