@@ -1,8 +1,9 @@
 """Ingest one file as one batch: stage → resolve mapping → validate and store in one
 transaction → hooks. This is the library behind ``engagelens ingest``.
 
-Why one transaction per file: a crash (or ``kill -9``) mid-batch must leave no half batch,
-and re-running the same command must complete it. Natural keys make re-runs idempotent:
+Why one batch per file: a crash (or ``kill -9``) mid-batch must leave no half batch, and
+re-running the same command must complete it (rows commit, then the batch record that makes
+them count: ``store/ledger.py``). Natural keys make re-runs idempotent:
 rows already stored count as duplicates.
 """
 
@@ -159,8 +160,9 @@ def ingest_file(
         checked = bulk.validate(store, plan, staged)
         if progress:
             progress(0.8)
-        with store.transaction():
-            batch_id = store.next_id("ingest_batch", "batch_id")
+        # rows commit first, the batch record after them (store/ledger.py: kill -9 safe)
+        with bulk.batch_transaction(store) as pending:
+            batch_id = pending.batch_id
             counts = bulk.store_staged(
                 store, plan, staged, checked, batch_id=batch_id, source_file=str(p)
             )
@@ -180,24 +182,20 @@ def ingest_file(
                 encoding=enc,
                 stored_by_table=counts.stored_by_table,
             )
-            bulk.write_batch(
-                store,
-                {
-                    "batch_id": batch_id,
-                    "file": str(p),
-                    "content_hash": summary.content_hash,
-                    "source": chosen.name,
-                    "entity": plan.entity,
-                    "status": "done",
-                    "rows_read": counts.rows_read,
-                    "rows_stored": counts.rows_stored,
-                    "rows_duplicate": counts.rows_duplicate,
-                    "rows_quarantined": counts.rows_quarantined,
-                    "started_at": started_at,
-                    "finished_at": dt.datetime.now(dt.UTC).replace(tzinfo=None),
-                    "seconds": seconds,
-                },
-            )
+            pending.record = {
+                "file": str(p),
+                "content_hash": summary.content_hash,
+                "source": chosen.name,
+                "entity": plan.entity,
+                "status": "done",
+                "rows_read": counts.rows_read,
+                "rows_stored": counts.rows_stored,
+                "rows_duplicate": counts.rows_duplicate,
+                "rows_quarantined": counts.rows_quarantined,
+                "started_at": started_at,
+                "finished_at": dt.datetime.now(dt.UTC).replace(tzinfo=None),
+                "seconds": seconds,
+            }
             pm.hook.engagelens_before_commit(store=store, summary=summary)
     finally:
         bulk.drop_staging(store)

@@ -76,6 +76,10 @@ class Store:
             from .migrations import migrate as run_migrations
 
             run_migrations(store)
+        if not read_only and store.is_duckdb:
+            from .ledger import remove_orphans
+
+            remove_orphans(store)  # rows of a batch a crash cut short (see store/ledger.py)
         return store
 
     @classmethod
@@ -104,8 +108,29 @@ class Store:
     def is_duckdb(self) -> bool:
         return self.backend == "duckdb"
 
+    def list_tables(self) -> list[str]:
+        """Names of the store's tables, sorted."""
+        return sorted(self.con.list_tables())
+
     def has_table(self, name: str) -> bool:
         return name in self.con.list_tables()
+
+    def truncate(self, name: str) -> None:
+        """Remove every row of the declared table ``name`` (inside the caller's transaction
+        when there is one)."""
+        table_spec(name)  # identifiers come from declarations only
+        with self._lock:
+            self.generation += 1
+            if self.is_duckdb:
+                self.con.con.execute(f"DELETE FROM {_q(name)}")
+            else:
+                self.con.truncate_table(name)
+
+    def checkpoint(self) -> None:
+        """Write the WAL into the database file (DuckDB); a no-op elsewhere."""
+        if self.is_duckdb:
+            with self._lock:
+                self.con.con.execute("CHECKPOINT")
 
     def table(self, name: str) -> ibis.Table:
         """An Ibis table of the store (raises StoreError for unknown tables)."""
