@@ -29,8 +29,8 @@ from engagelens.store import Store
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL is POSIX")
 
 CHILD = Path(__file__).with_name("crash_child.py")
-ROWS = 300_000  # over two DuckDB row groups, so the insert is written optimistically
-BAD = 7  # rows with i % 50_000 == 7 carry a bad counter: 6 quarantined
+ROWS = 130_000  # over one DuckDB row group (122,880), so the insert is written optimistically
+BAD = 7  # rows with i % 50_000 == 7 carry a bad counter: 3 quarantined
 
 
 def _bad(i: int) -> bool:
@@ -156,7 +156,7 @@ def test_kill_9_mid_commit_at_every_wal_length(prepared, tmp_path):
     prefix of the WAL (a killed process loses nothing it wrote). The child commits the batch
     and dies before any checkpoint; every prefix of its WAL is then opened as a crashed store.
     Before the fix, prefixes ending between the rows' WAL entries and the commit mark opened
-    with 299,994 rows and no batch."""
+    with 129,997 rows and no batch."""
     data, base = prepared
     db = tmp_path / "done.duckdb"
     shutil.copy(base, db)
