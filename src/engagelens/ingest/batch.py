@@ -112,9 +112,18 @@ def ingest_file(
     """
     if source and mapping is not None:
         raise IngestError("give either a source or a mapping, not both")
-    if not store.is_duckdb:
-        raise IngestError(
-            f"ingestion writes through DuckDB; {store.backend} stores are read-only here"
+    if not store.is_duckdb:  # a Spark warehouse: validated in an embedded DuckDB, appended
+        from .warehouse import ingest_into_warehouse
+
+        return ingest_into_warehouse(
+            store,
+            path,
+            source=source,
+            mapping=mapping,
+            entity=entity,
+            encoding=encoding,
+            format=format,
+            progress=progress,
         )
     p = Path(path)
     if not p.is_file():
