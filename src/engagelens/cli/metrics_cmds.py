@@ -40,10 +40,14 @@ def _csv_cell(value: Any) -> Any:
 
 
 def _open(db: str | None, backend: str | None):
-    if backend == "spark":
-        from engagelens.store import Store
-
-        return Store.open("pyspark://")
+    if backend == "spark":  # the warehouse --db names, never an empty session instead
+        if db is None:
+            db = "pyspark://"
+        elif not (db.startswith("pyspark://") or db == "spark"):
+            raise ConfigError(
+                f"--backend spark reads a Spark warehouse: give --db pyspark:///PATH, not {db!r}"
+            )
+        return open_db(db)
     if backend not in (None, "duckdb"):
         raise ConfigError(f"--backend must be duckdb or spark, not {backend!r}")
     return open_db(db)
@@ -99,9 +103,9 @@ def _render_table(columns: list[str], rows: list[dict[str, Any]]) -> str:
         [_safe(format_value(units[c], r[c]) if units[c] else r[c]) for c in columns] for r in rows
     ]
     widths = [max([len(c)] + [len(row[i]) for row in cells]) for i, c in enumerate(columns)]
-    lines = ["  ".join(c.ljust(w) for c, w in zip(columns, widths))]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True))]
     lines.append("  ".join("-" * w for w in widths))
-    lines += ["  ".join(v.ljust(w) for v, w in zip(row, widths)) for row in cells]
+    lines += ["  ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)) for row in cells]
     return "\n".join(lines)
 
 

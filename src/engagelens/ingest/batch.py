@@ -1,8 +1,9 @@
 """Ingest one file as one batch: stage → resolve mapping → validate and store in one
 transaction → hooks. This is the library behind ``engagelens ingest``.
 
-Why one transaction per file: a crash (or ``kill -9``) mid-batch must leave no half batch,
-and re-running the same command must complete it. Natural keys make re-runs idempotent:
+Why one batch per file: a crash (or ``kill -9``) mid-batch must leave no half batch, and
+re-running the same command must complete it (rows commit, then the batch record that makes
+them count: ``store/ledger.py``). Natural keys make re-runs idempotent:
 rows already stored count as duplicates.
 """
 
@@ -115,9 +116,18 @@ def ingest_file(
     """
     if source and mapping is not None:
         raise IngestError("give either a source or a mapping, not both")
-    if not store.is_duckdb:
-        raise IngestError(
-            f"ingestion writes through DuckDB; {store.backend} stores are read-only here"
+    if not store.is_duckdb:  # a Spark warehouse: validated in an embedded DuckDB, appended
+        from .warehouse import ingest_into_warehouse
+
+        return ingest_into_warehouse(
+            store,
+            path,
+            source=source,
+            mapping=mapping,
+            entity=entity,
+            encoding=encoding,
+            format=format,
+            progress=progress,
         )
     p = Path(path)
     if not p.is_file():
@@ -169,8 +179,9 @@ def ingest_file(
         checked = bulk.validate(store, plan, staged)
         if progress:
             progress(0.8)
-        with store.transaction():
-            batch_id = store.next_id("ingest_batch", "batch_id")
+        # rows commit first, the batch record after them (store/ledger.py: kill -9 safe)
+        with bulk.batch_transaction(store) as pending:
+            batch_id = pending.batch_id
             counts = bulk.store_staged(
                 store, plan, staged, checked, batch_id=batch_id, source_file=str(p)
             )
@@ -197,24 +208,20 @@ def ingest_file(
                     for example in examples
                 ],
             )
-            bulk.write_batch(
-                store,
-                {
-                    "batch_id": batch_id,
-                    "file": str(p),
-                    "content_hash": summary.content_hash,
-                    "source": chosen.name,
-                    "entity": plan.entity,
-                    "status": "done",
-                    "rows_read": counts.rows_read,
-                    "rows_stored": counts.rows_stored,
-                    "rows_duplicate": counts.rows_duplicate,
-                    "rows_quarantined": counts.rows_quarantined,
-                    "started_at": started_at,
-                    "finished_at": dt.datetime.now(dt.UTC).replace(tzinfo=None),
-                    "seconds": seconds,
-                },
-            )
+            pending.record = {
+                "file": str(p),
+                "content_hash": summary.content_hash,
+                "source": chosen.name,
+                "entity": plan.entity,
+                "status": "done",
+                "rows_read": counts.rows_read,
+                "rows_stored": counts.rows_stored,
+                "rows_duplicate": counts.rows_duplicate,
+                "rows_quarantined": counts.rows_quarantined,
+                "started_at": started_at,
+                "finished_at": dt.datetime.now(dt.UTC).replace(tzinfo=None),
+                "seconds": seconds,
+            }
             pm.hook.engagelens_before_commit(store=store, summary=summary)
     finally:
         bulk.drop_staging(store)

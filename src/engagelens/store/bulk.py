@@ -21,6 +21,8 @@ from typing import TYPE_CHECKING, Any
 from engagelens.errors import StoreError, UnreadableFile
 from engagelens.model.tables import table_spec
 
+from .ledger import batch_transaction, write_batch
+
 if TYPE_CHECKING:  # pragma: no cover
     from .connection import Store
 
@@ -747,29 +749,17 @@ def _insert_target(
     return int(row[0]) if row else 0
 
 
-def write_batch(store: Store, row: dict[str, Any]) -> None:
-    """Record one ingest_batch row (inside the batch's transaction)."""
-    spec = table_spec("ingest_batch")
-    names = [c for c in spec.column_names if c in row]
-    store.sql(
-        f"INSERT INTO ingest_batch ({', '.join(_q(n) for n in names)}) "
-        f"VALUES ({', '.join('?' for _ in names)})",
-        [row[n] for n in names],
-    )
-
-
-__all__ = sorted(
-    [
-        "CONFLICT_POLICIES",
-        "Counts",
-        "Staged",
-        "Validated",
-        "validate",
-        "drop_staging",
-        "stage_chunks",
-        "stage_csv",
-        "stage_parquet",
-        "store_staged",
-        "write_batch",
-    ]
-)
+__all__ = [
+    "CONFLICT_POLICIES",
+    "Counts",
+    "Staged",
+    "Validated",
+    "batch_transaction",
+    "drop_staging",
+    "stage_chunks",
+    "stage_csv",
+    "stage_parquet",
+    "store_staged",
+    "validate",
+    "write_batch",
+]

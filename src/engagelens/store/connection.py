@@ -54,7 +54,8 @@ class Store:
         target = _resolve(url)
         try:
             if target.startswith("pyspark://") or target == "spark":
-                store = cls(_spark_connect(), url=target, backend="pyspark")
+                where = target.removeprefix("pyspark://") if target != "spark" else ""
+                store = cls(_spark_connect(where or None), url=target, backend="pyspark")
             elif "://" in target and not target.startswith("duckdb://"):
                 con = ibis.connect(target)
                 store = cls(con, url=target, backend=con.name)
@@ -76,6 +77,10 @@ class Store:
             from .migrations import migrate as run_migrations
 
             run_migrations(store)
+        if not read_only and store.is_duckdb:
+            from .ledger import remove_orphans
+
+            remove_orphans(store)  # rows of a batch a crash cut short (see store/ledger.py)
         return store
 
     @classmethod
@@ -104,8 +109,29 @@ class Store:
     def is_duckdb(self) -> bool:
         return self.backend == "duckdb"
 
+    def list_tables(self) -> list[str]:
+        """Names of the store's tables, sorted."""
+        return sorted(self.con.list_tables())
+
     def has_table(self, name: str) -> bool:
         return name in self.con.list_tables()
+
+    def truncate(self, name: str) -> None:
+        """Remove every row of the declared table ``name`` (inside the caller's transaction
+        when there is one)."""
+        table_spec(name)  # identifiers come from declarations only
+        with self._lock:
+            self.generation += 1
+            if self.is_duckdb:
+                self.con.con.execute(f"DELETE FROM {_q(name)}")
+            else:
+                self.con.truncate_table(name)
+
+    def checkpoint(self) -> None:
+        """Write the WAL into the database file (DuckDB); a no-op elsewhere."""
+        if self.is_duckdb:
+            with self._lock:
+                self.con.con.execute("CHECKPOINT")
 
     def table(self, name: str) -> ibis.Table:
         """An Ibis table of the store (raises StoreError for unknown tables)."""
@@ -255,15 +281,20 @@ def spark_dirs(base: str | os.PathLike[str] | None = None) -> tuple[Path, Path]:
     return folder / "warehouse", folder
 
 
-def _spark_connect() -> Any:
+def _spark_connect(warehouse: str | None = None) -> Any:
+    """An Ibis connection to Spark: the active SparkSession (a cluster's, set up by the
+    caller) or a local one. With ``warehouse`` (``pyspark:///data/wh``) every declared table
+    is a Parquet table in its own folder there, registered on open, so a later process (or a
+    cluster sharing the folder) sees what an earlier one wrote; see docs/spark.md."""
     from engagelens.errors import require
 
     require("pyspark", "spark")
     from pyspark.sql import SparkSession
 
     spark = SparkSession.getActiveSession()
+    root = Path(warehouse).expanduser().resolve() if warehouse else None
     if spark is None:
-        warehouse, derby = spark_dirs()
+        folder, derby = (root, root / "_derby") if root else spark_dirs()
         spark = (
             SparkSession.builder.master(os.environ.get("ENGAGELENS_SPARK_MASTER", "local[2]"))
             .appName("engagelens")
@@ -273,11 +304,31 @@ def _spark_connect() -> Any:
             )
             .config("spark.ui.enabled", "false")
             .config("spark.driver.memory", os.environ.get("ENGAGELENS_SPARK_DRIVER_MEMORY", "2g"))
-            .config("spark.sql.warehouse.dir", str(warehouse.resolve()))
+            .config("spark.sql.warehouse.dir", str(folder.resolve()))
             .config("spark.driver.extraJavaOptions", f"-Dderby.system.home={derby.resolve()}")
             .getOrCreate()
         )
+    if root is not None:
+        _register_warehouse(spark, root)
     return ibis.pyspark.connect(spark)
+
+
+def _register_warehouse(spark: Any, root: Path) -> None:
+    """Register every declared table as a Parquet table under ``root/<name>`` (kept files
+    are read back; a missing folder starts empty). Names and schemas are declarations."""
+    from ibis.backends.pyspark.datatypes import PySparkSchema
+
+    from .migrations import VERSION_SCHEMA
+
+    root.mkdir(parents=True, exist_ok=True)
+    schemas = {"schema_version": VERSION_SCHEMA}
+    schemas.update({spec.name: spec.ibis_schema() for spec in all_tables()})
+    for name, schema in schemas.items():
+        if spark.catalog.tableExists(name):
+            continue
+        spark.catalog.createTable(
+            name, path=str(root / name), source="parquet", schema=PySparkSchema.from_ibis(schema)
+        )
 
 
 def open_store(url: str | os.PathLike[str] | None = None, **kw: Any) -> Store:

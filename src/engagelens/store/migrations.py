@@ -36,7 +36,7 @@ MIGRATIONS: tuple[tuple[int, str, Callable[[Store], None]], ...] = (
 
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 
-_VERSION_SCHEMA = ibis.schema(
+VERSION_SCHEMA = ibis.schema(
     {"version": "int64", "description": "string", "applied_at": "timestamp"}
 )
 
@@ -50,7 +50,7 @@ def applied_versions(store: Store) -> set[int]:
 def migrate(store: Store) -> int:
     """Bring the store to the current schema; returns the schema version."""
     if not store.has_table("schema_version"):
-        store.con.create_table("schema_version", schema=_VERSION_SCHEMA)
+        store.con.create_table("schema_version", schema=VERSION_SCHEMA)
     done = applied_versions(store)
     for version, description, step in MIGRATIONS:
         if version in done:
