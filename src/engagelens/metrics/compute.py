@@ -15,6 +15,7 @@ from engagelens import settings as settings_mod
 from engagelens.errors import MetricError, UnsupportedGrain
 
 from .base import GRAIN_KEYS, Filters, MetricContext
+from .facts import content_facts
 from .probe import fact_needs
 from .registry import get_metric
 
@@ -53,7 +54,9 @@ def compute(
     ctx = make_context(store, by, filters, settings)
     ctx.fact_needs = fact_needs(ctx, metrics)  # count only the event kinds these metrics read
     parts = [m.build(ctx) for m in metrics]
-    key_sets = {tuple(c for c in p.columns if c != m.name) for p, m in zip(parts, metrics)}
+    key_sets = {
+        tuple(c for c in p.columns if c != m.name) for p, m in zip(parts, metrics, strict=True)
+    }
     if len(key_sets) > 1:
         raise MetricError(
             "these metrics have different key columns at grain "
@@ -62,6 +65,37 @@ def compute(
     if len(parts) == 1:
         return parts[0]
     return join_on_keys(parts, list(key_sets.pop()))
+
+
+def compute_stats(
+    store: Store,
+    names: Sequence[str],
+    by: str = "content",
+    filters: Filters | None = None,
+    settings: dict[str, Any] | None = None,
+) -> ibis.Table:
+    """The grain's key columns, then each metric's summed sufficient statistics
+    (``{name}__s``, and ``{name}__n`` unless it is a sum; see metrics/aggregation.py), in one
+    aggregation over the content facts. Adding the rows of any set of groups and finalising
+    gives that set's values: what the post rollup and the day index do."""
+    if by not in GRAIN_KEYS:
+        raise UnsupportedGrain(f"unknown grain {by!r}; one of {', '.join(GRAIN_KEYS)}")
+    metrics = [get_metric(n) for n in dict.fromkeys(names)]
+    if not metrics:
+        raise MetricError("name at least one metric")
+    plain = [m.name for m in metrics if m.aggregation is None or by not in m.grains]
+    if plain:
+        raise MetricError(
+            f"metrics {', '.join(plain)} declare no aggregation across posts at grain {by!r}"
+        )
+    ctx = make_context(store, by, filters, settings)
+    ctx.fact_needs = fact_needs(ctx, metrics)
+    f = content_facts(ctx)
+    aggs: dict[str, Any] = {}
+    for m in metrics:
+        aggs.update(m.aggregation.stats(f, ctx, m.name))  # type: ignore[union-attr]
+    keys = list(GRAIN_KEYS[by])
+    return f.group_by(keys).agg(**aggs) if keys else f.agg(**aggs)
 
 
 def join_on_keys(parts: list[ibis.Table], keys: list[str]) -> ibis.Table:
@@ -81,4 +115,4 @@ def join_on_keys(parts: list[ibis.Table], keys: list[str]) -> ibis.Table:
     return out
 
 
-__all__ = sorted(["compute", "join_on_keys", "make_context"])
+__all__ = sorted(["compute", "compute_stats", "join_on_keys", "make_context"])

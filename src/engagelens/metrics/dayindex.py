@@ -1,54 +1,47 @@
-"""Pre-aggregated posts and days: overview answers for any date range without re-aggregating.
+"""Prefix sums over posts: the overview of any date range without re-aggregating.
 
 For one set of non-date filters (platform, account, campaign, kind, ownership) a
-:class:`DayIndex` holds, once per data version:
+:class:`DayIndex` holds, once per data version, the posts of those filters in publish order
+with prefix sums of every rollup metric's sufficient statistics (metrics/aggregation.py), so
+the totals of any time range are a binary search, two subtractions and the metric's declared
+finalisation — exactly the registry's sums, means of posts and pooled ratios. Each publish day
+is a span of positions, so a day's row is the same computation; a range that starts or ends
+inside a day gets that edge day's row from the prefix sums of its posts in the range. Posts are
+also ordered by baseline ratio (best first, worst first), so the best/worst posts of a range
+are the first of that order inside the range.
 
-* the posts of those filters in publish order, with prefix sums of every count, the engagement
-  score, and each rate's Σ and number of posts with a rate — so the totals of any time range
-  are a binary search and two subtractions: the registry's sums and *mean of posts*
-  (Σ rate ÷ posts with a rate), exactly;
-* each day's overview row already serialised (the row :func:`rollup.overview` computes); a
-  range that starts or ends inside a day gets that edge day's row from the same prefix sums;
-* each post's serialised row, and all posts ordered by baseline ratio (best first, worst
-  first), so the best/worst posts of a range are the first of that order inside the range.
-
-A request (what the date picker sends, or any ISO times) then costs about a millisecond instead
-of a Polars plan. Days are days of the ``timezone`` setting, like the rollup's: edges of a
-range are compared with the UTC instants of local midnights (daylight-saving days are 23 or 25
-hours long). Only valid when every post has a publish time (``complete``) — otherwise the
-caller uses :func:`rollup.overview`. Hypothesis tests compare both paths on random ranges,
-filters and time zones.
+Days are days of the ``timezone`` setting, like the rollup's: edges of a range are compared
+with the UTC instants of local midnights (daylight-saving days are 23 or 25 hours long). Only
+valid when every post has a publish time (``complete``) — otherwise callers use
+:func:`rollup.overview`. Hypothesis tests compare both paths on random ranges, filters and
+time zones.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
-import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from . import rollup
-from .responses import json_bytes
 
 if TYPE_CHECKING:  # pragma: no cover
     import numpy as np
     import polars as pl
 
-    from engagelens.metrics import Filters
-
-#: prefix-summed columns: counts and scores are summed, rates are Σ and n (mean of posts)
-_SUMMED = (*rollup.COUNT_METRICS, *rollup.SCORE_METRICS)
+    from .base import Filters
 
 
 @dataclass(frozen=True)
 class DayIndex:
     days: np.ndarray  # datetime64[D], ascending, days that have posts
-    day_rows: list[bytes]  # serialised overview row per day
-    cumulative: dict[str, np.ndarray]  # name -> prefix sums over posts (len(posts) + 1)
+    day_starts: np.ndarray  # position of each day's first post, then the number of posts
+    cumulative: dict[str, np.ndarray]  # statistic column -> prefix sums (len(posts) + 1)
     post_times: np.ndarray  # datetime64[us] publish times, ascending
     best_order: np.ndarray  # post positions by baseline ratio, highest first (NaN left out)
     worst_order: np.ndarray  # post positions by baseline ratio, lowest first
-    post_rows: list[bytes]  # serialised post per position
+    posts: pl.DataFrame  # the indexed posts, in position order
     complete: bool  # every post has a publish time (else: use the general path)
     timezone: str = "UTC"  # the calendar of ``days`` (the rollup's ``timezone``)
 
@@ -56,8 +49,6 @@ class DayIndex:
 def build(frame: pl.DataFrame, filters: Filters, timezone: str = "UTC") -> DayIndex:
     """The index of the posts matching ``filters``' non-date parts (``frame``: a rollup built
     with the same ``timezone``)."""
-    import dataclasses
-
     import numpy as np
     import polars as pl
 
@@ -65,79 +56,74 @@ def build(frame: pl.DataFrame, filters: Filters, timezone: str = "UTC") -> DayIn
     posts = rollup.select(frame, undated)
     complete = posts["created_at"].null_count() == 0
     posts = posts.filter(pl.col("created_at").is_not_null())  # sorted by created_at already
-    daily = rollup.overview(
-        posts,
-        dataclasses.replace(
-            undated, platforms=(), accounts=(), campaigns=(), content_kinds=(), ownership=None
-        ),
-        top=0,
-    )["daily"]
-    parts = (
-        [pl.col(n).cast(pl.Float64).fill_null(0.0).alias(n) for n in _SUMMED]
-        + [pl.col(n).fill_nan(None).fill_null(0.0).alias(f"{n}__sum") for n in rollup.MEAN_METRICS]
-        + [
-            pl.col(n).fill_nan(None).is_not_null().cast(pl.Float64).alias(f"{n}__n")
-            for n in rollup.MEAN_METRICS
-        ]
-    )
-    values = posts.select(parts)
+    stats = [c for m in rollup.rollup_metrics() for c in rollup.stat_columns(m)]
+    values = posts.select([pl.col(c).cast(pl.Float64).fill_null(0.0) for c in stats])
     cumulative = {"posts": np.arange(posts.height + 1, dtype="float64")}
     for name in values.columns:
         cumulative[name] = np.concatenate([[0.0], np.cumsum(values[name].to_numpy())])
-    columns = [*rollup.POST_COLUMNS, *rollup.ROLLUP_METRICS]
-    ready = rollup._as_json_ready(posts.select(columns))
+    day_values = posts["day"].to_numpy().astype("datetime64[D]")
+    days, starts = np.unique(day_values, return_index=True)  # days ascend with publish time
     baseline = posts[rollup.BASELINE_METRIC].fill_nan(None).to_numpy().astype("float64")
     rated = np.flatnonzero(np.isfinite(baseline))
     # ties keep publish order (the rollup is sorted by created_at, platform, content_id)
     best = rated[np.lexsort((rated, -baseline[rated]))]
     worst = rated[np.lexsort((rated, baseline[rated]))]
     return DayIndex(
-        days=np.array([d["day"] for d in daily], dtype="datetime64[D]"),
-        day_rows=[json_bytes(r) for r in daily],
+        days=days,
+        day_starts=np.append(starts, posts.height),
         cumulative=cumulative,
         post_times=posts["created_at"].to_numpy().astype("datetime64[us]"),
         best_order=best,
         worst_order=worst,
-        post_rows=[json_bytes(r) for r in ready.to_dicts()],
+        posts=posts,
         complete=bool(complete),
         timezone=timezone or "UTC",
     )
 
 
-def _totals(index: DayIndex, j0: int, j1: int) -> dict[str, Any]:
-    """The overview totals of the posts at positions [j0, j1)."""
+def totals(index: DayIndex, j0: int, j1: int) -> dict[str, Any]:
+    """The overview totals of the posts at positions [j0, j1), each metric finalised from
+    its summed statistics by its declared rule."""
     c = index.cumulative
 
     def span(name: str) -> float:
         return float(c[name][j1] - c[name][j0])
 
     out: dict[str, Any] = {"posts": j1 - j0}
-    for name in rollup.COUNT_METRICS:
-        out[name] = int(round(span(name)))
-    for name in rollup.SCORE_METRICS:
-        out[name] = span(name)
-    for name in rollup.MEAN_METRICS:
-        n = span(f"{name}__n")
-        out[name] = span(f"{name}__sum") / n if n > 0 else None
+    for m in rollup.rollup_metrics():
+        agg = m.aggregation
+        assert agg is not None
+        s = span(f"{m.name}__s")
+        if not agg.has_n:
+            out[m.name] = round(s) if agg.dtype == "int64" else s
+        else:
+            n = span(f"{m.name}__n")
+            out[m.name] = s / n if n != 0 else None
     return out
 
 
-def _ranked(index: DayIndex, j0: int, j1: int, top: int, best: bool) -> list[bytes]:
-    """The ``top`` posts of [j0, j1) by baseline ratio (highest first if ``best``; ties keep
-    publish order): the first positions inside the range in the precomputed order, one
-    vectorised pass (sorting the range per request costs milliseconds at 50,000 posts)."""
+def ranked(index: DayIndex, j0: int, j1: int, top: int, best: bool) -> list[int]:
+    """Positions of the ``top`` posts of [j0, j1) by baseline ratio (highest first if
+    ``best``; ties keep publish order): the first positions inside the range in the
+    precomputed order, one vectorised pass."""
     if top <= 0:
         return []
     order = index.best_order if best else index.worst_order
-    inside = order[(order >= j0) & (order < j1)][:top]
-    return [index.post_rows[int(p)] for p in inside]
+    return [int(p) for p in order[(order >= j0) & (order < j1)][:top]]
 
 
-def _position(index: DayIndex, moment: Any) -> int:
-    """The first post published at or after ``moment`` (a datetime64)."""
+def position(index: DayIndex, moment: Any) -> int:
+    """The first post published at or after ``moment`` (a datetime64 or datetime)."""
     import numpy as np
 
     return int(np.searchsorted(index.post_times, np.datetime64(moment, "us"), "left"))
+
+
+def bounds(index: DayIndex, filters: Filters) -> tuple[int, int]:
+    """The positions [j0, j1) of the posts in ``filters``' range."""
+    j0 = position(index, filters.start) if filters.start is not None else 0
+    j1 = position(index, filters.end) if filters.end is not None else len(index.post_times)
+    return j0, max(j0, j1)
 
 
 def _local_day(moment: dt.datetime, zone: Any) -> tuple[dt.date, bool]:
@@ -152,22 +138,26 @@ def _midnight_utc(day: dt.date, zone: Any) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(), tzinfo=zone).astimezone(dt.UTC).replace(tzinfo=None)
 
 
-def _daily(
+#: one day of a range: (day, first position, end position, index of the whole day or None)
+DaySpan = tuple[dt.date, int, int, int | None]
+
+
+def day_spans(
     index: DayIndex, start: dt.datetime | None, end: dt.datetime | None, j0: int, j1: int
-) -> list[bytes]:
-    """The day rows of [start, end): whole days from the index, an edge day that the range
-    covers only in part computed from the prefix sums of its posts in the range."""
+) -> list[DaySpan]:
+    """The days of [start, end) with posts: whole days (their index in ``days``) and an edge
+    day that the range covers only in part (its posts in the range, index None)."""
     from zoneinfo import ZoneInfo
 
     import numpy as np
 
     zone = ZoneInfo(index.timezone)
     one_day = dt.timedelta(days=1)
-    rows: list[bytes] = []
+    spans: list[DaySpan] = []
 
     def partial(day: dt.date, k0: int, k1: int) -> None:
         if k1 > k0:
-            rows.append(json_bytes({"day": day.isoformat(), **_totals(index, k0, k1)}))
+            spans.append((day, k0, k1, None))
 
     i0, i1 = 0, len(index.days)
     start_day = end_day = None
@@ -180,36 +170,15 @@ def _daily(
         end_day, ends_inside = _local_day(end, zone)
         i1 = int(np.searchsorted(index.days, np.datetime64(end_day, "D"), "left"))
     if starts_inside and start_day is not None:  # the part of the first day from ``start`` on
-        partial(start_day, j0, min(j1, _position(index, _midnight_utc(start_day + one_day, zone))))
-    rows += index.day_rows[i0 : max(i0, i1)]
+        partial(start_day, j0, min(j1, position(index, _midnight_utc(start_day + one_day, zone))))
+    for i in range(i0, max(i0, i1)):
+        day = index.days[i].astype(dt.date)
+        spans.append((day, int(index.day_starts[i]), int(index.day_starts[i + 1]), i))
     if ends_inside and end_day is not None and not (starts_inside and start_day == end_day):
-        partial(end_day, max(j0, _position(index, _midnight_utc(end_day, zone))), j1)
-    return rows
+        partial(end_day, max(j0, position(index, _midnight_utc(end_day, zone))), j1)
+    return spans
 
 
-def answer(index: DayIndex, filters: Filters, *, top: int, head: dict[str, Any]) -> bytes:
-    """The overview JSON for ``filters``' range (``head``: workspace, version, filters)."""
-    j0 = _position(index, filters.start) if filters.start is not None else 0
-    j1 = _position(index, filters.end) if filters.end is not None else len(index.post_times)
-    j1 = max(j0, j1)
-    first = json.dumps(
-        {**head, "totals": _totals(index, j0, j1)},
-        ensure_ascii=False,
-        separators=(",", ":"),
-        allow_nan=False,
-    ).encode("utf-8")
-    return b"".join(
-        [
-            first[:-1],
-            b',"daily":[',
-            b",".join(_daily(index, filters.start, filters.end, j0, j1)),
-            b'],"top_posts":[',
-            b",".join(_ranked(index, j0, j1, top, True)),
-            b'],"bottom_posts":[',
-            b",".join(_ranked(index, j0, j1, top, False)),
-            b"]}",
-        ]
-    )
-
-
-__all__ = sorted(["DayIndex", "answer", "build"])
+__all__ = sorted(
+    ["DayIndex", "DaySpan", "bounds", "build", "day_spans", "position", "ranked", "totals"]
+)
