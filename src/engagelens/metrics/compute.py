@@ -6,7 +6,8 @@ Each metric returns ``(keys…, name)``; results are outer-joined with null-safe
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import json
+from collections.abc import Hashable, Sequence
 from typing import TYPE_CHECKING, Any
 
 import ibis
@@ -15,6 +16,7 @@ from engagelens import settings as settings_mod
 from engagelens.errors import MetricError, UnsupportedGrain
 
 from .base import GRAIN_KEYS, Filters, MetricContext
+from .cache import active
 from .facts import content_facts
 from .probe import fact_needs
 from .registry import get_metric
@@ -52,6 +54,31 @@ def compute(
                 f"metric {m.name!r} cannot be computed by {by!r}; grains: {', '.join(m.grains)}"
             )
     ctx = make_context(store, by, filters, settings)
+    cache = active(store)
+    if cache is None:
+        return _build(ctx, metrics)
+    key = _query_key(store, [m.name for m in metrics], ctx)
+    hit = cache.query(key)
+    if hit is not None:  # the same question on the same data: skip building and compiling
+        return hit
+    return cache.remember(key, _build(ctx, metrics))
+
+
+def _query_key(store: Store, names: list[str], ctx: MetricContext) -> Hashable:
+    """What a compiled metric query depends on besides the materialised facts (which the
+    cache drops, with its queries, when the data changes)."""
+    return (
+        "compute",
+        tuple(names),
+        ctx.grain,
+        ctx.filters,
+        store.generation,
+        json.dumps(ctx.settings, sort_keys=True, default=repr),
+    )
+
+
+def _build(ctx: MetricContext, metrics: list[Any]) -> ibis.Table:
+    by = ctx.grain
     ctx.fact_needs = fact_needs(ctx, metrics)  # count only the event kinds these metrics read
     parts = [m.build(ctx) for m in metrics]
     key_sets = {

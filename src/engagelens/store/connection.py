@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 import os
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -36,9 +36,60 @@ class Store:
         self.backend = backend
         self._lock = threading.RLock()
         self._in_tx = False
-        #: bumped by every write path of the store, so caches of derived tables (metric
-        #: facts) know they are stale; writes through ``con`` directly are not seen
-        self.generation = 0
+        #: caches other layers derive from this store's data (metric facts, compiled
+        #: queries), keyed by their owner; they live and die with the store
+        self.derived: dict[str, Any] = {}
+        self._write_listeners: list[Callable[[Store], None]] = []
+        self._generation = 0
+
+    # -- write notifications (for caches of derived data) --------------------------------
+    @property
+    def generation(self) -> int:
+        """Bumped by every write path of the store, so caches of derived tables (metric
+        facts) know they are stale; writes through ``con`` directly are not seen."""
+        return self._generation
+
+    @generation.setter
+    def generation(self, value: int) -> None:
+        self._generation = value
+        for listener in list(self._write_listeners):
+            listener(self)
+
+    def on_write(self, listener: Callable[[Store], None]) -> None:
+        """Call ``listener(store)`` whenever a write path bumps :attr:`generation` (before
+        the write runs), so a cache can drop what the write makes stale."""
+        self._write_listeners.append(listener)
+
+    def temp_view(self, name: str, expr: ibis.Table) -> ibis.Table:
+        """``expr`` compiled once into a temporary view ``name`` (a name from code, never
+        from user data), returned as a table: running it costs no Ibis compilation. The view
+        lives with the connection (also on a read-only store) until :meth:`drop_temp_view`."""
+        if not self.is_duckdb:
+            raise StoreError(f"temporary views are only available on DuckDB, not {self.backend}")
+        sql = self.con.compile(expr)
+        with self._lock:
+            self.con.con.execute(f"CREATE OR REPLACE TEMP VIEW {_q(name)} AS {sql}")
+            # the engine's own result types (a SUM is HUGEINT) cast back to the expression's
+            return self.con.table(name).cast(expr.schema())
+
+    def drop_temp_view(self, name: str) -> None:
+        if self.is_duckdb:
+            with self._lock:
+                self.con.con.execute(f"DROP VIEW IF EXISTS {_q(name)}")
+
+    def temp_table(self, name: str, expr: ibis.Table) -> ibis.Table:
+        """``expr`` materialised once into the temporary table ``name`` (a name from code),
+        owned by the caller until :meth:`drop_temp_table` (unlike Ibis' ``.cache()``, two
+        owners of the same expression get two tables, so one cannot drop the other's)."""
+        if not self.is_duckdb:
+            raise StoreError(f"temporary tables are only available on DuckDB, not {self.backend}")
+        with self._lock:
+            return self.con.create_table(name, expr, temp=True)
+
+    def drop_temp_table(self, name: str) -> None:
+        if self.is_duckdb:
+            with self._lock:
+                self.con.drop_table(name, force=True)
 
     # -- opening -----------------------------------------------------------------------
     @classmethod
