@@ -26,6 +26,7 @@ import pyarrow.compute as pc
 from engagelens.engage.conversations import conversations
 from engagelens.engage.measures import summary
 from engagelens.metrics import compute
+from engagelens.metrics.cache import auto_cache
 from engagelens.store import Store
 
 METRICS = [
@@ -114,13 +115,38 @@ items AS (SELECT * FROM d WHERE NOT is_brand
           AND kind IN ('comment','reply','mention','tag','dm','quote')),
 first AS (SELECT platform, parent_id, min(occurred_at) AS reply_at FROM d
           WHERE is_brand AND parent_id IS NOT NULL GROUP BY platform, parent_id),
-j AS (SELECT CASE WHEN f.reply_at IS NOT NULL THEN greatest(epoch(f.reply_at) - epoch(i.occurred_at), 0) END AS s, f.reply_at IS NOT NULL AS answered
+j AS (SELECT CASE WHEN f.reply_at IS NOT NULL
+                  THEN greatest(epoch(f.reply_at) - epoch(i.occurred_at), 0) END AS s,
+             f.reply_at IS NOT NULL AS answered
       FROM items i LEFT JOIN first f ON i.platform = f.platform AND i.interaction_id = f.parent_id)
 SELECT count(*) AS inbound_volume, count(*) FILTER (answered) AS answered_count,
        (count(*) FILTER (answered))::DOUBLE / count(*) AS reply_rate,
        avg(s) AS reply_time_mean, median(s) AS reply_time_median,
        quantile_disc(s, 0.9) AS reply_time_p90
 FROM j
+"""
+
+#: reply rate and median first-reply time per account, as a hand-written report would
+HAND_ACCOUNT_SQL = """
+WITH own AS (SELECT DISTINCT platform, account_id FROM account WHERE is_own),
+d AS (
+  SELECT i.platform, i.interaction_id, min(i.kind) AS kind, min(i.occurred_at) AS occurred_at,
+         min(i.parent_id) AS parent_id, min(i.account_id) AS account_id,
+         bool_or(coalesce(i.is_brand, false) OR o.account_id IS NOT NULL) AS is_brand
+  FROM interaction i LEFT JOIN own o ON i.platform = o.platform AND i.actor_id = o.account_id
+  GROUP BY i.platform, i.interaction_id),
+items AS (SELECT * FROM d WHERE NOT is_brand
+          AND kind IN ('comment','reply','mention','tag','dm','quote')),
+first AS (SELECT platform, parent_id, min(occurred_at) AS reply_at FROM d
+          WHERE is_brand AND parent_id IS NOT NULL GROUP BY platform, parent_id),
+j AS (SELECT i.platform, i.account_id,
+             CASE WHEN f.reply_at IS NOT NULL
+                  THEN greatest(epoch(f.reply_at) - epoch(i.occurred_at), 0) END AS s,
+             f.reply_at IS NOT NULL AS answered
+      FROM items i LEFT JOIN first f ON i.platform = f.platform AND i.interaction_id = f.parent_id)
+SELECT platform, account_id, (count(*) FILTER (answered))::DOUBLE / count(*) AS reply_rate,
+       median(s) AS reply_time_median
+FROM j GROUP BY platform, account_id ORDER BY platform, account_id
 """
 
 HAND_THREAD_SQL = """
@@ -207,12 +233,39 @@ def main() -> None:
         print(
             f"reply metrics   hand SQL {base:7.2f}s   summary() {best['summary()']:7.2f}s "
             f"({best['summary()'] / base:.2f}x)   compute() {best['compute()']:7.2f}s "
-            f"({best['compute()'] / base:.2f}x)   [compute(): {t_py:.2f}s of it builds and compiles "
-            f"{len(compiled):,} chars of SQL]"
+            f"({best['compute()'] / base:.2f}x)   [compute(): {t_py:.2f}s of it builds and "
+            f"compiles {len(compiled):,} chars of SQL]"
         )
         print(
             "   identical on all sides: "
             + "  ".join(f"{m}={figures['hand SQL'][m]:.10g}" for m in METRICS)
+        )
+        by_account = ["reply_rate", "reply_time_median"]
+
+        def per_account() -> object:
+            auto_cache(store).release()  # every round from the events, like the hand SQL
+            return compute(store, by_account, by="account").to_pandas()
+
+        best, out = race(
+            {
+                "hand SQL": lambda: con.execute(HAND_ACCOUNT_SQL).df(),
+                "compute()": per_account,
+            },
+            args.repeat,
+        )
+        figures = {
+            side: {
+                f"{m}[{row['platform']}/{row['account_id']}]": repr(row[m])
+                for _, row in frame.sort_values(["platform", "account_id"]).iterrows()
+                for m in by_account
+            }
+            for side, frame in out.items()
+        }
+        check_equal(figures)
+        print(
+            f"by account      hand SQL {best['hand SQL']:7.2f}s   compute() "
+            f"{best['compute()']:7.2f}s ({best['compute()'] / best['hand SQL']:.2f}x)   "
+            f"[reply_rate + reply_time_median, {len(out['hand SQL'])} accounts]"
         )
         if args.no_threading:
             store.close()
@@ -229,13 +282,19 @@ def main() -> None:
         con.unregister("__el_conv")
         names = ("threaded", "conversations", "max_depth", "depth_sum", "fingerprint")
         check_equal(
-            {"hand SQL": dict(zip(names, out["hand SQL"])), "EngageLens": dict(zip(names, mine))}
+            {
+                "hand SQL": dict(zip(names, out["hand SQL"], strict=True)),
+                "EngageLens": dict(zip(names, mine, strict=True)),
+            }
         )
         print(
-            f"threading       hand SQL {best['hand SQL']:7.2f}s   EngageLens {best['EngageLens']:7.2f}s "
-            f"({best['EngageLens'] / best['hand SQL']:.2f}x)"
+            f"threading       hand SQL {best['hand SQL']:7.2f}s   "
+            f"EngageLens {best['EngageLens']:7.2f}s ({best['EngageLens'] / best['hand SQL']:.2f}x)"
         )
-        print("   identical on both sides: " + "  ".join(f"{k}={v:,}" for k, v in zip(names, mine)))
+        print(
+            "   identical on both sides: "
+            + "  ".join(f"{k}={v:,}" for k, v in zip(names, mine, strict=True))
+        )
         store.close()
 
 

@@ -11,8 +11,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from engagelens.api import daily, rollup
-from engagelens.metrics import Filters
+from engagelens.api import daily
+from engagelens.metrics import Filters, rollup
 from test_api_support import START, seed_rows, write_store
 
 #: UTC, and a zone whose clocks move forward on 2024-03-10 inside the seeded fortnight (that
@@ -38,7 +38,7 @@ def _close(a, b, where=""):
             _close(a[k], b[k], f"{where}.{k}")
     elif isinstance(a, list):
         assert len(a) == len(b), where
-        for i, (x, y) in enumerate(zip(a, b)):
+        for i, (x, y) in enumerate(zip(a, b, strict=True)):
             _close(x, y, f"{where}[{i}]")
     elif isinstance(a, float) or isinstance(b, float):
         assert a == pytest.approx(b, rel=1e-9, abs=1e-12), where
@@ -109,7 +109,10 @@ def test_index_is_not_used_when_a_post_has_no_publish_time():
     import polars as pl
 
     columns = {c: pl.lit(None, pl.String) for c in rollup.POST_COLUMNS if c != "created_at"}
-    columns.update({m: pl.lit(1.0) for m in rollup.ROLLUP_METRICS})
+    columns.update({m: pl.lit(1.0) for m in rollup.metric_columns()})
+    columns.update(
+        {c: pl.lit(1.0) for m in rollup.rollup_metrics() for c in rollup.stat_columns(m)}
+    )
     frame = (
         pl.DataFrame(
             {"created_at": [None, dt.datetime(2024, 3, 1)]},

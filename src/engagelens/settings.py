@@ -39,8 +39,9 @@ SETTINGS: tuple[Setting, ...] = (
         "duckdb_memory_limit",
         "",
         str,
-        "DuckDB only: memory cap such as '6GB' (empty: DuckDB's default, 80% of RAM). Above "
-        "it DuckDB spills to disk instead of growing, e.g. for 100M-row reports.",
+        "DuckDB only: memory cap such as '6GB'; empty or 'auto': a quarter of the machine's "
+        "(or container's) memory; 'default': DuckDB's own 80%. Above it DuckDB spills to "
+        "disk instead of growing, e.g. for 100M-row reports.",
     ),
     Setting(
         "spark_warehouse_dir",

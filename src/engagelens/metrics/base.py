@@ -38,6 +38,8 @@ if TYPE_CHECKING:  # pragma: no cover
 
     from engagelens.store import Store
 
+    from .aggregation import Aggregation
+
 Unit = Literal["count", "fraction", "ratio", "seconds", "score", "currency", "per_user", "nps"]
 
 GRAIN_KEYS: dict[str, tuple[str, ...]] = {
@@ -125,7 +127,12 @@ Builder = Callable[[MetricContext], "ibis.Table"]
 
 @dataclass(frozen=True)
 class Metric:
-    """A metric declaration. Every field is required except ``examples``/``tags``."""
+    """A metric declaration. Every field is required except ``higher_is_better``/``tags``/
+    ``aggregation``; ``build`` may be left out when ``aggregation`` is given.
+
+    ``aggregation`` (metrics/aggregation.py) says how a content metric combines across posts
+    and days; the registry's builder, the overview's post rollup and its day index all derive
+    from it, so a metric that declares one is on the overview without further code."""
 
     name: str  # snake_case, stable: API and CLI use it
     title: str  # what a marketer reads on a chart
@@ -135,9 +142,15 @@ class Metric:
     grains: tuple[str, ...]  # grains it can be computed at
     requires: tuple[str, ...]  # tables it reads
     source: str  # citation of the standard definition
-    build: Builder  # MetricContext -> ibis.Table(grain keys…, <name>)
+    build: Builder = None  # type: ignore[assignment]  # derived from ``aggregation`` if left out
     higher_is_better: bool = True
     tags: tuple[str, ...] = ()  # e.g. ("engagement", "video", "outbound")
+    #: how the metric combines across posts and days (None: only its builder knows)
+    aggregation: Aggregation | None = None
+
+    def __post_init__(self) -> None:
+        if self.build is None and self.aggregation is not None:
+            object.__setattr__(self, "build", self.aggregation.builder(self.name))
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -151,6 +164,7 @@ class Metric:
             "source": self.source,
             "higher_is_better": self.higher_is_better,
             "tags": list(self.tags),
+            "aggregation": self.aggregation.kind if self.aggregation is not None else None,
         }
 
 

@@ -6,15 +6,19 @@ Each metric returns ``(keys…, name)``; results are outer-joined with null-safe
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import json
+from collections.abc import Hashable, Sequence
 from typing import TYPE_CHECKING, Any
 
 import ibis
+import ibis.expr.operations as ops
 
 from engagelens import settings as settings_mod
 from engagelens.errors import MetricError, UnsupportedGrain
 
 from .base import GRAIN_KEYS, Filters, MetricContext
+from .cache import active
+from .facts import content_facts
 from .probe import fact_needs
 from .registry import get_metric
 
@@ -51,17 +55,127 @@ def compute(
                 f"metric {m.name!r} cannot be computed by {by!r}; grains: {', '.join(m.grains)}"
             )
     ctx = make_context(store, by, filters, settings)
+    cache = active(store)
+    if cache is None:
+        return _build(ctx, metrics)
+    key = _query_key(store, [m.name for m in metrics], ctx)
+    hit = cache.query(key)
+    if hit is not None:  # the same question on the same data: skip building and compiling
+        return hit
+    return cache.remember(key, _build(ctx, metrics))
+
+
+def _query_key(store: Store, names: list[str], ctx: MetricContext) -> Hashable:
+    """What a compiled metric query depends on besides the materialised facts (which the
+    cache drops, with its queries, when the data changes)."""
+    return (
+        "compute",
+        tuple(names),
+        ctx.grain,
+        ctx.filters,
+        store.generation,
+        json.dumps(ctx.settings, sort_keys=True, default=repr),
+    )
+
+
+def _build(ctx: MetricContext, metrics: list[Any]) -> ibis.Table:
+    """One relation per distinct source, joined on the grain's keys: the metrics that
+    declare an aggregation share one aggregation of their sufficient statistics over the
+    content facts, and metrics that select fields of one shared relation (the outbound
+    headline) one projection of it — so no relation is computed twice."""
+    by = ctx.grain
     ctx.fact_needs = fact_needs(ctx, metrics)  # count only the event kinds these metrics read
-    parts = [m.build(ctx) for m in metrics]
-    key_sets = {tuple(c for c in p.columns if c != m.name) for p, m in zip(parts, metrics)}
+    pieces: list[tuple[ibis.Table, list[str]]] = []
+    declared = [m for m in metrics if m.aggregation is not None]
+    if len(declared) > 1:
+        t = _stats(ctx, declared)
+        keys = list(GRAIN_KEYS[by])
+        pieces.append(
+            (
+                t.select(*keys, **{m.name: m.aggregation.finalise(t, m.name) for m in declared}),
+                [m.name for m in declared],
+            )
+        )
+    pieces += _merge_projections(
+        [(m.build(ctx), [m.name]) for m in metrics if not (len(declared) > 1 and m in declared)]
+    )
+    key_sets = {tuple(c for c in p.columns if c not in names) for p, names in pieces}
     if len(key_sets) > 1:
         raise MetricError(
             "these metrics have different key columns at grain "
             f"{by!r} ({' vs '.join(map(str, key_sets))}); compute them separately"
         )
-    if len(parts) == 1:
-        return parts[0]
-    return join_on_keys(parts, list(key_sets.pop()))
+    keys = list(key_sets.pop())
+    out = pieces[0][0] if len(pieces) == 1 else join_on_keys([p for p, _ in pieces], keys)
+    order = [*keys, *(m.name for m in metrics)]
+    return out if list(out.columns) == order else out.select(*order)
+
+
+def _stats(ctx: MetricContext, metrics: list[Any]) -> ibis.Table:
+    """The grain's summed sufficient statistics of ``metrics`` in one aggregation."""
+    f = content_facts(ctx)
+    aggs: dict[str, Any] = {}
+    for m in metrics:
+        aggs.update(m.aggregation.stats(f, ctx, m.name))
+    keys = list(GRAIN_KEYS[ctx.grain])
+    return f.group_by(keys).agg(**aggs) if keys else f.agg(**aggs)
+
+
+def _merge_projections(
+    pieces: list[tuple[ibis.Table, list[str]]],
+) -> list[tuple[ibis.Table, list[str]]]:
+    """Pieces that are projections of one relation with the same key columns become one
+    projection (a join of a relation with itself would compute it once per side)."""
+    groups: dict[Any, list[tuple[Any, list[str]]]] = {}
+    out: list[tuple[ibis.Table, list[str]]] = []
+    for table, names in pieces:
+        op = table.op()
+        if isinstance(op, ops.Project):
+            groups.setdefault(op.parent, []).append((op, names))
+        else:
+            out.append((table, names))
+    for parent, members in groups.items():
+        first = members[0][0]
+        keys = [k for k in first.values if k not in members[0][1]]
+        same_keys = all(
+            [k for k in o.values if k not in n] == keys
+            and all(o.values[k] == first.values[k] for k in keys)
+            for o, n in members
+        )
+        if len(members) == 1 or not same_keys:
+            out += [(o.to_expr(), n) for o, n in members]
+            continue
+        values = {k: first.values[k] for k in keys}
+        for o, n in members:
+            values.update({name: o.values[name] for name in n})
+        out.append((ops.Project(parent, values).to_expr(), [x for _, n in members for x in n]))
+    return out
+
+
+def compute_stats(
+    store: Store,
+    names: Sequence[str],
+    by: str = "content",
+    filters: Filters | None = None,
+    settings: dict[str, Any] | None = None,
+) -> ibis.Table:
+    """The grain's key columns, then each metric's summed sufficient statistics
+    (``{name}__s``, and ``{name}__n`` unless it is a sum; see metrics/aggregation.py), in one
+    aggregation over the content facts. Adding the rows of any set of groups and finalising
+    gives that set's values: what the post rollup and the day index do."""
+    if by not in GRAIN_KEYS:
+        raise UnsupportedGrain(f"unknown grain {by!r}; one of {', '.join(GRAIN_KEYS)}")
+    metrics = [get_metric(n) for n in dict.fromkeys(names)]
+    if not metrics:
+        raise MetricError("name at least one metric")
+    plain = [m.name for m in metrics if m.aggregation is None or by not in m.grains]
+    if plain:
+        raise MetricError(
+            f"metrics {', '.join(plain)} declare no aggregation across posts at grain {by!r}"
+        )
+    ctx = make_context(store, by, filters, settings)
+    ctx.fact_needs = fact_needs(ctx, metrics)
+    return _stats(ctx, metrics)
 
 
 def join_on_keys(parts: list[ibis.Table], keys: list[str]) -> ibis.Table:
@@ -81,4 +195,4 @@ def join_on_keys(parts: list[ibis.Table], keys: list[str]) -> ibis.Table:
     return out
 
 
-__all__ = sorted(["compute", "join_on_keys", "make_context"])
+__all__ = sorted(["compute", "compute_stats", "join_on_keys", "make_context"])

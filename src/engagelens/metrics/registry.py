@@ -46,6 +46,11 @@ def register(metric: Metric, *, replace: bool = False) -> Metric:
     return metric
 
 
+def unregister(name: str) -> None:
+    """Forget the metric ``name`` (a plugin unloading; tests that declare their own)."""
+    _METRICS.pop(name, None)
+
+
 def load_plugins() -> None:
     """Import built-in metric modules and third-party plugins once."""
     global _loaded
@@ -85,4 +90,6 @@ def all_metrics() -> list[Metric]:
     return sorted(_METRICS.values(), key=lambda m: m.name)
 
 
-__all__ = sorted(["BUILTIN_MODULES", "all_metrics", "get_metric", "load_plugins", "register"])
+__all__ = sorted(
+    ["BUILTIN_MODULES", "all_metrics", "get_metric", "load_plugins", "register", "unregister"]
+)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 import os
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -36,9 +36,60 @@ class Store:
         self.backend = backend
         self._lock = threading.RLock()
         self._in_tx = False
-        #: bumped by every write path of the store, so caches of derived tables (metric
-        #: facts) know they are stale; writes through ``con`` directly are not seen
-        self.generation = 0
+        #: caches other layers derive from this store's data (metric facts, compiled
+        #: queries), keyed by their owner; they live and die with the store
+        self.derived: dict[str, Any] = {}
+        self._write_listeners: list[Callable[[Store], None]] = []
+        self._generation = 0
+
+    # -- write notifications (for caches of derived data) --------------------------------
+    @property
+    def generation(self) -> int:
+        """Bumped by every write path of the store, so caches of derived tables (metric
+        facts) know they are stale; writes through ``con`` directly are not seen."""
+        return self._generation
+
+    @generation.setter
+    def generation(self, value: int) -> None:
+        self._generation = value
+        for listener in list(self._write_listeners):
+            listener(self)
+
+    def on_write(self, listener: Callable[[Store], None]) -> None:
+        """Call ``listener(store)`` whenever a write path bumps :attr:`generation` (before
+        the write runs), so a cache can drop what the write makes stale."""
+        self._write_listeners.append(listener)
+
+    def temp_view(self, name: str, expr: ibis.Table) -> ibis.Table:
+        """``expr`` compiled once into a temporary view ``name`` (a name from code, never
+        from user data), returned as a table: running it costs no Ibis compilation. The view
+        lives with the connection (also on a read-only store) until :meth:`drop_temp_view`."""
+        if not self.is_duckdb:
+            raise StoreError(f"temporary views are only available on DuckDB, not {self.backend}")
+        sql = self.con.compile(expr)
+        with self._lock:
+            self.con.con.execute(f"CREATE OR REPLACE TEMP VIEW {_q(name)} AS {sql}")
+            # the engine's own result types (a SUM is HUGEINT) cast back to the expression's
+            return self.con.table(name).cast(expr.schema())
+
+    def drop_temp_view(self, name: str) -> None:
+        if self.is_duckdb:
+            with self._lock:
+                self.con.con.execute(f"DROP VIEW IF EXISTS {_q(name)}")
+
+    def temp_table(self, name: str, expr: ibis.Table) -> ibis.Table:
+        """``expr`` materialised once into the temporary table ``name`` (a name from code),
+        owned by the caller until :meth:`drop_temp_table` (unlike Ibis' ``.cache()``, two
+        owners of the same expression get two tables, so one cannot drop the other's)."""
+        if not self.is_duckdb:
+            raise StoreError(f"temporary tables are only available on DuckDB, not {self.backend}")
+        with self._lock:
+            return self.con.create_table(name, expr, temp=True)
+
+    def drop_temp_table(self, name: str) -> None:
+        if self.is_duckdb:
+            with self._lock:
+                self.con.drop_table(name, force=True)
 
     # -- opening -----------------------------------------------------------------------
     @classmethod
@@ -64,9 +115,9 @@ class Store:
                 if path != ":memory:":
                     Path(path).parent.mkdir(parents=True, exist_ok=True)
                 config = {}
-                limit = settings.get("duckdb_memory_limit")
+                limit = duckdb_memory_limit(settings.get("duckdb_memory_limit"))
                 if limit:  # a connection option, not SQL: nothing is built from the string
-                    config["memory_limit"] = str(limit)
+                    config["memory_limit"] = limit
                 con = ibis.duckdb.connect(path, read_only=read_only, **config)
                 store = cls(con, url=path, backend="duckdb")
         except StoreError:
@@ -233,6 +284,41 @@ class Store:
         t = self.table(table)
         current = t[column].max().execute()
         return int(current or 0) + 1
+
+
+# -- the automatic memory cap -------------------------------------------------------------
+#: share of the machine's memory DuckDB may use when no cap is set (its own default is 80%,
+#: which a 100M-row report grows into instead of spilling; a quarter measured as fast)
+AUTO_MEMORY_SHARE = 0.25
+
+
+def machine_memory_bytes() -> int | None:
+    """Physical memory, or the container's (cgroup v2/v1) limit when that is lower."""
+    sizes = []
+    with contextlib.suppress(ValueError, OSError, AttributeError):
+        sizes.append(os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE"))
+    for path in ("/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory/memory.limit_in_bytes"):
+        with contextlib.suppress(ValueError, OSError):
+            sizes.append(int(Path(path).read_text().strip()))
+    sizes = [n for n in sizes if 0 < n < 1 << 60]  # "max" and v1's huge "no limit" left out
+    return min(sizes) if sizes else None
+
+
+def memory_cap(total_bytes: int) -> str:
+    """The automatic cap for a machine of ``total_bytes``: a DuckDB size in MiB."""
+    return f"{max(256, int(total_bytes * AUTO_MEMORY_SHARE) >> 20)}MiB"
+
+
+def duckdb_memory_limit(setting: Any) -> str | None:
+    """The ``duckdb_memory_limit`` setting resolved: '' or 'auto' choose :func:`memory_cap`
+    from the machine's memory, 'default' leaves DuckDB's own, anything else is passed on."""
+    text = str(setting or "").strip()
+    if text.lower() == "default":
+        return None
+    if text and text.lower() != "auto":
+        return text
+    total = machine_memory_bytes()
+    return memory_cap(total) if total else None
 
 
 def _q(identifier: str) -> str:

@@ -8,20 +8,20 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
 
-from engagelens.api import listing, rollup
+from engagelens.api import listing
 from engagelens.api.auth import require_role, state_of
 from engagelens.api.errors import InvalidParameter
 from engagelens.api.params import MAX_PAGE, FilterParams, PageParams
 from engagelens.api.responses import JSONBytes, cached_json
 from engagelens.api.workspaces import Workspace
 from engagelens.errors import NotFound
+from engagelens.metrics import rollup
 from engagelens.model import INTERACTION_KINDS
 
 from .overview import post_rollup
 
 router = APIRouter(tags=["content"])
 
-_SORTS = tuple(rollup.SORTABLE) + tuple("-" + s for s in rollup.SORTABLE)
 Id = Annotated[str, Path(min_length=1, max_length=300)]
 
 
@@ -35,7 +35,8 @@ async def content_list(
     sort: Annotated[
         str,
         Query(
-            description="column, '-' for descending: " + ", ".join(rollup.SORTABLE), max_length=60
+            description="created_at or a metric column of the posts ('-' for descending)",
+            max_length=60,
         ),
     ] = "-created_at",
     search: Annotated[
@@ -45,8 +46,9 @@ async def content_list(
     params: FilterParams = Depends(),
     page: PageParams = Depends(),
 ) -> Response:
-    if sort not in _SORTS:
-        raise InvalidParameter(f"sort must be one of {', '.join(_SORTS)}")
+    sorts = rollup.sortable()
+    if sort.removeprefix("-") not in sorts:
+        raise InvalidParameter(f"sort must be one of {', '.join(sorts)} ('-' for descending)")
     version = ws.data_version
     key = (ws.slug, "content", params.key(), sort, search, page.limit, page.offset, version)
 

@@ -1,5 +1,5 @@
 """The dashboard's overview: headline figures, the daily series, best and worst posts
-against their baseline — served from the post rollup (see :mod:`engagelens.api.rollup`)."""
+against their baseline — served from the post rollup (see :mod:`engagelens.metrics.rollup`)."""
 
 from __future__ import annotations
 
@@ -9,12 +9,13 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 
-from engagelens.api import daily, rollup
+from engagelens.api import daily
 from engagelens.api.auth import require_role, state_of
 from engagelens.api.cache import MISSING
 from engagelens.api.params import FilterParams
 from engagelens.api.responses import JSONBytes, cached_json
 from engagelens.api.workspaces import Workspace
+from engagelens.metrics import rollup
 
 router = APIRouter(tags=["overview"])
 log = logging.getLogger("engagelens.api")

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import ibis
 
+from engagelens.metrics.aggregation import mean_of_posts, per_post, pooled, total
 from engagelens.metrics.base import MetricContext
 from engagelens.metrics.facts import CONTENT_GRAINS, content_facts, grain_keys, safe_div
 
-from ._declare import col, declare, mean_builder, per_post_avg_builder, pooled_builder, sum_builder
+from ._declare import declare
 
 REQ = ("content", "content_snapshot", "interaction")
 
@@ -21,7 +22,10 @@ _HOOTSUITE = (
     "Hootsuite, 'How to calculate engagement rate' (2024); RivalIQ Social Media "
     "Industry Benchmark Report, engagement rate definitions"
 )
-_KAUSHIK = "Avinash Kaushik, 'Best Social Media Metrics: Conversation, Amplification, Applause, Economic Value' (2011)"
+_KAUSHIK = (
+    "Avinash Kaushik, 'Best Social Media Metrics: Conversation, Amplification, Applause, "
+    "Economic Value' (2011)"
+)
 
 #: default engagement-score weights (override with settings={"engagement_weights": {...}})
 DEFAULT_WEIGHTS: dict[str, float] = {
@@ -63,22 +67,22 @@ def engagement_score_value(f: ibis.Table, w: dict[str, float]) -> ibis.Value:
     ).cast("float64")
 
 
-def _score(ctx: MetricContext) -> ibis.Table:
-    f = content_facts(ctx)
-    v = engagement_score_value(f, weights(ctx))
-    keys = grain_keys(ctx.grain)
-    return (
-        f.group_by(keys).agg(engagement_score=v.sum()) if keys else f.agg(engagement_score=v.sum())
-    )
+def _score(f: ibis.Table, ctx: MetricContext) -> ibis.Value:
+    return engagement_score_value(f, weights(ctx))
 
 
-def err_numerator(f: ibis.Table) -> ibis.Value:
+def err_numerator(f: ibis.Table, _ctx: MetricContext | None = None) -> ibis.Value:
     """Engaged users when the export reports them (Facebook), else interactions."""
     return f.engaged_users.fill_null(f.interactions)
 
 
+def col(name: str):
+    """A fact column as a per-post value."""
+    return lambda f, _ctx: f[name]
+
+
 def _rate(num, den):
-    return lambda f: safe_div(num(f), den(f))
+    return lambda f, ctx: safe_div(num(f, ctx), den(f, ctx))
 
 
 _COUNTS = [
@@ -94,7 +98,8 @@ _COUNTS = [
         "interactions",
         "interactions",
         "Interactions",
-        "likes + comments + shares + saves (Facebook's 'Total Interactions' = comment + like + share)",
+        "likes + comments + shares + saves "
+        "(Facebook's 'Total Interactions' = comment + like + share)",
     ),
 ]
 
@@ -111,8 +116,8 @@ for _name, _col, _title, _what in _COUNTS:
         requires=REQ,
         source="Platform counters (Meta Graph API Insights, X API public_metrics); "
         "interactions vs engagement: Hootsuite, 'Engagement rate'",
-        build=sum_builder(
-            _name, (lambda f: f.content_id.notnull().cast("int64")) if _col is None else col(_col)
+        aggregation=total(
+            (lambda f, _ctx: f.content_id.notnull().cast("int64")) if _col is None else _col
         ),
         tags=("interactions",),
     )
@@ -128,10 +133,10 @@ declare(
     + ", ".join(f"{k}={v:g}" for k, v in DEFAULT_WEIGHTS.items()),
     unit="score",
     grains=CONTENT_GRAINS,
-    requires=REQ + ("text_analysis",),
+    requires=(*REQ, "text_analysis"),
     source="Depth weighting after Kaushik (2011) conversation > amplification > applause, and "
     "Paine, 'Measure What Matters' (2011) levels of engagement",
-    build=_score,
+    aggregation=total(_score, dtype="float64"),
     tags=("engagement",),
 )
 
@@ -185,9 +190,9 @@ for _name, _num, _den, _title, _words, _src in _RATES:
         formula=f"mean over posts p of ({_numword})_p ÷ ({_words})_p",
         unit="fraction",
         grains=CONTENT_GRAINS,
-        requires=REQ + ("account_snapshot",),
+        requires=(*REQ, "account_snapshot"),
         source=_src,
-        build=mean_builder(_name, _rate(_num, _den)),
+        aggregation=mean_of_posts(_rate(_num, _den)),
         tags=("engagement", "rate"),
     )
     declare(
@@ -198,9 +203,9 @@ for _name, _num, _den, _title, _words, _src in _RATES:
         formula=f"Σ_p ({_numword})_p ÷ Σ_p ({_words})_p",
         unit="fraction",
         grains=CONTENT_GRAINS,
-        requires=REQ + ("account_snapshot",),
+        requires=(*REQ, "account_snapshot"),
         source=_src,
-        build=pooled_builder(_name + "_pooled", _num, _den),
+        aggregation=pooled(_num, _den),
         tags=("engagement", "rate"),
     )
 
@@ -237,7 +242,7 @@ for _name, _col, _title, _words, _src in _PER_POST:
         grains=CONTENT_GRAINS,
         requires=REQ,
         source=_src,
-        build=per_post_avg_builder(_name, col(_col)),
+        aggregation=per_post(_col),
         tags=("engagement",),
     )
 
@@ -249,9 +254,9 @@ declare(
     formula="mean over posts p of shares_p ÷ followers_p",
     unit="fraction",
     grains=CONTENT_GRAINS,
-    requires=REQ + ("account_snapshot",),
+    requires=(*REQ, "account_snapshot"),
     source="Kaushik (2011): amplification rate relative to followers",
-    build=mean_builder("amplification_rate_by_followers", _rate(col("shares"), col("followers"))),
+    aggregation=mean_of_posts(_rate(col("shares"), col("followers"))),
     tags=("engagement", "rate"),
 )
 
@@ -288,7 +293,7 @@ _POOLED = [
     ),
     (
         "completion_rate",
-        lambda f: f.completed_views,
+        col("completed_views"),
         col("views"),
         "Video completion rate",
         "completed views ÷ views",
@@ -308,7 +313,7 @@ for _name, _num, _den, _title, _words, _src, _unit, _tags in _POOLED:
         grains=CONTENT_GRAINS,
         requires=REQ,
         source=_src,
-        build=pooled_builder(_name, _num, _den),
+        aggregation=pooled(_num, _den),
         tags=_tags,
     )
 
@@ -334,7 +339,7 @@ declare(
     formula="(Σ interactions ÷ mean followers at publish) ÷ number of distinct publish days (UTC)",
     unit="fraction",
     grains=CONTENT_GRAINS,
-    requires=REQ + ("account_snapshot",),
+    requires=(*REQ, "account_snapshot"),
     source="Daily engagement rate (Socialinsider / Hootsuite): engagements ÷ followers per day",
     build=_daily,
     tags=("engagement", "rate"),

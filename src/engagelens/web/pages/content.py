@@ -1,7 +1,7 @@
 """The content table: every post of the filters with its registry metrics, sortable by any
 metric column, searchable, filterable by content kind and campaign, fifty rows a page.
 
-Rows come from the post rollup (:mod:`engagelens.api.rollup`), sorted and searched exactly
+Rows come from the post rollup (:mod:`engagelens.metrics.rollup`), sorted and searched exactly
 like the API's ``/content`` listing; the export holds every matching row, not just the page.
 """
 
@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import dataclasses
 
-from engagelens.api import rollup
 from engagelens.api.routers.overview import rollup_of
+from engagelens.metrics import rollup
 from engagelens.web.exports import Col, Table
 
 from .base import Context, Page
@@ -27,7 +27,7 @@ def build(ctx: Context) -> Page:
     _ = ctx._
     q = ctx.request.query_params
     sort = q.get("sort", DEFAULT_SORT)
-    if sort.lstrip("-") not in rollup.SORTABLE:
+    if sort.lstrip("-") not in rollup.sortable():
         sort = DEFAULT_SORT
     search = q.get("search", "")[:200]
     try:
@@ -69,7 +69,7 @@ def build(ctx: Context) -> Page:
         _("Posts"),
         columns,
         rows=rows,
-        sortable=rollup.SORTABLE,
+        sortable=rollup.sortable(),
         sort=sort,
         page=(offset, PAGE_SIZE, posts.height),
         all_rows=every,

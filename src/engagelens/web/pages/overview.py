@@ -1,7 +1,7 @@
 """The overview: interactions against engagement, the three engagement rates over time, and
 the posts furthest above and below their own baseline.
 
-Figures are :func:`engagelens.api.rollup.overview` over the post rollup — the numbers the API's
+Figures are :func:`engagelens.metrics.rollup.overview` over the post rollup — the numbers the API's
 ``/overview`` returns, which tests check against the metric registry.
 """
 
@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from engagelens.api import rollup
 from engagelens.api.routers.overview import rollup_of
+from engagelens.metrics import rollup
 from engagelens.web.exports import Col, Table
 
 from .base import Context, Page, chart, day_axis

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from engagelens.api import listing, rollup
+from engagelens.api import listing
 from engagelens.api.routers.overview import rollup_of
 from engagelens.errors import NotFound
-from engagelens.metrics import Filters
+from engagelens.metrics import Filters, rollup
 from engagelens.web.exports import Col, Table
 from engagelens.web.i18n import N_
 

@@ -1,16 +1,16 @@
-"""The post rollup: every post with its registry metrics, computed once per data version.
+"""The post rollup: every post with its metrics' sufficient statistics, once per data version.
 
 Why: the dashboard's overview and content table ask the same kind of question many times
-(which posts, in which range, on which platform). Every counter and per-post rate comes from
-``metrics.compute(..., by="content")`` — the registry's own definitions — once per ingest; each
-request then filters and aggregates this small post-level frame in memory (Polars) instead of
-re-reading millions of interactions. Aggregates use the registry's formulas:
+(which posts, in which range, on which platform). The rollup holds, per post, the sufficient
+statistics of every metric that declares an aggregation across posts
+(:mod:`engagelens.metrics.aggregation`), computed by the engine once per ingest
+(:func:`~engagelens.metrics.compute.compute_stats`); each request then filters this small
+post-level frame in memory (Polars), adds the statistics and finalises them with the same
+declared rule the registry's builders use. A metric declared in the registry with an
+aggregation is therefore on the overview and in the content table without code here.
 
-* counts (``interactions``, ``likes`` …) are sums over posts (``sum_builder``);
-* ``engagement_rate_by_*`` are the registry's *mean of posts* flavour: the mean over posts of
-  each post's rate, posts without a rate left out (``mean_builder``);
-* days are publish days in the configured time zone, like the registry's ``day`` grain.
-
+Days are publish days in the configured time zone, like the registry's ``day`` grain. The
+overview's ``posts`` is the number of posts of the selection (the rollup counts its rows).
 Tests check the overview against ``metrics.compute(by="total"/"day")`` on the same filters.
 """
 
@@ -19,33 +19,17 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Any
 
-from engagelens.metrics import Filters, compute
+from .base import Filters, Metric
+from .compute import compute, compute_stats
+from .registry import all_metrics
 
 if TYPE_CHECKING:  # pragma: no cover
     import polars as pl
 
     from engagelens.store import Store
 
-#: additive counters: summed over posts
-COUNT_METRICS: tuple[str, ...] = (
-    "interactions",
-    "likes",
-    "comments",
-    "shares",
-    "saves",
-    "clicks",
-    "video_views",
-)
-#: per-post values averaged over posts (mean of posts, nulls left out)
-MEAN_METRICS: tuple[str, ...] = (
-    "engagement_rate_by_reach",
-    "engagement_rate_by_impressions",
-    "engagement_rate_by_followers",
-)
-SCORE_METRICS: tuple[str, ...] = ("engagement_score",)
+#: the per-post metric the overview ranks posts by (a post's value; it does not aggregate)
 BASELINE_METRIC = "interactions_vs_baseline"
-#: every metric column of the rollup
-ROLLUP_METRICS: tuple[str, ...] = (*COUNT_METRICS, *SCORE_METRICS, *MEAN_METRICS, BASELINE_METRIC)
 #: post attributes joined from ``content``
 POST_COLUMNS: tuple[str, ...] = (
     "platform",
@@ -57,23 +41,42 @@ POST_COLUMNS: tuple[str, ...] = (
     "text",
     "url",
 )
-#: columns the content listing may sort by
-SORTABLE: tuple[str, ...] = (
-    "created_at",
-    *COUNT_METRICS,
-    *SCORE_METRICS,
-    *MEAN_METRICS,
-    BASELINE_METRIC,
-)
+
+
+def rollup_metrics() -> list[Metric]:
+    """Every registered metric that declares how it aggregates across posts, at the content
+    grain (``posts`` is the rollup's own row count)."""
+    return [
+        m
+        for m in all_metrics()
+        if m.aggregation is not None and "content" in m.grains and m.name != "posts"
+    ]
+
+
+def metric_columns() -> tuple[str, ...]:
+    """The metric columns of a post row: aggregating metrics, then the baseline ratio."""
+    return (*(m.name for m in rollup_metrics()), BASELINE_METRIC)
+
+
+def sortable() -> tuple[str, ...]:
+    """Columns the content listing may sort by."""
+    return ("created_at", *metric_columns())
+
+
+def stat_columns(m: Metric) -> tuple[str, ...]:
+    assert m.aggregation is not None
+    return (f"{m.name}__s", f"{m.name}__n") if m.aggregation.has_n else (f"{m.name}__s",)
 
 
 def build(store: Store, settings: dict[str, Any] | None = None) -> pl.DataFrame:
-    """One row per post: attributes plus every :data:`ROLLUP_METRICS` column."""
+    """One row per post: attributes, each aggregating metric's value and statistics, and the
+    baseline ratio; sorted by publish time."""
     import polars as pl
 
     settings = settings or {}
-    values = compute(store, list(ROLLUP_METRICS[:-1]), by="content", settings=settings)
-    frame = pl.from_arrow(values.to_pyarrow())
+    metrics = rollup_metrics()
+    stats = compute_stats(store, [m.name for m in metrics], by="content", settings=settings)
+    frame = pl.from_arrow(stats.to_pyarrow())
     base = compute(store, [BASELINE_METRIC], by="content", settings=settings)
     base_frame = pl.from_arrow(base.to_pyarrow())
     c = store.table("content").select(*POST_COLUMNS)
@@ -90,18 +93,27 @@ def build(store: Store, settings: dict[str, Any] | None = None) -> pl.DataFrame:
         .to_pyarrow()
     )
     out = (
-        posts.join(frame, on=["platform", "content_id"], how="left")
-        .join(base_frame, on=["platform", "content_id"], how="left")
-        .join(owners, on=["platform", "account_id"], how="left")
+        posts.join(frame, on=["platform", "content_id"], how="left")  # type: ignore[arg-type]
+        .join(base_frame, on=["platform", "content_id"], how="left")  # type: ignore[arg-type]
+        .join(owners, on=["platform", "account_id"], how="left")  # type: ignore[arg-type]
         .with_columns(pl.col("is_own").fill_null(False), pl.col("is_competitor").fill_null(False))
     )
-    for name in COUNT_METRICS:
-        out = out.with_columns(pl.col(name).fill_null(0).cast(pl.Int64))
-    for name in (*SCORE_METRICS, *MEAN_METRICS, BASELINE_METRIC):
-        out = out.with_columns(pl.col(name).cast(pl.Float64))
+    filled = [pl.col(c).fill_null(0) for m in metrics for c in stat_columns(m)]
+    out = out.with_columns(filled).with_columns(
+        [_value(m, pl.col, post=True) for m in metrics] + [pl.col(BASELINE_METRIC).cast(pl.Float64)]
+    )
     tz = str(settings.get("timezone") or "UTC")
     local = pl.col("created_at").dt.replace_time_zone("UTC").dt.convert_time_zone(tz)
     return out.with_columns(day=local.dt.date()).sort(["created_at", "platform", "content_id"])
+
+
+def _value(m: Metric, column: Any, *, post: bool = False) -> Any:
+    """``m``'s value from its statistics columns (``column(name)`` gives each one's
+    expression: the post's own, or a sum over posts)."""
+    assert m.aggregation is not None
+    names = stat_columns(m)
+    n = column(names[1]) if len(names) > 1 else None
+    return m.aggregation.finalise_polars(column(names[0]), n).alias(m.name)
 
 
 def select(frame: Any, filters: Filters) -> Any:
@@ -131,20 +143,22 @@ def select(frame: Any, filters: Filters) -> Any:
     return frame
 
 
-def _aggregates() -> list[Any]:
+def aggregates() -> list[Any]:
+    """Polars aggregations of a set of posts: ``posts`` and every metric, each finalised
+    from its summed statistics."""
     import polars as pl
 
-    aggs: list[Any] = [pl.len().alias("posts")]
-    aggs += [pl.col(n).sum().cast(pl.Int64).alias(n) for n in COUNT_METRICS]
-    aggs += [pl.col(n).sum().alias(n) for n in SCORE_METRICS]
-    aggs += [pl.col(n).mean().alias(n) for n in MEAN_METRICS]
-    return aggs
+    return [pl.len().alias("posts")] + [
+        _value(m, lambda c: pl.col(c).sum()) for m in rollup_metrics()
+    ]
 
 
-def _clean(row: dict[str, Any]) -> dict[str, Any]:
+def plain(row: dict[str, Any]) -> dict[str, Any]:
+    """A row with dates and times as ISO strings and NaN as null: values every consumer (JSON,
+    templates, exports) can show as they are."""
     out = {}
     for k, v in row.items():
-        if isinstance(v, float) and v != v:  # NaN → null in JSON
+        if isinstance(v, float) and v != v:
             v = None
         if isinstance(v, dt.datetime | dt.date):
             v = v.isoformat()
@@ -153,12 +167,13 @@ def _clean(row: dict[str, Any]) -> dict[str, Any]:
 
 
 def post_row(row: dict[str, Any]) -> dict[str, Any]:
-    return _clean({k: row.get(k) for k in (*POST_COLUMNS, *ROLLUP_METRICS)})
+    """A post's attributes and metric values (:func:`plain`)."""
+    return plain({k: row.get(k) for k in (*POST_COLUMNS, *metric_columns())})
 
 
-def _as_json_ready(frame: Any) -> Any:
-    """Dates and times as ISO strings and NaN as null, done by Polars on whole columns (a
-    Python pass over every value would cost more than the aggregation itself)."""
+def plain_frame(frame: Any) -> Any:
+    """:func:`plain` on whole columns, done by Polars (a Python pass over every value would
+    cost more than the aggregation itself)."""
     import polars as pl
 
     out = []
@@ -175,7 +190,8 @@ def _as_json_ready(frame: Any) -> Any:
 
 
 def overview(frame: pl.DataFrame, filters: Filters, *, top: int = 5) -> dict[str, Any]:
-    """Headline figures, the daily series and the posts furthest above/below their baseline.
+    """Headline figures, the daily series and the posts furthest above/below their baseline,
+    as plain rows (:func:`plain`).
 
     One lazy plan per part, run together (``collect_all``), so the request pays Polars'
     per-query overhead once."""
@@ -186,15 +202,16 @@ def overview(frame: pl.DataFrame, filters: Filters, *, top: int = 5) -> dict[str
         pl.col(BASELINE_METRIC).is_not_null() & pl.col(BASELINE_METRIC).is_finite()
     )
     order = [BASELINE_METRIC, "created_at", "platform", "content_id"]
-    columns = [*POST_COLUMNS, *ROLLUP_METRICS]
+    columns = [*POST_COLUMNS, *metric_columns()]
+    aggs = aggregates()
     totals, daily, best, worst = pl.collect_all(
         [
-            _as_json_ready(posts.select(_aggregates())),
-            _as_json_ready(posts.group_by("day").agg(_aggregates()).sort("day")),
-            _as_json_ready(
+            plain_frame(posts.select(aggs)),
+            plain_frame(posts.group_by("day").agg(aggs).sort("day")),
+            plain_frame(
                 ranked.sort(order, descending=[True, False, False, False]).head(top).select(columns)
             ),
-            _as_json_ready(ranked.sort(order).head(top).select(columns)),
+            plain_frame(ranked.sort(order).head(top).select(columns)),
         ]
     )
     return {
@@ -227,16 +244,18 @@ def search_and_sort(posts: Any, search: str | None, sort: str) -> Any:
 __all__ = sorted(
     [
         "BASELINE_METRIC",
-        "COUNT_METRICS",
-        "MEAN_METRICS",
         "POST_COLUMNS",
-        "ROLLUP_METRICS",
-        "SCORE_METRICS",
-        "SORTABLE",
+        "aggregates",
         "build",
+        "metric_columns",
         "overview",
+        "plain",
+        "plain_frame",
         "post_row",
+        "rollup_metrics",
         "search_and_sort",
         "select",
+        "sortable",
+        "stat_columns",
     ]
 )
