@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import math
 import urllib.parse
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -214,13 +215,63 @@ class Page:
         return next((t for t in self.tables if t.name == name), None)
 
 
-def day_axis(days: list[Any]) -> dict[str, Any]:
-    """An x axis of calendar days: with few days Plotly would tick every 12 hours, so tick
-    each day then."""
+def day_axis(days: list[Any], lang: Lang | None = None, *, ticks: int = 8) -> dict[str, Any]:
+    """An x axis of calendar days. With ``lang`` the tick labels are written by the server in
+    that language (Persian months and digits; Plotly itself only knows Latin digits), at most
+    ``ticks`` of them, evenly spaced; without it, Plotly's own labels (a tick a day when few)."""
     axis: dict[str, Any] = {"type": "date"}
-    if len(set(days)) <= 14:
-        axis.update(dtick=86_400_000, tickformat="%b %-d")
+    unique = sorted({_as_date(d) for d in days if d is not None})
+    if lang is None:
+        if len(unique) <= 14:
+            axis.update(dtick=86_400_000, tickformat="%b %-d")
+        return axis
+    if not unique:
+        return axis
+    step = max(1, -(-len(unique) // ticks))
+    chosen = unique[::step]
+    axis.update(
+        tickmode="array",
+        tickvals=[d.isoformat() for d in chosen],
+        ticktext=[lang.short_date(d) for d in chosen],
+    )
     return axis
+
+
+def _as_date(value: Any) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, str):
+        return dt.date.fromisoformat(value[:10])
+    return value  # type: ignore[no-any-return]
+
+
+def nice_step(top: float, ticks: int = 5) -> float:
+    """A 1-2-5 step so that ``ticks`` steps cover ``top``."""
+    if top <= 0:
+        return 1.0
+    raw = top / ticks
+    power = 10 ** math.floor(math.log10(raw))
+    return next(m * power for m in (1, 2, 2.5, 4, 5, 6, 8, 10) if m * power >= raw)
+
+
+def value_axis(
+    values: list[Any], lang: Lang, *, percent: bool = False, ticks: int = 5
+) -> dict[str, Any]:
+    """A y axis from zero with ticks written in ``lang``'s digits (``۱٬۰۰۰``, ``۲٫۵%``); two
+    axes built with the same ``ticks`` share their grid lines (aligned dual axes)."""
+    finite = [float(v) for v in values if isinstance(v, int | float) and math.isfinite(v)]
+    top = max(finite, default=0.0)
+    step = nice_step(top, ticks)
+    vals = [round(step * k, 10) for k in range(ticks + 1)]  # same count on every axis
+    digits = max(0, -math.floor(math.log10(step * (100 if percent else 1))) if step else 0)
+    text = [lang.percent(v, min(digits, 2)) if percent else lang.number(v, digits) for v in vals]
+    return {
+        "tickmode": "array",
+        "tickvals": vals,
+        "ticktext": text,
+        "range": [0, vals[-1] * 1.02],
+        "rangemode": "tozero",
+    }
 
 
 def chart(
@@ -237,4 +288,15 @@ def chart(
     return {"id": chart_id, "title": title, "figure": {"data": data, "layout": base}}
 
 
-__all__ = ["FILTER_KEYS", "SCOPES", "Context", "Page", "View", "chart", "day_axis", "parse_view"]
+__all__ = [
+    "FILTER_KEYS",
+    "SCOPES",
+    "Context",
+    "Page",
+    "View",
+    "chart",
+    "day_axis",
+    "nice_step",
+    "parse_view",
+    "value_axis",
+]

@@ -13,7 +13,7 @@ from engagelens.api import rollup
 from engagelens.api.routers.overview import rollup_of
 from engagelens.web.exports import Col, Table
 
-from .base import Context, Page, chart, day_axis
+from .base import Context, Page, chart, day_axis, value_axis
 
 TOP = 10
 
@@ -100,16 +100,17 @@ def build(ctx: Context) -> Page:
                 },
             ],
             {
-                # both axes from zero, the right one's ticks on the left one's grid lines
-                "yaxis": {"rangemode": "tozero"},
+                # both axes from zero with the same number of ticks: the right one's ticks
+                # sit on the left one's grid lines; labels in the page's digits
+                "yaxis": value_axis([d["interactions"] for d in daily], ctx.lang),
                 "yaxis2": {
                     "overlaying": "y",
                     "side": "right",
                     "showgrid": False,
-                    "rangemode": "tozero",
-                    "tickmode": "sync",
+                    **value_axis([d["engagement_score"] for d in daily], ctx.lang),
                 },
-                "xaxis": day_axis(days),
+                "margin": {"t": 48, "r": 64, "b": 56, "l": 64},
+                "xaxis": day_axis(days, ctx.lang),
             },
         ),
         chart(
@@ -129,7 +130,22 @@ def build(ctx: Context) -> Page:
                     ("engagement_rate_by_followers", _("by followers")),
                 )
             ],
-            {"yaxis": {"tickformat": ".1%"}, "xaxis": day_axis(days)},
+            {
+                "yaxis": value_axis(
+                    [
+                        d[k]
+                        for d in daily
+                        for k in (
+                            "engagement_rate_by_reach",
+                            "engagement_rate_by_impressions",
+                            "engagement_rate_by_followers",
+                        )
+                    ],
+                    ctx.lang,
+                    percent=True,
+                ),
+                "xaxis": day_axis(days, ctx.lang),
+            },
         ),
         chart(
             "posts-vs-baseline",
