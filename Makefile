@@ -1,10 +1,10 @@
 # Two commands set up a fresh machine (see README.md):
-#   make demo   — venv + install + generate demo data + ingest + report (DuckDB file, offline)
+#   make demo   — venv + install + generate demo data + ingest + report + dashboard workspace and login (offline)
 #   make test   — venv + install (+ Debian chromium for browser tests) + the whole test suite
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
-DEMO_DB ?= demo/engagelens.duckdb
+DEMO_DIR ?= demo
 PYTEST_ARGS ?=
 
 .PHONY: install browser demo test bench docs lint clean
@@ -29,7 +29,7 @@ browser:
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
 
 demo: install
-	$(BIN)/engagelens demo --db $(DEMO_DB) --out demo/report.md
+	$(BIN)/engagelens demo --serve-dir $(DEMO_DIR) --out $(DEMO_DIR)/report.md
 
 test: $(BIN)/.installed-test browser
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
@@ -44,4 +44,4 @@ lint: install
 	$(BIN)/ruff check src tests
 
 clean:
-	rm -rf $(VENV) demo/*.duckdb demo/*.md .pytest_cache
+	rm -rf $(VENV) demo/*.duckdb demo/workspaces demo/login.txt demo/secret_key demo/*.md demo/*.txt .pytest_cache

@@ -146,10 +146,12 @@ def test_bad_grain_is_one_line_error(db, capsys):
 
 
 def test_report_headline(db, capsys):
+    # issue 15: the JSON report states its scope and period next to the figures
     assert main(["report", "--account", "A", "--format", "json", "--db", db]) == 0
-    figures = json.loads(capsys.readouterr().out)
+    figures = json.loads(capsys.readouterr().out)["figures"]
     assert figures["posts"] == 2 and figures["interactions"] == 55
-    assert main(["report", "--format", "markdown", "--db", db]) == 0
+    # issue 15: own accounts by default; every account's 58 interactions need --scope all
+    assert main(["report", "--format", "markdown", "--scope", "all", "--db", db]) == 0
     assert "| Interactions | 58 |" in capsys.readouterr().out
 
 

@@ -100,7 +100,8 @@ def test_stale_mo_is_ignored_and_the_po_compiled_in_memory(tmp_path, monkeypatch
     [
         ("en", "ltr", "12,345.5", "1.23%", "Mar 1, 2024"),
         ("vi", "ltr", "12.345,5", "1,23%", "1 thg 3, 2024"),
-        ("fa", "rtl", "۱۲٬۳۴۵٫۵", "۱٫۲۳%", "1 مارس 2024"),
+        # issue 15: Persian dates in Persian digits too (they were Latin)
+        ("fa", "rtl", "۱۲٬۳۴۵٫۵", "۱٫۲۳%", "۱ مارس ۲۰۲۴"),
         ("zh", "ltr", "12,345.5", "1.23%", "2024年3月1日"),
     ],
 )

@@ -180,13 +180,59 @@ def _shown_total(html: str) -> int:
 def test_overview_date_range_and_platform_filter_change_the_figures(env, alice):
     acme = env["acme"]
     extra = len(XSS)  # the ingested hostile post's comments count as interactions
-    assert _shown_total(alice.get("/w/acme/").text) == _interactions(acme) + extra
-    html = alice.get("/w/acme/?from=2024-03-02&to=2024-03-04").text
+    # issue 15: own accounts are the default scope, so every account needs scope=all
+    assert _shown_total(alice.get("/w/acme/?scope=all").text) == _interactions(acme) + extra
+    html = alice.get("/w/acme/?from=2024-03-02&to=2024-03-04&scope=all").text
     assert _shown_total(html) == _interactions(acme, dt.date(2024, 3, 2), dt.date(2024, 3, 4))
     assert 'value="2024-03-02"' in html and 'value="2024-03-04"' in html
-    html = alice.get("/w/acme/?platform=x").text
+    html = alice.get("/w/acme/?platform=x&scope=all").text
     assert _shown_total(html) == _interactions(acme, platform="x")
     assert '<option value="x" dir="auto" selected>' in html
+
+
+def _card(html: str, key: str) -> tuple[int, int | None, str]:
+    """(value, previous value, direction) of one KPI card."""
+    block = re.search(rf'id="kpi-{key}" data-direction="(\w+)">(.*?)</div>', html, re.S)
+    assert block, f"no {key} card"
+    value = re.search(r'class="value"[^>]*>([^<]+)<', block.group(2)).group(1)
+    prev = re.search(r'class="previous-value">([^<]+)<', block.group(2))
+    digits = lambda text: int(re.sub(r"[^0-9]", "", text))  # noqa: E731
+    return digits(value), digits(prev.group(1)) if prev else None, block.group(1)
+
+
+def test_scope_switch_defaults_to_own_accounts(env, alice):
+    acme, extra = env["acme"], len(XSS)  # the hostile post is on the own instagram account
+    html = alice.get("/w/acme/").text
+    assert _shown_total(html) == _interactions(acme, platform="instagram") + extra
+    assert 'id="scope-own" checked' in html
+    assert re.search(r'id="scope-line"><span dir="auto">Scope: Own accounts</span>', html)
+    competitors = alice.get("/w/acme/?scope=competitor").text
+    assert _shown_total(competitors) == _interactions(acme, platform="x")
+    assert "Scope: Competitors" in competitors
+    # a chosen account is shown whoever owns it, and named in the scope line
+    chosen = alice.get("/w/acme/?account=a_x").text
+    assert _shown_total(chosen) == _interactions(acme, platform="x")
+    assert "Scope: Accounts: a_x · x" in chosen
+    # readable account names, grouped by ownership
+    assert '<optgroup label="Own accounts">' in html and '<optgroup label="Competitors">' in html
+
+
+def test_kpi_cards_compare_with_the_previous_period(env, alice):
+    acme, extra = env["acme"], len(XSS)
+    html = alice.get("/w/acme/?from=2024-03-05&to=2024-03-08").text
+    # own posts 2024-03-05..08: i = 4, 6 and the hostile post; the 4 days before: i = 0, 2
+    now = _interactions(acme, dt.date(2024, 3, 5), dt.date(2024, 3, 8), "instagram") + extra
+    before = _interactions(acme, dt.date(2024, 3, 1), dt.date(2024, 3, 4), "instagram")
+    value, previous, direction = _card(html, "interactions")
+    assert (value, previous) == (now, before) and direction == ("up" if now > before else "down")
+    assert _card(html, "posts")[:2] == (3, 2)
+    change = round((now - before) / before * 100, 1)
+    assert f"+{change:.1f}%" in html.split('id="kpi-interactions"')[1].split("</div>")[0]
+    assert "Period: Mar 5, 2024 – Mar 8, 2024" in html
+    assert "compared with Mar 1, 2024 – Mar 4, 2024" in html
+    # all time: nothing to compare with, and the page says how to get a comparison
+    html = alice.get("/w/acme/").text
+    assert _card(html, "interactions")[1] is None and 'id="compare-hint"' in html
 
 
 def test_invalid_range_is_reported_not_a_crash(alice):
@@ -196,29 +242,32 @@ def test_invalid_range_is_reported_not_a_crash(alice):
 
 
 def test_content_sorts_searches_and_pages(env, alice):
-    html = alice.get("/w/acme/content?sort=-interactions").text
-    links = re.findall(r'href="/w/acme/post\?p=([^&]+)&amp;id=([^"&]+)"', html)
+    # issue 15: own accounts by default; these figures cover every account (scope=all)
+    html = alice.get("/w/acme/content?sort=-interactions&scope=all").text
+    links = re.findall(r'href="/w/acme/post\?p=([^&]+)&amp;id=([^"&]+)[&"]', html)
     counts = {p["content_id"]: env["acme"].counts(p)["interactions"] for p in env["acme"].posts}
     counts[XSS_POST] = len(XSS)  # one comment per payload
     expected = sorted(counts, key=lambda cid: -counts[cid])[:3]
     assert len(set(counts[c] for c in expected)) == 3  # no ties among the first three
     assert [cid for _, cid in links][:3] == expected
-    asc = alice.get("/w/acme/content?sort=interactions").text
-    first = re.findall(r'href="/w/acme/post\?p=[^&]+&amp;id=([^"&]+)"', asc)[0]
+    asc = alice.get("/w/acme/content?sort=interactions&scope=all").text
+    first = re.findall(r'href="/w/acme/post\?p=[^&]+&amp;id=([^"&]+)[&"]', asc)[0]
     assert first == "a0"  # one like
-    found = alice.get("/w/acme/content?search=HYPERLINK").text
-    hits = re.findall(r'href="/w/acme/post\?p=[^&]+&amp;id=([^"&]+)"', found)
+    found = alice.get("/w/acme/content?search=HYPERLINK&scope=all").text
+    hits = re.findall(r'href="/w/acme/post\?p=[^&]+&amp;id=([^"&]+)[&"]', found)
     assert set(hits) == {p["content_id"] for p in env["acme"].posts if "HYPERLINK" in p["text"]}
     assert hits
     assert alice.get("/w/acme/content?sort=nonsense").status_code == 200
-    spring = alice.get("/w/acme/content?campaign=spring&export=csv&table=posts").text
+    spring = alice.get("/w/acme/content?campaign=spring&export=csv&table=posts&scope=all").text
     assert sorted(spring.splitlines()[1:]) and all(
         ",spring," in line for line in spring.splitlines()[1:]
     )
     assert len(spring.splitlines()) - 1 == sum(p["campaign"] == "spring" for p in env["acme"].posts)
-    photos = alice.get("/w/acme/content?kind=photo").text  # only the ingested post is a photo
-    assert re.findall(r'href="/w/acme/post\?p=[^&]+&amp;id=([^"&]+)"', photos) == [XSS_POST]
-    second = alice.get("/w/acme/content?sort=interactions&offset=10").text
+    photos = alice.get(
+        "/w/acme/content?kind=photo&scope=all"
+    ).text  # only the ingested post is a photo
+    assert re.findall(r'href="/w/acme/post\?p=[^&]+&amp;id=([^"&]+)[&"]', photos) == [XSS_POST]
+    second = alice.get("/w/acme/content?sort=interactions&offset=10&scope=all").text
     assert len(re.findall(r'href="/w/acme/post\?p=', second)) == 3  # 13 posts, from the 11th
     assert "11–13 of 13" in second and 'rel="prev"' in second
 
@@ -276,7 +325,8 @@ def test_accept_language_picks_the_first_language_without_a_session(anon):
 # -- isolation -------------------------------------------------------------------------------
 def test_no_page_or_export_of_another_workspace(env, alice):
     missing = alice.get("/w/nope/").text
-    for page in PAGES + [
+    for page in [
+        *PAGES,
         "/w/acme/?export=csv&table=daily",
         "/w/acme/content?export=xlsx&table=posts",
         "/w/acme/nonsense",

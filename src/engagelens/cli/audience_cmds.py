@@ -12,7 +12,8 @@ import typer
 
 from engagelens.errors import ConfigError
 
-from .common import DbOption, open_db, parse_date
+from .checks import known_platforms
+from .common import DbOption, open_db, parse_range
 from .inbox_cmds import safe
 
 audience_app = typer.Typer(
@@ -26,9 +27,10 @@ _SHOWS = ("both", "audience", "mentions")
 def _filters(start: str | None, end: str | None, platform: list[str], all_accounts: bool):
     from engagelens.metrics import Filters
 
+    lo, hi = parse_range(start, end)
     return Filters(
-        start=parse_date(start, "from"),
-        end=parse_date(end, "to"),
+        start=lo,
+        end=hi,
         platforms=tuple(platform),
         ownership=None if all_accounts else "own",
     )
@@ -86,6 +88,7 @@ def best_times_cmd(
     from engagelens.audience import best_times
 
     with open_db(db) as store:
+        known_platforms(store, platform)
         cells = best_times(
             store,
             slot=slot,
@@ -131,6 +134,7 @@ def hashtags_cmd(
     from engagelens.audience import hashtag_performance
 
     with open_db(db) as store:
+        known_platforms(store, platform)
         rows = hashtag_performance(
             store, min_posts=min_posts, filters=_filters(start, end, platform, all_accounts)
         )
@@ -176,14 +180,16 @@ def advocates_cmd(
         raise ConfigError(f"--show must be one of {', '.join(_SHOWS)}, not {show!r}")
     if limit < 1:
         raise ConfigError(f"--limit must be at least 1, not {limit}")
+    lo, hi = parse_range(start, end)
     kw = {
-        "start": parse_date(start, "from"),
-        "end": parse_date(end, "to"),
+        "start": lo,
+        "end": hi,
         "platform": platform,
         "limit": limit,
     }
     out: dict[str, list[dict[str, Any]]] = {}
     with open_db(db) as store:
+        known_platforms(store, [platform] if platform else [])
         if show in ("both", "audience"):
             out["advocates"] = advocates(store, **kw).to_pyarrow().to_pylist()
         if show in ("both", "mentions"):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import typer
 
@@ -17,8 +18,25 @@ DbOption = typer.Option(
 )
 
 
-def open_db(db: str | None, **kw) -> Store:
+def open_db(db: str | None, *, create: bool = False, **kw: Any) -> Store:
+    """Open the store; unless ``create`` (init, ingest, demo), a DuckDB file that does not
+    exist is an error — opening would create an empty store and every answer would be empty."""
+    from engagelens import settings
+
+    from .checks import require_store
+
+    if not create:
+        require_store(db if db is not None else str(settings.get("db")))
     return Store.open(db, **kw)
+
+
+def parse_range(
+    start: str | None, end: str | None
+) -> tuple[dt.datetime | None, dt.datetime | None]:
+    """``--from``/``--to`` parsed and checked: a reversed or empty period is an error."""
+    from .checks import date_range
+
+    return date_range(parse_date(start, "from"), parse_date(end, "to"))
 
 
 def parse_date(value: str | None, name: str) -> dt.datetime | None:

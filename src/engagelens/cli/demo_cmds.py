@@ -11,7 +11,14 @@ from typing import Any
 
 import typer
 
+from engagelens.errors import ConfigError
+
 from .common import DbOption
+
+#: the workspace and user ``--serve-dir`` sets up for the dashboard
+DEMO_WORKSPACE = "lumina"
+DEMO_USER = "demo"
+DEMO_LOGIN_FILE = "login.txt"
 
 
 @contextlib.contextmanager
@@ -69,9 +76,19 @@ def demo(
     days: int = typer.Option(180, "--days", min=14, help="Length of the demo in days."),
     text: bool = typer.Option(True, "--text/--no-text", help="Run text analysis after ingest."),
     progress: bool = typer.Option(True, "--progress/--no-progress", help="Show progress bars."),
+    serve_dir: Path | None = typer.Option(
+        None,
+        "--serve-dir",
+        help="Also make this folder a dashboard data folder: the demo becomes its workspace "
+        f"{DEMO_WORKSPACE!r} (store DIR/workspaces/{DEMO_WORKSPACE}.duckdb) with a login.",
+    ),
 ) -> None:
     """Generate a synthetic brand, ingest it and print a report (re-runs add nothing)."""
     from engagelens.demo.pipeline import run_demo
+
+    login = None
+    if serve_dir is not None:
+        db, login = _demo_workspace(serve_dir, db)
 
     with _bars(progress) as (on_rows, on_file):
         result = run_demo(
@@ -102,6 +119,39 @@ def demo(
     typer.echo(result.report)
     if result.report_path is not None:
         typer.echo(f"report written to {result.report_path}")
+    if serve_dir is not None and login is not None:
+        typer.echo(
+            f"\ndashboard: engagelens serve --data-dir {serve_dir}\n"
+            f"  then open http://127.0.0.1:8000/w/{DEMO_WORKSPACE}/ and log in as "
+            f"{login[0]} / {login[1]}  (also in {serve_dir / DEMO_LOGIN_FILE})"
+        )
+
+
+def _demo_workspace(folder: Path, db: str | None) -> tuple[str, tuple[str, str]]:
+    """The demo's workspace in ``folder`` (created once) and its login: a random password
+    made on the first run, kept in ``folder/login.txt`` (mode 0600) so re-runs can say it."""
+    import os
+    import secrets
+
+    from engagelens.api.control import Control
+
+    control = Control(folder)
+    path = control.workspace_path(DEMO_WORKSPACE)
+    if db is not None and Path(db).resolve() != path.resolve():
+        raise ConfigError(f"--serve-dir keeps the demo in {path}; drop --db {db}")
+    if not any(w["slug"] == DEMO_WORKSPACE for w in control.workspaces()):
+        control.create_workspace(DEMO_WORKSPACE, "Lumina Coffee (demo)")
+    saved = folder / DEMO_LOGIN_FILE
+    if saved.exists():
+        user, _, password = saved.read_text(encoding="utf-8").strip().partition(" ")
+        return str(path), (user, password)
+    password = secrets.token_urlsafe(12)
+    control.create_user(DEMO_USER, password)
+    control.grant(DEMO_USER, DEMO_WORKSPACE, "admin")
+    fd = os.open(saved, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as f:
+        f.write(f"{DEMO_USER} {password}\n")
+    return str(path), (DEMO_USER, password)
 
 
 def register(app: typer.Typer) -> None:

@@ -58,18 +58,28 @@ def inbox_list(
             json.dumps([i.to_dict() for i in items], ensure_ascii=False, indent=2, default=str)
         )
         return
-    table = Table("score", "platform", "id", "age (min)", "why", "text", "assignee")
+    from .units import duration
+
+    # 80 columns: short fixed columns never wrap; "why" and the text fold; no empty assignee
+    table = Table(box=None, pad_edge=False, header_style="bold")
+    table.add_column("score", justify="right", no_wrap=True)
+    table.add_column("platform/id", overflow="fold", max_width=18)
+    table.add_column("age", justify="right", no_wrap=True)
+    table.add_column("why", overflow="fold", max_width=20)
+    table.add_column("text", overflow="fold", ratio=1)
+    assigned = any(i.assignee for i in items)
+    if assigned:
+        table.add_column("assignee", no_wrap=True, max_width=12, overflow="ellipsis")
     for i in items:
         why = " ".join(f"{k}+{v:g}" for k, v in i.why.items() if v)
-        table.add_row(
+        cells = [
             f"{i.score:g}",
-            safe(i.platform),
-            safe(i.interaction_id),
-            f"{i.signals['age_minutes']:g}",
+            f"{safe(i.platform)}/{safe(i.interaction_id)}",
+            duration(i.signals["age_minutes"] * 60),
             why,
-            safe(i.text, 60),
-            safe(i.assignee),
-        )
+            safe(i.text, 140),
+        ]
+        table.add_row(*cells, *([safe(i.assignee)] if assigned else []))
     Console().print(table)
 
 
@@ -136,14 +146,18 @@ def goals_report(as_json: bool = typer.Option(False, "--json"), db: str | None =
 
     from engagelens.engage.goals import weekly_report
 
+    from .units import duration
+
     with open_db(db) as store:
         weeks = weekly_report(store)
     if as_json:
         typer.echo(json.dumps([w.to_dict() for w in weeks], indent=2, default=str))
         return
-    t = Table(
-        "week", "inbound", "answered", "reply rate", "goal", "met", "median (bh)", "target", "met"
-    )
+    t = Table(box=None, pad_edge=False, header_style="bold")
+    for head in ("week", "inbound", "answered", "reply rate", "goal", "met"):
+        t.add_column(head, no_wrap=True, justify="left" if head == "week" else "right")
+    for head in ("median (business h)", "target", "met"):
+        t.add_column(head, justify="right")
     for w in weeks:
         t.add_row(
             w.week,
@@ -152,10 +166,8 @@ def goals_report(as_json: bool = typer.Option(False, "--json"), db: str | None =
             "-" if w.reply_rate is None else f"{w.reply_rate:.1%}",
             f"{w.reply_rate_goal:.1%}",
             "yes" if w.reply_rate_met else "no",
-            "-"
-            if w.business_median_seconds is None
-            else f"{w.business_median_seconds / 60:.0f} min",
-            f"{w.target_seconds // 60} min",
+            duration(w.business_median_seconds),
+            duration(w.target_seconds),
             "-" if w.reply_time_met is None else ("yes" if w.reply_time_met else "no"),
         )
     Console().print(t)

@@ -76,7 +76,7 @@ def ingest(
     if source and mapping:
         raise IngestError("give either --source or --mapping, not both")
     paths = expand_paths(files)
-    store = open_db(db)
+    store = open_db(db, create=True)
     try:
         totals = [0, 0, 0, 0]
         for path in paths:

@@ -42,7 +42,7 @@ def listen_add(
     """Create or replace a listening query (the next run re-matches it on every mention)."""
     from engagelens.listening import add_query
 
-    with open_db(db) as store:
+    with open_db(db, create=True) as store:  # a write: the first query may start a store
         row = add_query(
             store,
             name,
@@ -156,7 +156,10 @@ def listen_report(
 
     if by not in (None, "day", "week", "month", "platform", "language"):
         raise ConfigError("--by must be day, week, month, platform or language")
+    from .checks import known_query
+
     with open_db(db) as store:
+        known_query(store, query)
         table = measures.breakdown(store, [by] if by else []).to_pyarrow().to_pylist()
         report = {
             "queries": table,
@@ -211,11 +214,29 @@ def listen_report(
     )
     typer.echo("emerging: " + ", ".join(_safe(t["term"]) for t in report["emerging_terms"]))
     for s in report["spikes"]:
-        typer.echo(
-            f"SPIKE {_safe(s['query'])} {s['day']} {s['series']}: {s['count']} "
-            f"(expected {s['expected']}) — terms: "
-            f"{', '.join(map(_safe, s['drivers'].get('terms', [])))}"
-        )
+        typer.echo(spike_sentence(s))
+
+
+def spike_sentence(spike: dict[str, Any]) -> str:
+    """A spike in plain words: what rose, against which baseline, which terms, one example."""
+    from engagelens import settings
+
+    drivers = spike.get("drivers") or {}
+    terms = ", ".join(map(_safe, drivers.get("terms", [])[:5]))
+    examples = drivers.get("mentions") or []
+    ratio = spike["count"] / spike["expected"] if spike.get("expected") else None
+    what = "negative mentions" if spike.get("series") == "negative" else "mentions"
+    window = settings.get("spike_window_days")
+    text = (
+        f"SPIKE {_safe(spike['query'])} on {spike['day']}: {spike['count']} {what}, "
+        f"usually about {spike['expected']:.1f} (same weekday, previous {window} days)"
+        + (f", {ratio:.1f}× usual" if ratio else "")
+    )
+    if terms:
+        text += f"; most mentioned: {terms}"
+    if examples:
+        text += f'; e.g. "{_safe(examples[0].get("text"))[:100]}"'
+    return text
 
 
 # -- alerts ---------------------------------------------------------------------------------
@@ -237,7 +258,7 @@ def alerts_add(
     """Create or replace an alert rule."""
     from engagelens.listening.alerts import add_rule
 
-    with open_db(db) as store:
+    with open_db(db, create=True) as store:
         add_rule(
             store,
             name,

@@ -13,7 +13,7 @@ import typer
 
 from engagelens.errors import ConfigError, MetricError
 
-from .common import DbOption, open_db, parse_date
+from .common import DbOption, open_db
 
 metrics_app = typer.Typer(help="Metrics: list, explain, compute, docs.", no_args_is_help=True)
 
@@ -58,6 +58,8 @@ def metrics_list(fmt: str = typer.Option("table", "--format", help="table or jso
     """Every registered metric with its unit and grains."""
     from engagelens.metrics import all_metrics
 
+    if fmt not in ("table", "json"):
+        raise ConfigError(f"--format must be one of table, json, not {fmt!r}")
     ms = all_metrics()
     if fmt == "json":
         typer.echo(json.dumps([m.to_dict() for m in ms], ensure_ascii=False, indent=2))
@@ -134,18 +136,23 @@ def metrics_compute(
     from engagelens.metrics import Filters, compute
 
     if fmt not in FORMATS:
-        raise ConfigError(f"--format must be one of {', '.join(FORMATS)}")
+        raise ConfigError(f"--format must be one of {', '.join(FORMATS)}, not {fmt!r}")
     if own and competitor:
         raise ConfigError("--own and --competitor exclude each other")
+    from .checks import known_platforms, resolve_accounts
+    from .common import parse_range
+
+    lo, hi = parse_range(start, end)
+    store = _open(db, backend)
+    known_platforms(store, platform)
     filters = Filters(
-        start=parse_date(start, "from"),
-        end=parse_date(end, "to"),
+        start=lo,
+        end=hi,
         platforms=tuple(platform),
-        accounts=tuple(account),
+        accounts=resolve_accounts(store, account),
         campaigns=tuple(campaign),
         ownership="own" if own else "competitor" if competitor else None,
     )
-    store = _open(db, backend)
     table = compute(
         store, names, by=by, filters=filters, settings={"timezone": timezone} if timezone else None
     )
@@ -194,30 +201,93 @@ def metrics_docs(
     typer.echo(f"wrote {out}")
 
 
+REPORT_FORMATS = ("table", "markdown", "json")
+
+
+def _headline(store: Any, filters: Any) -> dict[str, Any]:
+    """:func:`metrics.report.headline`'s figures for any :class:`Filters` (scope included)."""
+    from engagelens.metrics import all_metrics, compute, get_metric
+    from engagelens.metrics.cache import cached
+    from engagelens.metrics.report import HEADLINE
+
+    known = {m.name for m in all_metrics()}
+    names = [n for n in HEADLINE if n in known and "total" in get_metric(n).grains]
+    with cached(store):
+        row = compute(store, names, by="total", filters=filters).to_pyarrow()
+    first = row.slice(0, 1).to_pylist()
+    return {n: first[0][n] if first else None for n in names}
+
+
 def report(
-    account: str | None = typer.Option(None, "--account", help="Account id (default: all)."),
+    account: list[str] = typer.Option(
+        [], "--account", help="Account id or handle (repeat); overrides --scope."
+    ),
+    scope: str = typer.Option("own", "--scope", help="own (default), competitor or all."),
     start: str | None = typer.Option(None, "--from", help="Start date (UTC), inclusive."),
     end: str | None = typer.Option(None, "--to", help="End date (UTC), exclusive."),
     fmt: str = typer.Option("table", "--format", help="table, markdown or json."),
     db: str | None = DbOption,
 ) -> None:
-    """Headline metrics for an account and a period: interactions next to engagement."""
-    from engagelens.metrics import get_metric
-    from engagelens.metrics.report import format_value, headline, render_markdown
+    """Headline metrics for a scope and a period: interactions next to engagement, with the
+    previous period of the same length when --from and --to are given."""
+    from rich.console import Console
+    from rich.table import Table
 
-    store = open_db(db)
-    figures = headline(
-        store, account=account, start=parse_date(start, "from"), end=parse_date(end, "to")
-    )
+    from engagelens.metrics import get_metric
+    from engagelens.metrics.report import render_markdown
+
+    from .checks import one_of, resolve_accounts
+    from .common import parse_range
+    from .scope import Scope, change, describe_period, parse_scope, previous_period
+    from .units import metric_value
+
+    one_of(fmt, REPORT_FORMATS, "--format")
+    lo, hi = parse_range(start, end)
+    with open_db(db) as store:
+        chosen = Scope(parse_scope(scope), resolve_accounts(store, account))
+        figures = _headline(store, chosen.filters(lo, hi))
+        prev = previous_period(lo, hi)
+        before = _headline(store, chosen.filters(*prev)) if prev else None
+        scope_text = chosen.describe(store)
+        period_text = describe_period(store, lo, hi)
+        prev_text = describe_period(store, *prev) if prev else None
     if fmt == "json":
-        typer.echo(json.dumps(figures, indent=2, default=str))
-    elif fmt == "markdown":
+        out: dict[str, Any] = {
+            "scope": scope_text,
+            "period": period_text,
+            "from": lo,
+            "to": hi,
+            "figures": figures,
+        }
+        if before is not None:
+            out["previous_period"] = prev_text
+            out["previous"] = before
+        typer.echo(json.dumps(out, indent=2, default=str))
+        return
+    if fmt == "markdown":
+        typer.echo(f"Scope: {scope_text}  \nPeriod: {period_text}\n")
         typer.echo(render_markdown(figures))
-    else:
-        width = max((len(get_metric(n).title) for n in figures), default=10)
-        for name, value in figures.items():
-            m = get_metric(name)
-            typer.echo(f"{m.title:<{width}}  {format_value(m.unit, value)}")
+        if before is not None:
+            typer.echo(render_markdown(before, title=f"Previous period: {prev_text}"))
+        return
+    table = Table(title=None, box=None, pad_edge=False)
+    table.add_column("metric", overflow="fold")
+    table.add_column("value", justify="right", no_wrap=True)
+    if before is not None:
+        table.add_column("previous", justify="right", no_wrap=True)
+        table.add_column("change", justify="right", no_wrap=True)
+    for name, value in figures.items():
+        m = get_metric(name)
+        cells = [m.title, metric_value(m, value)]
+        if before is not None:
+            cells += [metric_value(m, before[name]), change(value, before[name])]
+        table.add_row(*cells)
+    console = Console(highlight=False)
+    console.print(f"scope: {scope_text}", markup=False, soft_wrap=False)
+    console.print(f"period: {period_text}", markup=False)
+    if prev_text:
+        console.print(f"previous: {prev_text}", markup=False)
+    console.print(table)
 
 
 def register(app: typer.Typer) -> None:

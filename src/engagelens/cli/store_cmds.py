@@ -31,7 +31,7 @@ def init(db: str | None = DbOption) -> None:
     """Create the store (or bring it to the current schema)."""
     from engagelens.store import SCHEMA_VERSION
 
-    store = open_db(db)
+    store = open_db(db, create=True)
     try:
         typer.echo(
             f"store ready: {store.url} (schema version {SCHEMA_VERSION}, "

@@ -154,7 +154,13 @@ class Lang:
             value = dt.date.fromisoformat(value[:10])
         if isinstance(value, dt.datetime):
             value = value.date()
-        return format_date(value, format="medium", locale=self.code)
+        return format_date(value, format="medium", locale=self.code).translate(self._digits)
+
+    def short_date(self, value: dt.date) -> str:
+        """Day and month only (chart ticks): ``Mar 1`` (en), ``۱ مارس`` (fa), ``3月1日`` (zh)."""
+        from babel.dates import format_skeleton
+
+        return format_skeleton("MMMd", value, locale=self.code).translate(self._digits)
 
     def datetime(self, value: Any) -> str:
         if value is None or value == "":
@@ -165,7 +171,7 @@ class Lang:
             value = dt.datetime.fromisoformat(value)
         if not isinstance(value, dt.datetime):
             return self.date(value)
-        return format_datetime(value, format="short", locale=self.code)
+        return format_datetime(value, format="short", locale=self.code).translate(self._digits)
 
 
 @functools.cache

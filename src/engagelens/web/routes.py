@@ -183,22 +183,61 @@ def workspace_root(workspace: str, request: Request) -> Response:
     return _redirect(f"/w/{urllib.parse.quote(workspace)}/", request)
 
 
+def _account_choices(store: Any) -> list[dict[str, Any]]:
+    """Accounts for the picker with a readable label (handle or name, and platform), own
+    accounts first, then competitors."""
+    t = store.table("account")
+    rows = (
+        t.select("platform", "account_id", "handle", "name", "is_own", "is_competitor")
+        .to_pyarrow()
+        .to_pylist()
+    )
+    out: dict[str, dict[str, Any]] = {}
+    for r in rows:
+        if not (r["is_own"] or r["is_competitor"]):
+            continue  # audience members are not in the picker
+        shown = r["handle"] or r["name"] or r["account_id"]
+        out[r["account_id"]] = {
+            "id": r["account_id"],
+            "label": f"{shown} · {r['platform']}",
+            "group": "own" if r["is_own"] else "competitor",
+        }
+    return sorted(out.values(), key=lambda a: (a["group"] != "own", a["label"].lower()))
+
+
 def _options(ctx: base.Context) -> dict[str, Any]:
     """Platforms and accounts for the filter menus, and quick ranges ending on the last day
     with posts (so "last 30 days" means something on historical data)."""
     import datetime as dt
 
     frame = rollup_of(ctx.ws, ctx.settings)
+    first = frame["created_at"].min() if frame.height else None
     last = frame["created_at"].max() if frame.height else None
     ranges = []
+    months = []
     if isinstance(last, dt.datetime):
         end = last.date()
         for days in (7, 30, 90):
             ranges.append((days, (end - dt.timedelta(days=days - 1)).isoformat(), end.isoformat()))
+        # calendar presets: the month of the last post and the month before it
+        this_month = end.replace(day=1)
+        before = (this_month - dt.timedelta(days=1)).replace(day=1)
+        months = [
+            ("this_month", this_month.isoformat(), end.isoformat()),
+            ("last_month", before.isoformat(), (this_month - dt.timedelta(days=1)).isoformat()),
+        ]
+    choices = ctx.ws.derive("account_choices", _account_choices)
+    in_posts = {v for v in frame["account_id"].unique().to_list() if v}
+    listed = {a["id"] for a in choices}
+    choices = choices + [{"id": a, "label": a, "group": "other"} for a in sorted(in_posts - listed)]
     return {
         "platforms": sorted(v for v in frame["platform"].unique().to_list() if v),
-        "accounts": sorted(v for v in frame["account_id"].unique().to_list() if v),
+        "accounts": [a["id"] for a in choices],
+        "account_choices": choices,
         "ranges": ranges,
+        "months": months,
+        "first_day": first.date() if isinstance(first, dt.datetime) else None,
+        "last_day": last.date() if isinstance(last, dt.datetime) else None,
     }
 
 

@@ -13,6 +13,9 @@ the same range means in the API.
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
+import math
 import urllib.parse
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -29,7 +32,10 @@ if TYPE_CHECKING:  # pragma: no cover
     from engagelens.api.workspaces import Workspace
     from engagelens.web.i18n import Lang
 
-FILTER_KEYS = ("from", "to", "platform", "account")
+FILTER_KEYS = ("from", "to", "platform", "account", "scope")
+#: the ownership switch: own accounts by default (a brand's figures never mix in competitors
+#: unless asked), competitors, or every account
+SCOPES = ("own", "competitor", "all")
 
 
 @dataclass
@@ -42,13 +48,28 @@ class View:
     accounts: tuple[str, ...] = ()
     filters: Filters = field(default_factory=Filters)
     error: str = ""
+    scope: str = "own"
 
     def params(self) -> list[tuple[str, str]]:
         out = [("from", self.start)] if self.start else []
         out += [("to", self.end)] if self.end else []
         out += [("platform", p) for p in self.platforms]
         out += [("account", a) for a in self.accounts]
+        out += [("scope", self.scope)] if self.scope != "own" else []
         return out
+
+    def previous(self) -> Filters | None:
+        """The same filters over the period of the same length just before this one (None
+        when the period is open: "all time" has nothing before it to compare with)."""
+        f = self.filters
+        if f.start is None or f.end is None:
+            return None
+        return dataclasses.replace(f, start=f.start - (f.end - f.start), end=f.start)
+
+
+def _ownership(scope: str, accounts: tuple[str, ...]) -> str | None:
+    """Chosen accounts are shown whoever owns them; otherwise the scope decides."""
+    return None if accounts or scope == "all" else scope
 
 
 def parse_view(request: Request, gettext: Any) -> View:
@@ -57,18 +78,28 @@ def parse_view(request: Request, gettext: Any) -> View:
     start, end = q.get("from", "")[:40], q.get("to", "")[:40]
     platforms = tuple(dict.fromkeys(v[:200] for v in q.getlist("platform") if v))[:50]
     accounts = tuple(dict.fromkeys(v[:200] for v in q.getlist("account") if v))[:50]
+    scope = q.get("scope", "own")
+    scope = scope if scope in SCOPES else "own"
+    own: Any = _ownership(scope, accounts)
     try:
         parsed = FilterParams(
-            from_=start or None, to=end or None, platform=list(platforms), account=list(accounts)
+            from_=start or None,
+            to=end or None,
+            platform=list(platforms),
+            account=list(accounts),
+            ownership=own,
         ).filters
-        return View(start, end, platforms, accounts, parsed)
+        return View(start, end, platforms, accounts, parsed, scope=scope)
     except InvalidParameter:
         view = View(
             platforms=platforms,
             accounts=accounts,
             error=gettext("The date range was not valid, so it is not applied."),
+            scope=scope,
         )
-        view.filters = FilterParams(platform=list(platforms), account=list(accounts)).filters
+        view.filters = FilterParams(
+            platform=list(platforms), account=list(accounts), ownership=own
+        ).filters
         return view
 
 
@@ -97,6 +128,48 @@ class Context:
         """True when the request asks for a table download (pages then build every row)."""
         return "export" in self.request.query_params
 
+    def scope_label(self) -> str:
+        """Which accounts the figures cover, in words (shown on every page and export)."""
+        _ = self._
+        if self.view.accounts:
+            names = [self.account_label(a) for a in self.view.accounts]
+            return _("Accounts") + ": " + ", ".join(names)
+        return {
+            "own": _("Own accounts"),
+            "competitor": _("Competitors"),
+            "all": _("All accounts (own and competitors)"),
+        }[self.view.scope]
+
+    def account_label(self, account_id: str) -> str:
+        for a in self.options.get("account_choices", []):
+            if a["id"] == account_id:
+                return str(a["label"])
+        return account_id
+
+    def _span(self, start: dt.datetime, end: dt.datetime) -> str:
+        last = end - dt.timedelta(microseconds=1)
+        return f"{self.lang.date(start.date())} – {self.lang.date(last.date())}"
+
+    def period_label(self) -> str:
+        """The period in words; an open period says where the data starts and stops."""
+        f = self.view.filters
+        if f.start is not None and f.end is not None:
+            return self._span(f.start, f.end)
+        first, last = self.options.get("first_day"), self.options.get("last_day")
+        if f.start is None and f.end is None:
+            if first and last:
+                return self._("All time") + f" ({self.lang.date(first)} – {self.lang.date(last)})"
+            return self._("All time")
+        lo = self.lang.date(f.start.date()) if f.start else self.lang.date(first)
+        hi = self.lang.date((f.end - dt.timedelta(microseconds=1)).date()) if f.end else ""
+        return f"{lo} – {hi or self.lang.date(last)}"
+
+    def previous_label(self) -> str:
+        prev = self.view.previous()
+        if prev is None or prev.start is None or prev.end is None:
+            return ""
+        return self._span(prev.start, prev.end)
+
     def can(self, role: str) -> bool:
         return self.principal.can(self.ws.slug, role)
 
@@ -105,12 +178,13 @@ class Context:
 
     def url(self, page: str = "", **params: Any) -> str:
         """A link to ``page`` of this workspace keeping the filters; ``params`` add to them."""
-        pairs = self.view.params()
+        pairs: list[tuple[str, str]] = []  # the page's own parameters first, then filters
         for key, value in params.items():
             if isinstance(value, list | tuple):
                 pairs += [(key, str(v)) for v in value]
             elif value is not None and value != "":
                 pairs.append((key, str(value)))
+        pairs += self.view.params()
         path = f"/w/{urllib.parse.quote(self.slug)}/{page}"
         return path + ("?" + urllib.parse.urlencode(pairs) if pairs else "")
 
@@ -141,13 +215,63 @@ class Page:
         return next((t for t in self.tables if t.name == name), None)
 
 
-def day_axis(days: list[Any]) -> dict[str, Any]:
-    """An x axis of calendar days: with few days Plotly would tick every 12 hours, so tick
-    each day then."""
+def day_axis(days: list[Any], lang: Lang | None = None, *, ticks: int = 8) -> dict[str, Any]:
+    """An x axis of calendar days. With ``lang`` the tick labels are written by the server in
+    that language (Persian months and digits; Plotly itself only knows Latin digits), at most
+    ``ticks`` of them, evenly spaced; without it, Plotly's own labels (a tick a day when few)."""
     axis: dict[str, Any] = {"type": "date"}
-    if len(set(days)) <= 14:
-        axis.update(dtick=86_400_000, tickformat="%b %-d")
+    unique = sorted({_as_date(d) for d in days if d is not None})
+    if lang is None:
+        if len(unique) <= 14:
+            axis.update(dtick=86_400_000, tickformat="%b %-d")
+        return axis
+    if not unique:
+        return axis
+    step = max(1, -(-len(unique) // ticks))
+    chosen = unique[::step]
+    axis.update(
+        tickmode="array",
+        tickvals=[d.isoformat() for d in chosen],
+        ticktext=[lang.short_date(d) for d in chosen],
+    )
     return axis
+
+
+def _as_date(value: Any) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, str):
+        return dt.date.fromisoformat(value[:10])
+    return value  # type: ignore[no-any-return]
+
+
+def nice_step(top: float, ticks: int = 5) -> float:
+    """A 1-2-5 step so that ``ticks`` steps cover ``top``."""
+    if top <= 0:
+        return 1.0
+    raw = top / ticks
+    power = 10 ** math.floor(math.log10(raw))
+    return next(m * power for m in (1, 2, 2.5, 4, 5, 6, 8, 10) if m * power >= raw)
+
+
+def value_axis(
+    values: list[Any], lang: Lang, *, percent: bool = False, ticks: int = 5
+) -> dict[str, Any]:
+    """A y axis from zero with ticks written in ``lang``'s digits (``۱٬۰۰۰``, ``۲٫۵%``); two
+    axes built with the same ``ticks`` share their grid lines (aligned dual axes)."""
+    finite = [float(v) for v in values if isinstance(v, int | float) and math.isfinite(v)]
+    top = max(finite, default=0.0)
+    step = nice_step(top, ticks)
+    vals = [round(step * k, 10) for k in range(ticks + 1)]  # same count on every axis
+    digits = max(0, -math.floor(math.log10(step * (100 if percent else 1))) if step else 0)
+    text = [lang.percent(v, min(digits, 2)) if percent else lang.number(v, digits) for v in vals]
+    return {
+        "tickmode": "array",
+        "tickvals": vals,
+        "ticktext": text,
+        "range": [0, vals[-1] * 1.02],
+        "rangemode": "tozero",
+    }
 
 
 def chart(
@@ -164,4 +288,15 @@ def chart(
     return {"id": chart_id, "title": title, "figure": {"data": data, "layout": base}}
 
 
-__all__ = ["FILTER_KEYS", "Context", "Page", "View", "chart", "day_axis", "parse_view"]
+__all__ = [
+    "FILTER_KEYS",
+    "SCOPES",
+    "Context",
+    "Page",
+    "View",
+    "chart",
+    "day_axis",
+    "nice_step",
+    "parse_view",
+    "value_axis",
+]

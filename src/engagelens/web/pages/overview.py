@@ -13,9 +13,50 @@ from engagelens.api.routers.overview import rollup_of
 from engagelens.metrics import rollup
 from engagelens.web.exports import Col, Table
 
-from .base import Context, Page, chart, day_axis
+from .base import Context, Page, chart, day_axis, value_axis
 
 TOP = 10
+
+#: the KPI cards: (totals key, label, number format) — each shows value, previous, change
+KPIS: tuple[tuple[str, str, str], ...] = (
+    ("posts", "Posts", "int"),
+    ("interactions", "Interactions", "int"),
+    ("engagement_score", "Engagement score", "num"),
+    ("engagement_rate_by_reach", "Engagement rate by reach", "pct"),
+    ("engagement_rate_by_impressions", "Engagement rate by impressions", "pct"),
+    ("engagement_rate_by_followers", "Engagement rate by followers", "pct"),
+)
+
+
+def change(current: Any, previous: Any) -> tuple[float | None, str]:
+    """(relative change, direction "up"/"down"/"flat"/"none") of a KPI against the previous
+    period; no previous value or a zero one has no relative change."""
+    if current is None or previous is None or previous == 0:
+        return None, "none"
+    rel = (float(current) - float(previous)) / abs(float(previous))
+    return rel, "up" if rel > 0 else "down" if rel < 0 else "flat"
+
+
+def kpis(totals: dict[str, Any], previous: dict[str, Any] | None) -> list[dict[str, Any]]:
+    """The cards' data, the same numbers the API's overview returns for both periods."""
+    cards = []
+    for key, label, kind in KPIS:
+        value = totals.get(key)
+        before = previous.get(key) if previous is not None else None
+        rel, direction = change(value, before) if previous is not None else (None, "none")
+        cards.append(
+            {
+                "key": key,
+                "label": label,
+                "kind": kind,
+                "value": value,
+                "previous": before,
+                "has_previous": previous is not None,
+                "change": rel,
+                "direction": direction,
+            }
+        )
+    return cards
 
 
 def post_columns(_: Any) -> list[Col]:
@@ -35,6 +76,8 @@ def build(ctx: Context) -> Page:
     frame = rollup_of(ctx.ws, ctx.settings)
     data = rollup.overview(frame, ctx.view.filters, top=TOP)
     daily, totals = data["daily"], data["totals"]
+    before = ctx.view.previous()
+    previous = rollup.overview(frame, before, top=0)["totals"] if before is not None else None
     days = [d["day"] for d in daily]
     charts = [
         chart(
@@ -57,8 +100,17 @@ def build(ctx: Context) -> Page:
                 },
             ],
             {
-                "yaxis2": {"overlaying": "y", "side": "right", "showgrid": False},
-                "xaxis": day_axis(days),
+                # both axes from zero with the same number of ticks: the right one's ticks
+                # sit on the left one's grid lines; labels in the page's digits
+                "yaxis": value_axis([d["interactions"] for d in daily], ctx.lang),
+                "yaxis2": {
+                    "overlaying": "y",
+                    "side": "right",
+                    "showgrid": False,
+                    **value_axis([d["engagement_score"] for d in daily], ctx.lang),
+                },
+                "margin": {"t": 48, "r": 64, "b": 56, "l": 64},
+                "xaxis": day_axis(days, ctx.lang),
             },
         ),
         chart(
@@ -78,7 +130,22 @@ def build(ctx: Context) -> Page:
                     ("engagement_rate_by_followers", _("by followers")),
                 )
             ],
-            {"yaxis": {"tickformat": ".1%"}, "xaxis": day_axis(days)},
+            {
+                "yaxis": value_axis(
+                    [
+                        d[k]
+                        for d in daily
+                        for k in (
+                            "engagement_rate_by_reach",
+                            "engagement_rate_by_impressions",
+                            "engagement_rate_by_followers",
+                        )
+                    ],
+                    ctx.lang,
+                    percent=True,
+                ),
+                "xaxis": day_axis(days, ctx.lang),
+            },
         ),
         chart(
             "posts-vs-baseline",
@@ -141,8 +208,8 @@ def build(ctx: Context) -> Page:
             daily_table,
         ],
         charts=charts,
-        extra={"totals": totals},
+        extra={"totals": totals, "previous": previous, "kpis": kpis(totals, previous)},
     )
 
 
-__all__ = ["TOP", "build", "post_columns"]
+__all__ = ["KPIS", "TOP", "build", "change", "kpis", "post_columns"]
