@@ -121,6 +121,47 @@ def _print_cltv(result: Any, limit: int) -> None:
     console.print(table)
 
 
+@value_app.command("attribution")
+def attribution_cmd(
+    model: str = typer.Option(
+        "linear",
+        "--model",
+        help="last_touch, first_touch, linear, time_decay or position_based.",
+    ),
+    by: str = typer.Option("campaign", "--by", help="campaign or channel (source/medium)."),
+    lookback_days: float = typer.Option(30.0, "--lookback-days", help="Touchpoint window."),
+    half_life_days: float = typer.Option(7.0, "--half-life-days", help="time_decay half-life."),
+    fmt: str = typer.Option("table", "--format", help="table or json."),
+    db: str | None = DbOption,
+) -> None:
+    """Share each order among the sessions and e-mail clicks before it; ROI on campaign spend."""
+    from dataclasses import asdict
+
+    from engagelens.value.attribution import attribution_report
+
+    fmt = _format(fmt)
+    with open_db(db) as store:
+        rows = attribution_report(
+            store, model, by=by, lookback_days=lookback_days, half_life_days=half_life_days
+        )
+    if fmt == "json":
+        _json({"model": model, "by": by, "rows": [asdict(r) for r in rows]})
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(by, "conversions", "revenue", "spend", "ROI", title=f"Attribution: {model}")
+    for r in rows:
+        table.add_row(
+            safe(r.key, 40),
+            f"{r.conversions:.1f}",
+            f"{r.revenue:.2f}",
+            "—" if r.spend is None else f"{r.spend:.2f}",
+            "—" if r.roi is None else f"{r.roi * 100:+.1f}%",
+        )
+    Console().print(table)
+
+
 def register(app: typer.Typer) -> None:
     app.add_typer(value_app, name="value")
 
