@@ -117,3 +117,36 @@ def test_unknown_brand_is_not_found(seeded):
         brand_influencers(seeded, "lumna")
     with pytest.raises(NotFound):
         ugc_summary(seeded, "lumna")
+
+
+def test_authenticity_signals(store):
+    rows = []
+    # ten ordinary fans with an engagement rate of 2 % on three posts each
+    for a in range(10):
+        for k in range(3):
+            rows.append(
+                _m(f"{a}-{k}", f"fan{a}", f"Lumina Coffee post {k}", followers=1000 + a,
+                   reach=500, likes=9, shares=1, sentiment="positive", days=k)
+            )  # fmt: skip
+    # bought engagement: 20 % on three posts (10x the band's median)
+    for k in range(3):
+        rows.append(
+            _m(f"b{k}", "bought", f"Lumina Coffee post {k}", followers=1005, reach=500,
+               likes=90, shares=10, sentiment="positive", days=k)
+        )  # fmt: skip
+    # bought followers: 1,000 → 9,000 in two days; and a copy-paster
+    rows.append(_m("s1", "spiky", "Lumina Coffee is great", followers=1000, reach=500,
+                   likes=9, shares=1, sentiment="positive"))  # fmt: skip
+    rows.append(_m("s2", "spiky", "Lumina Coffee again", followers=9000, reach=500,
+                   likes=9, shares=1, sentiment="positive", days=2))  # fmt: skip
+    for k in range(2):
+        rows.append(_m(f"c{k}", "copier", "Lumina Coffee!!", followers=1002, reach=500,
+                       likes=9, shares=1, sentiment="positive", days=k))  # fmt: skip
+    store.insert("mention", rows)
+    add_query(store, "lumina", '"lumina coffee"', kind="brand")
+    run(store)
+    by = {i.author_id: i for i in brand_influencers(store, "lumina", limit=0)}
+    assert by["bought"].engagement_anomaly and by["bought"].engagement_ratio == pytest.approx(10)
+    assert not any(by[f"fan{a}"].engagement_anomaly for a in range(10))
+    assert by["spiky"].follower_spike and not by["fan0"].follower_spike
+    assert by["copier"].low_quality_share == 0.5 and by["fan0"].low_quality_share == 0.0

@@ -24,8 +24,8 @@ Consumer Services* 49: reach × engagement × relevance, here signed by sentimen
 Influencers have score > 0, detractors score < 0; an author who never spoke well of this brand
 cannot be its influencer, however much they praise others. Authenticity signals (shown, never
 silently applied): a follower jump of more than 50 % (and 1,000) between two mentions within 7
-days; engagement more than 3 robust standard deviations from what the follower count predicts
-(least squares of log engagement on log followers over all authors); the low-quality share of
+days; an engagement rate over 3× or under ⅓ of the median rate of authors with a similar
+audience (follower-count bands), judged on 3 mentions or more; the low-quality share of
 the author's mentions (text analysis quality low_effort, or a text the author already posted).
 Text analysis' "spam" is not used: it marks any text seen twice in the corpus, fans quoting a
 slogan included.
@@ -57,7 +57,8 @@ _CLAUSE = re.compile(
 SPIKE_RATIO = 0.5
 SPIKE_MIN = 1000
 SPIKE_DAYS = 7
-ANOMALY_Z = 3.0
+ANOMALY_RATIO = 3.0
+ANOMALY_MIN_MENTIONS = 3
 
 
 @dataclass
@@ -90,7 +91,7 @@ class BrandInfluencer:
     competitor_positive: int
     follower_spike: bool
     engagement_anomaly: bool
-    engagement_z: float | None
+    engagement_ratio: float | None
     low_quality_share: float
 
     def to_dict(self) -> dict[str, Any]:
@@ -279,21 +280,23 @@ def _spike(history: list[tuple[dt.datetime, int]]) -> bool:
     return False
 
 
-def _engagement_z(authors: dict[tuple[str, str], _Author]) -> dict[tuple[str, str], float]:
-    """Residual z of log1p(engagement) on log1p(followers), by least squares over authors."""
-    keys = [k for k, a in authors.items() if a.followers is not None]
-    if len(keys) < 10:
+def _engagement_ratio(authors: dict[tuple[str, str], _Author]) -> dict[tuple[str, str], float]:
+    """An author's engagement rate ÷ the median rate of authors with a similar audience
+    (follower-count quantile bands of at least 20 authors, at most 10 bands)."""
+    keys = [k for k, a in authors.items() if a.reach_sum > 0]
+    if not keys:
         return {}
-    x = np.log1p([authors[k].followers for k in keys])
-    y = np.log1p([authors[k].engaged / authors[k].mentions for k in keys])
-    design = np.column_stack([np.ones_like(x), x])
-    coef, *_ = np.linalg.lstsq(design, y, rcond=None)
-    resid = y - design @ coef
-    # robust scale (1.4826 · MAD): a few bought-engagement accounts must not hide themselves
-    sd = float(1.4826 * np.median(np.abs(resid - np.median(resid))))
-    if sd <= 0:
-        return {k: 0.0 for k in keys}
-    return {k: float(r / sd) for k, r in zip(keys, resid, strict=True)}
+    followers = np.array([authors[k].followers or 0 for k in keys], dtype=float)
+    rates = np.array([authors[k].engaged / authors[k].reach_sum for k in keys])
+    bands = max(1, min(10, len(keys) // 20))  # at least 20 authors per band
+    edges = np.quantile(followers, np.linspace(0, 1, bands + 1)[1:-1])
+    band = np.searchsorted(np.unique(edges), followers, side="right")
+    medians = {int(b): float(np.median(rates[band == b])) for b in np.unique(band)}
+    out = {}
+    for i, k in enumerate(keys):
+        median, r = medians[int(band[i])], float(rates[i])
+        out[k] = r / median if median > 0 else (float("inf") if r > 0 else 1.0)
+    return out
 
 
 def brand_influencers(
@@ -310,7 +313,7 @@ def brand_influencers(
     negative first instead. Unknown brand names are a NotFound listing the known ones."""
     _check_brand(store, brand)
     authors, about = _brand_mentions(store, start, end, platform)
-    zscores = _engagement_z(authors)
+    ratios = _engagement_ratio(authors)
     per: dict[tuple[str, str], dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for mt in about:
         key = (mt.platform, mt.author_id)
@@ -330,7 +333,9 @@ def brand_influencers(
         relevance = c["n"] / a.mentions
         net = (c["positive"] - c["negative"]) / c["n"]
         score = reach * (er or 0.0) * relevance * net
-        z = zscores.get(key)
+        ratio = ratios.get(key)
+        far = ratio is not None and a.mentions >= ANOMALY_MIN_MENTIONS
+        far = far and (ratio > ANOMALY_RATIO or ratio < 1 / ANOMALY_RATIO)
         out.append(
             BrandInfluencer(
                 a.platform,
@@ -347,8 +352,8 @@ def brand_influencers(
                 score,
                 c["competitor_positive"],
                 _spike(a.history),
-                z is not None and abs(z) > ANOMALY_Z,
-                z,
+                far,
+                ratio,
                 a.low_quality / a.mentions,
             )
         )
