@@ -5,6 +5,7 @@ import datetime as dt
 
 import pytest
 
+from engagelens.audience import influencers
 from engagelens.audience.brand_influence import (
     brand_clauses,
     brand_influencers,
@@ -150,3 +151,42 @@ def test_authenticity_signals(store):
     assert not any(by[f"fan{a}"].engagement_anomaly for a in range(10))
     assert by["spiky"].follower_spike and not by["fan0"].follower_spike
     assert by["copier"].low_quality_share == 0.5 and by["fan0"].low_quality_share == 0.0
+
+
+def test_demo_lumina_influencers_all_praise_lumina(tmp_path):
+    """Issue 16: the demo's Lumina list must hold no one who praises only competitors."""
+    from engagelens.demo import generate
+    from engagelens.demo.world import BRANDS
+    from engagelens.ingest import ingest_file
+    from engagelens.store import Store
+
+    files = generate(tmp_path / "files", interactions=20_000, seed=42)
+    with Store.open(tmp_path / "demo.duckdb") as store:
+        for table in ("account", "mention"):
+            for path in files[table]:
+                ingest_file(store, path, source="canonical")
+        names = {"Lumina Coffee": "lumina"}
+        for brand in BRANDS:
+            name = names.get(brand, brand.split()[0].lower())
+            add_query(
+                store,
+                name,
+                f'"{brand.lower()}"',
+                kind="brand" if name == "lumina" else "competitor",
+            )
+        run(store)
+        listed = brand_influencers(store, "lumina", limit=0)
+        unbranded = influencers(store, limit=20).to_pyarrow().to_pylist()
+        mentions = store.table("mention").to_pyarrow().to_pylist()
+    # independently of the module: who wrote a positively labelled single-brand mention of whom
+    praised: dict[tuple[str, str], set[str]] = {}
+    for m in mentions:
+        named = [b for b in BRANDS if b.lower() in m["text"].lower()]
+        if m["sentiment"] == "positive" and len(named) == 1:
+            praised.setdefault((m["platform"], m["author_id"]), set()).add(named[0])
+    only_rivals = {k for k, v in praised.items() if "Lumina Coffee" not in v}
+    assert len(listed) > 20 and len(only_rivals) > 20  # both sides are really there
+    assert not only_rivals & {(i.platform, i.author_id) for i in listed}
+    # the brand-blind ranking this replaces did list them (the bug of issue 16)
+    assert only_rivals & {(r["platform"], r["author_id"]) for r in unbranded}
+    assert all(i.positive > i.negative for i in listed)
