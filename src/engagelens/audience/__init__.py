@@ -8,12 +8,12 @@ from .ladder import LADDER_STEPS, engagement_ladder, ladder_summary
 from .points import DEFAULT_POINTS, leaderboard
 
 __all__ = [
+    "BrandInfluencer",
     "DEFAULT_POINTS",
     "KIND_WEIGHT_KEYS",
     "LADDER_STEPS",
     "SLOTS",
     "WEEKDAYS",
-    "BrandInfluencer",
     "advocate_weights",
     "advocates",
     "best_times",
