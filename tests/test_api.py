@@ -436,6 +436,14 @@ CASES: dict[tuple[str, str], tuple[tuple[Any, ...], tuple[Any, ...] | None]] = {
             {"json": {"assignee": ""}},
         ),
     ),
+    ("GET", "/workspaces/{workspace}/value/cltv"): (
+        ("viewer", "/workspaces/acme/value/cltv", {}, "bgnbd"),
+        ("viewer", "/workspaces/acme/value/cltv", {"params": {"time_unit": "fortnights"}}),
+    ),
+    ("GET", "/workspaces/{workspace}/value/attribution"): (
+        ("viewer", "/workspaces/acme/value/attribution", {"params": {"model": "linear"}}, "rows"),
+        ("viewer", "/workspaces/acme/value/attribution", {"params": {"model": "shapley"}}),
+    ),
     ("GET", "/workspaces/{workspace}/goals"): (
         ("viewer", "/workspaces/acme/goals", {"params": {"to": "2024-03-31"}}, "weeks"),
         ("viewer", "/workspaces/acme/goals", {"params": {"ownership": "mine"}}),

@@ -255,6 +255,102 @@ def advocates_cmd(
         )
 
 
+_Brand = typer.Option(..., "--brand", help="Name of a brand or competitor listening query.")
+
+
+@audience_app.command("influencers")
+def influencers_cmd(
+    brand: str = _Brand,
+    detractors: bool = typer.Option(
+        False, "--detractors", help="The most negative authors toward the brand instead."
+    ),
+    limit: int = typer.Option(20, "--limit", help="Show the top N (0: all)."),
+    start: str | None = _Start,
+    end: str | None = _End,
+    platform: str | None = typer.Option(None, "--platform", help="Only this platform."),
+    as_json: bool = _Json,
+    db: str | None = DbOption,
+) -> None:
+    """Influencers of one brand: reach x engagement rate x relevance x sentiment toward it."""
+    from engagelens.audience.brand_influence import brand_influencers
+
+    with open_db(db) as store:
+        rows = brand_influencers(
+            store,
+            brand,
+            start=parse_date(start, "from"),
+            end=parse_date(end, "to"),
+            platform=platform,
+            limit=limit,
+            detractors=detractors,
+        )
+    if as_json:
+        _json([r.to_dict() for r in rows])
+        return
+    _print(
+        f"{'Detractors' if detractors else 'Influencers'} of {safe(brand, 40)}",
+        ["platform", "author", "reach", "ER", "relevance", "+/-", "score", "flags"],
+        [
+            [
+                safe(r.platform),
+                safe(r.author_handle or r.author_id, 30),
+                f"{r.reach:,.0f}",
+                _pct(r.engagement_rate),
+                _pct(r.relevance),
+                f"{r.positive}/{r.negative}",
+                f"{r.score:,.1f}",
+                ", ".join(
+                    f
+                    for f, on in (
+                        ("follower spike", r.follower_spike),
+                        ("engagement anomaly", r.engagement_anomaly),
+                        ("low quality", r.low_quality_share >= 0.5),
+                    )
+                    if on
+                )
+                or "—",
+            ]
+            for r in rows
+        ],
+    )
+
+
+@audience_app.command("ugc")
+def ugc_cmd(
+    brand: str = _Brand,
+    start: str | None = _Start,
+    end: str | None = _End,
+    platform: str | None = typer.Option(None, "--platform", help="Only this platform."),
+    as_json: bool = _Json,
+    db: str | None = DbOption,
+) -> None:
+    """User-generated content about a brand per week, and the share positive toward it."""
+    from engagelens.audience.brand_influence import ugc_summary
+
+    with open_db(db) as store:
+        out = ugc_summary(
+            store, brand, start=parse_date(start, "from"), end=parse_date(end, "to"),
+            platform=platform,
+        )  # fmt: skip
+    if as_json:
+        _json(out)
+        return
+    _print(
+        f"UGC about {safe(brand, 40)}: {out['ugc']} posts, {_pct(out['positive_share'])} positive",
+        ["week", "UGC", "positive", "negative", "positive share"],
+        [
+            [
+                w["week"],
+                str(w["ugc"]),
+                str(w["positive"]),
+                str(w["negative"]),
+                _pct(w["positive_share"]),
+            ]
+            for w in out["weeks"]
+        ],
+    )
+
+
 def register(app: typer.Typer) -> None:
     app.add_typer(audience_app, name="audience")
 

@@ -29,6 +29,7 @@ GROUPS: tuple[str, ...] = (
     "listen_cmds",  # listen …, alerts …
     "inbox_cmds",  # inbox …, goals
     "audience_cmds",  # audience best-times|hashtags|advocates
+    "value_cmds",  # value cltv|attribution
     "serve_cmds",  # serve, token, workspace
 )
 

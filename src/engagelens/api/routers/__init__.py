@@ -13,7 +13,11 @@ from fastapi import APIRouter
 #: router modules in the order their routes appear in the OpenAPI document
 CORE: tuple[str, ...] = ("system", "workspaces", "ingest", "metrics", "content", "overview")
 #: router module -> the layer it needs
-OPTIONAL: dict[str, str] = {"listening": "engagelens.listening", "inbox": "engagelens.engage.inbox"}
+OPTIONAL: dict[str, str] = {
+    "listening": "engagelens.listening",
+    "inbox": "engagelens.engage.inbox",
+    "value": "engagelens.value",
+}
 
 
 def routers() -> list[APIRouter]:
