@@ -186,11 +186,22 @@ class RedactSecrets(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         try:
             message = record.getMessage()
-        except Exception:  # a malformed record: leave it to logging's own error handling
+        except Exception:  # noqa: BLE001 - a malformed record: logging reports it itself
             return True
-        clean = redact(message)
-        if clean != message:
-            record.msg, record.args = clean, ()
+        if redact(message) != message:
+            # redact each argument in place: formatters such as Uvicorn's AccessFormatter
+            # unpack ``record.args`` by position, so its shape must stay as it is
+            if isinstance(record.args, tuple):
+                record.args = tuple(redact(a) if isinstance(a, str) else a for a in record.args)
+            elif isinstance(record.args, dict):
+                record.args = {
+                    k: redact(v) if isinstance(v, str) else v for k, v in record.args.items()
+                }
+            if isinstance(record.msg, str):
+                record.msg = redact(record.msg)
+            if redact(record.getMessage()) != record.getMessage():
+                # a secret that only appears once message and arguments are joined
+                record.msg, record.args = redact(record.getMessage()), None
         if record.exc_info and not record.exc_text:
             # formatters reuse ``exc_text`` when it is set, so the redacted text is what they print
             record.exc_text = logging.Formatter().formatException(record.exc_info)
