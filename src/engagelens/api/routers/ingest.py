@@ -13,12 +13,11 @@ import uuid
 from pathlib import Path as FilePath
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, File, Path, Query, Request, UploadFile
+from fastapi import APIRouter, Depends, File, Query, Request, UploadFile
 
 from engagelens.api.auth import require_role, state_of
-from engagelens.api.errors import InvalidParameter
 from engagelens.api.listing import jsonable
-from engagelens.api.params import PageParams
+from engagelens.api.params import BatchIdPath, BatchIdQuery, PageParams, choice
 from engagelens.api.workspaces import Workspace
 from engagelens.errors import NotFound
 from engagelens.ingest import SOURCE_NAMES, ingest_file
@@ -62,10 +61,8 @@ def upload(
     ] = None,
     ws: Workspace = Depends(require_role("analyst")),
 ) -> dict[str, Any]:
-    if source is not None and source not in (*SOURCE_NAMES, "canonical"):
-        raise InvalidParameter(
-            f"unknown source {source!r}; one of {', '.join([*SOURCE_NAMES, 'canonical'])}"
-        )
+    if source is not None:
+        choice(source, (*SOURCE_NAMES, "canonical"), "source")
     state = state_of(request)
     folder = state.control.data_dir / "uploads" / ws.slug / uuid.uuid4().hex
     folder.mkdir(parents=True)
@@ -104,7 +101,7 @@ def batch_list(
     "/workspaces/{workspace}/batches/{batch_id}", summary="One batch and its quarantine reasons"
 )
 def batch_get(
-    batch_id: Annotated[int, Path(ge=0, le=2**62)], ws: Workspace = Depends(require_role("viewer"))
+    batch_id: BatchIdPath, ws: Workspace = Depends(require_role("viewer"))
 ) -> dict[str, Any]:
     with ws.session() as store:
         t = store.table("ingest_batch")
@@ -117,7 +114,7 @@ def batch_get(
 
 @router.get("/workspaces/{workspace}/quarantine", summary="Quarantined rows with line and reason")
 def quarantine_list(
-    batch_id: Annotated[int | None, Query(ge=0, le=2**62)] = None,
+    batch_id: BatchIdQuery = None,
     reason: Annotated[str | None, Query(max_length=200)] = None,
     ws: Workspace = Depends(require_role("viewer")),
     page: PageParams = Depends(),
