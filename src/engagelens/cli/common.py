@@ -18,7 +18,11 @@ DbOption = typer.Option(
 
 
 def open_db(db: str | None, **kw) -> Store:
-    return Store.open(db, **kw)
+    """The store; while another process (``engagelens serve``, another command) holds the
+    file, waits for it (``store_lock_wait_s``) instead of failing on DuckDB's lock."""
+    from engagelens.store.sharing import open_waiting
+
+    return open_waiting(db, **kw)
 
 
 def parse_date(value: str | None, name: str) -> dt.datetime | None:

@@ -1,14 +1,18 @@
 """Upload a file into a workspace (one ingest batch), and read batches and quarantine back.
 
 The upload is kept under ``<data_dir>/uploads/<workspace>/<uuid>/<name>`` so every stored row
-still traces back to its file and line, as with the CLI. Only the file's base name (sanitised)
-is kept from the client; responses never show server paths.
+still traces back to its file and line, as with the CLI, for ``upload_retention_days`` (0: the
+file is deleted right after its ingest; -1: kept for ever); older uploads are pruned at the next
+upload. Only the file's base name (sanitised) is kept from the client; responses never show
+server paths. The ingest runs on the workspace's writer connection, so reads go on meanwhile.
 """
 
 from __future__ import annotations
 
+import contextlib
 import re
 import shutil
+import time
 import uuid
 from pathlib import Path as FilePath
 from typing import Annotated, Any
@@ -64,16 +68,40 @@ def upload(
     if source is not None:
         choice(source, (*SOURCE_NAMES, "canonical"), "source")
     state = state_of(request)
-    folder = state.control.data_dir / "uploads" / ws.slug / uuid.uuid4().hex
+    uploads = state.control.data_dir / "uploads" / ws.slug
+    retention = int(state.settings.get("upload_retention_days", 30))
+    prune_uploads(uploads, retention)
+    folder = uploads / uuid.uuid4().hex
     folder.mkdir(parents=True)
     target = folder / safe_name(file.filename)
-    with target.open("wb") as out:
-        shutil.copyfileobj(file.file, out, 1 << 20)
-    with ws.session() as store:
-        summary = ingest_file(store, target, source=source, entity=entity)
+    try:
+        with target.open("wb") as out:
+            shutil.copyfileobj(file.file, out, 1 << 20)
+        with ws.writer() as store:
+            summary = ingest_file(store, target, source=source, entity=entity)
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)  # nothing stored: keep nothing
+        raise
+    if retention == 0:
+        shutil.rmtree(folder, ignore_errors=True)
     ws.refresh_version()
     warm_in_background(ws, state.settings)
     return _public(summary.to_dict())
+
+
+def prune_uploads(folder: FilePath, days: int, *, now: float | None = None) -> int:
+    """Delete upload folders under ``folder`` older than ``days`` (by modification time);
+    ``days < 0`` keeps everything. Returns how many were deleted."""
+    if days < 0 or not folder.is_dir():
+        return 0
+    cutoff = (time.time() if now is None else now) - days * 86400
+    removed = 0
+    for entry in folder.iterdir():
+        with contextlib.suppress(OSError):
+            if entry.is_dir() and entry.stat().st_mtime < cutoff:
+                shutil.rmtree(entry)
+                removed += 1
+    return removed
 
 
 @router.get("/workspaces/{workspace}/batches", summary="Ingest batches, newest first")
