@@ -111,6 +111,12 @@ SETTINGS: tuple[Setting, ...] = (
         "right after ingest; -1: keep for ever).",
     ),
     Setting(
+        "token_expiry_days",
+        90.0,
+        float,
+        "Lifetime of a token made by `engagelens token create` (0: never expires).",
+    ),
+    Setting(
         "session_max_age_s",
         12 * 3600,
         int,
