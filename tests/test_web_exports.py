@@ -37,7 +37,8 @@ def test_dangerous_text_gets_an_apostrophe(text):
     [
         ("plain", "plain"),
         ("a=b", "a=b"),
-        (" =1", " =1"),
+        ("1 = 1", "1 = 1"),
+        (" a=b", " a=b"),
         (-5, -5),
         (2.5, 2.5),
         (None, ""),
@@ -48,6 +49,25 @@ def test_dangerous_text_gets_an_apostrophe(text):
 )
 def test_safe_values_are_left_alone(value, expected):
     assert neutralise(value) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        " =1+1",
+        "\n=1+1",
+        "\r\n+1",
+        "\u3000=1",
+        "\u200b=1",
+        "\uff1d1+1",
+        "\uff0b1",
+        "\uff20A1",
+        " \uff0d1",
+    ],
+)
+def test_formulas_behind_blanks_or_in_full_width_get_an_apostrophe(text):
+    # spreadsheets skip leading blanks/line breaks and fold full-width ＝ to = (issue 17.8)
+    assert neutralise(text) == "'" + text
 
 
 def read_xlsx(data: bytes) -> tuple[list[list[str]], str]:

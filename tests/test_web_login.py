@@ -291,7 +291,7 @@ def test_a_tampered_session_cookie_is_no_session(data, forge):
     b = browser(app)
     assert b.login("victor", PASSWORD).status_code == 303
     real = b.client.cookies.get(session.COOKIE)
-    payload = {"user": "alice", "csrf": "x" * 43}
+    payload = {"user": "alice", "csrf": "x" * 43, "sid": "s" * 43}
     if forge == "other_user_same_signature":
         body = base64.urlsafe_b64encode(json.dumps(payload, separators=(",", ":")).encode())
         value = body.decode().rstrip("=") + "." + real.split(".", 1)[1]
@@ -315,6 +315,60 @@ def test_a_tampered_session_cookie_is_no_session(data, forge):
 
 
 # -- revocation ------------------------------------------------------------------------------
+def _logout(b: Browser) -> None:
+    r = b.post("/logout", {}, csrf_from="/workspaces")
+    assert r.status_code == 303, r.status_code
+
+
+def test_a_cookie_saved_before_logout_opens_nothing_afterwards(data):
+    app = app_of(data)
+    b = browser(app)
+    assert b.login("alice", PASSWORD).status_code == 303
+    saved = b.client.cookies.get(session.COOKIE)
+    assert _with_cookie(app, saved).get("/w/acme/").status_code == 200  # control: a copy works
+    _logout(b)
+    replay = _with_cookie(app, saved).get("/w/acme/")
+    assert replay.status_code == 303 and replay.headers["location"].startswith("/login")
+    # revoked in the control database, not only in this process: a restarted server agrees
+    assert _with_cookie(app_of(data), saved).get("/w/acme/").status_code == 303
+    # a new log-in is a new session that works, and another user's session was not touched
+    assert b.login("alice", PASSWORD).status_code == 303 and logged_in(b)
+
+
+def test_a_session_without_an_id_logs_nobody_in(data):
+    app = app_of(data)
+    assert not logged_in(_with_cookie(app, _cookie_signed_at(app, {"user": "alice"}, 0)))
+
+
+@pytest.mark.parametrize(
+    "mode,https,secure",
+    [("always", False, True), ("never", True, False), ("auto", True, True), ("auto", False, False)],
+)
+def test_the_secure_cookie_setting(data, mode, https, secure):
+    app = app_of(data, cookie_secure=mode)
+    base = "https://testserver" if https else "http://testserver"
+    b = Browser(client=TestClient(app, base_url=base, follow_redirects=False))
+    cookie = b.login("alice", PASSWORD).headers["set-cookie"]
+    assert ("; secure" in cookie.lower()) is secure, cookie
+
+
+def test_an_expired_token_neither_logs_in_nor_calls_the_api(data):
+    from engagelens.api import Control
+
+    control = Control(data)
+    live = control.create_token("acme", "viewer", "a day", expires_in_days=1)
+    gone = control.create_token("acme", "viewer", "already over", expires_in_days=1e-9)
+    app = app_of(data)
+    assert browser(app).login_token(live.token).status_code == 303
+    assert browser(app).login_token(gone.token).status_code == 401
+    api = TestClient(app)
+    assert (
+        api.get("/api/v1/me", headers={"Authorization": f"Bearer {live.token}"}).status_code == 200
+    )
+    r = api.get("/api/v1/me", headers={"Authorization": f"Bearer {gone.token}"})
+    assert r.status_code == 401 and "expired" in r.json()["error"]["message"]
+
+
 def test_a_revoked_token_ends_its_dashboard_session(data):
     from engagelens.api import Control
 

@@ -7,7 +7,8 @@ the API maps ``http_status`` to the response, both in one place each::
     EngageLensError
     ├── ConfigError (ValueError)            code=config
     ├── StoreError (RuntimeError)           code=store
-    │   └── SchemaError                     code=schema
+    │   ├── SchemaError                     code=schema
+    │   └── StoreBusy                       code=store_busy     → 503 + Retry-After
     ├── IngestError (ValueError)            code=ingest
     │   ├── UnknownSource                   code=unknown_source
     │   ├── InvalidMapping                  code=invalid_mapping
@@ -56,6 +57,18 @@ class StoreError(EngageLensError, RuntimeError):
 
 class SchemaError(StoreError):
     code = "schema"
+
+
+class StoreBusy(StoreError):
+    """Another process holds the store's file (DuckDB: one writing process at a time); the
+    caller may retry after ``retry_after_s`` seconds. The API answers 503 with Retry-After."""
+
+    code = "store_busy"
+    http_status = 503
+
+    def __init__(self, message: str, *, retry_after_s: int = 1) -> None:
+        super().__init__(message, retry_after_s=retry_after_s)
+        self.retry_after_s = retry_after_s
 
 
 class IngestError(EngageLensError, ValueError):
@@ -157,6 +170,7 @@ __all__ = sorted(
         "PermissionDenied",
         "QuerySyntaxError",
         "SchemaError",
+        "StoreBusy",
         "StoreError",
         "TextError",
         "UnknownMetric",

@@ -87,6 +87,49 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("api_max_upload_bytes", 200 * 1024 * 1024, int, "Largest file the API accepts."),
     Setting("api_rate_limit_per_minute", 600, int, "Requests per token per minute."),
     Setting(
+        "store_lock_wait_s",
+        120.0,
+        float,
+        "How long a command waits for a store another process (e.g. `serve`) holds.",
+    ),
+    Setting(
+        "api_unauthenticated_body_bytes",
+        64 * 1024,
+        int,
+        "Largest body a request without valid credentials may send (log-in forms).",
+    ),
+    Setting(
+        "cookie_secure",
+        "auto",
+        str,
+        "Session cookie Secure flag: auto (when the request is HTTPS), always or never.",
+    ),
+    Setting(
+        "hsts_max_age_s",
+        31_536_000,
+        int,
+        "Strict-Transport-Security max-age sent on HTTPS responses (0 turns HSTS off).",
+    ),
+    Setting(
+        "upload_retention_days",
+        30,
+        int,
+        "Days an uploaded file is kept under data_dir/uploads after its ingest (0: delete "
+        "right after ingest; -1: keep for ever).",
+    ),
+    Setting(
+        "token_expiry_days",
+        90.0,
+        float,
+        "Lifetime of a token made by `engagelens token create` (0: never expires).",
+    ),
+    Setting(
+        "session_max_age_s",
+        12 * 3600,
+        int,
+        "Dashboard: a session cookie expires this long after log-in.",
+    ),
+    Setting(
         "data_dir",
         "engagelens-data",
         str,

@@ -134,7 +134,16 @@ def create_app(
             app.include_router(web.router)
         if hasattr(web, "install"):
             web.install(app)
-    app.add_middleware(SecurityMiddleware, max_upload_bytes=state.max_upload_bytes, state=app.state)
+        # a dashboard session counts as credentials for the body limit (security.py)
+        web_auth = importlib.import_module("engagelens.web.auth")
+        app.state.session_check = web_auth.principal_of
+    app.add_middleware(
+        SecurityMiddleware,
+        max_upload_bytes=state.max_upload_bytes,
+        state=app.state,
+        anonymous_body_bytes=int(resolved["api_unauthenticated_body_bytes"]),
+        hsts_max_age_s=int(resolved["hsts_max_age_s"]),
+    )
     return app
 
 

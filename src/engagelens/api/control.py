@@ -102,6 +102,7 @@ TOKEN = register_table(
             Column("role", "string", True, choices=ROLES),
             Column("name", "string", description="what the token is for"),
             Column("created_at", "timestamp", True),
+            Column("expires_at", "timestamp", description="no access from then on; null: never"),
         ),
         key=("token_id",),
         description="API tokens, hashed (control database only).",
@@ -118,6 +119,21 @@ TOKEN_REVOCATION = register_table(
         ),
         key=("token_id",),
         description="Revoked API tokens (control database only).",
+        ingestible=False,
+    )
+)
+
+
+SESSION_REVOCATION = register_table(
+    TableSpec(
+        "api_session_revocation",
+        (
+            Column("sid_sha256", "string", True, "hex SHA-256 of the session id"),
+            Column("revoked_at", "timestamp", True),
+            Column("expires_at", "timestamp", True, "when the cookie would have expired anyway"),
+        ),
+        key=("sid_sha256",),
+        description="Dashboard sessions ended by log-out (control database only).",
         ingestible=False,
     )
 )
@@ -188,11 +204,33 @@ class Control:
                     if "lock" not in str(exc).lower() or time.monotonic() > deadline:
                         raise
                     time.sleep(0.05)
+            if not self._migrated:
+                self._protect()
             self._migrated = True
             try:
                 yield store
             finally:
                 store.close()
+
+    def _protect(self) -> None:
+        """Owner-only modes: the control file holds password and token hashes."""
+        with contextlib.suppress(OSError):
+            self.data_dir.chmod(0o700)
+        for path in (self.path, Path(f"{self.path}.wal")):
+            with contextlib.suppress(FileNotFoundError):
+                path.chmod(0o600)
+
+    def stamp(self) -> tuple[object, ...]:
+        """Changes whenever the control file is written (by this or another process): lets
+        caches of tokens and revocations know when to re-read it without opening it."""
+        out: list[object] = []
+        for path in (self.path, Path(f"{self.path}.wal")):
+            try:
+                st = path.stat()
+                out.append((st.st_mtime_ns, st.st_size, st.st_ino))
+            except FileNotFoundError:
+                out.append(None)
+        return tuple(out)
 
     def secret_key(self, configured: str = "") -> str:
         """The key that signs session cookies: the ``secret_key`` setting if set, else a
@@ -295,8 +333,19 @@ class Control:
         return {w: r for w, r in out.items() if r != "none"}
 
     # -- tokens ------------------------------------------------------------------------
-    def create_token(self, workspace: str, role: str, name: str = "") -> NewToken:
+    def create_token(
+        self,
+        workspace: str,
+        role: str,
+        name: str = "",
+        *,
+        expires_in_days: float | None = None,
+    ) -> NewToken:
+        """A new token; ``expires_in_days`` (> 0) ends it then, None or 0 never."""
         check_role(role)
+        if expires_in_days is not None and expires_in_days < 0:
+            raise ConfigError("a token's lifetime in days must be positive (0: never expires)")
+        expires_at = _now() + dt.timedelta(days=expires_in_days) if expires_in_days else None
         token = TOKEN_PREFIX + secrets.token_urlsafe(32)
         with self.open() as s, s.transaction():
             w = s.table(WORKSPACE.name)
@@ -315,6 +364,7 @@ class Control:
                         "role": role,
                         "name": name,
                         "created_at": _now(),
+                        "expires_at": expires_at,
                     }
                 ],
             )
@@ -328,14 +378,40 @@ class Control:
             s.insert(TOKEN_REVOCATION.name, [{"token_id": token_id, "revoked_at": _now()}])
 
     def find_token(self, token: str) -> dict[str, Any] | None:
-        """The live (not revoked) token row whose hash matches ``token``, or None."""
-        digest = token_digest(token)
+        """The live (not revoked, not expired) token row whose hash matches ``token``."""
+        row = self.live_tokens().get(token_digest(token))
+        if row is None or (row["expires_at"] is not None and row["expires_at"] <= _now()):
+            return None
+        return row
+
+    def live_tokens(self) -> dict[str, dict[str, Any]]:
+        """Hash → row (id, workspace, role, name, expires_at) of every token not revoked."""
         with self.open() as s:
             t = s.table(TOKEN.name)
             r = s.table(TOKEN_REVOCATION.name)
-            live = t.filter(t.token_sha256 == digest).anti_join(r, "token_id")
-            rows = live.select("token_id", "workspace", "role", "name").to_pyarrow().to_pylist()
-        return rows[0] if rows else None
+            live = t.anti_join(r, "token_id")
+            rows = (
+                live.select("token_sha256", "token_id", "workspace", "role", "name", "expires_at")
+                .to_pyarrow()
+                .to_pylist()
+            )
+        return {row.pop("token_sha256"): row for row in rows}
+
+    # -- dashboard sessions ------------------------------------------------------------
+    def revoke_session(self, sid: str, expires_at: dt.datetime) -> None:
+        """End a dashboard session for good (log-out): its cookie no longer logs anyone in."""
+        with self.open() as s, s.transaction():
+            s.insert(
+                SESSION_REVOCATION.name,
+                [{"sid_sha256": token_digest(sid), "revoked_at": _now(), "expires_at": expires_at}],
+            )
+
+    def revoked_sessions(self) -> frozenset[str]:
+        """Hashes of revoked session ids whose cookies have not expired yet."""
+        with self.open() as s:
+            t = s.table(SESSION_REVOCATION.name)
+            rows = t.filter(t.expires_at > _now()).select("sid_sha256").to_pyarrow().to_pylist()
+        return frozenset(r["sid_sha256"] for r in rows)
 
     def tokens(self, workspace: str | None = None) -> list[dict[str, Any]]:
         """Token metadata (never the hash), with ``revoked`` flags."""
@@ -352,6 +428,7 @@ class Control:
                     "role",
                     "name",
                     "created_at",
+                    "expires_at",
                     revoked=j.revoked_at.notnull(),
                 )
                 .order_by("token_id")

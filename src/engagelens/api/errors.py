@@ -3,8 +3,9 @@
     {"error": {"code": "not_found", "message": "no workspace 'acme'"}}
 
 ``engagelens.errors`` gives each error its stable ``code`` and ``http_status``; request
-validation (422), unknown routes (404/405), and the API's own conditions (401, 413, 429) are
-mapped to the same shape. A 5xx never echoes internals: the message is generic and the
+validation (422), unknown routes (404/405), and the API's own conditions (401, 413, 429, and
+503 with ``Retry-After`` while another process holds a workspace's file) are mapped to the
+same shape. A 5xx never echoes internals: the message is generic and the
 details go to the server log (without request headers, so never a token).
 """
 
@@ -18,7 +19,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from engagelens.errors import EngageLensError, PermissionDenied
+from engagelens.errors import EngageLensError, PermissionDenied, StoreBusy
 
 log = logging.getLogger("engagelens.api")
 
@@ -73,8 +74,14 @@ def error_response(exc: EngageLensError) -> JSONResponse:
     """The response for an EngageLens error (the one mapping from exception to HTTP)."""
     status = int(getattr(exc, "http_status", 400))
     headers: dict[str, str] = {}
-    if isinstance(exc, RateLimited):
+    if isinstance(exc, RateLimited | StoreBusy):
         headers["Retry-After"] = str(exc.retry_after_s)
+    if isinstance(exc, StoreBusy):  # a condition to wait out, not a fault: say what it is
+        return JSONResponse(
+            error_body(exc.code, exc.message, retry_after_s=exc.retry_after_s),
+            status_code=status,
+            headers=headers,
+        )
     if isinstance(exc, Unauthenticated):
         headers["WWW-Authenticate"] = 'Bearer realm="engagelens"'
     if status >= 500:

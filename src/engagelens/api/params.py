@@ -1,15 +1,20 @@
-"""Query parameters shared by routes: the date range and the platform/account filters.
+"""Every query and path parameter's range, in one place: the date range, the filters, page
+sizes, ids and choices. Routers use the types and helpers here and declare no bounds of their
+own, so an out-of-range value is a 422 in the API's error shape before any query runs.
 
 ``from`` and ``to`` take a date (``2024-03-01``) or an ISO date-time; a date ``to`` includes
 that whole day, so ``from=2024-03-01&to=2024-03-31`` is March. Times without an offset are UTC.
+Both must lie in [:data:`EARLIEST`, :data:`LATEST`]: ``9999-12-31T23:59:59+14:00`` parses, but
+date arithmetic on it overflows, and no engagement data is from before 1900 or after 2200.
 Repeated or comma-separated values both work: ``platform=x&platform=instagram`` or
 ``platform=x,instagram``.
 """
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import Annotated, Literal
 
-from fastapi import Query
+from fastapi import Path, Query
 
 from engagelens.metrics import Filters
 
@@ -17,8 +22,48 @@ from .errors import InvalidParameter
 
 MAX_PAGE = 500
 MAX_VALUES = 50
+MAX_OFFSET = 10_000_000
+MAX_ID = 2**62
+#: the window every date parameter must fall in (naive UTC)
+EARLIEST = dt.datetime(1900, 1, 1)
+LATEST = dt.datetime(2200, 1, 1)
 
 Text = Annotated[str, Query(max_length=200)]
+#: a platform, content or interaction id in a path
+Id = Annotated[str, Path(min_length=1, max_length=300)]
+#: a metric or entity name in a path
+Name = Annotated[str, Path(max_length=100)]
+#: rows per page
+Limit = Annotated[int, Query(ge=1, le=MAX_PAGE)]
+Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET)]
+#: an ingest batch id (path or query)
+BatchIdPath = Annotated[int, Path(ge=0, le=MAX_ID)]
+BatchIdQuery = Annotated[int | None, Query(ge=0, le=MAX_ID)]
+#: best and worst posts shown by the overview
+Top = Annotated[int, Query(ge=1, le=50, description="posts in each of top/bottom")]
+#: rows of one metric answer
+MAX_METRIC_ROWS = 5000
+MetricLimit = Annotated[int, Query(ge=1, le=MAX_METRIC_ROWS)]
+#: an opaque keyset cursor issued by the server
+Cursor = Annotated[str | None, Query(max_length=600)]
+
+
+def choice(value: str, allowed: Iterable[str], name: str) -> str:
+    """``value`` if it is one of ``allowed``, else a 422 naming the valid choices."""
+    options = tuple(allowed)
+    if value not in options:
+        raise InvalidParameter(f"{name} must be one of {', '.join(options)}; got {value!r}")
+    return value
+
+
+def choices(raw: list[str] | None, allowed: Iterable[str], name: str) -> tuple[str, ...]:
+    """Repeated or comma-separated values, each one of ``allowed`` (else a 422)."""
+    options = tuple(allowed)
+    values = _values(raw)
+    bad = [v for v in values if v not in options]
+    if bad:
+        raise InvalidParameter(f"unknown {name} {bad}; one of {', '.join(options)}")
+    return values
 
 
 def parse_time(value: str | None, *, end: bool = False) -> dt.datetime | None:
@@ -28,15 +73,26 @@ def parse_time(value: str | None, *, end: bool = False) -> dt.datetime | None:
     text = value.strip()
     try:
         if len(text) == 10:
-            day = dt.date.fromisoformat(text)
-            start = dt.datetime.combine(day, dt.time())
-            return start + dt.timedelta(days=1) if end else start
-        moment = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except (ValueError, OverflowError):
+            moment = dt.datetime.combine(dt.date.fromisoformat(text), dt.time())
+        else:
+            moment = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
         raise InvalidParameter(f"{value!r} is not a date (YYYY-MM-DD) or ISO date-time") from None
     if moment.tzinfo is not None:
-        moment = moment.astimezone(dt.UTC).replace(tzinfo=None)
-    return moment
+        try:
+            moment = moment.astimezone(dt.UTC).replace(tzinfo=None)
+        except OverflowError:
+            raise _out_of_window(value) from None
+    if not EARLIEST <= moment < LATEST:
+        raise _out_of_window(value)
+    return moment + dt.timedelta(days=1) if end and len(text) == 10 else moment
+
+
+def _out_of_window(value: str) -> InvalidParameter:
+    return InvalidParameter(
+        f"{value!r} is outside the supported dates "
+        f"{EARLIEST.date().isoformat()} – {LATEST.date().isoformat()}"
+    )
 
 
 def _values(raw: list[str] | None) -> tuple[str, ...]:
@@ -102,11 +158,36 @@ class PageParams:
 
     def __init__(
         self,
-        limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 50,
-        offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
+        limit: Limit = 50,
+        offset: Offset = 0,
     ) -> None:
         self.limit = limit
         self.offset = offset
 
 
-__all__ = sorted(["FilterParams", "MAX_PAGE", "MAX_VALUES", "PageParams", "Text", "parse_time"])
+__all__ = sorted(
+    [
+        "EARLIEST",
+        "LATEST",
+        "MAX_ID",
+        "MAX_METRIC_ROWS",
+        "MAX_OFFSET",
+        "MAX_PAGE",
+        "MAX_VALUES",
+        "BatchIdPath",
+        "BatchIdQuery",
+        "Cursor",
+        "FilterParams",
+        "Id",
+        "Limit",
+        "MetricLimit",
+        "Name",
+        "Offset",
+        "PageParams",
+        "Text",
+        "Top",
+        "choice",
+        "choices",
+        "parse_time",
+    ]
+)

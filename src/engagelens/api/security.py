@@ -11,7 +11,13 @@ NUL characters in paths and query strings are refused (422) before any route run
 ends a string literal at NUL, so one could otherwise break a query. Body limits are enforced
 while the body streams in, not only from ``Content-Length``, so a chunked upload cannot get
 past them: multipart uploads may be ``api_max_upload_bytes``, any other body
-:data:`MAX_BODY_BYTES`.
+:data:`MAX_BODY_BYTES` — but only for a caller with valid credentials (a live API token or
+dashboard session, checked when the body passes ``api_unauthenticated_body_bytes``, before
+any of it is parsed); everyone else gets the small limit, so an anonymous client cannot make
+the server read 200 MB per request.
+
+HSTS (RFC 6797) is sent on HTTPS responses only (``hsts_max_age_s``; behind a TLS proxy the
+scheme is known from ``serve --proxy-headers``): over plain HTTP the header is ignored anyway.
 """
 
 from __future__ import annotations
@@ -65,18 +71,57 @@ class SecurityMiddleware:
     ``app.state.content_security_policy`` may be changed by the dashboard's ``install(app)``.
     """
 
-    def __init__(self, app: Any, *, max_upload_bytes: int, state: Any) -> None:
+    def __init__(
+        self,
+        app: Any,
+        *,
+        max_upload_bytes: int,
+        state: Any,
+        anonymous_body_bytes: int = 64 * 1024,
+        hsts_max_age_s: int = 0,
+    ) -> None:
         self.app = app
         self.max_upload_bytes = max_upload_bytes
         self.state = state
+        self.anonymous_body_bytes = anonymous_body_bytes
+        self.hsts_max_age_s = hsts_max_age_s
 
-    def _headers(self, path: str) -> list[tuple[bytes, bytes]]:
+    def _headers(self, scope: dict[str, Any]) -> list[tuple[bytes, bytes]]:
         csp = getattr(self.state, "content_security_policy", CONTENT_SECURITY_POLICY)
         out = [(k.encode(), v.encode()) for k, v in SECURITY_HEADERS.items()]
         out.append((b"content-security-policy", csp.encode()))
-        if path.startswith("/api/"):
+        if scope.get("path", "").startswith("/api/"):
             out.append((b"cache-control", b"no-store"))
+        if scope.get("scheme") == "https" and self.hsts_max_age_s > 0:
+            value = f"max-age={self.hsts_max_age_s}; includeSubDomains"
+            out.append((b"strict-transport-security", value.encode()))
         return out
+
+    async def _authenticated(self, scope: dict[str, Any]) -> bool:
+        """A live API token or dashboard session (``app.state.session_check``)?"""
+        from starlette.concurrency import run_in_threadpool
+        from starlette.requests import Request
+
+        from engagelens.errors import EngageLensError
+
+        from .auth import bearer_token
+
+        request = Request(scope)
+        api = getattr(self.state, "engagelens", None)
+        token = bearer_token(request)
+        if token is not None and api is not None:
+            try:
+                await run_in_threadpool(api.tokens.get, api.control, token)
+                return True
+            except EngageLensError:
+                return False
+        check = getattr(self.state, "session_check", None)
+        if check is None or not request.cookies:
+            return False
+        try:
+            return bool(await run_in_threadpool(check, request))
+        except EngageLensError:
+            return False
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
         if scope["type"] != "http":
@@ -84,9 +129,22 @@ class SecurityMiddleware:
             return
         headers = dict(scope.get("headers") or [])
         ctype = headers.get(b"content-type", b"").decode("latin-1").lower()
-        limit = self.max_upload_bytes if ctype.startswith("multipart/") else MAX_BODY_BYTES
-        extra = self._headers(scope.get("path", ""))
+        full = self.max_upload_bytes if ctype.startswith("multipart/") else MAX_BODY_BYTES
+        small = min(full, self.anonymous_body_bytes)
+        limit = small  # raised to ``full`` once the caller's credentials are checked
+        checked = False
+        extra = self._headers(scope)
         started = False
+
+        async def allowed(size: int) -> bool:
+            nonlocal limit, checked
+            if size <= limit:
+                return True
+            if not checked:
+                checked = True
+                if await self._authenticated(scope):
+                    limit = full
+            return size <= limit
 
         async def send_with_headers(message: dict[str, Any]) -> None:
             nonlocal started
@@ -113,7 +171,7 @@ class SecurityMiddleware:
                 declared = int(length)
             except ValueError:
                 declared = -1
-            if declared > limit:
+            if not await allowed(declared):
                 await self._too_large(send_with_headers, limit, receive)
                 return
         received = 0
@@ -123,7 +181,7 @@ class SecurityMiddleware:
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
-                if received > limit:
+                if not await allowed(received):
                     raise BodyTooLarge(limit)
             return message
 
@@ -186,11 +244,22 @@ class RedactSecrets(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         try:
             message = record.getMessage()
-        except Exception:  # a malformed record: leave it to logging's own error handling
+        except Exception:  # noqa: BLE001 - a malformed record: logging reports it itself
             return True
-        clean = redact(message)
-        if clean != message:
-            record.msg, record.args = clean, ()
+        if redact(message) != message:
+            # redact each argument in place: formatters such as Uvicorn's AccessFormatter
+            # unpack ``record.args`` by position, so its shape must stay as it is
+            if isinstance(record.args, tuple):
+                record.args = tuple(redact(a) if isinstance(a, str) else a for a in record.args)
+            elif isinstance(record.args, dict):
+                record.args = {
+                    k: redact(v) if isinstance(v, str) else v for k, v in record.args.items()
+                }
+            if isinstance(record.msg, str):
+                record.msg = redact(record.msg)
+            if redact(record.getMessage()) != record.getMessage():
+                # a secret that only appears once message and arguments are joined
+                record.msg, record.args = redact(record.getMessage()), None
         if record.exc_info and not record.exc_text:
             # formatters reuse ``exc_text`` when it is set, so the redacted text is what they print
             record.exc_text = logging.Formatter().formatException(record.exc_info)

@@ -22,8 +22,10 @@ def live_server(
     timeout_s: float = 20.0,
     log_level: str = "warning",
     access_log: bool = False,
+    **options: Any,
 ) -> Iterator[str]:
-    """Serve ``app`` on ``host`` and yield its base URL (``http://127.0.0.1:<port>``)."""
+    """Serve ``app`` on ``host`` and yield its base URL (``http://127.0.0.1:<port>``);
+    ``options`` go to ``uvicorn.Config`` (e.g. ``proxy_headers``, ``forwarded_allow_ips``)."""
     import uvicorn
 
     config = uvicorn.Config(
@@ -34,6 +36,7 @@ def live_server(
         lifespan="on",
         server_header=False,
         access_log=access_log,
+        **options,
     )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, name="engagelens-live-server", daemon=True)

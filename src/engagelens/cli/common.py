@@ -20,14 +20,17 @@ DbOption = typer.Option(
 
 def open_db(db: str | None, *, create: bool = False, **kw: Any) -> Store:
     """Open the store; unless ``create`` (init, ingest, demo), a DuckDB file that does not
-    exist is an error — opening would create an empty store and every answer would be empty."""
+    exist is an error — opening would create an empty store and every answer would be empty.
+    While another process (``engagelens serve``, another command) holds the file, waits for it
+    (``store_lock_wait_s``) instead of failing on DuckDB's lock."""
     from engagelens import settings
+    from engagelens.store.sharing import open_waiting
 
     from .checks import require_store
 
     if not create:
         require_store(db if db is not None else str(settings.get("db")))
-    return Store.open(db, **kw)
+    return open_waiting(db, **kw)
 
 
 def parse_range(

@@ -7,10 +7,13 @@ from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
+from typing import Any
 
 import typer
 
 from engagelens import settings as settings_mod
+from engagelens.errors import ConfigError
 
 DataDirOption = typer.Option(
     None,
@@ -32,11 +35,57 @@ def _control(data_dir: str | None):
     return Control(data_dir or settings_mod.get("data_dir"))
 
 
+def uvicorn_options(
+    *,
+    host: str,
+    port: int,
+    log_level: str = "info",
+    proxy_headers: bool = False,
+    forwarded_allow_ips: str = "127.0.0.1",
+    ssl_certfile: str | None = None,
+    ssl_keyfile: str | None = None,
+) -> dict[str, Any]:
+    """Uvicorn's settings for ``serve``. Proxy headers (``X-Forwarded-For``/``-Proto``) are
+    trusted only with ``proxy_headers`` and only from ``forwarded_allow_ips``: trusting them
+    from anyone would let a client pick its IP (defeating the log-in throttle) and scheme."""
+    if bool(ssl_certfile) != bool(ssl_keyfile):
+        raise ConfigError("--ssl-certfile and --ssl-keyfile go together")
+    for name, path in (("--ssl-certfile", ssl_certfile), ("--ssl-keyfile", ssl_keyfile)):
+        if path and not Path(path).is_file():
+            raise ConfigError(f"{name}: no file {path!r}")
+    options: dict[str, Any] = {
+        "host": host,
+        "port": port,
+        "log_level": log_level,
+        "server_header": False,
+        "proxy_headers": proxy_headers,
+        "forwarded_allow_ips": forwarded_allow_ips if proxy_headers else None,
+    }
+    if ssl_certfile:
+        options.update(ssl_certfile=ssl_certfile, ssl_keyfile=ssl_keyfile)
+    return options
+
+
 def serve(
     host: str = typer.Option("127.0.0.1", help="Interface to listen on (loopback by default)."),
     port: int = typer.Option(8000, min=0, max=65535),
     data_dir: str | None = DataDirOption,
     log_level: str = typer.Option("info", help="Uvicorn log level."),
+    proxy_headers: bool = typer.Option(
+        False,
+        "--proxy-headers/--no-proxy-headers",
+        help="Behind a reverse proxy: take client IP and scheme from X-Forwarded-For/-Proto.",
+    ),
+    forwarded_allow_ips: str = typer.Option(
+        "127.0.0.1",
+        "--forwarded-allow-ips",
+        help="Comma-separated proxy addresses whose X-Forwarded-* headers are trusted.",
+    ),
+    ssl_certfile: str | None = typer.Option(None, help="Serve HTTPS with this certificate."),
+    ssl_keyfile: str | None = typer.Option(None, help="The certificate's private key."),
+    cookie_secure: str | None = typer.Option(
+        None, help="Session cookie Secure flag: auto (HTTPS requests), always or never."
+    ),
 ) -> None:
     """Start the REST API (/api/v1, reference at /docs) and the dashboard."""
     from engagelens.errors import require
@@ -44,12 +93,25 @@ def serve(
     uvicorn = require("uvicorn", "web")
     from engagelens.api import create_app
 
-    folder = data_dir or settings_mod.get("data_dir")
-    app = create_app(folder, settings={"warm_rollups": True})
-    typer.echo(f"EngageLens on http://{host}:{port}/ (API reference: /docs; data: {folder})")
-    uvicorn.run(
-        app, host=host, port=port, log_level=log_level, server_header=False, proxy_headers=False
+    if cookie_secure is not None and cookie_secure not in ("auto", "always", "never"):
+        raise ConfigError("--cookie-secure must be auto, always or never")
+    options = uvicorn_options(
+        host=host,
+        port=port,
+        log_level=log_level,
+        proxy_headers=proxy_headers,
+        forwarded_allow_ips=forwarded_allow_ips,
+        ssl_certfile=ssl_certfile,
+        ssl_keyfile=ssl_keyfile,
     )
+    folder = data_dir or settings_mod.get("data_dir")
+    extra: dict[str, Any] = {"warm_rollups": True}
+    if cookie_secure:
+        extra["cookie_secure"] = cookie_secure
+    app = create_app(folder, settings=extra)
+    scheme = "https" if ssl_certfile else "http"
+    typer.echo(f"EngageLens on {scheme}://{host}:{port}/ (API reference: /docs; data: {folder})")
+    uvicorn.run(app, **options)
 
 
 @workspace_app.command("create")
@@ -122,12 +184,22 @@ def token_create(
     workspace: str = typer.Option(..., help="The one workspace it can see."),
     role: str = typer.Option(..., help="viewer, analyst or admin."),
     name: str = typer.Option("", help="What the token is for."),
+    expires_in_days: float = typer.Option(
+        None,
+        "--expires-in-days",
+        help="Lifetime in days (default: setting token_expiry_days; 0: never expires).",
+    ),
     data_dir: str | None = DataDirOption,
 ) -> None:
     """Create an API token and print it once (only its SHA-256 is stored)."""
-    new = _control(data_dir).create_token(workspace, role, name)
+    days = (
+        float(settings_mod.get("token_expiry_days")) if expires_in_days is None else expires_in_days
+    )
+    new = _control(data_dir).create_token(workspace, role, name, expires_in_days=days or None)
+    until = f", expires in {days:g} days" if days else ", never expires"
     typer.echo(
-        f"token {new.token_id} ({new.role} in {new.workspace}); shown once, store it now:", err=True
+        f"token {new.token_id} ({new.role} in {new.workspace}{until}); shown once, store it now:",
+        err=True,
     )
     typer.echo(new.token)
 
@@ -139,7 +211,10 @@ def token_list(
     """Token ids, workspaces, roles and names (never the tokens)."""
     for t in _control(data_dir).tokens(workspace):
         state = "revoked" if t["revoked"] else "live"
-        typer.echo(f"{t['token_id']}\t{t['workspace']}\t{t['role']}\t{state}\t{t['name'] or ''}")
+        until = t["expires_at"].isoformat(timespec="minutes") if t.get("expires_at") else "never"
+        typer.echo(
+            f"{t['token_id']}\t{t['workspace']}\t{t['role']}\t{state}\t{until}\t{t['name'] or ''}"
+        )
 
 
 @token_app.command("revoke")

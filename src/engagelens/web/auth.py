@@ -71,28 +71,20 @@ def _load_user(control: Any, username: str) -> Principal | None:
     return Principal(id=f"user:{username}", kind="user", roles=control.roles(username))
 
 
-def _load_token(control: Any, token_id: int) -> Principal | None:
-    for row in control.tokens():
-        if row["token_id"] == token_id and not row["revoked"]:
-            return Principal(
-                id=f"token:{token_id}", kind="token", roles={row["workspace"]: row["role"]}
-            )
-    return None
-
-
 def principal_of(request: Request) -> Principal | None:
-    """The logged-in principal, or None (no session, or its user/token is gone)."""
+    """The logged-in principal, or None (no session, a session ended by log-out, or its
+    user/token is gone or expired)."""
     data = session.load(request)
     state = state_of(request)
+    sid = data.get("sid")
+    if not isinstance(sid, str) or state.tokens.session_revoked(state.control, sid):
+        return None
     ttl = float(state.settings.get("token_cache_ttl_s", 10.0))
     if isinstance(data.get("user"), str):
         name = data["user"]
         return _cache(request).get(("user", name), ttl, lambda: _load_user(state.control, name))
     if isinstance(data.get("tid"), int):
-        tid = data["tid"]
-        return _cache(request).get(
-            ("token", str(tid)), ttl, lambda: _load_token(state.control, tid)
-        )
+        return state.tokens.by_id(state.control, data["tid"])
     return None
 
 
@@ -139,6 +131,16 @@ def throttle_of(request: Request) -> LoginThrottle:
 
 
 def logout(request: Request) -> None:
+    """End the session here and for every copy of its cookie (revoked server-side)."""
+    import datetime as dt
+
+    sid = session.load(request).get("sid")
+    if isinstance(sid, str):
+        state = state_of(request)
+        expires = dt.datetime.now(dt.UTC).replace(tzinfo=None) + dt.timedelta(
+            seconds=session.max_age_s(request)
+        )
+        state.tokens.revoke_session(state.control, sid, expires)
     session.rotate(request)
 
 

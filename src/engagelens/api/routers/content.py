@@ -6,12 +6,11 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Path, Query, Request, Response
+from fastapi import APIRouter, Depends, Query, Request, Response
 
 from engagelens.api import listing
 from engagelens.api.auth import require_role, state_of
-from engagelens.api.errors import InvalidParameter
-from engagelens.api.params import MAX_PAGE, FilterParams, PageParams
+from engagelens.api.params import Cursor, FilterParams, Id, Limit, PageParams, choice, choices
 from engagelens.api.responses import JSONBytes, cached_json
 from engagelens.api.workspaces import Workspace
 from engagelens.errors import NotFound
@@ -22,7 +21,6 @@ from .overview import post_rollup
 
 router = APIRouter(tags=["content"])
 
-Id = Annotated[str, Path(min_length=1, max_length=300)]
 
 
 @router.get(
@@ -47,8 +45,7 @@ async def content_list(
     page: PageParams = Depends(),
 ) -> Response:
     sorts = rollup.sortable()
-    if sort.removeprefix("-") not in sorts:
-        raise InvalidParameter(f"sort must be one of {', '.join(sorts)} ('-' for descending)")
+    choice(sort, (*sorts, *("-" + s for s in sorts)), "sort")
     version = ws.data_version
     key = (ws.slug, "content", params.key(), sort, search, page.limit, page.offset, version)
 
@@ -92,11 +89,11 @@ def content_interactions(
     platform: Id,
     content_id: Id,
     kind: Annotated[list[str] | None, Query(max_length=40)] = None,
-    limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 50,
-    cursor: Annotated[str | None, Query(max_length=600)] = None,
+    limit: Limit = 50,
+    cursor: Cursor = None,
     ws: Workspace = Depends(require_role("viewer")),
 ) -> dict[str, Any]:
-    kinds = _kinds(kind)
+    kinds = choices(kind, INTERACTION_KINDS, "interaction kind(s)")
     with ws.session() as store:
         listing.content_exists(store, platform, content_id)
         from engagelens.metrics import Filters
@@ -111,16 +108,6 @@ def content_interactions(
         )
 
 
-def _kinds(kind: list[str] | None) -> tuple[str, ...]:
-    out = tuple(dict.fromkeys(v.strip() for k in kind or [] for v in k.split(",") if v.strip()))
-    bad = [k for k in out if k not in INTERACTION_KINDS]
-    if bad:
-        raise InvalidParameter(
-            f"unknown interaction kind(s) {bad}; one of {', '.join(INTERACTION_KINDS)}"
-        )
-    return out
-
-
 @router.get(
     "/workspaces/{workspace}/interactions",
     summary="Interactions, newest first, filtered; pages by cursor",
@@ -132,13 +119,13 @@ def interaction_list(
     account: Annotated[list[str] | None, Query(max_length=200)] = None,
     kind: Annotated[list[str] | None, Query(max_length=40)] = None,
     content_id: Annotated[str | None, Query(max_length=300)] = None,
-    limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 50,
-    cursor: Annotated[str | None, Query(max_length=600)] = None,
+    limit: Limit = 50,
+    cursor: Cursor = None,
     ws: Workspace = Depends(require_role("viewer")),
 ) -> dict[str, Any]:
     # the same date/platform/account semantics as FilterParams, on occurred_at
     filters = FilterParams(from_=from_, to=to, platform=platform, account=account).filters
-    kinds = _kinds(kind)
+    kinds = choices(kind, INTERACTION_KINDS, "interaction kind(s)")
     with ws.session() as store:
         return listing.interactions(
             store, filters, kinds=kinds, content_id=content_id, limit=limit, cursor=cursor

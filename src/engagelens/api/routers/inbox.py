@@ -6,18 +6,17 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel, Field
 
 from engagelens.api.auth import Principal, current_principal, require_role, state_of
 from engagelens.api.listing import jsonable
-from engagelens.api.params import MAX_PAGE, FilterParams
+from engagelens.api.params import FilterParams, Id, Limit
 from engagelens.api.workspaces import Workspace
 from engagelens.engage import goals as goals_lib
 from engagelens.engage import inbox as inbox_lib
 
 router = APIRouter(tags=["inbox"])
-Id = Annotated[str, Path(min_length=1, max_length=300)]
 
 
 class Assignment(BaseModel):
@@ -28,7 +27,7 @@ class Assignment(BaseModel):
 def inbox(
     request: Request,
     assignee: Annotated[str | None, Query(max_length=100)] = None,
-    limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 50,
+    limit: Limit = 50,
     ws: Workspace = Depends(require_role("viewer")),
     params: FilterParams = Depends(),
 ) -> dict[str, Any]:

@@ -1,24 +1,27 @@
 """Upload a file into a workspace (one ingest batch), and read batches and quarantine back.
 
 The upload is kept under ``<data_dir>/uploads/<workspace>/<uuid>/<name>`` so every stored row
-still traces back to its file and line, as with the CLI. Only the file's base name (sanitised)
-is kept from the client; responses never show server paths.
+still traces back to its file and line, as with the CLI, for ``upload_retention_days`` (0: the
+file is deleted right after its ingest; -1: kept for ever); older uploads are pruned at the next
+upload. Only the file's base name (sanitised) is kept from the client; responses never show
+server paths. The ingest runs on the workspace's writer connection, so reads go on meanwhile.
 """
 
 from __future__ import annotations
 
+import contextlib
 import re
 import shutil
+import time
 import uuid
 from pathlib import Path as FilePath
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, File, Path, Query, Request, UploadFile
+from fastapi import APIRouter, Depends, File, Query, Request, UploadFile
 
 from engagelens.api.auth import require_role, state_of
-from engagelens.api.errors import InvalidParameter
 from engagelens.api.listing import jsonable
-from engagelens.api.params import PageParams
+from engagelens.api.params import BatchIdPath, BatchIdQuery, PageParams, choice
 from engagelens.api.workspaces import Workspace
 from engagelens.errors import NotFound
 from engagelens.ingest import SOURCE_NAMES, ingest_file
@@ -62,21 +65,43 @@ def upload(
     ] = None,
     ws: Workspace = Depends(require_role("analyst")),
 ) -> dict[str, Any]:
-    if source is not None and source not in (*SOURCE_NAMES, "canonical"):
-        raise InvalidParameter(
-            f"unknown source {source!r}; one of {', '.join([*SOURCE_NAMES, 'canonical'])}"
-        )
+    if source is not None:
+        choice(source, (*SOURCE_NAMES, "canonical"), "source")
     state = state_of(request)
-    folder = state.control.data_dir / "uploads" / ws.slug / uuid.uuid4().hex
+    uploads = state.control.data_dir / "uploads" / ws.slug
+    retention = int(state.settings.get("upload_retention_days", 30))
+    prune_uploads(uploads, retention)
+    folder = uploads / uuid.uuid4().hex
     folder.mkdir(parents=True)
     target = folder / safe_name(file.filename)
-    with target.open("wb") as out:
-        shutil.copyfileobj(file.file, out, 1 << 20)
-    with ws.session() as store:
-        summary = ingest_file(store, target, source=source, entity=entity)
+    try:
+        with target.open("wb") as out:
+            shutil.copyfileobj(file.file, out, 1 << 20)
+        with ws.writer() as store:
+            summary = ingest_file(store, target, source=source, entity=entity)
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)  # nothing stored: keep nothing
+        raise
+    if retention == 0:
+        shutil.rmtree(folder, ignore_errors=True)
     ws.refresh_version()
     warm_in_background(ws, state.settings)
     return _public(summary.to_dict())
+
+
+def prune_uploads(folder: FilePath, days: int, *, now: float | None = None) -> int:
+    """Delete upload folders under ``folder`` older than ``days`` (by modification time);
+    ``days < 0`` keeps everything. Returns how many were deleted."""
+    if days < 0 or not folder.is_dir():
+        return 0
+    cutoff = (time.time() if now is None else now) - days * 86400
+    removed = 0
+    for entry in folder.iterdir():
+        with contextlib.suppress(OSError):
+            if entry.is_dir() and entry.stat().st_mtime < cutoff:
+                shutil.rmtree(entry)
+                removed += 1
+    return removed
 
 
 @router.get("/workspaces/{workspace}/batches", summary="Ingest batches, newest first")
@@ -104,7 +129,7 @@ def batch_list(
     "/workspaces/{workspace}/batches/{batch_id}", summary="One batch and its quarantine reasons"
 )
 def batch_get(
-    batch_id: Annotated[int, Path(ge=0, le=2**62)], ws: Workspace = Depends(require_role("viewer"))
+    batch_id: BatchIdPath, ws: Workspace = Depends(require_role("viewer"))
 ) -> dict[str, Any]:
     with ws.session() as store:
         t = store.table("ingest_batch")
@@ -117,7 +142,7 @@ def batch_get(
 
 @router.get("/workspaces/{workspace}/quarantine", summary="Quarantined rows with line and reason")
 def quarantine_list(
-    batch_id: Annotated[int | None, Query(ge=0, le=2**62)] = None,
+    batch_id: BatchIdQuery = None,
     reason: Annotated[str | None, Query(max_length=200)] = None,
     ws: Workspace = Depends(require_role("viewer")),
     page: PageParams = Depends(),

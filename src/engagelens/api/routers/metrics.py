@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Path, Query, Request, Response
+from fastapi import APIRouter, Depends, Query, Request, Response
 
 from engagelens.api.auth import require_role, state_of
 from engagelens.api.listing import jsonable
-from engagelens.api.params import FilterParams
+from engagelens.api.params import MAX_METRIC_ROWS, FilterParams, MetricLimit, Name, Offset
 from engagelens.api.responses import JSONBytes, cached_json
 from engagelens.api.workspaces import Workspace
 from engagelens.metrics import GRAIN_KEYS, compute, get_metric
@@ -20,7 +20,7 @@ from engagelens.metrics import GRAIN_KEYS, compute, get_metric
 router = APIRouter(tags=["metrics"])
 
 Grain = Literal[tuple(GRAIN_KEYS)]  # type: ignore[valid-type]
-MAX_ROWS = 5000
+MAX_ROWS = MAX_METRIC_ROWS
 
 
 @router.get(
@@ -30,10 +30,10 @@ MAX_ROWS = 5000
 )
 async def metric_values(
     request: Request,
-    name: Annotated[str, Path(max_length=100)],
+    name: Name,
     by: Annotated[Grain, Query(description="grain; see GET /api/v1/metrics/{name}")] = "total",
-    limit: Annotated[int, Query(ge=1, le=MAX_ROWS)] = 1000,
-    offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
+    limit: MetricLimit = 1000,
+    offset: Offset = 0,
     ws: Workspace = Depends(require_role("viewer")),
     params: FilterParams = Depends(),
 ) -> Response:

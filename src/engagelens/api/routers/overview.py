@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import logging
 import threading
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi import APIRouter, Depends, Request, Response
 
 from engagelens.api import daily
 from engagelens.api.auth import require_role, state_of
 from engagelens.api.cache import MISSING
-from engagelens.api.params import FilterParams
+from engagelens.api.params import FilterParams, Top
 from engagelens.api.responses import JSONBytes, cached_json
 from engagelens.api.workspaces import Workspace
 from engagelens.metrics import rollup
@@ -52,7 +52,7 @@ def warm_in_background(ws: Workspace, settings: dict[str, Any]) -> threading.Thr
 )
 async def overview(
     request: Request,
-    top: Annotated[int, Query(ge=1, le=50, description="posts in each of top/bottom")] = 5,
+    top: Top = 5,
     ws: Workspace = Depends(require_role("viewer")),
     params: FilterParams = Depends(),
 ) -> Response:

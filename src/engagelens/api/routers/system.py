@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Depends, Path
+from fastapi import APIRouter, Depends
 
 from engagelens import __version__
 from engagelens.api.auth import Principal, current_principal
+from engagelens.api.params import Name
 from engagelens.metrics import all_metrics, get_metric
 
 router = APIRouter(tags=["system"])
@@ -30,6 +31,6 @@ def metric_list(principal: Principal = Depends(current_principal)) -> dict[str, 
 
 @router.get("/metrics/{name}", summary="One metric's definition (formula, grains, source)")
 def metric_definition(
-    name: Annotated[str, Path(max_length=100)], principal: Principal = Depends(current_principal)
+    name: Name, principal: Principal = Depends(current_principal)
 ) -> dict[str, Any]:
     return get_metric(name).to_dict()
