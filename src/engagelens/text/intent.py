@@ -66,7 +66,10 @@ COMPLAINT_WORDS = _w(
     it's been an hour|been an hour|over an hour|wrong|got my order wrong|closed early
     an hour early|app down|site down|is down|down for everyone|went down|been down|goes down
     can't order|cannot order|cant order|can't log in|can't login|can't pay|prices went up
-    price went up|raised prices|price hike
+    price went up|raised prices|price hike|hasn't arrived|has not arrived|hasnt arrived
+    didn't arrive|did not arrive|not delivered|never delivered|never got|stopped working
+    hacked|too expensive|overpriced|no one replied|nobody replied|not responding
+    chưa tới|chưa đến|chưa giao|không giao|giao chậm|đắt quá|quá đắt|không trả lời|không phản hồi
     hoàn tiền|tiền hoàn|lỗi|bị lỗi|hỏng|hư|vỡ|chậm|trễ|muộn|nguội|tệ|quá tệ|thất vọng
     không nhận được|chưa nhận được|giao sai|sai món|sai đơn|nhầm|lừa đảo|khiếu nại|dở|kém
     bị hủy|hủy đơn|vấn đề|vẫn chưa|đợi mãi|chờ mãi|đợi cả tiếng|chờ cả tiếng|không ai nghe
@@ -75,14 +78,15 @@ COMPLAINT_WORDS = _w(
     نرسیده|بد|بده|بی کیفیت|بیکیفیت|اشتباه|کم بود|لغو|لغو شد|شکسته|ریخت|خطا|پول کم|پولم
     بازگشت پول|برگشت پول|برنگشته|جواب نمیده|جواب نمیدن|کسی جواب|منتظرم|منتظر موندم|معطل
     ناراضی|بدمزه|کثیف|بی ادب|بیادب|بالا نمیاد|باز نمیشه|بسته میشه|کم شد|از حسابم کم
-    برگردونید|نمیتونم سفارش
+    برگردونید|نمیتونم سفارش|گرونه|خیلی گرون|جواب نمیدید|پاسخ نمیدن
     退款|退货|退貨|坏了|壞了|坏的|壞的|太慢|慢死|很慢|晚到|迟到|遲到|差评|差評|投诉|投訴
     问题|問題|骗|騙|没收到|沒收到|还没到|還沒到|没到账|沒到賬|难吃|難吃|难喝|難喝|凉了|涼了
     送错|送錯|错了|錯了|洒了|灑了|漏了|少了|失望|太差|很差|不好吃|不好喝|闪退|閃退|崩溃
     崩潰|卡住|报错|報錯|态度差|態度差|态度不好|態度不好|没人接|沒人接|没人理|沒人理|取消了|还没拿到|還沒拿到
     扣了我两次|扣了两次|两次钱|兩次錢|垃圾|恶心|噁心|坑人|无语|無語|送餐慢|比较慢|比較慢|慢得
     太长|太長|太久|很久|量少|太少|一般般|不咋地|不怎么样|不怎麼樣|太硬|没煮熟|沒煮熟|太咸|太鹹|太油
-    太辣|太腻|太膩|真差|才送到|不新鲜|不新鮮|崩了|下不了|打不开|打不開|登不上|付不了"""
+    太辣|太腻|太膩|真差|才送到|不新鲜|不新鮮|崩了|下不了|打不开|打不開|登不上|付不了
+    不回复|不回復|不理人|发错|發錯|太贵|太貴"""
 )
 #: negations that cancel a complaint cue they contain ("no problem", "không có vấn đề")
 NOT_COMPLAINT = _w(
@@ -99,7 +103,8 @@ PURCHASE_WORDS = _w(
     do you ship|shipping to|deliver to|do you deliver|delivery to|link to buy|need this
     pre-order|preorder|add to cart|how to order|how do i order|can i order|like to order
     want to order|to order|place an order|order online|catering|bulk|wholesale|gift card
-    do you sell|have a store in|a store in|store near
+    do you sell|have a store in|a store in|store near|discount|discounts|coupon|voucher
+    in size|restock|sold out
     giá|giá bao nhiêu|bao nhiêu tiền|mua ở đâu|mua|đặt hàng|còn hàng|có hàng|hết hàng|muốn mua
     muốn đặt|cho mình đặt|cho em đặt|đặt mua|ship về|ship ra|ship không|có ship|giao đến
     giao tới|giao về|báo giá|sỉ|số lượng lớn|mang đi|đặt bàn|đặt trước
@@ -113,11 +118,13 @@ PRAISE_WORDS = _w(
     """love|loved|loving|great|awesome|amazing|best|excellent|perfect|fantastic|wonderful
     well done|kudos|brilliant|beautiful|delicious|tasty|friendly|cozy|lovely|superb|outstanding
     unreal|obsessed|shout out|shoutout|is everything|never take it off|the only reason
-    nice|recommend|favorite|favourite|you rock|you guys rock|impressed|incredible|the best
+    congrats|congratulations|proud of|nice|recommend|favorite|favourite|you rock
+    you guys rock|impressed|incredible|the best
     tuyệt vời|tuyệt|xuất sắc|rất tốt|ngon|đẹp|thích|nhiệt tình|hài lòng|dễ thương|thân thiện
+    tốt lắm|tốt quá|khá tốt|dùng tốt|chất lượng tốt|ưng ý|đáng tiền|siêu ngon|ok lắm
     chu đáo|thơm|xịn|đỉnh|quay lại|ủng hộ|hay thật|hay quá|hay lắm|rất hay|nhạc hay|mê|ghiền
     عالی|عالیه|خوشمزه|دمت گرم|دمتون گرم|بی نظیر|بینظیر|فوق العاده|راضی|خوب بود|قشنگ|قشنگه
-    مهربون|خوش برخورد|خوشبرخورد|بهترین|دنج|حرف نداره|محشر
+    خوبه|خیلی خوب|راضیم|ممنونم|مهربون|خوش برخورد|خوشبرخورد|بهترین|دنج|حرف نداره|محشر
     好吃|好喝|很好|太好|真好|棒|赞|讚|点赞|點讚|满意|滿意|推荐|推薦|喜欢|喜歡|不错|不錯|好评|好看|出片|绵密|綿密
     好評|热情|熱情|周到|舒服|完美|最好|超级好|超級好|优秀|優秀"""
 )
