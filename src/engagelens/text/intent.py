@@ -34,12 +34,12 @@ from .lexicon import TaggedPhrases
 from .polarity import FA_NEGATED_VERBS, ZH_NEGATORS
 
 
-def _w(block: str) -> list[str]:
+def phrase_block(block: str) -> list[str]:
     """Entries of a block, one per line or ``|``-separated."""
     return [p.strip() for line in block.splitlines() for p in line.split("|") if p.strip()]
 
 
-QUESTION_WORDS = _w(
+QUESTION_WORDS = phrase_block(
     """how do i|how can i|how to|how long|how much|how many|what is|what's|what time|why|when will
     when does|when do|when is|where is|where are|where can|where do|which|anyone know|any update
     any news|is it possible|wondering if|do you know
@@ -50,7 +50,7 @@ QUESTION_WORDS = _w(
     吗|嗎|呢|什么时候|什麼時候|是什么|是什麼|什么意思|什麼意思|什么情况|什麼情況|有什么|有什麼|怎么|怎麼|为什么|為什麼|哪里|哪裡|哪儿|哪個|哪个|哪家|几点|幾點|几号
     幾號|多久|多少|是否|能不能|可不可以|有没有|有沒有|是不是|请问|請問|干嘛|啥时候|啥時候|干啥|是啥"""
 )
-COMPLAINT_WORDS = _w(
+COMPLAINT_WORDS = phrase_block(
     """refund|refunded|broken|broke|doesn't work|does not work|not working|won't load|wont load
     never arrived|never received|never came|didn't receive|didnt receive|didn't get|cancelled
     canceled|delayed|delay|late|worst|terrible|awful|horrible|disgusting|scam|complaint
@@ -89,7 +89,7 @@ COMPLAINT_WORDS = _w(
     不回复|不回復|不理人|发错|發錯|太贵|太貴"""
 )
 #: negations that cancel a complaint cue they contain ("no problem", "không có vấn đề")
-NOT_COMPLAINT = _w(
+NOT_COMPLAINT = phrase_block(
     """no problem|no problems|not a problem|no issue|no issues|not an issue|not late|never late
     wasn't late|open late|cold brew|cold drinks|not slow|no complaints
     nothing wrong|not bad|not too bad|no delay
@@ -97,7 +97,7 @@ NOT_COMPLAINT = _w(
     مشکلی نیست|مشکلی نبود|بدون مشکل|بد نبود|دیر نرسید|سرد نبود
     没问题|沒問題|不慢|没迟到|沒遲到|不晚|不差"""
 )
-PURCHASE_WORDS = _w(
+PURCHASE_WORDS = phrase_block(
     """where can i buy|where to buy|where do i buy|how much|price|prices|pricing|cost|want to buy
     wanna buy|i'll take|take my money|in stock|back in stock|out of stock|available in|ship to
     do you ship|shipping to|deliver to|do you deliver|delivery to|link to buy|need this
@@ -114,7 +114,7 @@ PURCHASE_WORDS = _w(
     想買|怎么下单|怎麼下單|网上下单|網上下單|如何下单|如何下單|想下单|想下單|有货|有貨|还有货|還有貨|到货了吗|订购|訂購|想订|想訂|能送|能不能送|团购|團購
     批发|批發|求链接|求鏈接"""
 )
-PRAISE_WORDS = _w(
+PRAISE_WORDS = phrase_block(
     """love|loved|loving|great|awesome|amazing|best|excellent|perfect|fantastic|wonderful
     well done|kudos|brilliant|beautiful|delicious|tasty|friendly|cozy|lovely|superb|outstanding
     unreal|obsessed|shout out|shoutout|is everything|never take it off|the only reason
@@ -129,17 +129,17 @@ PRAISE_WORDS = _w(
     好評|热情|熱情|周到|舒服|完美|最好|超级好|超級好|优秀|優秀"""
 )
 #: praise that is only politeness: with a complaint it is never praise ("Thanks for nothing")
-GRATITUDE = _w(
+GRATITUDE = phrase_block(
     """thanks|thank you|thx|cheers|cảm ơn|cám ơn|thanks shop|ممنون|مرسی|متشکرم|سپاس
     دستتون درد نکنه|دستت درد نکنه|谢谢|謝謝|多谢|多謝|感谢|感謝"""
 )
 #: enthusiasm for a product: a positive opinion, though not a compliment
-ENTHUSIASM = _w(
+ENTHUSIASM = phrase_block(
     """take my money|need this|want this|can't wait|cant wait|so excited|omg yes
     muốn mua quá|mê quá|میخوامش|想要|种草|種草"""
 )
 #: opening hours, announcements and brand replies: information, not opinion
-INFO = _w(
+INFO = phrase_block(
     """hours|opening hours|holiday hours|open|opens|opening|closed|closing|reopen|reopens
     launch|launches|launching|available from|starting|from tomorrow|new store|new location
     menu|drops|coming soon|announcement|reminder|notice|please dm|dm us|send us|reach out
@@ -152,12 +152,14 @@ INFO = _w(
     您好|处理|處理|早上|晚上|上午|下午"""
 )
 #: set phrases whose words look like opinion but are not ("vui lòng" = please)
-NOT_OPINION = _w("vui lòng|xin vui lòng|open late|cold brew|cold drinks|good morning|good evening")
-WHY = _w(
+NOT_OPINION = phrase_block(
+    "vui lòng|xin vui lòng|open late|cold brew|cold drinks|good morning|good evening"
+)
+WHY = phrase_block(
     """why|how come|what happened|what's the point|what's up with|seriously|tại sao|vì sao
     sao lại|چرا|为什么|為什麼|凭什么|憑什麼|怎么会|怎麼會"""
 )
-CONTRAST = _w("but|however|though|nhưng|mà|tuy|اما|ولی|但|但是|可是|不过|不過|就是|只是")
+CONTRAST = phrase_block("but|however|though|nhưng|mà|tuy|اما|ولی|但|但是|可是|不过|不過|就是|只是")
 PRAISE_EMOJI = frozenset("😍🥰❤♥💕💖💯👏🙏👍🔥😊☺🤩")
 
 PHRASES = TaggedPhrases(
@@ -243,7 +245,7 @@ class Cues:
     length: float = 0.0
 
 
-def _negated(text: str, start: int, end: int) -> bool:
+def is_negated(text: str, start: int, end: int) -> bool:
     """The cue at ``text[start:end]`` is negated: an en/vi negator among the two words before
     it, a Persian negated verb right after it, or a Han negator just before it."""
     if start and _HAN.match(text[start]):  # 不好吃, 不太好吃, 不怎麼好吃, 沒有上次好吃
@@ -287,7 +289,7 @@ def cues(text: str, emojis: tuple[str, ...] | list[str] = ()) -> Cues:
     for s, e in tags.get("praise", []) + gratitude:
         if inside(s, e):
             continue
-        if _negated(text, s, e):
+        if is_negated(text, s, e):
             negated_praise |= (s, e) not in gratitude  # "not great"; "no thanks" only declines
         else:
             praise_spans.append((s, e))
@@ -351,5 +353,7 @@ __all__ = sorted(
         "QUESTION_WORDS",
         "cues",
         "intent",
+        "is_negated",
+        "phrase_block",
     ]
 )
