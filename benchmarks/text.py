@@ -138,7 +138,7 @@ def lodo_zh(data: str, base_path: str | None) -> None:
     print(
         f"{'head on waimai (research use)':<34}{f1(m_wm, wm_dev):>12.3f}{f1(m_wm, sn_dev):>13.3f}"
     )
-    named = [("shipped model, CLI path", get_backend("linear"))]
+    named = [("shipped model (all waimai rows), CLI", get_backend("linear"))]
     if base_path:
         named.append(("previous model, CLI path", LinearBackend(base_path)))
     for label, be in [*named, ("vader, CLI path", get_backend("vader"))]:

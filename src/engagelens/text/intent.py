@@ -34,12 +34,12 @@ from .lexicon import TaggedPhrases
 from .polarity import FA_NEGATED_VERBS, ZH_NEGATORS
 
 
-def _w(block: str) -> list[str]:
+def phrase_block(block: str) -> list[str]:
     """Entries of a block, one per line or ``|``-separated."""
     return [p.strip() for line in block.splitlines() for p in line.split("|") if p.strip()]
 
 
-QUESTION_WORDS = _w(
+QUESTION_WORDS = phrase_block(
     """how do i|how can i|how to|how long|how much|how many|what is|what's|what time|why|when will
     when does|when do|when is|where is|where are|where can|where do|which|anyone know|any update
     any news|is it possible|wondering if|do you know
@@ -50,7 +50,7 @@ QUESTION_WORDS = _w(
     吗|嗎|呢|什么时候|什麼時候|是什么|是什麼|什么意思|什麼意思|什么情况|什麼情況|有什么|有什麼|怎么|怎麼|为什么|為什麼|哪里|哪裡|哪儿|哪個|哪个|哪家|几点|幾點|几号
     幾號|多久|多少|是否|能不能|可不可以|有没有|有沒有|是不是|请问|請問|干嘛|啥时候|啥時候|干啥|是啥"""
 )
-COMPLAINT_WORDS = _w(
+COMPLAINT_WORDS = phrase_block(
     """refund|refunded|broken|broke|doesn't work|does not work|not working|won't load|wont load
     never arrived|never received|never came|didn't receive|didnt receive|didn't get|cancelled
     canceled|delayed|delay|late|worst|terrible|awful|horrible|disgusting|scam|complaint
@@ -63,7 +63,13 @@ COMPLAINT_WORDS = _w(
     dirty|hair in|hate|sucks|ridiculous|useless|slow|never again|not happy|unhappy|ruined
     thanks for nothing|so much for|nothing works|isnt working|isn't working|hung up|hangs up
     hang up|disconnected|delays|please help|can't get|cant get|can't even|love how
-    it's been an hour|been an hour|over an hour
+    it's been an hour|been an hour|over an hour|wrong|got my order wrong|closed early
+    an hour early|app down|site down|is down|down for everyone|went down|been down|goes down
+    can't order|cannot order|cant order|can't log in|can't login|can't pay|prices went up
+    price went up|raised prices|price hike|hasn't arrived|has not arrived|hasnt arrived
+    didn't arrive|did not arrive|not delivered|never delivered|never got|stopped working
+    hacked|too expensive|overpriced|no one replied|nobody replied|not responding
+    chưa tới|chưa đến|chưa giao|không giao|giao chậm|đắt quá|quá đắt|không trả lời|không phản hồi
     hoàn tiền|tiền hoàn|lỗi|bị lỗi|hỏng|hư|vỡ|chậm|trễ|muộn|nguội|tệ|quá tệ|thất vọng
     không nhận được|chưa nhận được|giao sai|sai món|sai đơn|nhầm|lừa đảo|khiếu nại|dở|kém
     bị hủy|hủy đơn|vấn đề|vẫn chưa|đợi mãi|chờ mãi|đợi cả tiếng|chờ cả tiếng|không ai nghe
@@ -71,17 +77,19 @@ COMPLAINT_WORDS = _w(
     خراب|مرجوع|پس دادم|دیر|سرد بود|سرد رسید|یخ کرده|افتضاح|شکایت|کلاهبرداری|مشکل|نرسید
     نرسیده|بد|بده|بی کیفیت|بیکیفیت|اشتباه|کم بود|لغو|لغو شد|شکسته|ریخت|خطا|پول کم|پولم
     بازگشت پول|برگشت پول|برنگشته|جواب نمیده|جواب نمیدن|کسی جواب|منتظرم|منتظر موندم|معطل
-    ناراضی|بدمزه|کثیف|بی ادب|بیادب
+    ناراضی|بدمزه|کثیف|بی ادب|بیادب|بالا نمیاد|باز نمیشه|بسته میشه|کم شد|از حسابم کم
+    برگردونید|نمیتونم سفارش|گرونه|خیلی گرون|جواب نمیدید|پاسخ نمیدن
     退款|退货|退貨|坏了|壞了|坏的|壞的|太慢|慢死|很慢|晚到|迟到|遲到|差评|差評|投诉|投訴
     问题|問題|骗|騙|没收到|沒收到|还没到|還沒到|没到账|沒到賬|难吃|難吃|难喝|難喝|凉了|涼了
     送错|送錯|错了|錯了|洒了|灑了|漏了|少了|失望|太差|很差|不好吃|不好喝|闪退|閃退|崩溃
     崩潰|卡住|报错|報錯|态度差|態度差|态度不好|態度不好|没人接|沒人接|没人理|沒人理|取消了|还没拿到|還沒拿到
     扣了我两次|扣了两次|两次钱|兩次錢|垃圾|恶心|噁心|坑人|无语|無語|送餐慢|比较慢|比較慢|慢得
     太长|太長|太久|很久|量少|太少|一般般|不咋地|不怎么样|不怎麼樣|太硬|没煮熟|沒煮熟|太咸|太鹹|太油
-    太辣|太腻|太膩|真差|才送到|不新鲜|不新鮮"""
+    太辣|太腻|太膩|真差|才送到|不新鲜|不新鮮|崩了|下不了|打不开|打不開|登不上|付不了
+    不回复|不回復|不理人|发错|發錯|太贵|太貴"""
 )
 #: negations that cancel a complaint cue they contain ("no problem", "không có vấn đề")
-NOT_COMPLAINT = _w(
+NOT_COMPLAINT = phrase_block(
     """no problem|no problems|not a problem|no issue|no issues|not an issue|not late|never late
     wasn't late|open late|cold brew|cold drinks|not slow|no complaints
     nothing wrong|not bad|not too bad|no delay
@@ -89,13 +97,14 @@ NOT_COMPLAINT = _w(
     مشکلی نیست|مشکلی نبود|بدون مشکل|بد نبود|دیر نرسید|سرد نبود
     没问题|沒問題|不慢|没迟到|沒遲到|不晚|不差"""
 )
-PURCHASE_WORDS = _w(
+PURCHASE_WORDS = phrase_block(
     """where can i buy|where to buy|where do i buy|how much|price|prices|pricing|cost|want to buy
     wanna buy|i'll take|take my money|in stock|back in stock|out of stock|available in|ship to
     do you ship|shipping to|deliver to|do you deliver|delivery to|link to buy|need this
     pre-order|preorder|add to cart|how to order|how do i order|can i order|like to order
     want to order|to order|place an order|order online|catering|bulk|wholesale|gift card
-    do you sell|have a store in|a store in|store near
+    do you sell|have a store in|a store in|store near|discount|discounts|coupon|voucher
+    in size|restock|sold out
     giá|giá bao nhiêu|bao nhiêu tiền|mua ở đâu|mua|đặt hàng|còn hàng|có hàng|hết hàng|muốn mua
     muốn đặt|cho mình đặt|cho em đặt|đặt mua|ship về|ship ra|ship không|có ship|giao đến
     giao tới|giao về|báo giá|sỉ|số lượng lớn|mang đi|đặt bàn|đặt trước
@@ -105,29 +114,32 @@ PURCHASE_WORDS = _w(
     想買|怎么下单|怎麼下單|网上下单|網上下單|如何下单|如何下單|想下单|想下單|有货|有貨|还有货|還有貨|到货了吗|订购|訂購|想订|想訂|能送|能不能送|团购|團購
     批发|批發|求链接|求鏈接"""
 )
-PRAISE_WORDS = _w(
+PRAISE_WORDS = phrase_block(
     """love|loved|loving|great|awesome|amazing|best|excellent|perfect|fantastic|wonderful
     well done|kudos|brilliant|beautiful|delicious|tasty|friendly|cozy|lovely|superb|outstanding
-    nice|recommend|favorite|favourite|you rock|you guys rock|impressed|incredible|the best
+    unreal|obsessed|shout out|shoutout|is everything|never take it off|the only reason
+    congrats|congratulations|proud of|nice|recommend|favorite|favourite|you rock
+    you guys rock|impressed|incredible|the best
     tuyệt vời|tuyệt|xuất sắc|rất tốt|ngon|đẹp|thích|nhiệt tình|hài lòng|dễ thương|thân thiện
+    tốt lắm|tốt quá|khá tốt|dùng tốt|chất lượng tốt|ưng ý|đáng tiền|siêu ngon|ok lắm
     chu đáo|thơm|xịn|đỉnh|quay lại|ủng hộ|hay thật|hay quá|hay lắm|rất hay|nhạc hay|mê|ghiền
     عالی|عالیه|خوشمزه|دمت گرم|دمتون گرم|بی نظیر|بینظیر|فوق العاده|راضی|خوب بود|قشنگ|قشنگه
-    مهربون|خوش برخورد|خوشبرخورد|بهترین|دنج|حرف نداره|محشر
-    好吃|好喝|很好|太好|真好|棒|赞|讚|点赞|點讚|满意|滿意|推荐|推薦|喜欢|喜歡|不错|不錯|好评
+    خوبه|خیلی خوب|راضیم|ممنونم|مهربون|خوش برخورد|خوشبرخورد|بهترین|دنج|حرف نداره|محشر
+    好吃|好喝|很好|太好|真好|棒|赞|讚|点赞|點讚|满意|滿意|推荐|推薦|喜欢|喜歡|不错|不錯|好评|好看|出片|绵密|綿密
     好評|热情|熱情|周到|舒服|完美|最好|超级好|超級好|优秀|優秀"""
 )
 #: praise that is only politeness: with a complaint it is never praise ("Thanks for nothing")
-GRATITUDE = _w(
+GRATITUDE = phrase_block(
     """thanks|thank you|thx|cheers|cảm ơn|cám ơn|thanks shop|ممنون|مرسی|متشکرم|سپاس
     دستتون درد نکنه|دستت درد نکنه|谢谢|謝謝|多谢|多謝|感谢|感謝"""
 )
 #: enthusiasm for a product: a positive opinion, though not a compliment
-ENTHUSIASM = _w(
+ENTHUSIASM = phrase_block(
     """take my money|need this|want this|can't wait|cant wait|so excited|omg yes
     muốn mua quá|mê quá|میخوامش|想要|种草|種草"""
 )
 #: opening hours, announcements and brand replies: information, not opinion
-INFO = _w(
+INFO = phrase_block(
     """hours|opening hours|holiday hours|open|opens|opening|closed|closing|reopen|reopens
     launch|launches|launching|available from|starting|from tomorrow|new store|new location
     menu|drops|coming soon|announcement|reminder|notice|please dm|dm us|send us|reach out
@@ -140,12 +152,14 @@ INFO = _w(
     您好|处理|處理|早上|晚上|上午|下午"""
 )
 #: set phrases whose words look like opinion but are not ("vui lòng" = please)
-NOT_OPINION = _w("vui lòng|xin vui lòng|open late|cold brew|cold drinks|good morning|good evening")
-WHY = _w(
+NOT_OPINION = phrase_block(
+    "vui lòng|xin vui lòng|open late|cold brew|cold drinks|good morning|good evening"
+)
+WHY = phrase_block(
     """why|how come|what happened|what's the point|what's up with|seriously|tại sao|vì sao
     sao lại|چرا|为什么|為什麼|凭什么|憑什麼|怎么会|怎麼會"""
 )
-CONTRAST = _w("but|however|though|nhưng|mà|tuy|اما|ولی|但|但是|可是|不过|不過|就是|只是")
+CONTRAST = phrase_block("but|however|though|nhưng|mà|tuy|اما|ولی|但|但是|可是|不过|不過|就是|只是")
 PRAISE_EMOJI = frozenset("😍🥰❤♥💕💖💯👏🙏👍🔥😊☺🤩")
 
 PHRASES = TaggedPhrases(
@@ -231,7 +245,7 @@ class Cues:
     length: float = 0.0
 
 
-def _negated(text: str, start: int, end: int) -> bool:
+def is_negated(text: str, start: int, end: int) -> bool:
     """The cue at ``text[start:end]`` is negated: an en/vi negator among the two words before
     it, a Persian negated verb right after it, or a Han negator just before it."""
     if start and _HAN.match(text[start]):  # 不好吃, 不太好吃, 不怎麼好吃, 沒有上次好吃
@@ -275,7 +289,7 @@ def cues(text: str, emojis: tuple[str, ...] | list[str] = ()) -> Cues:
     for s, e in tags.get("praise", []) + gratitude:
         if inside(s, e):
             continue
-        if _negated(text, s, e):
+        if is_negated(text, s, e):
             negated_praise |= (s, e) not in gratitude  # "not great"; "no thanks" only declines
         else:
             praise_spans.append((s, e))
@@ -295,8 +309,7 @@ def cues(text: str, emojis: tuple[str, ...] | list[str] = ()) -> Cues:
         or "؟" in text
         or "question" in tags
         or _EN_QUESTION_START.search(text)
-        or ((not text.isascii() or " k" in text)
-        and _VI_CO_KHONG.search(text))
+        or ((not text.isascii() or " k" in text) and _VI_CO_KHONG.search(text))
     )
     purchase = "purchase" in tags
     if praise_spans and gratitude_only and (question or purchase or complaint):
@@ -340,5 +353,7 @@ __all__ = sorted(
         "QUESTION_WORDS",
         "cues",
         "intent",
+        "is_negated",
+        "phrase_block",
     ]
 )
