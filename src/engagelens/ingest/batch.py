@@ -23,6 +23,7 @@ from engagelens.errors import IngestError, UnknownSource, UnreadableFile
 from engagelens.store import bulk
 
 from . import readers
+from .formats import spreadsheet
 from .mapping import ENTITIES, Mapping, canonical_mapping, load_mapping, parse_mapping
 from .sources import builtin, detect
 from .summary import BatchSummary
@@ -42,6 +43,7 @@ INGESTIBLE_SUFFIXES = (
     ".json",
     ".parquet",
     ".pq",
+    *spreadsheet.EXTENSIONS,
 )
 
 
@@ -102,6 +104,7 @@ def ingest_file(
     format: str | None = None,
     progress: Progress | None = None,
     on_conflict: str | None = None,
+    sheet: str | None = None,
 ) -> BatchSummary:
     """Ingest one file into the store as one batch and return its counts.
 
@@ -112,7 +115,10 @@ def ingest_file(
     ``entity`` picks the table for canonical files, or one target of a multi-table mapping.
     ``on_conflict`` (default: the ``on_conflict`` setting): which of the rows repeating a key
     with different values is kept — ``first``, ``last`` or none (``quarantine``).
+    ``sheet``: for spreadsheets, the sheet to read (default the first; ``"*"`` all of them).
     """
+    if sheet is not None and not sheet:
+        raise IngestError("--sheet needs a sheet name (or '*' for all sheets)")
     if source and mapping is not None:
         raise IngestError("give either a source or a mapping, not both")
     if not store.is_duckdb:
@@ -133,7 +139,7 @@ def ingest_file(
     fmt = readers.detect_format(p, format)
     enc = (
         readers.sniff_encoding(p, encoding or (chosen.encoding if chosen else None))
-        if fmt != "parquet"
+        if fmt not in readers.BINARY_FORMATS
         else "binary"
     )
     opts = settings.load()
@@ -142,7 +148,9 @@ def ingest_file(
         # progress: reading is the first 60 %, validation up to 80 %, storing the rest
         reading = (lambda f: progress(0.6 * f)) if progress else None
         digest = hashlib.sha256()  # fed while scanning the file when possible
-        staged, line_offset, fmt, hashed = _stage(store, p, fmt, enc, chosen, opts, reading, digest)
+        staged, line_offset, fmt, hashed = _stage(
+            store, p, fmt, enc, chosen, opts, reading, digest, sheet
+        )
         content_hash = digest.hexdigest() if hashed else _hash(p)
         if not staged.columns:
             raise UnreadableFile(f"{p.name}: no records with fields found (empty file?)")
@@ -233,11 +241,19 @@ def _stage(
     opts: dict[str, Any],
     progress: Progress | None,
     digest: Any,
+    sheet: str | None = None,
 ) -> tuple[bulk.Staged, int, str, bool]:
     """Stage the file into temporary tables; returns (staged, line offset, format, whether
     ``digest`` was fed the whole file)."""
     chunk_rows = int(opts["ingest_chunk_rows"])
     size = max(p.stat().st_size, 1)
+    if sheet is not None and fmt not in ("xlsx", "xls", "ods"):
+        raise IngestError(f"{p.name}: --sheet applies to spreadsheets, not {fmt} files")
+    if fmt in ("xlsx", "xls", "ods"):
+        staged = bulk.stage_chunks(store, spreadsheet.read(p, chunk_rows, sheet))
+        if progress:
+            progress(1.0)
+        return staged, 1, fmt, False
     if fmt == "parquet":
         return bulk.stage_parquet(store, str(p), columns=readers.parquet_columns(p)), 0, fmt, False
     if fmt in ("jsonl", "json"):
@@ -341,7 +357,7 @@ def expand_paths(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
                 f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in INGESTIBLE_SUFFIXES
             )
             if not found:
-                raise UnreadableFile(f"{p}: no CSV, TSV, JSON, JSON Lines or Parquet files inside")
+                raise UnreadableFile(f"{p}: no CSV, TSV, JSON, JSON Lines, Parquet or spreadsheet files inside")
             out.extend(found)
         elif p.is_file():
             out.append(p)

@@ -27,7 +27,9 @@ from typing import IO, Any
 
 from engagelens.errors import UnreadableFile
 
-FORMATS = ("csv", "tsv", "jsonl", "json", "parquet")
+FORMATS = ("csv", "tsv", "jsonl", "json", "parquet", "xlsx", "xls", "ods")
+#: formats whose bytes are not text (no encoding to sniff)
+BINARY_FORMATS = ("parquet", "xlsx", "xls", "ods")
 _EXT = {
     ".csv": "csv",
     ".tsv": "tsv",
@@ -38,6 +40,11 @@ _EXT = {
     ".json": "json",
     ".parquet": "parquet",
     ".pq": "parquet",
+    ".xlsx": "xlsx",
+    ".xlsm": "xlsx",
+    ".xlsb": "xlsx",
+    ".xls": "xls",
+    ".ods": "ods",
 }
 _CHUNK_BYTES = 4 * 1024 * 1024
 _MARK = "engagelens-mark-invalid"
@@ -522,6 +529,7 @@ def json_document_chunks(
 
 __all__ = sorted(
     [
+        "BINARY_FORMATS",
         "FORMATS",
         "FileInfo",
         "csv_chunks",
