@@ -20,6 +20,9 @@ from pathlib import Path
 from typing import Any
 
 from engagelens.errors import UnreadableFile
+from engagelens.store import bulk
+
+from .base import Request, Staging, _chunk, _unique
 
 EXTENSIONS = (".xlsx", ".xlsm", ".xlsb", ".xls", ".ods")
 ALL_SHEETS = "*"
@@ -54,6 +57,14 @@ def cell_text(value: Any) -> str | None:
     return str(value)
 
 
+def stage(req: Request) -> Staging:
+    """Rows are numbered as in the sheet: record number + 1 (the header row) = the row."""
+    staged = bulk.stage_chunks(req.store, read(req.path, req.chunk_rows, req.sheet))
+    if req.progress:
+        req.progress(1.0)
+    return Staging(staged, 1, req.format, False)
+
+
 def sheet_names(path: Path) -> list[str]:
     return list(_open(path).sheet_names)
 
@@ -71,8 +82,6 @@ def read(
     path: Path, chunk_rows: int, sheet: str | None = None
 ) -> Iterator[tuple[Any, list[tuple[int, str, str]]]]:
     """Yield (Arrow chunk, rejects) of one sheet (default: the first), or of every sheet."""
-    from engagelens.ingest.readers import _chunk, _unique
-
     wb = _open(path)
     names = list(wb.sheet_names)
     if not names:
@@ -124,4 +133,4 @@ def read(
         raise UnreadableFile(f"{path.name}: no header row in {', '.join(map(repr, chosen))}")
 
 
-__all__ = sorted(["ALL_SHEETS", "EXTENSIONS", "cell_text", "read", "sheet_names", "sniff"])
+__all__ = sorted(["ALL_SHEETS", "EXTENSIONS", "cell_text", "read", "sheet_names", "sniff", "stage"])
