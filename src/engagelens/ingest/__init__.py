@@ -12,20 +12,18 @@ from .mapping import ENTITIES, SourceMapping, canonical_mapping, load_mapping, p
 from .sources import SOURCE_NAMES, builtin, detect
 from .summary import BatchSummary
 
-__all__ = sorted(
-    [
-        "ENTITIES",
-        "SOURCE_NAMES",
-        "BatchSummary",
-        "SourceMapping",
-        "builtin",
-        "canonical_mapping",
-        "detect",
-        "entity_from_name",
-        "expand_paths",
-        "ingest_file",
-        "ingest_paths",
-        "load_mapping",
-        "parse_mapping",
-    ]
-)
+__all__ = [
+    "ENTITIES",
+    "SOURCE_NAMES",
+    "BatchSummary",
+    "SourceMapping",
+    "builtin",
+    "canonical_mapping",
+    "detect",
+    "entity_from_name",
+    "expand_paths",
+    "ingest_file",
+    "ingest_paths",
+    "load_mapping",
+    "parse_mapping",
+]
