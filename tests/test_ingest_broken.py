@@ -274,7 +274,7 @@ def test_unreadable_and_unknown_files_fail_with_one_clear_error(store, tmp_path)
 
     with pytest.raises(UnreadableFile, match="no such file"):
         _ingest(store, tmp_path / "missing.csv")
-    odd = tmp_path / "data.xlsx"
+    odd = tmp_path / "data.docx"  # .xlsx is now a format (issue 13); an unknown extension
     odd.write_bytes(b"PK\x03\x04")
     with pytest.raises(UnreadableFile, match="extension"):
         _ingest(store, odd)

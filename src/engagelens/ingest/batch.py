@@ -23,8 +23,9 @@ from engagelens import settings
 from engagelens.errors import IngestError, UnknownSource, UnreadableFile
 from engagelens.store import bulk
 
-from . import readers
-from .mapping import ENTITIES, Mapping, canonical_mapping, load_mapping, parse_mapping
+from . import formats
+from .formats.text import sniff_encoding
+from .mapping import ENTITIES, SourceMapping, canonical_mapping, load_mapping, parse_mapping
 from .sources import builtin, detect
 from .summary import BatchSummary
 
@@ -33,17 +34,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 Progress = Callable[[float], None]
 _ENTITY_FROM_NAME = re.compile(r"^([a-z_]+?)s?(?:[-_.]?\d+)?$")
-INGESTIBLE_SUFFIXES = (
-    ".csv",
-    ".tsv",
-    ".tab",
-    ".txt",
-    ".jsonl",
-    ".ndjson",
-    ".json",
-    ".parquet",
-    ".pq",
-)
+INGESTIBLE_SUFFIXES = formats.EXTENSIONS
 
 
 def entity_from_name(path: str | os.PathLike[str]) -> str | None:
@@ -66,21 +57,21 @@ def _hash(path: Path) -> str:
     return h.hexdigest()
 
 
-def _as_mapping(mapping: Any) -> Mapping:
-    if isinstance(mapping, Mapping):
+def _as_mapping(mapping: Any) -> SourceMapping:
+    if isinstance(mapping, SourceMapping):
         return mapping
     if isinstance(mapping, dict):
         return parse_mapping(mapping)
     return load_mapping(mapping)
 
 
-def _restrict(m: Mapping, entity: str | None) -> Mapping:
+def _restrict(m: SourceMapping, entity: str | None) -> SourceMapping:
     if entity is None or (len(m.targets) == 1 and m.targets[0].entity == entity):
         return m
     kept = tuple(t for t in m.targets if t.entity == entity)
     if not kept:
         raise IngestError(f"--entity {entity}: {m.name!r} maps to {m.entity}, not {entity}")
-    return Mapping(
+    return SourceMapping(
         m.name,
         kept,
         m.rules,
@@ -103,17 +94,21 @@ def ingest_file(
     format: str | None = None,
     progress: Progress | None = None,
     on_conflict: str | None = None,
+    sheet: str | None = None,
 ) -> BatchSummary:
     """Ingest one file into the store as one batch and return its counts.
 
     ``source``: a built-in source (``facebook``, ``instagram``, ``x``, ``youtube``,
     ``tiktok``, ``linkedin``, ``twcs``, ``canonical``); ``mapping``: a YAML mapping file (or a
-    parsed :class:`Mapping` / dict). With neither, the source is detected from the header,
+    parsed :class:`SourceMapping` / dict). With neither, the source is detected from the header,
     else the file is read as canonical if its name is a table (``interaction-0001.parquet``).
     ``entity`` picks the table for canonical files, or one target of a multi-table mapping.
     ``on_conflict`` (default: the ``on_conflict`` setting): which of the rows repeating a key
     with different values is kept — ``first``, ``last`` or none (``quarantine``).
+    ``sheet``: for spreadsheets, the sheet to read (default the first; ``"*"`` all of them).
     """
+    if sheet is not None and not sheet:
+        raise IngestError("--sheet needs a sheet name (or '*' for all sheets)")
     if source and mapping is not None:
         raise IngestError("give either a source or a mapping, not both")
     if not store.is_duckdb:  # a Spark warehouse: validated in an embedded DuckDB, appended
@@ -134,16 +129,16 @@ def ingest_file(
         raise UnreadableFile(f"no such file: {p}")
     started = time.perf_counter()
     started_at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
-    chosen: Mapping | None = None
+    chosen: SourceMapping | None = None
     canonical = source is not None and source.lower() == "canonical"
     if mapping is not None:
         chosen = _as_mapping(mapping)
     elif source and not canonical:
         chosen = builtin(source)
-    fmt = readers.detect_format(p, format)
+    fmt = formats.detect_format(p, format)
     enc = (
-        readers.sniff_encoding(p, encoding or (chosen.encoding if chosen else None))
-        if fmt != "parquet"
+        sniff_encoding(p, encoding or (chosen.encoding if chosen else None))
+        if fmt not in formats.BINARY_FORMATS
         else "binary"
     )
     opts = settings.load()
@@ -152,7 +147,26 @@ def ingest_file(
         # progress: reading is the first 60 %, validation up to 80 %, storing the rest
         reading = (lambda f: progress(0.6 * f)) if progress else None
         digest = hashlib.sha256()  # fed while scanning the file when possible
-        staged, line_offset, fmt, hashed = _stage(store, p, fmt, enc, chosen, opts, reading, digest)
+        staging = formats.stage(
+            formats.Request(
+                store=store,
+                path=p,
+                format=fmt,
+                encoding=enc,
+                chunk_rows=int(opts["ingest_chunk_rows"]),
+                max_field_bytes=max_field,
+                delimiter=chosen.delimiter if chosen is not None else None,
+                progress=reading,
+                digest=digest,
+                sheet=sheet,
+            )
+        )
+        staged, line_offset, fmt, hashed = (
+            staging.staged,
+            staging.line_offset,
+            staging.format,
+            staging.hashed,
+        )
         content_hash = digest.hexdigest() if hashed else _hash(p)
         if not staged.columns:
             raise UnreadableFile(f"{p.name}: no records with fields found (empty file?)")
@@ -231,87 +245,7 @@ def ingest_file(
     return summary
 
 
-def _stage(
-    store: Store,
-    p: Path,
-    fmt: str,
-    enc: str,
-    chosen: Mapping | None,
-    opts: dict[str, Any],
-    progress: Progress | None,
-    digest: Any,
-) -> tuple[bulk.Staged, int, str, bool]:
-    """Stage the file into temporary tables; returns (staged, line offset, format, whether
-    ``digest`` was fed the whole file)."""
-    chunk_rows = int(opts["ingest_chunk_rows"])
-    size = max(p.stat().st_size, 1)
-    if fmt == "parquet":
-        return bulk.stage_parquet(store, str(p), columns=readers.parquet_columns(p)), 0, fmt, False
-    if fmt in ("jsonl", "json"):
-        if fmt == "jsonl":
-            done = [0]
-
-            def tick(n: int) -> None:
-                done[0] += n
-                if progress:
-                    progress(min(done[0] / size, 1.0))
-
-            chunks = readers.json_lines_chunks(p, enc, chunk_rows, tick)
-        else:
-            chunks = readers.json_document_chunks(p, enc, chunk_rows)
-        staged = bulk.stage_chunks(store, chunks)
-        if progress:
-            progress(1.0)
-        return staged, 0, fmt, False
-    source = p
-    converted: Path | None = None
-    if readers.needs_transcoding(enc):
-        half = (lambda f: progress(f * 0.5)) if progress else None
-        done = [0]
-
-        def conv_tick(n: int) -> None:
-            done[0] += n
-            if half:
-                half(min(done[0] / size, 1.0))
-
-        converted = readers.transcode_to_utf8(p, enc, progress=conv_tick)
-        source = converted
-    try:
-        if chosen is not None and chosen.delimiter:
-            delimiter = chosen.delimiter
-        elif fmt == "tsv":
-            delimiter = "\t"
-        else:
-            delimiter = readers.sniff_delimiter(source, "\t" if fmt == "txt" else ",")
-        hashed = converted is None
-        if readers.scan_line_ends(source, digest if hashed else None):  # CR in unquoted fields
-            staged = bulk.stage_chunks(
-                store,
-                readers.csv_chunks(source, delimiter, chunk_rows, int(opts["max_field_bytes"])),
-            )
-            if progress:
-                progress(1.0)
-            return staged, 1, ("tsv" if delimiter == "\t" else "csv"), hashed
-        header = readers.read_header(source, delimiter)
-        max_line = max(2_000_000, 32 * int(opts["max_field_bytes"]))
-        scaled = None
-        if progress:
-            scaled = (lambda f: progress(0.5 + f * 0.5)) if converted else progress
-        staged = bulk.stage_csv(
-            store,
-            str(source),
-            header=header,
-            delimiter=delimiter,
-            max_line_bytes=max_line,
-            progress=scaled,
-        )
-    finally:
-        if converted is not None:
-            converted.unlink(missing_ok=True)
-    return staged, 1, ("tsv" if delimiter == "\t" else "csv"), hashed
-
-
-def _resolve(p: Path, columns: Iterable[str], canonical: bool, entity: str | None) -> Mapping:
+def _resolve(p: Path, columns: Iterable[str], canonical: bool, entity: str | None) -> SourceMapping:
     cols = list(columns)
     if not canonical:
         found = detect(cols)
@@ -348,7 +282,9 @@ def expand_paths(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
                 f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in INGESTIBLE_SUFFIXES
             )
             if not found:
-                raise UnreadableFile(f"{p}: no CSV, TSV, JSON, JSON Lines or Parquet files inside")
+                raise UnreadableFile(
+                    f"{p}: no CSV, TSV, JSON, JSON Lines, Parquet or spreadsheet files inside"
+                )
             out.extend(found)
         elif p.is_file():
             out.append(p)

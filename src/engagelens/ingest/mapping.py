@@ -106,7 +106,7 @@ class Target:
 
 
 @dataclass(frozen=True)
-class Mapping:
+class SourceMapping:
     """A validated mapping; :meth:`plan` binds it to one file's columns."""
 
     name: str
@@ -226,7 +226,7 @@ def _column_lookup(columns: Sequence[str]) -> dict[str, int]:
 
 
 # -- loading -------------------------------------------------------------------------------
-def load_mapping(path: str | os.PathLike[str]) -> Mapping:
+def load_mapping(path: str | os.PathLike[str]) -> SourceMapping:
     """Read and validate a YAML mapping file."""
     import yaml
 
@@ -244,7 +244,7 @@ def load_mapping(path: str | os.PathLike[str]) -> Mapping:
     return parse_mapping(data, name=p.name)
 
 
-def parse_mapping(data: Any, *, name: str = "mapping") -> Mapping:
+def parse_mapping(data: Any, *, name: str = "mapping") -> SourceMapping:
     """Validate a mapping given as a dict (the YAML structure)."""
     where = f"mapping {name!r}"
     if not isinstance(data, MappingABC):
@@ -294,7 +294,7 @@ def parse_mapping(data: Any, *, name: str = "mapping") -> Mapping:
         except LookupError:
             raise InvalidMapping(f"{where}: unknown encoding {encoding!r}") from None
     used = frozenset(n for t in targets for f in t.fields.values() for n in _names(f.expr))
-    return Mapping(
+    return SourceMapping(
         name=name,
         targets=tuple(targets),
         rules=rules,
@@ -533,7 +533,7 @@ def _parse_rule(raw: Any, where: str) -> tuple[P.Expr, str]:
     return _test({k: v for k, v in raw.items() if k != "reason"}, where), str(raw["reason"])
 
 
-def canonical_mapping(entity: str, columns: Sequence[str]) -> Mapping:
+def canonical_mapping(entity: str, columns: Sequence[str]) -> SourceMapping:
     """Identity mapping for files whose columns already are canonical names."""
     if entity not in ENTITIES:
         raise InvalidMapping(f"canonical: unknown entity {entity!r}; one of {', '.join(ENTITIES)}")
@@ -553,7 +553,7 @@ __all__ = sorted(
     [
         "ENTITIES",
         "FieldSpec",
-        "Mapping",
+        "SourceMapping",
         "Target",
         "canonical_mapping",
         "load_mapping",

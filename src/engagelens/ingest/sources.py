@@ -20,7 +20,7 @@ from typing import Any
 
 from engagelens.errors import UnknownSource
 
-from .mapping import Mapping, parse_mapping
+from .mapping import SourceMapping, parse_mapping
 
 _FACEBOOK: dict[str, Any] = {
     "name": "facebook",
@@ -293,7 +293,7 @@ BUILTIN: dict[str, dict[str, Any]] = {
 SOURCE_NAMES: tuple[str, ...] = (*BUILTIN, "canonical")
 
 
-def builtin(name: str) -> Mapping:
+def builtin(name: str) -> SourceMapping:
     """The mapping of a built-in source (``twitter`` is accepted for ``x``)."""
     key = {"twitter": "x"}.get(name.lower(), name.lower())
     if key not in BUILTIN:
@@ -304,7 +304,7 @@ def builtin(name: str) -> Mapping:
     return parse_mapping(BUILTIN[key], name=key)
 
 
-def detect(columns: list[str]) -> Mapping | None:
+def detect(columns: list[str]) -> SourceMapping | None:
     """The built-in source whose signature columns are all in the header, if exactly one."""
     found = [m for m in (builtin(n) for n in BUILTIN) if m.matches_header(columns)]
     return found[0] if len(found) == 1 else None

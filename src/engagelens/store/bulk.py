@@ -565,7 +565,7 @@ def validate(store: Store, plan: Any, staged: Staged) -> Validated:
     if policy not in CONFLICT_POLICIES:
         raise StoreError(f"on_conflict must be one of {', '.join(CONFLICT_POLICIES)}")
     repeats = []
-    conflicts = []
+    conflicts: list[tuple[int, list[dict[str, Any]]]] = []
     with store._lock:
         con.execute(f"CREATE OR REPLACE TEMP TABLE {TYPED} AS {select}", params)
         for ti, target in enumerate(plan.targets):
