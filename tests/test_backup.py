@@ -100,7 +100,10 @@ def test_backup_of_a_workspace(capsys, tmp_path, monkeypatch, filled):
     code, _, err = _run(capsys, "backup", str(out_file), "--workspace", "acme")
     assert code == 0, err
     original = _all_rows(data_dir / "workspaces" / "acme.duckdb")
-    code, _, err = _run(capsys, "restore", str(out_file), "--workspace", "beta")
+    monkeypatch.delenv("ENGAGELENS_DATA_DIR")
+    code, _, err = _run(
+        capsys, "restore", str(out_file), "--workspace", "beta", "--data-dir", str(data_dir)
+    )
     assert code == 0, err
     assert _all_rows(data_dir / "workspaces" / "beta.duckdb") == original
     code, _, err = _run(capsys, "backup", str(out_file), "--workspace", "../etc")

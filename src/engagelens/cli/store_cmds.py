@@ -165,7 +165,14 @@ WorkspaceOption = typer.Option(
 )
 
 
-def _store_path(db: str | None, workspace: str | None, *, must_exist: bool) -> Path:
+DataDirOption = typer.Option(
+    None, "--data-dir", help="The server's data folder (default: the data_dir setting)."
+)
+
+
+def _store_path(
+    db: str | None, workspace: str | None, data_dir: Path | None, *, must_exist: bool
+) -> Path:
     """The store file named by --db or --workspace (one of them), checked before any copy."""
     from engagelens import settings
     from engagelens.errors import ConfigError
@@ -175,7 +182,7 @@ def _store_path(db: str | None, workspace: str | None, *, must_exist: bool) -> P
     if workspace:
         from engagelens.api.control import Control
 
-        path = Control(settings.get("data_dir")).workspace_path(workspace)
+        path = Control(data_dir or settings.get("data_dir")).workspace_path(workspace)
     else:
         raw = db if db is not None else str(settings.get("db"))
         if "://" in raw and not raw.startswith("duckdb://"):
@@ -197,13 +204,14 @@ def backup_cmd(
     dest: Path = typer.Argument(..., help="Backup file to write (a DuckDB file)."),
     force: bool = typer.Option(False, "--force", help="Replace an existing backup file."),
     workspace: str | None = WorkspaceOption,
+    data_dir: Path | None = DataDirOption,
     db: str | None = DbOption,
 ) -> None:
     """Copy a store (or a workspace) to one file, checked table by table."""
     from engagelens.store import Store
     from engagelens.store.backup import backup
 
-    path = _store_path(db, workspace, must_exist=True)
+    path = _store_path(db, workspace, data_dir, must_exist=True)
     with Store.open(path) as store:
         counts = backup(store, dest, force=force)
     _echo_counts("backed up to", dest, counts)
@@ -213,12 +221,13 @@ def restore_cmd(
     source: Path = typer.Argument(..., help="Backup file written by engagelens backup."),
     force: bool = typer.Option(False, "--force", help="Replace the existing store."),
     workspace: str | None = WorkspaceOption,
+    data_dir: Path | None = DataDirOption,
     db: str | None = DbOption,
 ) -> None:
     """Put a backup in place as the store (or workspace); refuses to overwrite without --force."""
     from engagelens.store.backup import restore
 
-    path = _store_path(db, workspace, must_exist=False)
+    path = _store_path(db, workspace, data_dir, must_exist=False)
     counts = restore(source, path, force=force)
     _echo_counts("restored to", path, counts)
 
