@@ -31,7 +31,7 @@ def ingest_into_warehouse(store: Store, path: str | os.PathLike[str], **kw: Any)
 
     with _Store.open(":memory:") as probe:  # which tables the file writes (DuckDB: cheap)
         first = ingest_file(probe, path, **{**kw, "progress": None})
-    targets = set(first.stored_by_table) | set(first.entity.split(","))
+    targets = set(first.stored_by_table) | set(first.entity.split("+"))
     with _Store.open(":memory:") as work:
         for spec in all_tables():  # the keys that make a re-ingest a duplicate
             if spec.name in targets and spec.ingestible and spec.key and store.has_table(spec.name):

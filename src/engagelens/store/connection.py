@@ -316,11 +316,11 @@ def _spark_connect(warehouse: str | None = None) -> Any:
 def _register_warehouse(spark: Any, root: Path) -> None:
     """Register every declared table as a Parquet table under ``root/<name>`` (kept files
     are read back; a missing folder starts empty). Names and schemas are declarations."""
+    import hashlib
+
     from ibis.backends.pyspark.datatypes import PySparkSchema
 
     from .migrations import VERSION_SCHEMA
-
-    import hashlib
 
     root.mkdir(parents=True, exist_ok=True)
     # one Spark database per warehouse folder (a hash: no user text in SQL), made current,
