@@ -237,13 +237,15 @@ def _run_with_progress(
         progress(1.0)
 
 
-__all__ = [
-    "REJECTS",
-    "STAGE",
-    "TYPED",
-    "Staged",
-    "drop_staging",
-    "stage_chunks",
-    "stage_csv",
-    "stage_parquet",
-]
+__all__ = sorted(
+    [
+        "REJECTS",
+        "STAGE",
+        "TYPED",
+        "Staged",
+        "drop_staging",
+        "stage_chunks",
+        "stage_csv",
+        "stage_parquet",
+    ]
+)
