@@ -4,8 +4,8 @@ Why a plan and not SQL: the ingest layer decides *what* a row means (which sourc
 feeds which canonical field, which transforms apply, what makes a row invalid); the store
 decides *how* an engine computes it (``store/compile.py`` compiles a plan to DuckDB
 expressions with bound parameters). The model lives in ``model/``, below both layers, so the
-store's compiler is typed against it without importing ``ingest/``. Source column names never reach SQL: a plan refers to source columns
-by position in the staged file.
+store's compiler is typed against it without importing ``ingest/``. Source column names
+never reach SQL: a plan refers to source columns by position in the staged file.
 
 Expression nodes are tuples-in-dataclasses with an ``op`` name:
 
