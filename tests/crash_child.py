@@ -4,7 +4,7 @@ itself with SIGKILL at a chosen point.
 Usage: ``python crash_child.py POINT DB FILE [ARG]``. The kill comes from inside the process,
 at a place the parent names, so the point is reproducible and no sleep decides it:
 
-* ``reading``     – while the file is read (the first progress tick of the reader);
+* ``reading``     – the file has been read once (line ends scanned, hash fed), not staged;
 * ``staging``     – the file is staged in temporary tables, nothing validated or written;
 * ``inserting``   – every row is written inside the batch's transaction, before COMMIT;
 * ``committing``  – during the COMMIT of the rows, once the WAL has grown by ARG bytes;
@@ -67,6 +67,16 @@ def main() -> None:
     store = Store.open(db)
     store.sql("SET checkpoint_threshold = '10GB'")  # the test decides when to checkpoint
 
+    if point == "reading":  # the whole file scanned (line ends, hash), nothing staged yet
+        from engagelens.ingest import readers
+
+        real_scan = readers.scan_line_ends
+
+        def scan_line_ends(*a: object, **kw: object) -> object:
+            real_scan(*a, **kw)
+            die("reading")
+
+        readers.scan_line_ends = scan_line_ends  # type: ignore[assignment]
     if point == "staging":
         real_validate = bulk.validate
 
@@ -128,11 +138,7 @@ def main() -> None:
         print("finished", flush=True)
         return
 
-    def progress(f: float) -> None:
-        if point == "reading" and 0 < f < 0.6:
-            die("reading")
-
-    ingest_batch.ingest_file(store, data, progress=progress)
+    ingest_batch.ingest_file(store, data)
     if point == "committed":  # every commit done, nothing checkpointed: the WAL holds it all
         die("committed")
     if point == "checkpoint":

@@ -143,6 +143,8 @@ def test_kill_9_then_reopen_and_rerun(prepared, tmp_path, point, arg):
     db = tmp_path / "crash.duckdb"
     shutil.copy(base, db)
     died = run_child(point, db, data, arg)
+    if point in ("reading", "staging", "inserting"):  # fixed points: the kill must happen
+        assert died == f"killing at {point}", died
 
     with Store.open(db) as s:
         ledger = assert_consistent(s)

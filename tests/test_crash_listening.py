@@ -64,6 +64,8 @@ def test_kill_9_during_listening_run(base, tmp_path, grown_by):
     db = tmp_path / "crash.duckdb"
     shutil.copy(base, db)
     died = run_child("listening", db, Path("-"), grown_by)
+    if grown_by == 0:  # the first WAL write of the run's commit
+        assert died.startswith("killing at listening"), died
     with Store.open(db) as s:
         queries = s.sql("SELECT name, kind FROM listening_query ORDER BY name").fetchall()
         assert queries == [("acme", "brand"), ("globex", "competitor")], died
@@ -80,6 +82,7 @@ def test_kill_9_during_text_analysis(base, tmp_path, chunk):
     db = tmp_path / "crash.duckdb"
     shutil.copy(base, db)
     died = run_child("analysing", db, Path("-"), chunk)
+    assert died.startswith(f"killing at analysing chunk {chunk} "), died
     with Store.open(db) as s:
         n, distinct = s.sql(
             "SELECT count(*), count(DISTINCT source_id) FROM text_analysis "

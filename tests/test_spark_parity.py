@@ -122,7 +122,8 @@ def test_every_metric_matches_duckdb(both):
             want = _sorted_rows(compute(duck, chunk, by=grain, settings=SETTINGS))
             got = _sorted_rows(compute(spark, chunk, by=grain, settings=SETTINGS))
             if len(want) != len(got) or not all(
-                set(w) == set(g) and all(_same(w[k], g[k]) for k in w) for w, g in zip(want, got)
+                set(w) == set(g) and all(_same(w[k], g[k]) for k in w)
+                for w, g in zip(want, got, strict=True)
             ):
                 failures.append((chunk, grain, want, got))
     assert not failures, failures[:5]
@@ -198,3 +199,72 @@ def test_spark_migration_adds_declared_columns(spark_store):
     migrate(spark_store)
     cols = spark_store.table("ingest_batch").schema()
     assert cols["rows_stored"].is_int64() and cols["finished_at"].is_timestamp()
+
+
+def _warehouse_files(folder: Path) -> list[Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    content = folder / "content.csv"
+    content.write_text(
+        "platform,content_id,account_id,created_at,kind,text\n"
+        "x,p1,brand1,2024-01-01 09:00:00,post,launch day\n"
+        "x,p2,brand1,2024-01-02 09:00:00,video,behind the scenes\n",
+        encoding="utf-8",
+    )
+    interactions = folder / "interaction.csv"
+    interactions.write_text(
+        "platform,interaction_id,content_id,account_id,kind,occurred_at,text\n"
+        "x,i1,p1,brand1,like,2024-01-01 10:00:00,\n"
+        "x,i2,p1,brand1,comment,2024-01-01 11:00:00,love it\n"
+        "x,i3,p2,brand1,share,2024-01-02 12:00:00,\n"
+        "x,i4,p2,brand1,comment,not a date,broken\n"
+        "x,i5,p2,brand1,like,2024-01-03 08:00:00+02:00,\n",
+        encoding="utf-8",
+    )
+    return [content, interactions]
+
+
+def _same_report(a: dict, b: dict) -> bool:
+    return a.keys() == b.keys() and all(_same(a[k], b[k]) for k in a)
+
+
+def test_ingest_and_report_on_a_spark_warehouse(spark_store, tmp_path):
+    """``ingest --db pyspark:///PATH`` then ``report --db pyspark:///PATH``: the same ledger
+    and the same report as DuckDB, and the warehouse is read back from its files by a later
+    session (its catalog entries dropped first, as a new process starts without them)."""
+    from pyspark.sql import SparkSession
+
+    from engagelens.ingest import ingest_paths
+    from engagelens.metrics.report import headline
+    from engagelens.store import Store
+
+    files = _warehouse_files(tmp_path / "in")
+    spark = SparkSession.getActiveSession()
+    try:
+        duck = Store.open(tmp_path / "same.duckdb")
+        want = [
+            (b.rows_read, b.rows_stored, b.rows_duplicate, b.rows_quarantined)
+            for b in ingest_paths(duck, files)
+        ]
+        assert want == [(2, 2, 0, 0), (5, 4, 0, 1)]
+        url = f"pyspark://{tmp_path / 'wh'}"
+        wh = Store.open(url)
+        got = [
+            (b.rows_read, b.rows_stored, b.rows_duplicate, b.rows_quarantined)
+            for b in ingest_paths(wh, files)
+        ]
+        assert got == want
+        assert _same_report(headline(wh), headline(duck))
+        assert headline(wh)["interactions"] == 4
+
+        database = spark.catalog.currentDatabase()
+        spark.sql(f"DROP DATABASE {database} CASCADE")  # external tables: files stay
+        spark.catalog.setCurrentDatabase("default")
+        again = Store.open(url)
+        assert again.count("interaction") == 4 and again.count("quarantine") == 1
+        assert sorted(again.table("ingest_batch").batch_id.to_pyarrow().to_pylist()) == [1, 2]
+        rerun = [(b.batch_id, b.rows_stored, b.rows_duplicate) for b in ingest_paths(again, files)]
+        assert rerun == [(3, 0, 2), (4, 0, 4)]  # nothing stored twice
+        assert _same_report(headline(again), headline(duck))
+        duck.close()
+    finally:
+        spark.catalog.setCurrentDatabase("default")

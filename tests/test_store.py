@@ -83,3 +83,67 @@ def test_duckdb_memory_limit_setting_caps_the_engine(tmp_path, monkeypatch):
     finally:
         store.close()
     assert limit == "488.2 MiB", limit  # 512 MB as DuckDB prints it (binary units)
+
+
+def test_every_plan_op_has_a_compiler_entry_and_unknown_ops_are_errors():
+    """The op table in model/plan.py and the compiler's lookup tables agree; an op the
+    compiler does not know is a StoreError naming it, never SQL."""
+    import re
+
+    from engagelens.model import plan as P
+    from engagelens.store import compile as C
+
+    documented = set(re.findall(r"^``(\w+)``", P.__doc__ or "", flags=re.MULTILINE))
+    assert len(documented) == 17
+    assert documented == set(C._TEXT) | set(C._TEST)
+    comp = C._Compiler(("VARCHAR",), "f.csv")
+    with pytest.raises(StoreError, match="unknown expression 'upper'"):
+        comp.text(P.Expr("upper", (P.column(0),)))
+    with pytest.raises(StoreError, match="unknown test 'lower'"):
+        comp.test(P.Expr("lower", (P.column(0),)))
+    sql = comp.text(P.Expr("prefix", (P.column(0), "x:")))
+    assert sql == "($1 || c0)" and comp.params == ["x:"]  # user text only as a parameter
+
+
+def test_store_methods_for_other_layers(store):
+    """list_tables and truncate: what listening/ and cli/ used to reach through store.con."""
+    assert "interaction" in store.list_tables() and store.list_tables() == sorted(
+        store.list_tables()
+    )
+    store.insert("account", [{"platform": "x", "account_id": "a"}])
+    with store.transaction():
+        store.truncate("account")
+    assert store.count("account") == 0
+    with pytest.raises(SchemaError, match="unknown table 'no_such_table'"):
+        store.truncate("no_such_table")
+
+
+def test_rows_of_an_unrecorded_batch_are_removed_on_open(tmp_path):
+    """What a crash between the rows' COMMIT and the batch record's leaves is rolled back."""
+    from engagelens.ingest import ingest_file
+
+    data = tmp_path / "interaction.csv"
+    data.write_text(
+        "platform,interaction_id,kind,occurred_at\nx,1,like,2024-01-01\nx,2,like,2024-01-02\n",
+        encoding="utf-8",
+    )
+    db = tmp_path / "s.duckdb"
+    with Store.open(db) as s:
+        ingest_file(s, data)
+        s.insert(
+            "interaction",
+            [
+                {
+                    "platform": "x",
+                    "interaction_id": "9",
+                    "kind": "like",
+                    "occurred_at": dt.datetime(2024, 1, 3),
+                    "batch_id": 2,
+                }
+            ],
+        )
+        s.insert("quarantine", [{"batch_id": 2, "reason": "r"}])
+        assert s.count("interaction") == 3
+    with Store.open(db) as s:
+        assert s.count("interaction") == 2 and s.count("quarantine") == 0
+        assert s.sql("SELECT DISTINCT batch_id FROM interaction").fetchall() == [(1,)]

@@ -35,7 +35,7 @@ def init(db: str | None = DbOption) -> None:
     try:
         typer.echo(
             f"store ready: {store.url} (schema version {SCHEMA_VERSION}, "
-            f"{len(store.con.list_tables())} tables)"
+            f"{len(store.list_tables())} tables)"
         )
     finally:
         store.close()
@@ -157,8 +157,85 @@ def settings_cmd(as_json: bool = typer.Option(False, "--json")) -> None:
         typer.echo(f"{r['name']} = {shown!r}\t[{r['env']}]\t{r['help']}")
 
 
+WorkspaceOption = typer.Option(
+    None,
+    "--workspace",
+    "-w",
+    help="A server workspace (its file under <data_dir>/workspaces) instead of --db.",
+)
+
+
+DataDirOption = typer.Option(
+    None, "--data-dir", help="The server's data folder (default: the data_dir setting)."
+)
+
+
+def _store_path(
+    db: str | None, workspace: str | None, data_dir: Path | None, *, must_exist: bool
+) -> Path:
+    """The store file named by --db or --workspace (one of them), checked before any copy."""
+    from engagelens import settings
+    from engagelens.errors import ConfigError
+
+    if db and workspace:
+        raise ConfigError("give --db or --workspace, not both")
+    if workspace:
+        from engagelens.api.control import Control
+
+        path = Control(data_dir or settings.get("data_dir")).workspace_path(workspace)
+    else:
+        raw = db if db is not None else str(settings.get("db"))
+        if "://" in raw and not raw.startswith("duckdb://"):
+            raise ConfigError(f"backup and restore work on DuckDB store files, not {raw!r}")
+        path = Path(raw.removeprefix("duckdb://"))
+    if must_exist and not path.is_file():
+        raise ConfigError(f"no store at {path}")
+    return path
+
+
+def _echo_counts(verb: str, path: Path, counts: dict[str, int]) -> None:
+    typer.echo(f"{verb} {_safe(path)}: {len(counts)} tables, {sum(counts.values()):,} rows")
+    for name, n in sorted(counts.items()):
+        if n:
+            typer.echo(f"  {name}\t{n:,}")
+
+
+def backup_cmd(
+    dest: Path = typer.Argument(..., help="Backup file to write (a DuckDB file)."),
+    force: bool = typer.Option(False, "--force", help="Replace an existing backup file."),
+    workspace: str | None = WorkspaceOption,
+    data_dir: Path | None = DataDirOption,
+    db: str | None = DbOption,
+) -> None:
+    """Copy a store (or a workspace) to one file, checked table by table."""
+    from engagelens.store import Store
+    from engagelens.store.backup import backup
+
+    path = _store_path(db, workspace, data_dir, must_exist=True)
+    with Store.open(path) as store:
+        counts = backup(store, dest, force=force)
+    _echo_counts("backed up to", dest, counts)
+
+
+def restore_cmd(
+    source: Path = typer.Argument(..., help="Backup file written by engagelens backup."),
+    force: bool = typer.Option(False, "--force", help="Replace the existing store."),
+    workspace: str | None = WorkspaceOption,
+    data_dir: Path | None = DataDirOption,
+    db: str | None = DbOption,
+) -> None:
+    """Put a backup in place as the store (or workspace); refuses to overwrite without --force."""
+    from engagelens.store.backup import restore
+
+    path = _store_path(db, workspace, data_dir, must_exist=False)
+    counts = restore(source, path, force=force)
+    _echo_counts("restored to", path, counts)
+
+
 def register(app: typer.Typer) -> None:
     app.command("init")(init)
+    app.command("backup")(backup_cmd)
+    app.command("restore")(restore_cmd)
     app.command("batches")(batches)
     app.add_typer(quarantine_app, name="quarantine")
     app.command("settings")(settings_cmd)

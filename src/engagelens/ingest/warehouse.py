@@ -2,7 +2,8 @@
 
 Why through DuckDB: validation, quarantine and deduplication are compiled to DuckDB SQL
 (``store/``), and one path means one set of rules. The file is ingested into an embedded
-DuckDB that holds the warehouse's natural keys and batch ledger, so duplicates and batch ids
+DuckDB that holds the warehouse's natural keys (of the tables the file writes, found by a
+first pass into an empty DuckDB) and batch ledger, so duplicates and batch ids
 come out as they would on the warehouse itself; the new rows and quarantine are then
 appended to the warehouse, and the batch record last: a batch counts once its record exists,
 as on DuckDB (``store/ledger.py``).
@@ -28,9 +29,12 @@ def ingest_into_warehouse(store: Store, path: str | os.PathLike[str], **kw: Any)
 
     from .batch import ingest_file
 
+    with _Store.open(":memory:") as probe:  # which tables the file writes (DuckDB: cheap)
+        first = ingest_file(probe, path, **{**kw, "progress": None})
+    targets = set(first.stored_by_table) | set(first.entity.split("+"))
     with _Store.open(":memory:") as work:
         for spec in all_tables():  # the keys that make a re-ingest a duplicate
-            if spec.ingestible and spec.key and store.has_table(spec.name):
+            if spec.name in targets and spec.ingestible and spec.key and store.has_table(spec.name):
                 keys = store.table(spec.name).select(*spec.key).distinct().to_pyarrow()
                 if keys.num_rows:
                     work.insert(spec.name, keys)

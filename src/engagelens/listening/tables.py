@@ -178,7 +178,7 @@ def replace_rows(store: Store, name: str, keep: Any, add: Any = None) -> None:
     with store.transaction():
         table = store.table(name)
         kept = table.filter(keep).to_pyarrow() if keep is not None else None
-        store.con.truncate_table(name)
+        store.truncate(name)
         if kept is not None and kept.num_rows:
             store.insert(name, kept)
         if add:

@@ -402,18 +402,28 @@ def _spark_connect(warehouse: str | None = None) -> Any:
 def _register_warehouse(spark: Any, root: Path) -> None:
     """Register every declared table as a Parquet table under ``root/<name>`` (kept files
     are read back; a missing folder starts empty). Names and schemas are declarations."""
+    import hashlib
+
     from ibis.backends.pyspark.datatypes import PySparkSchema
 
     from .migrations import VERSION_SCHEMA
 
     root.mkdir(parents=True, exist_ok=True)
+    # one Spark database per warehouse folder (a hash: no user text in SQL), made current,
+    # so two warehouses in one session (or a cluster's own tables) never share a name
+    database = "engagelens_" + hashlib.sha256(str(root).encode()).hexdigest()[:12]
+    spark.sql(f"CREATE DATABASE IF NOT EXISTS {database}")
+    spark.catalog.setCurrentDatabase(database)
     schemas = {"schema_version": VERSION_SCHEMA}
     schemas.update({spec.name: spec.ibis_schema() for spec in all_tables()})
     for name, schema in schemas.items():
-        if spark.catalog.tableExists(name):
+        if spark.catalog.tableExists(f"{database}.{name}"):
             continue
         spark.catalog.createTable(
-            name, path=str(root / name), source="parquet", schema=PySparkSchema.from_ibis(schema)
+            f"{database}.{name}",
+            path=str(root / name),
+            source="parquet",
+            schema=PySparkSchema.from_ibis(schema),
         )
 
 
