@@ -8,6 +8,7 @@ Screenshots go to ``test-artifacts/`` (git-ignored) for a human to look at.
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -136,6 +137,10 @@ def test_log_in_and_open_every_page(page, server):
 
 def test_change_the_date_range(page, server):
     login(page, server)
+    # issue 15: the overview opens on own accounts; these figures are every account's
+    page.check("#scope-all")
+    page.click("#filter-apply")
+    page.wait_for_url("**scope=all**")
     before = page.inner_text("#total-interactions")
     page.fill("#filter-from", "2024-03-02")
     page.fill("#filter-to", "2024-03-04")
@@ -149,13 +154,56 @@ def test_change_the_date_range(page, server):
     assert page.input_value("#filter-from") == "2024-03-02"
     shot(page, "overview-range")
     page.click("[data-range='all']")
-    page.wait_for_url(server + "/w/acme/")
+    page.wait_for_url(server + "/w/acme/?scope=all")
     assert page.inner_text("#total-interactions") == before
-    page.goto(server + "/w/acme/content")
+    page.goto(server + "/w/acme/content?scope=all")
     page.click("[data-range='7']")
     page.wait_for_url("**from=**")
     assert page.locator("table[data-table='posts'] tbody tr").count() == 7
     assert not page.watch.errors
+
+
+def _card(page, key: str) -> tuple[str, str, str | None]:
+    card = page.locator(f"#kpi-{key}")
+    return (
+        card.locator(".value").inner_text(),
+        card.locator(".previous-value").inner_text(),
+        card.get_attribute("data-direction"),
+    )
+
+
+def test_scope_switch_and_comparison_cards_en_and_fa(page, server):
+    """Own posts 2024-03-05..08: seed posts 4, 6 and the hostile post; the 4 days before:
+    0 and 2. Competitor (x) posts: 5, 7 against 1, 3."""
+    login(page, server)
+    page.goto(server + "/w/acme/?from=2024-03-05&to=2024-03-08")
+    charts_drawn(page)
+    assert page.is_checked("#scope-own")
+    assert _card(page, "posts") == ("3", "2", "up")
+    assert page.locator("#kpi-posts .change-value").inner_text() == "+50.0%"
+    line = page.inner_text("#scope-line")
+    assert "Scope: Own accounts" in line and "compared with Mar 1, 2024 – Mar 4, 2024" in line
+    shot(page, "overview-compare-en")
+    page.check("#scope-competitor")
+    page.click("#filter-apply")
+    page.wait_for_url("**scope=competitor**")
+    assert _card(page, "posts") == ("2", "2", "flat")
+    assert "Scope: Competitors" in page.inner_text("#scope-line")
+    page.select_option("#locale-select", "fa")
+    page.wait_for_function("document.documentElement.lang === 'fa'")
+    charts_drawn(page)
+    assert _card(page, "posts") == ("۲", "۲", "flat")
+    assert "رقبا" in page.inner_text("#scope-line")
+    # chart axes in Persian digits and months (Plotly alone would print Latin ones)
+    ticks = page.locator("[data-chart='interactions-vs-engagement'] .xtick text")
+    assert ticks.count() >= 2
+    texts = ticks.evaluate_all("els => els.map(e => e.textContent)")  # SVG: no innerText
+    assert all(re.search("[۰-۹]", t) and not re.search("[0-9]", t) for t in texts), texts
+    yticks = page.locator("[data-chart='interactions-vs-engagement'] .ytick text")
+    texts = yticks.evaluate_all("els => els.map(e => e.textContent)")
+    assert len(texts) >= 2 and not any(re.search("[0-9]", t) for t in texts), texts
+    shot(page, "overview-compare-fa")
+    assert not page.watch.errors, page.watch.errors
 
 
 @pytest.mark.parametrize(

@@ -254,6 +254,14 @@ def nice_step(top: float, ticks: int = 5) -> float:
     return next(m * power for m in (1, 2, 2.5, 4, 5, 6, 8, 10) if m * power >= raw)
 
 
+def _decimals(step: float) -> int:
+    """Decimals that write ``step`` exactly (2.5 → 1, 0.25 → 2, 200 → 0), at most 4."""
+    for d in range(5):
+        if abs(step * 10**d - round(step * 10**d)) < 1e-6:
+            return d
+    return 4
+
+
 def value_axis(
     values: list[Any], lang: Lang, *, percent: bool = False, ticks: int = 5
 ) -> dict[str, Any]:
@@ -263,7 +271,7 @@ def value_axis(
     top = max(finite, default=0.0)
     step = nice_step(top, ticks)
     vals = [round(step * k, 10) for k in range(ticks + 1)]  # same count on every axis
-    digits = max(0, -math.floor(math.log10(step * (100 if percent else 1))) if step else 0)
+    digits = _decimals(step * (100 if percent else 1))
     text = [lang.percent(v, min(digits, 2)) if percent else lang.number(v, digits) for v in vals]
     return {
         "tickmode": "array",

@@ -168,7 +168,16 @@ def build(ctx: Context) -> Page:
             {
                 "hovermode": "closest",
                 "yaxis": {"automargin": True, "type": "category"},
-                "xaxis": {"title": {"text": _("Interactions ÷ baseline")}},
+                "xaxis": {
+                    "title": {"text": _("Interactions ÷ baseline")},
+                    **value_axis(
+                        [
+                            p[rollup.BASELINE_METRIC]
+                            for p in (*data["top_posts"], *data["bottom_posts"])
+                        ],
+                        ctx.lang,
+                    ),
+                },
             },
         ),
     ]
