@@ -67,14 +67,14 @@ def test_reconstruction_uses_parent_ids_then_time():
         _rs("r3", 30),  # no parent: most recent earlier reshare within 6 h is r2
         _rs("r4", 60 * 20),  # no parent, 20 h later: nothing recent, so the post
     ]
-    nodes = {n.node_id: n for n in build_cascade(rows)}
+    nodes = {n.node_id: n for n in build_cascade(rows, infer="recent")}
     assert {k: (n.parent_id, n.inferred) for k, n in nodes.items()} == {
         "r1": (ROOT, False),
         "r2": ("r1", False),
         "r3": ("r2", True),
         "r4": (ROOT, True),
     }
-    flat = {n.node_id: n.parent_id for n in build_cascade(rows, infer="root")}
+    flat = {n.node_id: n.parent_id for n in build_cascade(rows)}  # default: the post
     assert flat == {"r1": ROOT, "r2": "r1", "r3": ROOT, "r4": ROOT}
     with pytest.raises(ConfigError):
         build_cascade(rows, infer="guess")

@@ -9,11 +9,12 @@ virality**: the mean shortest-path distance between all pairs of nodes of the ca
 
 Reconstruction. The root is the post. A reshare (kind share/retweet/quote) whose ``parent_id``
 names another reshare of the same post hangs under it (platforms that give parent ids). Any
-other reshare is placed by **time-ordered inference**, documented as such and flagged per node
-(``inferred``): with ``infer="recent"`` under the most recent earlier reshare of the same post
-within ``window_hours`` (people tend to reshare what they saw last), else under the root; with
-``infer="root"`` always under the root (the conservative reading: depth 1 unless the platform
-says otherwise).
+other reshare is placed by inference, flagged per node (``inferred``): with ``infer="root"``
+(the default, the conservative reading) under the post, so depth comes only from what the
+platform says; with ``infer="recent"`` (**time-ordered inference**) under the most recent
+earlier reshare of the same post within ``window_hours`` (people reshare what they saw last),
+else under the post. ``recent`` turns a burst of independent shares into a long chain, so it
+overstates depth and virality on busy posts; use it only where shares are sparse.
 
 Per post: ``size`` nodes including the root, ``reshares`` (size − 1), ``depth`` (longest path
 from the root), ``breadth`` (most nodes on one level), ``structural_virality`` (null below two
@@ -110,7 +111,7 @@ def cascade_stats(nodes: Sequence[Node]) -> CascadeStats:
 
 
 def build_cascade(
-    reshares: Sequence[dict[str, Any]], *, infer: str = "recent", window_hours: float = 6.0
+    reshares: Sequence[dict[str, Any]], *, infer: str = "root", window_hours: float = 6.0
 ) -> list[Node]:
     """Nodes of one post's tree from its reshare rows (interaction_id, parent_id, actor_id,
     actor_followers, occurred_at), placed as the module doc says."""
@@ -157,7 +158,7 @@ def post_cascades(
     start: dt.datetime | None = None,
     end: dt.datetime | None = None,
     platform: str | None = None,
-    infer: str = "recent",
+    infer: str = "root",
     window_hours: float = 6.0,
     brand: str | None = None,
     wom_hours: float = 48.0,

@@ -421,6 +421,56 @@ def segments_cmd(
     )
 
 
+@audience_app.command("cascades")
+def cascades_cmd(
+    infer: str = typer.Option(
+        "root", "--infer", help="Reshares without a parent id: root (the post) or recent."
+    ),
+    window_hours: float = typer.Option(6.0, "--window-hours", help="Window of --infer recent."),
+    brand: str | None = typer.Option(
+        None, "--brand", help="Listening query for untagged word of mouth after each post."
+    ),
+    limit: int = typer.Option(20, "--limit", help="Show the top N posts (0: all)."),
+    start: str | None = _Start,
+    end: str | None = _End,
+    platform: str | None = typer.Option(None, "--platform", help="Only this platform."),
+    as_json: bool = _Json,
+    db: str | None = DbOption,
+) -> None:
+    """Share cascades per post: size, depth, breadth, structural virality, second-degree reach."""
+    from engagelens.audience.ripple import post_cascades
+
+    with open_db(db) as store:
+        rows = post_cascades(
+            store,
+            start=parse_date(start, "from"),
+            end=parse_date(end, "to"),
+            platform=platform,
+            infer=infer,
+            window_hours=window_hours,
+            brand=brand,
+            limit=limit,
+        )
+    if as_json:
+        _json(rows)
+        return
+    _print(
+        "Ripple cascades",
+        ["platform", "post", "reshares", "depth", "breadth", "virality", "2nd-degree reach",
+         "inferred", "word of mouth"],
+        [
+            [
+                safe(r["platform"]), safe(r["content_id"], 30), str(r["reshares"]),
+                str(r["depth"]), str(r["breadth"]),
+                "—" if r["structural_virality"] is None else f"{r['structural_virality']:.2f}",
+                f"{r['second_degree_reach']:,}", str(r["inferred_edges"]),
+                "—" if r["word_of_mouth"] is None else str(r["word_of_mouth"]),
+            ]
+            for r in rows
+        ],
+    )  # fmt: skip
+
+
 def register(app: typer.Typer) -> None:
     app.add_typer(audience_app, name="audience")
 
