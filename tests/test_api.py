@@ -461,6 +461,10 @@ CASES: dict[tuple[str, str], tuple[tuple[Any, ...], tuple[Any, ...] | None]] = {
         ),
         ("viewer", "/workspaces/acme/audience/segments", {"params": {"from": "2024-03-01"}}),
     ),
+    ("GET", "/workspaces/{workspace}/audience/cascades"): (
+        ("viewer", "/workspaces/acme/audience/cascades", {"params": {"infer": "root"}}, "items"),
+        ("viewer", "/workspaces/acme/audience/cascades", {"params": {"infer": "guess"}}),
+    ),
     ("GET", "/workspaces/{workspace}/goals"): (
         ("viewer", "/workspaces/acme/goals", {"params": {"to": "2024-03-31"}}, "weeks"),
         ("viewer", "/workspaces/acme/goals", {"params": {"ownership": "mine"}}),

@@ -83,3 +83,9 @@ def test_brand_influencer_route(api):
     r = client.get("/audience/influencers", params={"brand": "nobody"})
     assert r.status_code == 404 and "lumina" in r.json()["error"]["message"]
     assert client.get("/audience/ugc", params={"brand": "bravo"}).json()["ugc"] == 1
+
+
+def test_cascade_route(api):
+    client, _ = api
+    assert client.get("/audience/cascades").json() == {"items": []}  # no own posts here
+    assert client.get("/audience/cascades", params={"brand": "nobody"}).status_code == 404

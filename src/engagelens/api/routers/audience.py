@@ -92,3 +92,33 @@ def segments(
         rows = (seg.audience_rfm if rfm == "audience" else seg.customer_rfm)(store, as_of=b)
         out["rfm"] = seg.rfm_summary(rows)
     return jsonable(out)
+
+
+@router.get(
+    "/workspaces/{workspace}/audience/cascades",
+    summary="Share cascades per own post: size, depth, breadth, structural virality, reach",
+)
+def cascades(
+    infer: Annotated[str, Query(pattern="^(root|recent)$")] = "root",
+    window_hours: Annotated[float, Query(gt=0, le=720)] = 6.0,
+    brand: Annotated[str | None, Query(min_length=1, max_length=200)] = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 20,
+    start: Annotated[dt.date | None, Query(alias="from")] = None,
+    end: Annotated[dt.date | None, Query(alias="to")] = None,
+    platform: Platform = None,
+    ws: Workspace = Depends(require_role("viewer")),
+) -> dict[str, Any]:
+    from engagelens.audience.ripple import post_cascades
+
+    with ws.session() as store:
+        rows = post_cascades(
+            store,
+            start=_at(start),
+            end=_at(end),
+            platform=platform,
+            infer=infer,
+            window_hours=window_hours,
+            brand=brand,
+            limit=limit,
+        )
+    return {"items": jsonable(rows)}
