@@ -444,6 +444,27 @@ CASES: dict[tuple[str, str], tuple[tuple[Any, ...], tuple[Any, ...] | None]] = {
         ("viewer", "/workspaces/acme/value/attribution", {"params": {"model": "linear"}}, "rows"),
         ("viewer", "/workspaces/acme/value/attribution", {"params": {"model": "shapley"}}),
     ),
+    ("GET", "/workspaces/{workspace}/audience/influencers"): (
+        ("viewer", "/workspaces/acme/audience/influencers", {"params": {"brand": "acme"}}, "items"),
+        ("viewer", "/workspaces/acme/audience/influencers", {"params": {"limit": 0}}),
+    ),
+    ("GET", "/workspaces/{workspace}/audience/ugc"): (
+        ("viewer", "/workspaces/acme/audience/ugc", {"params": {"brand": "acme"}}, "ugc"),
+        ("viewer", "/workspaces/acme/audience/ugc", {}),
+    ),
+    ("GET", "/workspaces/{workspace}/audience/segments"): (
+        (
+            "viewer",
+            "/workspaces/acme/audience/segments",
+            {"params": {"from": "2024-03-01", "to": "2024-04-01"}},
+            "segments",
+        ),
+        ("viewer", "/workspaces/acme/audience/segments", {"params": {"from": "2024-03-01"}}),
+    ),
+    ("GET", "/workspaces/{workspace}/audience/cascades"): (
+        ("viewer", "/workspaces/acme/audience/cascades", {"params": {"infer": "root"}}, "items"),
+        ("viewer", "/workspaces/acme/audience/cascades", {"params": {"infer": "guess"}}),
+    ),
     ("GET", "/workspaces/{workspace}/goals"): (
         ("viewer", "/workspaces/acme/goals", {"params": {"to": "2024-03-31"}}, "weeks"),
         ("viewer", "/workspaces/acme/goals", {"params": {"ownership": "mine"}}),

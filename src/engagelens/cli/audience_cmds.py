@@ -351,6 +351,132 @@ def ugc_cmd(
     )
 
 
+@audience_app.command("segments")
+def segments_cmd(
+    start: str = typer.Option(..., "--from", help="Period start (UTC), inclusive."),
+    end: str = typer.Option(..., "--to", help="Period end (UTC), exclusive."),
+    compare_from: str | None = typer.Option(
+        None, "--compare-from", help="Start of an earlier period to show movement from."
+    ),
+    compare_to: str | None = typer.Option(None, "--compare-to", help="End of that period."),
+    rfm_of: str = typer.Option(
+        "audience", "--rfm", help="RFM of the audience (interactions) or customers (orders)."
+    ),
+    as_json: bool = _Json,
+    db: str | None = DbOption,
+) -> None:
+    """Engagement-ladder segments with participation, movement between periods, and RFM."""
+    from engagelens.audience import segments as seg
+
+    if rfm_of not in ("audience", "customers"):
+        raise ConfigError(f"--rfm must be audience or customers, not {rfm_of!r}")
+    if (compare_from is None) != (compare_to is None):
+        raise ConfigError("--compare-from and --compare-to go together")
+    a, b = parse_date(start, "from"), parse_date(end, "to")
+    assert a is not None and b is not None
+    out: dict[str, Any] = {}
+    with open_db(db) as store:
+        out["segments"] = seg.segment_summary(store, start=a, end=b)
+        if compare_from is not None:
+            before = (
+                parse_date(compare_from, "compare-from"),
+                parse_date(compare_to, "compare-to"),
+            )
+            out["movement"] = seg.ladder_movement(store, before=before, after=(a, b))  # type: ignore[arg-type]
+        rows = (seg.audience_rfm if rfm_of == "audience" else seg.customer_rfm)(store, as_of=b)
+        out["rfm"] = seg.rfm_summary(rows)
+    if as_json:
+        _json(out)
+        return
+    _print(
+        "Engagement ladder",
+        ["step", "actors", "share", "active days / actor", "participation"],
+        [
+            [
+                r["step"],
+                str(r["actors"]),
+                _pct(r["share"]),
+                "—" if r["activity_frequency"] is None else f"{r['activity_frequency']:.2f}",
+                _pct(r["participation_rate"]),
+            ]
+            for r in out["segments"]
+        ],
+    )
+    if "movement" in out:
+        m = out["movement"]
+        typer.echo(f"moved up {m['up']}, down {m['down']}, same step {m['same']}")
+        _print(
+            "Movement",
+            ["before", "after", "actors"],
+            [[t["before"], t["after"], str(t["actors"])] for t in m["transitions"]],
+        )
+    _print(
+        f"RFM ({rfm_of})",
+        ["segment", "members", "share", "recency (days)", "frequency", "monetary"],
+        [
+            [
+                r["segment"],
+                str(r["members"]),
+                _pct(r["share"]),
+                f"{r['mean_recency_days']:.1f}",
+                f"{r['mean_frequency']:.2f}",
+                f"{r['mean_monetary']:.2f}",
+            ]
+            for r in out["rfm"]
+        ],
+    )
+
+
+@audience_app.command("cascades")
+def cascades_cmd(
+    infer: str = typer.Option(
+        "root", "--infer", help="Reshares without a parent id: root (the post) or recent."
+    ),
+    window_hours: float = typer.Option(6.0, "--window-hours", help="Window of --infer recent."),
+    brand: str | None = typer.Option(
+        None, "--brand", help="Listening query for untagged word of mouth after each post."
+    ),
+    limit: int = typer.Option(20, "--limit", help="Show the top N posts (0: all)."),
+    start: str | None = _Start,
+    end: str | None = _End,
+    platform: str | None = typer.Option(None, "--platform", help="Only this platform."),
+    as_json: bool = _Json,
+    db: str | None = DbOption,
+) -> None:
+    """Share cascades per post: size, depth, breadth, structural virality, second-degree reach."""
+    from engagelens.audience.ripple import post_cascades
+
+    with open_db(db) as store:
+        rows = post_cascades(
+            store,
+            start=parse_date(start, "from"),
+            end=parse_date(end, "to"),
+            platform=platform,
+            infer=infer,
+            window_hours=window_hours,
+            brand=brand,
+            limit=limit,
+        )
+    if as_json:
+        _json(rows)
+        return
+    _print(
+        "Ripple cascades",
+        ["platform", "post", "reshares", "depth", "breadth", "virality", "2nd-degree reach",
+         "inferred", "word of mouth"],
+        [
+            [
+                safe(r["platform"]), safe(r["content_id"], 30), str(r["reshares"]),
+                str(r["depth"]), str(r["breadth"]),
+                "—" if r["structural_virality"] is None else f"{r['structural_virality']:.2f}",
+                f"{r['second_degree_reach']:,}", str(r["inferred_edges"]),
+                "—" if r["word_of_mouth"] is None else str(r["word_of_mouth"]),
+            ]
+            for r in rows
+        ],
+    )  # fmt: skip
+
+
 def register(app: typer.Typer) -> None:
     app.add_typer(audience_app, name="audience")
 

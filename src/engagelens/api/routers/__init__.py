@@ -17,6 +17,7 @@ OPTIONAL: dict[str, str] = {
     "listening": "engagelens.listening",
     "inbox": "engagelens.engage.inbox",
     "value": "engagelens.value",
+    "audience": "engagelens.audience",
 }
 
 

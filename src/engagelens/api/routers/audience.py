@@ -1,0 +1,124 @@
+"""Audience over HTTP: influencers, detractors and UGC per brand, and engagement-ladder
+segments with movement and RFM — the same library calls as ``engagelens audience
+influencers|ugc|segments``."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query
+
+from engagelens.api.auth import require_role
+from engagelens.api.listing import jsonable
+from engagelens.api.workspaces import Workspace
+from engagelens.audience import segments as seg
+from engagelens.audience.brand_influence import brand_influencers, ugc_summary
+from engagelens.errors import ConfigError
+
+router = APIRouter(tags=["audience"])
+Brand = Annotated[str, Query(min_length=1, max_length=200, description="listening query name")]
+Platform = Annotated[str | None, Query(max_length=40)]
+
+
+def _at(day: dt.date | None) -> dt.datetime | None:
+    return dt.datetime.combine(day, dt.time()) if day else None
+
+
+@router.get(
+    "/workspaces/{workspace}/audience/influencers",
+    summary="Influencers (or detractors) of one brand: reach × ER × relevance × sentiment",
+)
+def influencers(
+    brand: Brand,
+    detractors: bool = False,
+    limit: Annotated[int, Query(ge=1, le=500)] = 20,
+    start: Annotated[dt.date | None, Query(alias="from")] = None,
+    end: Annotated[dt.date | None, Query(alias="to")] = None,
+    platform: Platform = None,
+    ws: Workspace = Depends(require_role("viewer")),
+) -> dict[str, Any]:
+    with ws.session() as store:
+        rows = brand_influencers(
+            store,
+            brand,
+            start=_at(start),
+            end=_at(end),
+            platform=platform,
+            limit=limit,
+            detractors=detractors,
+        )
+    return {"brand": brand, "items": [jsonable(r.to_dict()) for r in rows]}
+
+
+@router.get(
+    "/workspaces/{workspace}/audience/ugc",
+    summary="User-generated content about a brand per week, and its positive share",
+)
+def ugc(
+    brand: Brand,
+    start: Annotated[dt.date | None, Query(alias="from")] = None,
+    end: Annotated[dt.date | None, Query(alias="to")] = None,
+    platform: Platform = None,
+    ws: Workspace = Depends(require_role("viewer")),
+) -> dict[str, Any]:
+    with ws.session() as store:
+        out = ugc_summary(store, brand, start=_at(start), end=_at(end), platform=platform)
+    return jsonable(out)
+
+
+@router.get(
+    "/workspaces/{workspace}/audience/segments",
+    summary="Ladder segments with participation; movement from an earlier period; RFM",
+)
+def segments(
+    start: Annotated[dt.date, Query(alias="from")],
+    end: Annotated[dt.date, Query(alias="to")],
+    compare_from: dt.date | None = None,
+    compare_to: dt.date | None = None,
+    rfm: Annotated[str, Query(pattern="^(audience|customers)$")] = "audience",
+    ws: Workspace = Depends(require_role("viewer")),
+) -> dict[str, Any]:
+    a, b = _at(start), _at(end)
+    assert a is not None and b is not None
+    if (compare_from is None) != (compare_to is None):
+        raise ConfigError("compare_from and compare_to go together")
+    out: dict[str, Any] = {}
+    with ws.session() as store:
+        out["segments"] = seg.segment_summary(store, start=a, end=b)
+        if compare_from is not None and compare_to is not None:
+            before = (_at(compare_from), _at(compare_to))
+            out["movement"] = seg.ladder_movement(store, before=before, after=(a, b))  # type: ignore[arg-type]
+        rows = (seg.audience_rfm if rfm == "audience" else seg.customer_rfm)(store, as_of=b)
+        out["rfm"] = seg.rfm_summary(rows)
+    return jsonable(out)
+
+
+@router.get(
+    "/workspaces/{workspace}/audience/cascades",
+    summary="Share cascades per own post: size, depth, breadth, structural virality, reach",
+)
+def cascades(
+    infer: Annotated[str, Query(pattern="^(root|recent)$")] = "root",
+    window_hours: Annotated[float, Query(gt=0, le=720)] = 6.0,
+    brand: Annotated[str | None, Query(min_length=1, max_length=200)] = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 20,
+    start: Annotated[dt.date | None, Query(alias="from")] = None,
+    end: Annotated[dt.date | None, Query(alias="to")] = None,
+    platform: Platform = None,
+    ws: Workspace = Depends(require_role("viewer")),
+) -> dict[str, Any]:
+    from engagelens.audience.ripple import post_cascades
+
+    with ws.session() as store:
+        rows = post_cascades(
+            store,
+            start=_at(start),
+            end=_at(end),
+            platform=platform,
+            infer=infer,
+            window_hours=window_hours,
+            brand=brand,
+            limit=limit,
+        )
+    return {"items": jsonable(rows)}
