@@ -436,6 +436,33 @@ CASES: dict[tuple[str, str], tuple[tuple[Any, ...], tuple[Any, ...] | None]] = {
             {"json": {"assignee": ""}},
         ),
     ),
+    ("POST", "/workspaces/{workspace}/events/{entity}"): (
+        (
+            "delta_analyst",
+            "/workspaces/delta/events/mention",
+            {
+                "json": [
+                    {
+                        "platform": "x",
+                        "mention_id": "m-case",
+                        "created_at": "2024-03-01",
+                        "text": "hello",
+                    }
+                ]
+            },
+            "id",
+        ),
+        ("delta_analyst", "/workspaces/delta/events/mention", {"json": {"no": "events"}}),
+    ),
+    ("GET", "/workspaces/{workspace}/events/{entity}/{request_id}"): (
+        (
+            "delta_analyst",
+            "/workspaces/delta/events/mention/00000000000000000001-00000001",
+            {},
+            "state",
+        ),
+        ("delta_analyst", "/workspaces/delta/events/mention/nope", {}),
+    ),
     ("GET", "/workspaces/{workspace}/goals"): (
         ("viewer", "/workspaces/acme/goals", {"params": {"to": "2024-03-31"}}, "weeks"),
         ("viewer", "/workspaces/acme/goals", {"params": {"ownership": "mine"}}),
