@@ -68,6 +68,7 @@ async def events(
 @webhook_router.post(
     "/workspaces/{workspace}/webhook/{entity}",
     status_code=202,
+    include_in_schema=False,  # the published schema is the token API under /api/v1
     summary=f"Queue a signed webhook delivery ({SIGNATURE_HEADER}: t=…,v1=HMAC-SHA256)",
 )
 async def webhook(request: Request, workspace: Entity, entity: Entity) -> JSONResponse:
