@@ -217,6 +217,8 @@ BETA_OBJECTS = {
     "content_id": "b2",
     "interaction_id": "b2-comment-0",
     "name": "interactions",
+    "entity": "mention",
+    "request_id": "00000000000000000001-00000001",
 }
 ACME_OBJECTS = {
     **BETA_OBJECTS,

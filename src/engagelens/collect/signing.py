@@ -53,4 +53,4 @@ def verify(
     return t
 
 
-__all__ = ["SIGNATURE_HEADER", "BadSignature", "sign", "verify"]
+__all__ = ["BadSignature", "SIGNATURE_HEADER", "sign", "verify"]
