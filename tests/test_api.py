@@ -217,6 +217,8 @@ BETA_OBJECTS = {
     "content_id": "b2",
     "interaction_id": "b2-comment-0",
     "name": "interactions",
+    "entity": "mention",
+    "request_id": "00000000000000000001-00000001",
 }
 ACME_OBJECTS = {
     **BETA_OBJECTS,
@@ -464,6 +466,33 @@ CASES: dict[tuple[str, str], tuple[tuple[Any, ...], tuple[Any, ...] | None]] = {
     ("GET", "/workspaces/{workspace}/audience/cascades"): (
         ("viewer", "/workspaces/acme/audience/cascades", {"params": {"infer": "root"}}, "items"),
         ("viewer", "/workspaces/acme/audience/cascades", {"params": {"infer": "guess"}}),
+    ),
+    ("POST", "/workspaces/{workspace}/events/{entity}"): (
+        (
+            "delta_analyst",
+            "/workspaces/delta/events/mention",
+            {
+                "json": [
+                    {
+                        "platform": "x",
+                        "mention_id": "m-case",
+                        "created_at": "2024-03-01",
+                        "text": "hello",
+                    }
+                ]
+            },
+            "id",
+        ),
+        ("delta_analyst", "/workspaces/delta/events/mention", {"json": {"no": "events"}}),
+    ),
+    ("GET", "/workspaces/{workspace}/events/{entity}/{request_id}"): (
+        (
+            "delta_analyst",
+            "/workspaces/delta/events/mention/00000000000000000001-00000001",
+            {},
+            "state",
+        ),
+        ("delta_analyst", "/workspaces/delta/events/mention/nope", {}),
     ),
     ("GET", "/workspaces/{workspace}/goals"): (
         ("viewer", "/workspaces/acme/goals", {"params": {"to": "2024-03-31"}}, "weeks"),

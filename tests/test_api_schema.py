@@ -14,6 +14,8 @@ from schemathesis.config import SchemathesisConfig
 from test_api_support import seed_rows, write_store
 
 MAX_EXAMPLES = 30
+#: cases sent and 5xx answers seen, printed at the end of the module (the figure CI reports)
+SEEN = {"cases": 0, "server_errors": 0}
 #: real objects of the seeded workspace, so generated requests also reach the deep code paths
 REAL = {
     "workspace": "acme",
@@ -25,7 +27,7 @@ REAL = {
 
 
 @pytest.fixture(scope="module")
-def live(tmp_path_factory):
+def live(tmp_path_factory, request):
     from engagelens.api import Control, create_app
     from engagelens.api.testing import live_server
 
@@ -39,6 +41,11 @@ def live(tmp_path_factory):
     )
     with live_server(app) as url:
         yield url, token
+    reporter = request.config.pluginmanager.get_plugin("terminalreporter")
+    if reporter is not None:
+        reporter.write_line(
+            f"schemathesis: {SEEN['cases']} cases, {SEEN['server_errors']} server errors"
+        )
 
 
 @pytest.fixture(scope="module")
@@ -66,6 +73,8 @@ def test_no_server_errors(case, live):
         if key in REAL and not keep_random:
             params[key] = REAL[key]
     response = case.call(base_url=url, headers={"Authorization": f"Bearer {token}"})
+    SEEN["cases"] += 1
+    SEEN["server_errors"] += response.status_code >= 500
     case.validate_response(response, checks=[not_a_server_error])
 
 

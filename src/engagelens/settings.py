@@ -118,6 +118,24 @@ SETTINGS: tuple[Setting, ...] = (
         "right after ingest; -1: keep for ever).",
     ),
     Setting(
+        "collect_max_pending",
+        10_000,
+        int,
+        "Collector: requests waiting in the spool before new ones get 429 (back-pressure).",
+    ),
+    Setting(
+        "collect_webhook_secret",
+        "",
+        str,
+        "Collector: HMAC-SHA256 key of signed webhook deliveries (empty: webhooks off).",
+    ),
+    Setting(
+        "collect_replay_window_s",
+        300.0,
+        float,
+        "Collector: a webhook signature older or newer than this is refused (replays).",
+    ),
+    Setting(
         "token_expiry_days",
         90.0,
         float,

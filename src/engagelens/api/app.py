@@ -75,14 +75,22 @@ def _warm_all(state: ApiState) -> None:
 
 
 def create_app(
-    data_dir: str | os.PathLike[str], *, settings: dict[str, Any] | None = None
+    data_dir: str | os.PathLike[str],
+    *,
+    settings: dict[str, Any] | None = None,
+    collector_only: bool = False,
 ) -> FastAPI:
     """The API (and dashboard) over the workspaces in ``data_dir``.
 
     ``settings`` overrides registry settings (e.g. ``api_rate_limit_per_minute``,
     ``api_max_upload_bytes``); ``token_cache_ttl_s`` sets how long a token lookup is reused;
     ``warm_rollups=True`` builds every workspace's post rollup in the background at start-up.
+    ``collector_only`` serves only health and the collector (``engagelens collect``).
     """
+    from engagelens.collect import Spool
+    from engagelens.collect import routes as collect_routes
+    from engagelens.collect.worker import Worker
+
     resolved = resolve_settings(settings)
     control = Control(Path(data_dir))
     control.data_dir.mkdir(parents=True, exist_ok=True)
@@ -96,6 +104,8 @@ def create_app(
         tokens=TokenCache(float(resolved.get("token_cache_ttl_s", 10.0))),
     )
     install_log_redaction()
+    spool = Spool(control.data_dir / "collect", int(resolved["collect_max_pending"]))
+    worker = Worker(spool, state.workspaces)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -104,7 +114,9 @@ def create_app(
                 target=_warm_all, args=(state,), name="warm-rollups", daemon=True
             )
             state.warming.start()
+        worker.start()
         yield
+        worker.stop()
         state.close()
 
     app = FastAPI(
@@ -117,10 +129,15 @@ def create_app(
         lifespan=lifespan,
     )
     app.state.engagelens = state
+    app.state.engagelens_spool = spool
+    app.state.engagelens_collector = worker
     app.state.content_security_policy = CONTENT_SECURITY_POLICY
     errors.install(app)
     for router in routers():
-        app.include_router(router, prefix=API_PREFIX)
+        if not collector_only or router.tags == ["system"]:
+            app.include_router(router, prefix=API_PREFIX)
+    app.include_router(collect_routes.router, prefix=API_PREFIX)
+    app.include_router(collect_routes.webhook_router, prefix=collect_routes.WEBHOOK_PREFIX)
 
     @app.get("/docs", include_in_schema=False, response_class=HTMLResponse)
     def docs() -> HTMLResponse:
@@ -128,7 +145,7 @@ def create_app(
 
         return HTMLResponse(render(app.openapi()))
 
-    web = _web_module()
+    web = None if collector_only else _web_module()
     if web is not None:
         if hasattr(web, "router"):
             app.include_router(web.router)

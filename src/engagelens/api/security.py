@@ -255,11 +255,15 @@ class RedactSecrets(logging.Filter):
                 record.args = {
                     k: redact(v) if isinstance(v, str) else v for k, v in record.args.items()
                 }
-            if isinstance(record.msg, str):
+            elif isinstance(record.msg, str):
                 record.msg = redact(record.msg)
-            if redact(record.getMessage()) != record.getMessage():
-                # a secret that only appears once message and arguments are joined
-                record.msg, record.args = redact(record.getMessage()), None
+            try:
+                final: str | None = record.getMessage()
+            except (TypeError, ValueError):
+                final = None
+            if final is None or redact(final) != final:
+                # a secret in the format string itself: keep only the redacted text
+                record.msg, record.args = redact(message), None
         if record.exc_info and not record.exc_text:
             # formatters reuse ``exc_text`` when it is set, so the redacted text is what they print
             record.exc_text = logging.Formatter().formatException(record.exc_info)

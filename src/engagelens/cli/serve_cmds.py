@@ -114,6 +114,35 @@ def serve(
     uvicorn.run(app, **options)
 
 
+def collect(
+    host: str = typer.Option("127.0.0.1", help="Interface to listen on (loopback by default)."),
+    port: int = typer.Option(8001, min=0, max=65535),
+    data_dir: str | None = DataDirOption,
+    log_level: str = typer.Option("info", help="Uvicorn log level."),
+    proxy_headers: bool = typer.Option(
+        False, "--proxy-headers/--no-proxy-headers", help="Trust X-Forwarded-* (see serve)."
+    ),
+    forwarded_allow_ips: str = typer.Option("127.0.0.1", "--forwarded-allow-ips"),
+) -> None:
+    """Run only the real-time collector (events and signed webhooks; `serve` includes it)."""
+    from engagelens.errors import require
+
+    uvicorn = require("uvicorn", "web")
+    from engagelens.api import create_app
+
+    options = uvicorn_options(
+        host=host,
+        port=port,
+        log_level=log_level,
+        proxy_headers=proxy_headers,
+        forwarded_allow_ips=forwarded_allow_ips,
+    )
+    folder = data_dir or settings_mod.get("data_dir")
+    app = create_app(folder, collector_only=True)
+    typer.echo(f"EngageLens collector on http://{host}:{port}/ (data: {folder})")
+    uvicorn.run(app, **options)
+
+
 @workspace_app.command("create")
 def workspace_create(
     slug: str = typer.Argument(..., help="lower-case letters, digits, dashes"),
@@ -226,6 +255,7 @@ def token_revoke(token_id: int, data_dir: str | None = DataDirOption) -> None:
 
 def register(app: typer.Typer) -> None:
     app.command("serve")(serve)
+    app.command("collect")(collect)
     app.add_typer(workspace_app, name="workspace")
     app.add_typer(user_app, name="user")
     app.add_typer(token_app, name="token")
