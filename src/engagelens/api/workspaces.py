@@ -159,9 +159,12 @@ class Workspace:
 
     def refresh_version(self) -> int:
         """Re-read the newest batch id (after an ingest through this server)."""
-        with self.session(), self._gate:
+        with self.session() as store, self._gate:
             self._reload_version_locked()
             self.derived.clear()
+            # the write went through the writer connection: the read connection's caches of
+            # derived tables (metric facts, compiled queries) must see it as a write too
+            store.generation += 1
             return self._version
 
     def derive(self, name: str, build: Callable[[Store], Any]) -> Any:
@@ -181,6 +184,8 @@ class Workspace:
         """Forget derived data after a write that is not an ingest (e.g. an inbox action)."""
         with self.lock:
             self.derived.clear()
+            if self._read is not None:
+                self._read.generation += 1
 
 
 class Workspaces:
