@@ -68,7 +68,7 @@ def main() -> None:
     store.sql("SET checkpoint_threshold = '10GB'")  # the test decides when to checkpoint
 
     if point == "reading":  # the whole file scanned (line ends, hash), nothing staged yet
-        from engagelens.ingest import readers
+        from engagelens.ingest.formats import delimited as readers
 
         real_scan = readers.scan_line_ends
 
