@@ -6,6 +6,8 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 DEMO_DIR ?= demo
 PYTEST_ARGS ?=
+# Two workers on two cores; loadfile keeps each module's fixtures (servers, Spark) in one worker.
+TEST_WORKERS ?= 2
 
 .PHONY: install browser demo test bench docs lint clean
 
@@ -32,7 +34,7 @@ demo: install
 	$(BIN)/engagelens demo --serve-dir $(DEMO_DIR) --out $(DEMO_DIR)/report.md
 
 test: $(BIN)/.installed-test browser
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile --durations=10 $(PYTEST_ARGS)
 
 bench: install
 	for b in benchmarks/*.py; do $(BIN)/python $$b --quick || exit 1; done

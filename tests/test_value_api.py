@@ -89,3 +89,30 @@ def test_cascade_route(api):
     client, _ = api
     assert client.get("/audience/cascades").json() == {"items": []}  # no own posts here
     assert client.get("/audience/cascades", params={"brand": "nobody"}).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "path,params",
+    [
+        ("/audience/segments", {"from": "0001-01-01", "to": "2024-01-01"}),
+        ("/audience/segments", {"from": "2024-01-01", "to": "9999-12-31"}),
+        ("/audience/segments", {"from": "1997-01-01", "to": "1998-01-01", "compare_from": "0001-01-02",
+                                "compare_to": "1997-01-01"}),
+        ("/audience/influencers", {"brand": "lumina", "from": "0001-01-01"}),
+        ("/audience/ugc", {"brand": "lumina", "to": "9999-12-31"}),
+        ("/audience/cascades", {"from": "1899-12-31"}),
+        ("/value/cltv", {"calibration_end": "0001-01-01"}),
+    ],
+)  # fmt: skip
+def test_days_outside_the_supported_window_are_a_422_naming_the_limit(api, path, params):
+    """Year 1 broke date arithmetic deep in the segment code (a 500 found by schemathesis)."""
+    client, _ = api
+    r = client.get(path, params=params)
+    assert r.status_code == 422, r.text
+    assert "1900-01-01" in r.text or "2199-12-31" in r.text
+
+
+def test_the_edges_of_the_window_are_accepted(api):
+    client, _ = api
+    r = client.get("/audience/segments", params={"from": "1900-01-01", "to": "2199-12-31"})
+    assert r.status_code == 200, r.text

@@ -29,6 +29,10 @@ EARLIEST = dt.datetime(1900, 1, 1)
 LATEST = dt.datetime(2200, 1, 1)
 
 Text = Annotated[str, Query(max_length=200)]
+#: a calendar day inside the supported window; outside it a 422, never a 500 from date arithmetic
+FIRST_DAY = EARLIEST.date()
+LAST_DAY = (LATEST - dt.timedelta(days=1)).date()
+Day = Annotated[dt.date, Query(ge=FIRST_DAY, le=LAST_DAY)]
 #: a platform, content or interaction id in a path
 Id = Annotated[str, Path(min_length=1, max_length=300)]
 #: a metric or entity name in a path
@@ -177,6 +181,9 @@ __all__ = sorted(
         "BatchIdPath",
         "BatchIdQuery",
         "Cursor",
+        "Day",
+        "FIRST_DAY",
+        "LAST_DAY",
         "FilterParams",
         "Id",
         "Limit",

@@ -11,6 +11,7 @@ from fastapi import APIRouter, Depends, Query
 
 from engagelens.api.auth import require_role
 from engagelens.api.listing import jsonable
+from engagelens.api.params import FIRST_DAY, LAST_DAY
 from engagelens.api.workspaces import Workspace
 from engagelens.audience import segments as seg
 from engagelens.audience.brand_influence import brand_influencers, ugc_summary
@@ -33,8 +34,8 @@ def influencers(
     brand: Brand,
     detractors: bool = False,
     limit: Annotated[int, Query(ge=1, le=500)] = 20,
-    start: Annotated[dt.date | None, Query(alias="from")] = None,
-    end: Annotated[dt.date | None, Query(alias="to")] = None,
+    start: Annotated[dt.date | None, Query(alias="from", ge=FIRST_DAY, le=LAST_DAY)] = None,
+    end: Annotated[dt.date | None, Query(alias="to", ge=FIRST_DAY, le=LAST_DAY)] = None,
     platform: Platform = None,
     ws: Workspace = Depends(require_role("viewer")),
 ) -> dict[str, Any]:
@@ -57,8 +58,8 @@ def influencers(
 )
 def ugc(
     brand: Brand,
-    start: Annotated[dt.date | None, Query(alias="from")] = None,
-    end: Annotated[dt.date | None, Query(alias="to")] = None,
+    start: Annotated[dt.date | None, Query(alias="from", ge=FIRST_DAY, le=LAST_DAY)] = None,
+    end: Annotated[dt.date | None, Query(alias="to", ge=FIRST_DAY, le=LAST_DAY)] = None,
     platform: Platform = None,
     ws: Workspace = Depends(require_role("viewer")),
 ) -> dict[str, Any]:
@@ -72,10 +73,10 @@ def ugc(
     summary="Ladder segments with participation; movement from an earlier period; RFM",
 )
 def segments(
-    start: Annotated[dt.date, Query(alias="from")],
-    end: Annotated[dt.date, Query(alias="to")],
-    compare_from: dt.date | None = None,
-    compare_to: dt.date | None = None,
+    start: Annotated[dt.date, Query(alias="from", ge=FIRST_DAY, le=LAST_DAY)],
+    end: Annotated[dt.date, Query(alias="to", ge=FIRST_DAY, le=LAST_DAY)],
+    compare_from: Annotated[dt.date | None, Query(ge=FIRST_DAY, le=LAST_DAY)] = None,
+    compare_to: Annotated[dt.date | None, Query(ge=FIRST_DAY, le=LAST_DAY)] = None,
     rfm: Annotated[str, Query(pattern="^(audience|customers)$")] = "audience",
     ws: Workspace = Depends(require_role("viewer")),
 ) -> dict[str, Any]:
@@ -103,8 +104,8 @@ def cascades(
     window_hours: Annotated[float, Query(gt=0, le=720)] = 6.0,
     brand: Annotated[str | None, Query(min_length=1, max_length=200)] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 20,
-    start: Annotated[dt.date | None, Query(alias="from")] = None,
-    end: Annotated[dt.date | None, Query(alias="to")] = None,
+    start: Annotated[dt.date | None, Query(alias="from", ge=FIRST_DAY, le=LAST_DAY)] = None,
+    end: Annotated[dt.date | None, Query(alias="to", ge=FIRST_DAY, le=LAST_DAY)] = None,
     platform: Platform = None,
     ws: Workspace = Depends(require_role("viewer")),
 ) -> dict[str, Any]:
