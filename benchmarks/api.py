@@ -121,7 +121,7 @@ def fallback_generate(
 
     acc_platform = np.repeat(platforms, len(brands))
     acc_brand = np.tile(brands, len(platforms))
-    acc_id = np.array([f"{b}_{p}" for p, b in zip(acc_platform, acc_brand)])
+    acc_id = np.array([f"{b}_{p}" for p, b in zip(acc_platform, acc_brand, strict=False)])
     followers = rng.integers(20_000, 400_000, acc_id.size)
     write(
         "account",

@@ -558,13 +558,13 @@ def _expected_totals(seed: Seeded, posts: list[dict[str, Any]]) -> dict[str, Any
         "comments": sum(c["comments"] for c in counts),
         "shares": sum(c["shares"] for c in counts),
         "engagement_rate_by_reach": mean(
-            c["interactions"] / s["reach"] for c, s in zip(counts, snaps)
+            c["interactions"] / s["reach"] for c, s in zip(counts, snaps, strict=False)
         ),
         "engagement_rate_by_impressions": mean(
-            c["interactions"] / s["impressions"] for c, s in zip(counts, snaps)
+            c["interactions"] / s["impressions"] for c, s in zip(counts, snaps, strict=False)
         ),
         "engagement_rate_by_followers": mean(
-            c["interactions"] / s["followers"] for c, s in zip(counts, snaps)
+            c["interactions"] / s["followers"] for c, s in zip(counts, snaps, strict=False)
         ),
     }
 

@@ -364,3 +364,31 @@ def test_audience_commands_end_to_end(tmp_path):
     assert data["advocates"][0]["shares"] == 1 and data["influencers"] == []
     assert main(["audience", "best-times", "--db", db, "--slot", "minute"]) == 2
     assert main(["audience", "advocates", "--db", db, "--show", "nobody"]) == 2
+
+
+def test_brand_segment_and_cascade_commands_take_a_period(tmp_path):
+    """influencers/ugc/segments/cascades parse --from/--to (they once raised NameError)."""
+    from engagelens.listening.runner import add_query, run
+
+    db = str(tmp_path / "t.duckdb")
+    with Store.open(db) as s:
+        _load_posts(s)
+        s.insert("interaction", [_ev(1, "fan", "share"), _ev(2, "liker", "like")])
+        s.insert(
+            "mention",
+            [{"platform": "x", "mention_id": "m1", "author_id": "fan", "author_followers": 900,
+              "created_at": dt.datetime(2024, 3, 6, 12), "text": "I love Lumina Coffee",
+              "sentiment": "positive", "reach": 100}],
+        )  # fmt: skip
+        add_query(s, "lumina", '"lumina coffee"', kind="brand")
+        run(s)
+    period = ["--from", "2024-01-01", "--to", "2024-12-31", "--db", db, "--json"]
+    for cmd in (["influencers", "--brand", "lumina"], ["ugc", "--brand", "lumina"],
+                ["segments"], ["cascades"]):  # fmt: skip
+        out = CliRunner().invoke(app, ["audience", *cmd, *period])
+        assert out.exit_code == 0, (cmd, out.output)
+        json.loads(out.output)
+    segments = json.loads(CliRunner().invoke(app, ["audience", "segments", *period]).output)
+    assert {"segments", "rfm"} <= set(segments)
+    assert main(["audience", "segments", "--from", "2024-13-01", "--to", "2024-12-31",
+                 "--db", db]) == 2  # fmt: skip

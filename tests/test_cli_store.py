@@ -82,12 +82,12 @@ def test_exports_neutralise_formulas_and_terminal_output_is_safe(capsys, tmp_pat
         encoding="utf-8",
     )
     _run(capsys, "ingest", str(p2), "--db", db)
-    code, out, _ = _run(capsys, "quarantine", "list", "--db", db)
+    _code, out, _ = _run(capsys, "quarantine", "list", "--db", db)
     assert "\u202e" not in out
 
 
 def test_errors_are_one_line_with_exit_code_2(capsys, tmp_path, db):
-    code, out, err = _run(capsys, "ingest", str(tmp_path / "nope.csv"), "--db", db)
+    code, _out, err = _run(capsys, "ingest", str(tmp_path / "nope.csv"), "--db", db)
     assert code == 2 and err.count("\n") == 1 and err.startswith("error[unreadable_file]")
     anon = tmp_path / "export.csv"
     anon.write_text("a,b\n1,2\n", encoding="utf-8")

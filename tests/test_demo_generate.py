@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import itertools
 import re
 from collections import Counter, defaultdict
 from pathlib import Path
@@ -250,7 +251,7 @@ def test_own_follower_curves_add_up_follow_events(demo):
     for account in own & set(daily):
         series = sorted(daily[account])
         assert len(series) == DAYS
-        for (_, before), (day, after) in zip(series, series[1:], strict=False):
+        for (_, before), (day, after) in itertools.pairwise(series):
             assert after - before == follows[(account, day)]
     last = {r["account_id"]: r["followers"] for r in read(demo, "account").to_pylist()}
     for account, series in daily.items():

@@ -149,7 +149,7 @@ def test_business_hours_on_a_custom_calendar_and_zone(twcs):
     items = _answered(df).dropna(subset=["reply_at"])
     secs = [
         _business_seconds(a.to_pydatetime(), b.to_pydatetime())
-        for a, b in zip(items.ts, items.reply_at)
+        for a, b in zip(items.ts, items.reply_at, strict=False)
     ]
     got = (
         compute(

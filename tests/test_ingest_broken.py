@@ -260,7 +260,7 @@ def test_json_document_array_and_wrapped(store, tmp_path):
         for i in range(1, 4)
     ]
     path = tmp_path / "web_session.json"
-    path.write_text(json.dumps({"data": records + ["oops"]}), encoding="utf-8")
+    path.write_text(json.dumps({"data": [*records, "oops"]}), encoding="utf-8")
     s = ingest_file(store, path, source="canonical")
     _check_nothing_lost(s, 4)
     assert (s.rows_stored, s.rows_quarantined) == (3, 1)

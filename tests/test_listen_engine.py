@@ -100,7 +100,8 @@ trees = st.recursive(
     ),
     max_leaves=6,
 )
-TEXT_PIECES = WORDS + [
+TEXT_PIECES = [
+    *WORDS,
     "REFUND",
     "Flight",
     "refunds",

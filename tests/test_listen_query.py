@@ -238,8 +238,16 @@ def test_public_surface_is_sorted_and_real(module):
 @given(
     st.lists(
         st.sampled_from(
-            list('ab #@*"():/NEAROTDl1\u200f外')
-            + [" AND ", " OR ", "NOT ", " NEAR/2 ", "lang:", "lang:vi", " "]
+            [
+                *list('ab #@*"():/NEAROTDl1\u200f外'),
+                " AND ",
+                " OR ",
+                "NOT ",
+                " NEAR/2 ",
+                "lang:",
+                "lang:vi",
+                " ",
+            ]
         ),
         max_size=20,
     ).map("".join)

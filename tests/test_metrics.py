@@ -143,7 +143,7 @@ def test_content_grain_values(fx):
     assert t.columns[:2] == ("platform", "content_id")
     rows = _rows(t, ["content_id"])
     for name, expected in CONTENT.items():
-        for cid, want in zip(("p1", "p2", "p3", "p4"), expected):
+        for cid, want in zip(("p1", "p2", "p3", "p4"), expected, strict=False):
             got = rows[(cid,)][name]
             assert _close(got, want), (name, cid, got, want)
 

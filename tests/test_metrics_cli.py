@@ -130,7 +130,7 @@ def test_by_content_has_content_id_and_one_column_per_metric(db, capsys):
         main(["metrics", "compute", *names, "--by", "content", "--format", "csv", "--db", db]) == 0
     )
     text = capsys.readouterr().out
-    header, *lines = text.splitlines()
+    header, *_lines = text.splitlines()
     assert header.split(",") == ["platform", "content_id", *names]
     rows = {r["content_id"]: r for r in csv.DictReader(io.StringIO(text))}
     assert set(rows) == {"p1", "p2", "p3", "p4"} and "%" not in text

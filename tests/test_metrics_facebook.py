@@ -78,7 +78,7 @@ def test_interactions_and_err_match_the_file(store, shared_data):
         int(r["Total Interactions"]) for r in rows
     )
     got = sorted(t.column("engagement_rate_by_reach").to_pylist())
-    assert all(math.isclose(a, b, rel_tol=1e-12) for a, b in zip(got, want_err))
+    assert all(math.isclose(a, b, rel_tol=1e-12) for a, b in zip(got, want_err, strict=False))
     pooled = compute(store, ["engagement_rate_by_reach_pooled"], by="total").to_pyarrow()
     want_pooled = sum(int(r["Lifetime Engaged Users"]) for r in rows) / sum(
         int(r["Lifetime Post Total Reach"]) for r in rows

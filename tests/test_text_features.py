@@ -43,7 +43,7 @@ def test_negation_scope_stops_at_the_text_boundary():
 
 
 def test_negated_words_are_new_features_not_copies():
-    doc, feat, _ = hash_batch(["not good"], NEG)
+    _doc, feat, _ = hash_batch(["not good"], NEG)
     plain = set(hash_batch(["not good"], PLAIN)[1].tolist())
     assert len(set(feat.tolist()) - plain) == 1
 
@@ -150,5 +150,5 @@ def test_lexicon_hits_do_not_cross_texts():
         ["khong", "ngon", "很好 不", "好吃"], HashSpec(bits=20, negation=True, lexicon=3)
     )
     pos, neg = _ids()
-    hits = [(int(d), int(f)) for d, f in zip(doc, feat) if f in (pos, neg)]
+    hits = [(int(d), int(f)) for d, f in zip(doc, feat, strict=False) if f in (pos, neg)]
     assert hits == [(1, pos), (3, pos)]

@@ -13,7 +13,7 @@ import typer
 from engagelens.errors import ConfigError
 
 from .checks import known_platforms
-from .common import DbOption, open_db, parse_range
+from .common import DbOption, open_db, parse_date, parse_range
 from .inbox_cmds import safe
 
 audience_app = typer.Typer(

@@ -37,7 +37,7 @@ SCHEMA = pa.schema(
 def thread_links(platforms: list[str], ids: list[str], parents: list[str | None]) -> pa.Table:
     """Conversation of every (platform, id): root id, depth below the root, orphan/cycle flags."""
     parent: dict[tuple[str, str], str | None] = {}
-    for p, i, par in zip(platforms, ids, parents):
+    for p, i, par in zip(platforms, ids, parents, strict=False):
         key = (p, i)
         par = par if par != i else None  # a self-reference is a root
         old = parent.get(key)
@@ -96,7 +96,7 @@ def _cycle_order(members: list[tuple[str, str]], head: tuple[str, str]) -> list[
     # path order is child → parent; reversed from head gives parent → child chains
     i = members.index(head)
     rotated = members[i:] + members[:i]
-    return [rotated[0]] + list(reversed(rotated[1:]))
+    return [rotated[0], *list(reversed(rotated[1:]))]
 
 
 def thread_arrays(

@@ -13,6 +13,7 @@ gives every figure at once by any columns of :func:`~.frame.matched_mentions`, a
 
 from __future__ import annotations
 
+import itertools
 from collections import Counter
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
@@ -338,7 +339,7 @@ def count_phrases(
     for text in texts:
         words = [w if _keep(s, w, min_length, exclude) else None for s, w in tokens(text)]
         found = {w for w in words if w}
-        found.update(f"{a} {b}" for a, b in zip(words, words[1:]) if a and b and a != b)
+        found.update(f"{a} {b}" for a, b in itertools.pairwise(words) if a and b and a != b)
         counts.update(found)
     return counts
 

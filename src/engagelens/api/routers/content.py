@@ -22,7 +22,6 @@ from .overview import post_rollup
 router = APIRouter(tags=["content"])
 
 
-
 @router.get(
     "/workspaces/{workspace}/content",
     response_class=JSONBytes,

@@ -27,7 +27,9 @@ NO_ORDERS = "no orders with a customer id in this workspace: nothing to fit"
     summary="BG/NBD + Gamma-Gamma fit; P(alive), expected purchases and CLTV per customer",
 )
 def cltv(
-    calibration_end: Annotated[dt.date | None, Query(description="last day fitted", ge=FIRST_DAY, le=LAST_DAY)] = None,
+    calibration_end: Annotated[
+        dt.date | None, Query(description="last day fitted", ge=FIRST_DAY, le=LAST_DAY)
+    ] = None,
     time_unit: Annotated[str, Query(pattern="^(" + "|".join(TIME_UNITS) + ")$")] = "weeks",
     horizon_months: Annotated[int, Query(ge=1, le=120)] = 12,
     discount_rate: Annotated[float, Query(ge=0, lt=10)] = 0.10,
