@@ -14,12 +14,12 @@ TEST_WORKERS ?= 2
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[web,nlp,spark,dev]'
+	$(BIN)/pip install --quiet -e '.[web,nlp,spark,pdf,dev]'
 	touch $@
 
 # The test suite also runs the transformers backend on a tiny model it builds (torch CPU wheel).
 $(BIN)/.installed-test: $(BIN)/.installed
-	$(BIN)/pip install --quiet -e '.[web,nlp,spark,dev,transformers]'
+	$(BIN)/pip install --quiet -e '.[web,nlp,spark,pdf,dev,transformers]'
 	touch $@
 
 install: $(BIN)/.installed

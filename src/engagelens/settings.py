@@ -174,6 +174,13 @@ SETTINGS: tuple[Setting, ...] = (
         int,
         "Dashboard: the sliding window in which failed log-ins are counted.",
     ),
+    Setting(
+        "chromium_path",
+        "",
+        str,
+        "PDF reports: the Chromium (or Chrome) executable that prints them; empty: the first "
+        "of chromium, chromium-browser, google-chrome on PATH (Debian: apt install chromium).",
+    ),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}

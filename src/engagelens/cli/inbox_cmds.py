@@ -58,7 +58,7 @@ def inbox_list(
             json.dumps([i.to_dict() for i in items], ensure_ascii=False, indent=2, default=str)
         )
         return
-    from .units import duration
+    from engagelens.metrics.units import duration
 
     # 80 columns: short fixed columns never wrap; "why" and the text fold; no empty assignee
     table = Table(box=None, pad_edge=False, header_style="bold")
@@ -146,7 +146,7 @@ def goals_report(as_json: bool = typer.Option(False, "--json"), db: str | None =
 
     from engagelens.engage.goals import weekly_report
 
-    from .units import duration
+    from engagelens.metrics.units import duration
 
     with open_db(db) as store:
         weeks = weekly_report(store)
