@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 
 from engagelens.cli.main import main
-from engagelens.metrics.units import duration, metric_value
 from engagelens.metrics import get_metric
 from engagelens.metrics.fixtures import load_fixture
+from engagelens.metrics.units import duration, metric_value
 
 
 @pytest.fixture

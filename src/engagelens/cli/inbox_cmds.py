@@ -145,7 +145,6 @@ def goals_report(as_json: bool = typer.Option(False, "--json"), db: str | None =
     from rich.table import Table
 
     from engagelens.engage.goals import weekly_report
-
     from engagelens.metrics.units import duration
 
     with open_db(db) as store:
