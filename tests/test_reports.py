@@ -7,11 +7,13 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+import socket
 from pathlib import Path
 
 import pytest
 
 from engagelens.cli.main import main
+from engagelens.errors import ConfigError
 from engagelens.metrics.scope import Scope
 from engagelens.reports import build_report
 from engagelens.reports.html import render_html
@@ -174,3 +176,123 @@ def test_html_report_to_a_file(tmp_path, capsys):
     assert main(["report", "--format", "html", "--out", str(out), "--db", db]) == 0
     page = out.read_text(encoding="utf-8")
     assert page.startswith("<!doctype html>") and "Scope:" in page and "brand" in page
+
+
+# -- scheduled reports ------------------------------------------------------------------------
+def test_last_complete_period_is_yesterday_or_last_monday_to_monday():
+    from engagelens.reports.schedule import last_complete_period
+
+    tuesday = dt.datetime(2026, 3, 10, 8, 30)
+    assert last_complete_period("daily", tuesday) == (
+        dt.datetime(2026, 3, 9),
+        tuesday.replace(hour=0, minute=0),
+    )
+    assert last_complete_period("weekly", tuesday) == (
+        dt.datetime(2026, 3, 2),
+        dt.datetime(2026, 3, 9),
+    )
+    monday_midnight = dt.datetime(2026, 3, 9)
+    assert last_complete_period("weekly", monday_midnight) == (
+        dt.datetime(2026, 3, 2),
+        monday_midnight,
+    )
+    with pytest.raises(ConfigError, match="--every must be one of daily, weekly"):
+        last_complete_period("monthly", tuesday)
+
+
+def test_weekly_html_report_reaches_the_webhook_once_per_week(store, webhook):
+    from engagelens.reports import schedule
+
+    url, posted = webhook
+    _fill(store)
+    schedule.add_schedule(store, "team", every="weekly", channel=url, fmt="html")
+    # Wed 2026-03-11: the last complete week is Mon 03-02 .. Mon 03-09, in which post m1 was
+    # published (5 likes + 2 shares); m2 (3 comments) was published in the next week
+    done = schedule.run_due(store, now=dt.datetime(2026, 3, 11, 7))
+    assert [(d.status, d.period_start) for d in done] == [("sent", dt.datetime(2026, 3, 2))]
+    assert len(posted) == 1 and posted[0]["type"] == "application/json"
+    body = posted[0]["json"]
+    assert body["figures"]["posts"] == 1 and body["figures"]["interactions"] == 7
+    assert body["previous"]["posts"] is None  # Feb 23 .. Mar 2: no post, so no row
+    assert body["period"].startswith("2026-03-02 – 2026-03-08 (7 days")
+    assert body["html"].startswith("<!doctype html>") and "pdf_base64" not in body
+    # the same week again (a second timer, a re-run): nothing is sent twice
+    assert schedule.run_due(store, now=dt.datetime(2026, 3, 12, 7)) == []
+    assert len(posted) == 1
+    # the next week: one more delivery
+    nxt = schedule.run_due(store, now=dt.datetime(2026, 3, 16, 1))
+    assert [d.period_start for d in nxt] == [dt.datetime(2026, 3, 9)] and len(posted) == 2
+    assert posted[1]["json"]["figures"]["interactions"] == 3
+
+
+def test_a_failed_delivery_is_recorded_and_retried(store, webhook):
+    from engagelens.reports import schedule
+
+    url, posted = webhook
+    _fill(store)
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        dead = f"http://127.0.0.1:{probe.getsockname()[1]}/hook"
+    schedule.add_schedule(store, "daily-team", every="daily", channel=dead, fmt="html")
+    now = dt.datetime(2026, 3, 3, 6)
+    [failed] = schedule.run_due(store, now=now)
+    assert failed.status == "failed" and failed.detail.startswith("error: ConnectError")
+    schedule.add_schedule(store, "daily-team", every="daily", channel=url, fmt="html")
+    [sent] = schedule.run_due(store, now=now + dt.timedelta(hours=1))
+    assert sent.status == "sent" and sent.period_start == dt.datetime(2026, 3, 2)
+    # interactions count on the posts published in the period (m1: 5 likes + 2 shares)
+    day = _expected(dt.datetime(2026, 3, 2), dt.datetime(2026, 3, 3))
+    assert posted[0]["json"]["figures"]["interactions"] == day["interactions"] == 7
+    history = schedule.deliveries(store, "daily-team")
+    assert [h["status"] for h in history] == ["failed", "sent"]
+    assert schedule.run_due(store, now=now + dt.timedelta(hours=2)) == []
+
+
+def test_pdf_report_by_mail_is_attached_and_headers_stay_clean(store, smtp, monkeypatch):
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"no Chromium at {CHROMIUM} (apt install chromium)")
+    pytest.importorskip("playwright")
+    from engagelens.reports import schedule
+
+    monkeypatch.setenv("ENGAGELENS_CHROMIUM_PATH", CHROMIUM)
+    mailto, inbox = smtp
+    _fill(store, own_id="brand\r\nBcc: victim@example.org")
+    schedule.add_schedule(store, "mail", every="weekly", channel=mailto, fmt="pdf")
+    [d] = schedule.run_due(store, now=dt.datetime(2026, 3, 11))
+    assert d.status == "sent", d.detail
+    [(rcpt, message)] = inbox.messages
+    assert rcpt == ["ops@example.org"] and message["Bcc"] is None
+    from email.header import decode_header, make_header
+
+    subject = str(make_header(decode_header(message["Subject"])))
+    assert "\n" not in subject and "2026-03-02 – 2026-03-08" in subject
+    parts = {p.get_content_type(): p for p in message.walk()}
+    pdf = parts["application/pdf"].get_payload(decode=True)
+    assert pdf.startswith(b"%PDF-")
+    assert "Interactions: 7" in parts["text/plain"].get_payload(decode=True).decode()
+    assert "&lt;" not in parts["text/html"].get_payload(decode=True).decode()[:100]
+
+
+def test_schedule_commands(tmp_path, capsys, webhook):
+    url, posted = webhook
+    db = str(tmp_path / "s.duckdb")
+    with Store.open(db) as s:
+        _fill(s)
+    assert main(["schedule", "list", "--db", db]) == 0
+    assert "no scheduled reports" in capsys.readouterr().out
+    add = ["schedule", "add", "team", "--every", "weekly", "--channel", url, "--format", "html"]
+    assert main([*add, "--db", db]) == 0
+    assert main(["schedule", "run", "--now", "2026-03-11T07:00:00", "--db", db]) == 0
+    assert "team\t2026-03-02 – 2026-03-09\tsent" in capsys.readouterr().out
+    assert main(["schedule", "run", "--now", "2026-03-11T08:00:00", "--db", db]) == 0
+    assert "nothing due" in capsys.readouterr().out
+    assert main(["schedule", "history", "--db", db]) == 0
+    assert "\tsent\tok" in capsys.readouterr().out
+    assert len(posted) == 1
+    for bad in (["--every", "monthly"], ["--format", "docx"], ["--channel", "ftp://x"],
+                ["--scope", "mine"]):  # fmt: skip
+        argv = ["schedule", "add", "x", "--every", "daily", "--channel", url, *bad, "--db", db]
+        assert main(argv) == 2
+    assert main(["schedule", "remove", "nope", "--db", db]) == 2
+    assert main(["schedule", "remove", "team", "--db", db]) == 0
+    assert main(["schedule", "run", "--now", "yesterday", "--db", db]) == 2
