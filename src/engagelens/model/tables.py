@@ -82,7 +82,9 @@ ACCOUNT = TableSpec(
         _BATCH,
     ),
     key=("platform", "account_id"),
-    description="An account on a platform: the brand's own, a competitor's, or an audience member's.",
+    description=(
+        "An account on a platform: the brand's own, a competitor's, or an audience member's."
+    ),
 )
 
 ACCOUNT_SNAPSHOT = TableSpec(
