@@ -181,19 +181,15 @@ def advocates_cmd(
     if limit < 1:
         raise ConfigError(f"--limit must be at least 1, not {limit}")
     lo, hi = parse_range(start, end)
-    kw = {
-        "start": lo,
-        "end": hi,
-        "platform": platform,
-        "limit": limit,
-    }
     out: dict[str, list[dict[str, Any]]] = {}
     with open_db(db) as store:
         known_platforms(store, [platform] if platform else [])
         if show in ("both", "audience"):
-            out["advocates"] = advocates(store, **kw).to_pyarrow().to_pylist()
+            rows = advocates(store, start=lo, end=hi, platform=platform, limit=limit)
+            out["advocates"] = rows.to_pyarrow().to_pylist()
         if show in ("both", "mentions"):
-            out["influencers"] = influencers(store, **kw).to_pyarrow().to_pylist()
+            rows = influencers(store, start=lo, end=hi, platform=platform, limit=limit)
+            out["influencers"] = rows.to_pyarrow().to_pylist()
     if as_json:
         _json(out)
         return

@@ -5,7 +5,7 @@ per file, with a Rich progress bar for large files."""
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import typer
@@ -28,7 +28,7 @@ def _safe(text: object) -> str:
 
 
 @contextlib.contextmanager
-def _bar(path: Path, quiet: bool) -> Iterator[object]:
+def _bar(path: Path, quiet: bool) -> Iterator[Callable[[float], None] | None]:
     if quiet or path.stat().st_size < PROGRESS_MIN_BYTES:
         yield None
         return
@@ -89,7 +89,7 @@ def ingest(
                     entity=entity,
                     encoding=encoding,
                     progress=progress,
-                )  # type: ignore[arg-type]
+                )
             for i, v in enumerate(
                 (s.rows_read, s.rows_stored, s.rows_duplicate, s.rows_quarantined)
             ):

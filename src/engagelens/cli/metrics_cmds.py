@@ -95,14 +95,14 @@ def _render_table(columns: list[str], rows: list[dict[str, Any]]) -> str:
     from engagelens.metrics import get_metric
     from engagelens.metrics.report import format_value
 
-    units = {}
+    units: dict[str, str | None] = {}
     for c in columns:
         try:
             units[c] = get_metric(c).unit
         except MetricError:
             units[c] = None
     cells = [
-        [_safe(format_value(units[c], r[c]) if units[c] else r[c]) for c in columns] for r in rows
+        [_safe(format_value(u, r[c]) if (u := units[c]) else r[c]) for c in columns] for r in rows
     ]
     widths = [max([len(c)] + [len(row[i]) for row in cells]) for i, c in enumerate(columns)]
     lines = ["  ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True))]

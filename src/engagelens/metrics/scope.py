@@ -30,7 +30,7 @@ class Scope:
 
     def filters(self, start: dt.datetime | None, end: dt.datetime | None) -> Filters:
         own = None if self.accounts or self.ownership == "all" else self.ownership
-        return Filters(start=start, end=end, accounts=self.accounts, ownership=own)  # type: ignore[arg-type]
+        return Filters(start=start, end=end, accounts=self.accounts, ownership=own)
 
     def describe(self, store: Store) -> str:
         """``own accounts (7): fb-lumina, ig-lumina …`` — what the figures cover."""
@@ -71,9 +71,9 @@ def data_period(store: Store) -> tuple[dt.datetime | None, dt.datetime | None]:
 def describe_period(store: Store, start: dt.datetime | None, end: dt.datetime | None) -> str:
     """``2026-01-01 – 2026-01-31 (31 days)``; open ends say where the data starts/stops."""
     if start is not None and end is not None:
-        last = end - dt.timedelta(microseconds=1)
+        stop = end - dt.timedelta(microseconds=1)
         days = (end - start).total_seconds() / 86400
-        return f"{start:%Y-%m-%d} – {last:%Y-%m-%d} ({days:g} days, --to exclusive)"
+        return f"{start:%Y-%m-%d} – {stop:%Y-%m-%d} ({days:g} days, --to exclusive)"
     first, last = data_period(store)
     if first is None or last is None:
         return "all dates (no interactions stored)"

@@ -15,6 +15,7 @@ the store creates and extends them on open, so adding a table needs no hand-writ
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TypedDict, Unpack
 
 
 @dataclass(frozen=True)
@@ -55,14 +56,24 @@ class TableSpec:
         return ibis.schema({c.name: c.dtype for c in self.columns})
 
 
-def _c(name: str, dtype: str, required: bool = False, desc: str = "", **kw) -> Column:
+class _Bounds(TypedDict, total=False):
+    """Optional column constraints, typed so ``**_NN`` is checked key by key."""
+
+    choices: tuple[str, ...] | None
+    minimum: float | None
+    maximum: float | None
+
+
+def _c(
+    name: str, dtype: str, required: bool = False, desc: str = "", **kw: Unpack[_Bounds]
+) -> Column:
     return Column(name, dtype, required, desc, **kw)
 
 
 from .kinds import CONTENT_KINDS, EMAIL_EVENT_KINDS, INTERACTION_KINDS  # noqa: E402
 
 _BATCH = _c("batch_id", "int64", False, "ingest batch that stored the row")
-_NN = {"minimum": 0}
+_NN: _Bounds = {"minimum": 0}  # counters are never negative
 
 ACCOUNT = TableSpec(
     "account",
@@ -82,7 +93,9 @@ ACCOUNT = TableSpec(
         _BATCH,
     ),
     key=("platform", "account_id"),
-    description="An account on a platform: the brand's own, a competitor's, or an audience member's.",
+    description=(
+        "An account on a platform: the brand's own, a competitor's, or an audience member's."
+    ),
 )
 
 ACCOUNT_SNAPSHOT = TableSpec(
