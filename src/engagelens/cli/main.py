@@ -30,6 +30,7 @@ GROUPS: tuple[str, ...] = (
     "inbox_cmds",  # inbox …, goals
     "audience_cmds",  # audience best-times|hashtags|advocates
     "value_cmds",  # value cltv|attribution
+    "experiments_cmds",  # experiments compare|sample-size
     "serve_cmds",  # serve, token, workspace
 )
 
