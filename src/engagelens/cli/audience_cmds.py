@@ -65,6 +65,15 @@ _AllAccounts = typer.Option(
     False, "--all-accounts", help="Every account's posts, not only the brand's own."
 )
 _Json = typer.Option(False, "--json", help="Print JSON.")
+_Per = typer.Option(
+    "account", "--per", help="account (each platform account) or person (linked: audience link)."
+)
+
+
+def _per(value: str) -> str:
+    if value not in ("account", "person"):
+        raise ConfigError(f"--per must be account or person, not {value!r}")
+    return value
 
 
 @audience_app.command("best-times")
@@ -170,12 +179,14 @@ def advocates_cmd(
     start: str | None = _Start,
     end: str | None = _End,
     platform: str | None = typer.Option(None, "--platform", help="Only this platform."),
+    per: str = _Per,
     as_json: bool = _Json,
     db: str | None = DbOption,
 ) -> None:
     """Advocates (weighted engagement) and influencers (reach of positive mentions)."""
     from engagelens.audience import advocates, influencers
 
+    _per(per)
     if show not in _SHOWS:
         raise ConfigError(f"--show must be one of {', '.join(_SHOWS)}, not {show!r}")
     if limit < 1:
@@ -191,7 +202,7 @@ def advocates_cmd(
     with open_db(db) as store:
         known_platforms(store, [platform] if platform else [])
         if show in ("both", "audience"):
-            out["advocates"] = advocates(store, **kw).to_pyarrow().to_pylist()
+            out["advocates"] = advocates(store, per=per, **kw).to_pyarrow().to_pylist()
         if show in ("both", "mentions"):
             out["influencers"] = influencers(store, **kw).to_pyarrow().to_pylist()
     if as_json:
@@ -199,10 +210,10 @@ def advocates_cmd(
         return
     if "advocates" in out:
         _print(
-            "Advocates",
+            "Advocates" + (" (per person)" if per == "person" else ""),
             [
                 "platform",
-                "actor",
+                "person" if per == "person" else "actor",
                 "score",
                 "interactions",
                 "shares",
@@ -362,12 +373,14 @@ def segments_cmd(
     rfm_of: str = typer.Option(
         "audience", "--rfm", help="RFM of the audience (interactions) or customers (orders)."
     ),
+    per: str = _Per,
     as_json: bool = _Json,
     db: str | None = DbOption,
 ) -> None:
     """Engagement-ladder segments with participation, movement between periods, and RFM."""
     from engagelens.audience import segments as seg
 
+    _per(per)
     if rfm_of not in ("audience", "customers"):
         raise ConfigError(f"--rfm must be audience or customers, not {rfm_of!r}")
     if (compare_from is None) != (compare_to is None):
@@ -376,21 +389,29 @@ def segments_cmd(
     assert a is not None and b is not None
     out: dict[str, Any] = {}
     with open_db(db) as store:
-        out["segments"] = seg.segment_summary(store, start=a, end=b)
+        out["per"] = per
+        out["segments"] = seg.segment_summary(store, start=a, end=b, per=per)
         if compare_from is not None:
             before = (
                 parse_date(compare_from, "compare-from"),
                 parse_date(compare_to, "compare-to"),
             )
-            out["movement"] = seg.ladder_movement(store, before=before, after=(a, b))  # type: ignore[arg-type]
-        rows = (seg.audience_rfm if rfm_of == "audience" else seg.customer_rfm)(store, as_of=b)
+            out["movement"] = seg.ladder_movement(store, before=before, after=(a, b), per=per)  # type: ignore[arg-type]
+        rfm_fn = seg.audience_rfm if rfm_of == "audience" else seg.customer_rfm
+        rows = rfm_fn(store, as_of=b, per=per)
         out["rfm"] = seg.rfm_summary(rows)
     if as_json:
         _json(out)
         return
     _print(
-        "Engagement ladder",
-        ["step", "actors", "share", "active days / actor", "participation"],
+        "Engagement ladder" + (" (per person)" if per == "person" else ""),
+        [
+            "step",
+            "persons" if per == "person" else "actors",
+            "share",
+            "active days / actor",
+            "participation",
+        ],
         [
             [
                 r["step"],
@@ -475,6 +496,70 @@ def cascades_cmd(
             for r in rows
         ],
     )  # fmt: skip
+
+
+@audience_app.command("link")
+def link_cmd(
+    mapping: str = typer.Option(
+        ..., "--mapping", help="CSV/TSV/JSONL/Parquet: platform, author_id and evidence columns."
+    ),
+    merge: bool = typer.Option(
+        False, "--merge", help="Keep the stored links as evidence too (default: replace them)."
+    ),
+    max_accounts: int = typer.Option(
+        50, "--max-accounts", help="Refuse a person with more accounts (shared placeholder)."
+    ),
+    as_json: bool = _Json,
+    db: str | None = DbOption,
+) -> None:
+    """Link one person across platforms from declared evidence (never from names)."""
+    from pathlib import Path
+
+    from engagelens.audience.identity import link_persons, read_mapping
+
+    rows = read_mapping(mapping)
+    with open_db(db) as store:
+        out = link_persons(
+            store, rows, source=Path(mapping).name, replace=not merge, max_accounts=max_accounts
+        ).to_dict()
+    if as_json:
+        _json(out)
+        return
+    typer.echo(
+        f"{out['rows']} evidence rows: {out['persons']} persons linking {out['accounts']} "
+        f"accounts (largest: {out['largest']} accounts)"
+    )
+
+
+@audience_app.command("persons")
+def persons_cmd(
+    limit: int = typer.Option(50, "--limit", help="Show the first N persons."),
+    as_json: bool = _Json,
+    db: str | None = DbOption,
+) -> None:
+    """Linked persons with their accounts and customer ids, most accounts first."""
+    from engagelens.audience.identity import persons
+
+    if limit < 1:
+        raise ConfigError(f"--limit must be at least 1, not {limit}")
+    with open_db(db) as store:
+        rows = persons(store, limit=limit)
+    if as_json:
+        _json(rows)
+        return
+    _print(
+        "Persons",
+        ["person", "accounts", "customers", "e-mail hashes"],
+        [
+            [
+                r["person_id"],
+                ", ".join(safe(a, 40) for a in r["accounts"]),
+                ", ".join(safe(c, 30) for c in r["customer_ids"]) or "—",
+                str(r["email_hashes"]),
+            ]
+            for r in rows
+        ],
+    )
 
 
 def register(app: typer.Typer) -> None:
