@@ -19,6 +19,7 @@ OPTIONAL: dict[str, str] = {
     "value": "engagelens.value",
     "audience": "engagelens.audience",
     "experiments": "engagelens.experiments",
+    "privacy": "engagelens.privacy",
 }
 
 
