@@ -498,6 +498,62 @@ def cascades_cmd(
     )  # fmt: skip
 
 
+@audience_app.command("leaderboard")
+def leaderboard_cmd(
+    daily_cap: int = typer.Option(20, "--daily-cap", help="Most points a member earns a day."),
+    points: str | None = typer.Option(
+        None, "--points", help="Points per kind as JSON, e.g. '{\"share\": 8}' (over defaults)."
+    ),
+    limit: int = typer.Option(20, "--limit", help="Show the top N."),
+    start: str | None = _Start,
+    end: str | None = _End,
+    platform: str | None = typer.Option(None, "--platform", help="Only this platform."),
+    per: str = _Per,
+    as_json: bool = _Json,
+    db: str | None = DbOption,
+) -> None:
+    """Points leaderboard without spam, duplicate texts, self-interaction; daily cap; badges."""
+    from engagelens.audience.gamification import fair_leaderboard
+    from engagelens.audience.points import DEFAULT_POINTS
+
+    _per(per)
+    table = dict(DEFAULT_POINTS)
+    if points:
+        try:
+            extra = json.loads(points)
+        except ValueError:
+            raise ConfigError('--points must be a JSON object like {"share": 8}') from None
+        if not isinstance(extra, dict) or not all(
+            isinstance(v, int) and not isinstance(v, bool) for v in extra.values()
+        ):
+            raise ConfigError("--points must map interaction kinds to whole numbers")
+        table.update(extra)
+    lo, hi = parse_range(start, end)
+    with open_db(db) as store:
+        known_platforms(store, [platform] if platform else [])
+        rows = fair_leaderboard(
+            store, points=table, daily_cap=daily_cap, start=lo, end=hi, platform=platform,
+            per=per, limit=limit,
+        )  # fmt: skip
+    if as_json:
+        _json(rows)
+        return
+    _print(
+        f"Leaderboard (cap {daily_cap} points a day)",
+        ["#", "platform", "member", "points", "raw", "capped", "spam", "duplicates", "self",
+         "badges"],
+        [
+            [
+                str(r["rank"]), safe(r["platform"]), safe(r["actor_id"], 40), str(r["points"]),
+                str(r["raw_points"]), str(r["capped_points"]), str(r["excluded_spam"]),
+                str(r["excluded_duplicate"]), str(r["excluded_self"]),
+                ", ".join(r["badges"]) or "—",
+            ]
+            for r in rows
+        ],
+    )  # fmt: skip
+
+
 @audience_app.command("link")
 def link_cmd(
     mapping: str = typer.Option(

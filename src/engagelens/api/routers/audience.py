@@ -164,3 +164,30 @@ def advocates(
         )
         items = rows.to_pyarrow().to_pylist()
     return {"per": per, "items": jsonable(items)}
+
+
+@router.get(
+    "/workspaces/{workspace}/audience/leaderboard",
+    summary="Points leaderboard with anti-abuse (spam, duplicate text, self, daily cap), badges",
+)
+def leaderboard(
+    daily_cap: Annotated[int, Query(ge=1, le=1_000_000)] = 20,
+    limit: Annotated[int, Query(ge=1, le=500)] = 20,
+    start: Annotated[dt.date | None, Query(alias="from", ge=FIRST_DAY, le=LAST_DAY)] = None,
+    end: Annotated[dt.date | None, Query(alias="to", ge=FIRST_DAY, le=LAST_DAY)] = None,
+    platform: Platform = None,
+    per: Per = "account",
+    ws: Workspace = Depends(require_role("viewer")),
+) -> dict[str, Any]:
+    from engagelens.audience.gamification import BADGES, fair_leaderboard
+
+    with ws.session() as store:
+        rows = fair_leaderboard(
+            store, daily_cap=daily_cap, start=_at(start), end=_at(end), platform=platform,
+            per=per, limit=limit,
+        )  # fmt: skip
+    return {
+        "daily_cap": daily_cap,
+        "badges": [{"name": b.name, "description": b.description} for b in BADGES],
+        "items": jsonable(rows),
+    }
