@@ -80,6 +80,11 @@ TOTAL = {
     "nps": 100 * (3 - 2) / 6,
     "attributed_revenue": 150.0,
     "roi": ((100 + 0) - (40 + 10)) / (40 + 10),  # p2's revenue was not paid for
+    # no poll, quiz or contest in this fixture: not applicable (null), never 0; counted by
+    # hand on interactive posts in tests/test_metrics_interactive.py
+    "interactive_participation_rate": None,
+    "quiz_completion_rate": None,
+    "contest_entries": None,
 }
 
 

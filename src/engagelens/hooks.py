@@ -25,7 +25,7 @@ hookspec = pluggy.HookspecMarker("engagelens")
 hookimpl = pluggy.HookimplMarker("engagelens")
 
 #: modules of the core that implement hooks; imported lazily, skipped if not built yet
-DEFAULT_PLUGINS: tuple[str, ...] = ("engagelens.listening.alerts",)
+DEFAULT_PLUGINS: tuple[str, ...] = ("engagelens.listening.alerts", "engagelens.privacy.ingest_hook")
 
 
 class Specs:

@@ -69,6 +69,20 @@ SETTINGS: tuple[Setting, ...] = (
         "Rows of one file sharing a key with different values: first, last or quarantine.",
     ),
     Setting("timezone", "UTC", str, "Time zone for day/week/month grains and business hours."),
+    Setting(
+        "privacy_key_file",
+        "",
+        str,
+        "Key of the author pseudonyms (HMAC-SHA256), created 0600 when missing; empty: "
+        "<db>.privacy-key beside the DuckDB file (docs/privacy.md).",
+    ),
+    Setting(
+        "pseudonymise_authors",
+        False,
+        bool,
+        "Replace author and customer ids of every ingested batch by keyed pseudonyms before "
+        "it commits (docs/privacy.md).",
+    ),
     Setting("reply_target_minutes", 60, int, "Reply-time goal (SLA) used by the inbox and goals."),
     Setting("reply_rate_goal", 0.05, float, "Share of inbound comments the brand aims to answer."),
     Setting("business_hours", "09:00-17:00", str, "Business hours for reply-time variants."),

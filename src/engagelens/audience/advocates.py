@@ -83,12 +83,21 @@ def advocates(
     platform: str | None = None,
     limit: int = 20,
     settings: dict[str, Any] | None = None,
+    per: str = "account",
 ) -> ibis.Table:
     """Top audience members by weighted engagement ``score``, ties broken by platform, actor.
 
     Columns: platform, actor_id, score, interactions, likes, comments, shares, saves,
     active_days, last_seen (UTC). Brand-authored rows (``is_brand``) are not audience.
+    ``per="person"``: one row per person (:mod:`.identity`; platform ``"person"``, actor_id
+    the person id) with ``accounts``, the number of their accounts that engaged.
     """
+    from .identity import PERS, with_person
+
+    if per not in PERS:
+        from engagelens.errors import ConfigError
+
+        raise ConfigError(f"per must be account or person, not {per!r}")
     w = advocate_weights(settings)
     ctx = MetricContext(store=store, grain="content")
     t = store.table("interaction")
@@ -108,8 +117,18 @@ def advocates(
         _cls=cls,
         _w=key.substitute(w, else_=0.0).cast("float64"),
     )
+    extra: dict[str, Any] = {}
+    if per == "person":
+        j = with_person(store, j)
+        j = j.mutate(
+            _acc=j.platform.concat(":", j.actor_id),
+            platform=ibis.literal("person"),
+            actor_id=j.person_id,
+        )
+        extra["accounts"] = j._acc.nunique()
     counts = {col: (j._cls == k).cast("int64").sum() for k, col in _CLASSES.items()}
     board = j.group_by(["platform", "actor_id"]).aggregate(
+        **extra,
         score=j._w.sum(),
         interactions=j.count(),
         **counts,

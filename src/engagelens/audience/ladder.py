@@ -39,13 +39,17 @@ def engagement_ladder(
     start: dt.datetime | None = None,
     end: dt.datetime | None = None,
     advocate_days: int = 3,
+    per: str = "account",
 ) -> ibis.Table:
     """One row per (platform, actor_id): interactions, active days and ladder ``step``.
 
-    Brand accounts' own actions (``is_brand``) are not audience and are left out.
+    Brand accounts' own actions (``is_brand``) are not audience and are left out. With
+    ``per="person"`` the rows are persons (platform ``"person"``, actor_id the person id, see
+    :mod:`.identity`): one fan commenting on X and sharing on Instagram is one amplifier.
     """
-    t = store.table("interaction")
-    t = t.filter(t.actor_id.notnull() & ~t.is_brand.fill_null(False))
+    from .identity import audience_interactions
+
+    t = audience_interactions(store, per)
     if start is not None:
         t = t.filter(t.occurred_at >= start)
     if end is not None:

@@ -29,6 +29,7 @@ import numpy as np
 
 from engagelens.errors import ConfigError
 
+from .identity import audience_interactions, customer_persons
 from .ladder import LADDER_STEPS, engagement_ladder
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -45,29 +46,31 @@ def _check_period(start: dt.datetime, end: dt.datetime, name: str) -> None:
         raise ConfigError(f"{name}: end {end} is not after start {start}")
 
 
-def _ladder(store: Store, start: dt.datetime, end: dt.datetime) -> dict[tuple[str, str], dict]:
-    t = engagement_ladder(store, start=start, end=end)
+def _ladder(
+    store: Store, start: dt.datetime, end: dt.datetime, per: str
+) -> dict[tuple[str, str], dict]:
+    t = engagement_ladder(store, start=start, end=end, per=per)
     return {(r["platform"], r["actor_id"]): r for r in t.to_pyarrow().to_pylist()}
 
 
-def _weeks_active(store: Store, start: dt.datetime, end: dt.datetime) -> dict[tuple[str, str], int]:
-    t = store.table("interaction")
-    t = t.filter(
-        t.actor_id.notnull()
-        & ~t.is_brand.fill_null(False)
-        & (t.occurred_at >= start)
-        & (t.occurred_at < end)
-    )
+def _weeks_active(
+    store: Store, start: dt.datetime, end: dt.datetime, per: str
+) -> dict[tuple[str, str], int]:
+    t = audience_interactions(store, per)
+    t = t.filter((t.occurred_at >= start) & (t.occurred_at < end))
     t = t.mutate(_w=((t.occurred_at.epoch_seconds() - int(start.timestamp())) // (7 * 86400)))
     g = t.group_by(["platform", "actor_id"]).agg(weeks=t._w.nunique())
     return {(r["platform"], r["actor_id"]): int(r["weeks"]) for r in g.to_pyarrow().to_pylist()}
 
 
-def segment_summary(store: Store, *, start: dt.datetime, end: dt.datetime) -> list[dict[str, Any]]:
-    """Per ladder step: actors, share, activity frequency and participation rate."""
+def segment_summary(
+    store: Store, *, start: dt.datetime, end: dt.datetime, per: str = "account"
+) -> list[dict[str, Any]]:
+    """Per ladder step: actors (accounts, or persons with ``per="person"``), share, activity
+    frequency and participation rate."""
     _check_period(start, end, "period")
-    ladder = _ladder(store, start, end)
-    weeks = _weeks_active(store, start, end)
+    ladder = _ladder(store, start, end, per)
+    weeks = _weeks_active(store, start, end, per)
     n_weeks = max(1, math.ceil((end - start).total_seconds() / (7 * 86400)))
     by: dict[str, list[tuple[int, int]]] = defaultdict(list)
     for key, r in ladder.items():
@@ -104,11 +107,12 @@ def ladder_movement(
     *,
     before: tuple[dt.datetime, dt.datetime],
     after: tuple[dt.datetime, dt.datetime],
+    per: str = "account",
 ) -> dict[str, Any]:
     """Each actor's step in two periods; the transition counts and who moved up or down."""
     _check_period(*before, "first period")
     _check_period(*after, "second period")
-    a, b = _ladder(store, *before), _ladder(store, *after)
+    a, b = _ladder(store, *before, per), _ladder(store, *after, per)
     moves = []
     for key in sorted(set(a) | set(b)):
         s0 = a[key]["step"] if key in a else ABSENT
@@ -191,27 +195,38 @@ def rfm(
     ]
 
 
-def customer_rfm(store: Store, *, as_of: dt.datetime) -> list[dict[str, Any]]:
+def customer_rfm(store: Store, *, as_of: dt.datetime, per: str = "account") -> list[dict[str, Any]]:
+    """RFM of customers (``customer_id``); ``per="person"``: two customer ids declared to be
+    one person count as one (their person id)."""
     c = store.table("conversion")
     c = c.filter(c.customer_id.notnull())
     rows = c.select("customer_id", "occurred_at", "value").to_pyarrow().to_pylist()
-    return rfm([(r["customer_id"], r["occurred_at"], r["value"]) for r in rows], as_of=as_of)
+    who = customer_persons(store) if per == "person" else {}
+    return rfm(
+        [(who.get(r["customer_id"], r["customer_id"]), r["occurred_at"], r["value"]) for r in rows],
+        as_of=as_of,
+    )
 
 
 def audience_rfm(
-    store: Store, *, as_of: dt.datetime, settings: dict[str, Any] | None = None
+    store: Store,
+    *,
+    as_of: dt.datetime,
+    settings: dict[str, Any] | None = None,
+    per: str = "account",
 ) -> list[dict[str, Any]]:
-    """RFM of audience members (``platform:actor_id``); monetary = engagement-score points."""
+    """RFM of audience members (``platform:actor_id``, or the person id with
+    ``per="person"``); monetary = engagement-score points."""
     from .advocates import KIND_WEIGHT_KEYS, advocate_weights
 
     w = advocate_weights(settings)
-    t = store.table("interaction")
-    t = t.filter(t.actor_id.notnull() & ~t.is_brand.fill_null(False) & (t.occurred_at < as_of))
+    t = audience_interactions(store, per)
+    t = t.filter(t.occurred_at < as_of)
     rows = t.select("platform", "actor_id", "occurred_at", "kind").to_pyarrow().to_pylist()
     return rfm(
         [
             (
-                f"{r['platform']}:{r['actor_id']}",
+                r["actor_id"] if per == "person" else f"{r['platform']}:{r['actor_id']}",
                 r["occurred_at"],
                 w.get(KIND_WEIGHT_KEYS.get(r["kind"], ""), 0.0),
             )

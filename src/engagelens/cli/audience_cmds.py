@@ -65,6 +65,15 @@ _AllAccounts = typer.Option(
     False, "--all-accounts", help="Every account's posts, not only the brand's own."
 )
 _Json = typer.Option(False, "--json", help="Print JSON.")
+_Per = typer.Option(
+    "account", "--per", help="account (each platform account) or person (linked: audience link)."
+)
+
+
+def _per(value: str) -> str:
+    if value not in ("account", "person"):
+        raise ConfigError(f"--per must be account or person, not {value!r}")
+    return value
 
 
 @audience_app.command("best-times")
@@ -170,12 +179,14 @@ def advocates_cmd(
     start: str | None = _Start,
     end: str | None = _End,
     platform: str | None = typer.Option(None, "--platform", help="Only this platform."),
+    per: str = _Per,
     as_json: bool = _Json,
     db: str | None = DbOption,
 ) -> None:
     """Advocates (weighted engagement) and influencers (reach of positive mentions)."""
     from engagelens.audience import advocates, influencers
 
+    _per(per)
     if show not in _SHOWS:
         raise ConfigError(f"--show must be one of {', '.join(_SHOWS)}, not {show!r}")
     if limit < 1:
@@ -185,7 +196,7 @@ def advocates_cmd(
     with open_db(db) as store:
         known_platforms(store, [platform] if platform else [])
         if show in ("both", "audience"):
-            rows = advocates(store, start=lo, end=hi, platform=platform, limit=limit)
+            rows = advocates(store, start=lo, end=hi, platform=platform, limit=limit, per=per)
             out["advocates"] = rows.to_pyarrow().to_pylist()
         if show in ("both", "mentions"):
             rows = influencers(store, start=lo, end=hi, platform=platform, limit=limit)
@@ -195,10 +206,10 @@ def advocates_cmd(
         return
     if "advocates" in out:
         _print(
-            "Advocates",
+            "Advocates" + (" (per person)" if per == "person" else ""),
             [
                 "platform",
-                "actor",
+                "person" if per == "person" else "actor",
                 "score",
                 "interactions",
                 "shares",
@@ -358,12 +369,14 @@ def segments_cmd(
     rfm_of: str = typer.Option(
         "audience", "--rfm", help="RFM of the audience (interactions) or customers (orders)."
     ),
+    per: str = _Per,
     as_json: bool = _Json,
     db: str | None = DbOption,
 ) -> None:
     """Engagement-ladder segments with participation, movement between periods, and RFM."""
     from engagelens.audience import segments as seg
 
+    _per(per)
     if rfm_of not in ("audience", "customers"):
         raise ConfigError(f"--rfm must be audience or customers, not {rfm_of!r}")
     if (compare_from is None) != (compare_to is None):
@@ -372,21 +385,29 @@ def segments_cmd(
     assert a is not None and b is not None
     out: dict[str, Any] = {}
     with open_db(db) as store:
-        out["segments"] = seg.segment_summary(store, start=a, end=b)
+        out["per"] = per
+        out["segments"] = seg.segment_summary(store, start=a, end=b, per=per)
         if compare_from is not None:
             before = (
                 parse_date(compare_from, "compare-from"),
                 parse_date(compare_to, "compare-to"),
             )
-            out["movement"] = seg.ladder_movement(store, before=before, after=(a, b))  # type: ignore[arg-type]
-        rows = (seg.audience_rfm if rfm_of == "audience" else seg.customer_rfm)(store, as_of=b)
+            out["movement"] = seg.ladder_movement(store, before=before, after=(a, b), per=per)  # type: ignore[arg-type]
+        rfm_fn = seg.audience_rfm if rfm_of == "audience" else seg.customer_rfm
+        rows = rfm_fn(store, as_of=b, per=per)
         out["rfm"] = seg.rfm_summary(rows)
     if as_json:
         _json(out)
         return
     _print(
-        "Engagement ladder",
-        ["step", "actors", "share", "active days / actor", "participation"],
+        "Engagement ladder" + (" (per person)" if per == "person" else ""),
+        [
+            "step",
+            "persons" if per == "person" else "actors",
+            "share",
+            "active days / actor",
+            "participation",
+        ],
         [
             [
                 r["step"],
@@ -471,6 +492,126 @@ def cascades_cmd(
             for r in rows
         ],
     )  # fmt: skip
+
+
+@audience_app.command("leaderboard")
+def leaderboard_cmd(
+    daily_cap: int = typer.Option(20, "--daily-cap", help="Most points a member earns a day."),
+    points: str | None = typer.Option(
+        None, "--points", help="Points per kind as JSON, e.g. '{\"share\": 8}' (over defaults)."
+    ),
+    limit: int = typer.Option(20, "--limit", help="Show the top N."),
+    start: str | None = _Start,
+    end: str | None = _End,
+    platform: str | None = typer.Option(None, "--platform", help="Only this platform."),
+    per: str = _Per,
+    as_json: bool = _Json,
+    db: str | None = DbOption,
+) -> None:
+    """Points leaderboard without spam, duplicate texts, self-interaction; daily cap; badges."""
+    from engagelens.audience.gamification import fair_leaderboard
+    from engagelens.audience.points import DEFAULT_POINTS
+
+    _per(per)
+    table = dict(DEFAULT_POINTS)
+    if points:
+        try:
+            extra = json.loads(points)
+        except ValueError:
+            raise ConfigError('--points must be a JSON object like {"share": 8}') from None
+        if not isinstance(extra, dict) or not all(
+            isinstance(v, int) and not isinstance(v, bool) for v in extra.values()
+        ):
+            raise ConfigError("--points must map interaction kinds to whole numbers")
+        table.update(extra)
+    lo, hi = parse_range(start, end)
+    with open_db(db) as store:
+        known_platforms(store, [platform] if platform else [])
+        rows = fair_leaderboard(
+            store, points=table, daily_cap=daily_cap, start=lo, end=hi, platform=platform,
+            per=per, limit=limit,
+        )  # fmt: skip
+    if as_json:
+        _json(rows)
+        return
+    _print(
+        f"Leaderboard (cap {daily_cap} points a day)",
+        ["#", "platform", "member", "points", "raw", "capped", "spam", "duplicates", "self",
+         "badges"],
+        [
+            [
+                str(r["rank"]), safe(r["platform"]), safe(r["actor_id"], 40), str(r["points"]),
+                str(r["raw_points"]), str(r["capped_points"]), str(r["excluded_spam"]),
+                str(r["excluded_duplicate"]), str(r["excluded_self"]),
+                ", ".join(r["badges"]) or "—",
+            ]
+            for r in rows
+        ],
+    )  # fmt: skip
+
+
+@audience_app.command("link")
+def link_cmd(
+    mapping: str = typer.Option(
+        ..., "--mapping", help="CSV/TSV/JSONL/Parquet: platform, author_id and evidence columns."
+    ),
+    merge: bool = typer.Option(
+        False, "--merge", help="Keep the stored links as evidence too (default: replace them)."
+    ),
+    max_accounts: int = typer.Option(
+        50, "--max-accounts", help="Refuse a person with more accounts (shared placeholder)."
+    ),
+    as_json: bool = _Json,
+    db: str | None = DbOption,
+) -> None:
+    """Link one person across platforms from declared evidence (never from names)."""
+    from pathlib import Path
+
+    from engagelens.audience.identity import link_persons, read_mapping
+
+    rows = read_mapping(mapping)
+    with open_db(db) as store:
+        out = link_persons(
+            store, rows, source=Path(mapping).name, replace=not merge, max_accounts=max_accounts
+        ).to_dict()
+    if as_json:
+        _json(out)
+        return
+    typer.echo(
+        f"{out['rows']} evidence rows: {out['persons']} persons linking {out['accounts']} "
+        f"accounts (largest: {out['largest']} accounts)"
+    )
+
+
+@audience_app.command("persons")
+def persons_cmd(
+    limit: int = typer.Option(50, "--limit", help="Show the first N persons."),
+    as_json: bool = _Json,
+    db: str | None = DbOption,
+) -> None:
+    """Linked persons with their accounts and customer ids, most accounts first."""
+    from engagelens.audience.identity import persons
+
+    if limit < 1:
+        raise ConfigError(f"--limit must be at least 1, not {limit}")
+    with open_db(db) as store:
+        rows = persons(store, limit=limit)
+    if as_json:
+        _json(rows)
+        return
+    _print(
+        "Persons",
+        ["person", "accounts", "customers", "e-mail hashes"],
+        [
+            [
+                r["person_id"],
+                ", ".join(safe(a, 40) for a in r["accounts"]),
+                ", ".join(safe(c, 30) for c in r["customer_ids"]) or "—",
+                str(r["email_hashes"]),
+            ]
+            for r in rows
+        ],
+    )
 
 
 def register(app: typer.Typer) -> None:

@@ -31,6 +31,8 @@ GROUPS: tuple[str, ...] = (
     "audience_cmds",  # audience best-times|hashtags|advocates
     "value_cmds",  # value cltv|attribution
     "schedule_cmds",  # schedule add|list|remove|run|history
+    "experiments_cmds",  # experiments compare|sample-size
+    "privacy_cmds",  # privacy forget|pseudonymise|ledger
     "serve_cmds",  # serve, token, workspace
 )
 

@@ -53,8 +53,13 @@ CONTENT_KINDS: tuple[str, ...] = (
     "live",
     "document",
     "poll",
+    "quiz",
+    "contest",
     "other",
 )
+
+#: interactive content: people answer (polls, quizzes) or enter (contests) instead of reading
+INTERACTIVE_KINDS: tuple[str, ...] = ("poll", "quiz", "contest")
 
 EMAIL_EVENT_KINDS: tuple[str, ...] = (
     "sent",
@@ -91,6 +96,7 @@ __all__ = sorted(
         "CONVERSATION_KINDS",
         "EMAIL_EVENT_KINDS",
         "INTERACTION_KINDS",
+        "INTERACTIVE_KINDS",
         "PLATFORMS",
     ]
 )

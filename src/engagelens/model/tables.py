@@ -126,6 +126,7 @@ CONTENT = TableSpec(
         _c("campaign", "string"),
         _c("hashtags", "string", desc="space-separated, lower-case, without '#'"),
         _c("duration_s", "float64", desc="video length in seconds", **_NN),
+        _c("questions", "int64", desc="number of questions of a quiz (its completion)", **_NN),
         _c("paid", "boolean", desc="promoted / boosted"),
         _c(
             "spend",

@@ -235,6 +235,33 @@ class Store:
                 _spark_insert(self.con, name, aligned)
         return aligned.num_rows
 
+    # -- row-level erasure (privacy): see store/erasure.py -------------------------------
+    def delete_rows(self, name: str, where: dict[str, Any]) -> int:
+        """Delete the rows of ``name`` whose columns equal ``where`` (a collection: IN)."""
+        from .erasure import delete_rows
+
+        return delete_rows(self, name, where)
+
+    def update_rows(self, name: str, where: dict[str, Any], values: dict[str, Any]) -> int:
+        """Set ``values`` on the rows of ``name`` matching ``where``."""
+        from .erasure import update_rows
+
+        return update_rows(self, name, where, values)
+
+    def map_values(
+        self,
+        name: str,
+        column: str,
+        mapping: dict[tuple[Any, ...], Any],
+        by: tuple[str, ...] = (),
+        clear: tuple[str, ...] = (),
+    ) -> int:
+        """Replace values of ``column`` through ``mapping`` keyed by ``(*by values, old)``,
+        clearing the ``clear`` columns of those rows."""
+        from .erasure import map_values
+
+        return map_values(self, name, column, mapping, by=by, clear=clear)
+
     # -- engine access (store-internal fast paths) --------------------------------------
     def sql(self, query: str, params: list[Any] | tuple[Any, ...] | None = None) -> Any:
         """Run engine SQL with *bound* parameters (DuckDB only). Returns the DuckDB relation

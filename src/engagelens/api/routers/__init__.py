@@ -18,6 +18,8 @@ OPTIONAL: dict[str, str] = {
     "inbox": "engagelens.engage.inbox",
     "value": "engagelens.value",
     "audience": "engagelens.audience",
+    "experiments": "engagelens.experiments",
+    "privacy": "engagelens.privacy",
 }
 
 

@@ -20,6 +20,7 @@ from engagelens.errors import ConfigError
 router = APIRouter(tags=["audience"])
 Brand = Annotated[str, Query(min_length=1, max_length=200, description="listening query name")]
 Platform = Annotated[str | None, Query(max_length=40)]
+Per = Annotated[str, Query(pattern="^(account|person)$", description="account or person")]
 
 
 def _at(day: dt.date | None) -> dt.datetime | None:
@@ -78,19 +79,21 @@ def segments(
     compare_from: Annotated[dt.date | None, Query(ge=FIRST_DAY, le=LAST_DAY)] = None,
     compare_to: Annotated[dt.date | None, Query(ge=FIRST_DAY, le=LAST_DAY)] = None,
     rfm: Annotated[str, Query(pattern="^(audience|customers)$")] = "audience",
+    per: Per = "account",
     ws: Workspace = Depends(require_role("viewer")),
 ) -> dict[str, Any]:
     a, b = _at(start), _at(end)
     assert a is not None and b is not None
     if (compare_from is None) != (compare_to is None):
         raise ConfigError("compare_from and compare_to go together")
-    out: dict[str, Any] = {}
+    out: dict[str, Any] = {"per": per}
     with ws.session() as store:
-        out["segments"] = seg.segment_summary(store, start=a, end=b)
+        out["segments"] = seg.segment_summary(store, start=a, end=b, per=per)
         if compare_from is not None and compare_to is not None:
             before = (_at(compare_from), _at(compare_to))
-            out["movement"] = seg.ladder_movement(store, before=before, after=(a, b))  # type: ignore[arg-type]
-        rows = (seg.audience_rfm if rfm == "audience" else seg.customer_rfm)(store, as_of=b)
+            out["movement"] = seg.ladder_movement(store, before=before, after=(a, b), per=per)  # type: ignore[arg-type]
+        rfm_fn = seg.audience_rfm if rfm == "audience" else seg.customer_rfm
+        rows = rfm_fn(store, as_of=b, per=per)
         out["rfm"] = seg.rfm_summary(rows)
     return jsonable(out)
 
@@ -123,3 +126,68 @@ def cascades(
             limit=limit,
         )
     return {"items": jsonable(rows)}
+
+
+@router.get(
+    "/workspaces/{workspace}/audience/persons",
+    summary="Persons linked across platforms from declared evidence, with their accounts",
+)
+def persons(
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
+    ws: Workspace = Depends(require_role("viewer")),
+) -> dict[str, Any]:
+    from engagelens.audience.identity import persons as list_persons
+
+    with ws.session() as store:
+        items = list_persons(store, limit=limit, offset=offset)
+    return {"items": items, "limit": limit, "offset": offset}
+
+
+@router.get(
+    "/workspaces/{workspace}/audience/advocates",
+    summary="Advocates by weighted engagement, per platform account or per linked person",
+)
+def advocates(
+    limit: Annotated[int, Query(ge=1, le=500)] = 20,
+    start: Annotated[dt.date | None, Query(alias="from", ge=FIRST_DAY, le=LAST_DAY)] = None,
+    end: Annotated[dt.date | None, Query(alias="to", ge=FIRST_DAY, le=LAST_DAY)] = None,
+    platform: Platform = None,
+    per: Per = "account",
+    ws: Workspace = Depends(require_role("viewer")),
+) -> dict[str, Any]:
+    from engagelens.audience import advocates as top_advocates
+
+    with ws.session() as store:
+        rows = top_advocates(
+            store, start=_at(start), end=_at(end), platform=platform, limit=limit, per=per
+        )
+        items = rows.to_pyarrow().to_pylist()
+    return {"per": per, "items": jsonable(items)}
+
+
+@router.get(
+    "/workspaces/{workspace}/audience/leaderboard",
+    summary="Points leaderboard with anti-abuse (spam, duplicate text, self, daily cap), badges",
+)
+def leaderboard(
+    daily_cap: Annotated[int, Query(ge=1, le=1_000_000)] = 20,
+    limit: Annotated[int, Query(ge=1, le=500)] = 20,
+    start: Annotated[dt.date | None, Query(alias="from", ge=FIRST_DAY, le=LAST_DAY)] = None,
+    end: Annotated[dt.date | None, Query(alias="to", ge=FIRST_DAY, le=LAST_DAY)] = None,
+    platform: Platform = None,
+    per: Per = "account",
+    ws: Workspace = Depends(require_role("viewer")),
+) -> dict[str, Any]:
+    from engagelens.audience.gamification import BADGES, fair_leaderboard
+
+    with ws.session() as store:
+        rows = fair_leaderboard(
+            store, daily_cap=daily_cap, start=_at(start), end=_at(end), platform=platform,
+            per=per, limit=limit,
+        )  # fmt: skip
+    return {
+        "daily_cap": daily_cap,
+        "badges": [{"name": b.name, "description": b.description} for b in BADGES],
+        "items": jsonable(rows),
+    }
