@@ -50,6 +50,9 @@ def test_f1_by_hand():
 def test_scores_stay_above_the_reported_floor():
     pooled = heldout.evaluate()["all"]
     assert pooled["rows"] >= 200
-    assert pooled["question"] >= 0.95
-    assert pooled["sentiment"] >= 0.85
-    assert pooled["complaint"] >= 0.85
+    # reported in docs/text.md: 0.971 / 1.000 / 0.960 / 1.000 / 0.957
+    assert pooled["sentiment"] >= 0.94
+    assert pooled["question"] >= 0.98
+    assert pooled["complaint"] >= 0.93
+    assert pooled["purchase"] >= 0.95
+    assert pooled["praise"] >= 0.93
