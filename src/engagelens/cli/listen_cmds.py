@@ -150,7 +150,7 @@ def listen_report(
     as_json: bool = typer.Option(False, "--json"),
     db: str | None = DbOption,
 ) -> None:
-    """Share of voice, sentiment mix, top authors/terms/hashtags, spikes and emerging terms."""
+    """Share of voice, sentiment mix, top authors/terms/hashtags, spikes and emerging themes."""
     from engagelens.errors import ConfigError
     from engagelens.listening import measures, spikes
 
@@ -167,10 +167,7 @@ def listen_report(
             "top_terms": measures.top_terms(store, query).to_pylist(),
             "top_hashtags": measures.top_hashtags(store, query).to_pylist(),
             "spikes": [s.to_dict() for s in spikes.find_spikes(store, query=query)],
-            "emerging_terms": [
-                {"term": t, "score": round(z, 2)}
-                for t, z in spikes.emerging_terms(store, query, limit=10, phrases=True)
-            ],
+            "emerging_themes": spikes.emerging_themes(store, query, limit=10),
         }
     if as_json:
         _echo_json(report)
@@ -212,7 +209,14 @@ def listen_report(
         "top hashtags: "
         + ", ".join(f"{_safe(t['hashtag'])} ({t['mentions']})" for t in report["top_hashtags"][:10])
     )
-    typer.echo("emerging: " + ", ".join(_safe(t["term"]) for t in report["emerging_terms"]))
+    typer.echo(
+        "emerging themes: "
+        + "; ".join(
+            f"{_safe(t['label'])} [{_safe(t['language'])}] ({t['mentions']} in the last 7 days, "
+            f"{t['before']} before)"
+            for t in report["emerging_themes"]
+        )
+    )
     for s in report["spikes"]:
         typer.echo(spike_sentence(s))
 
@@ -222,6 +226,7 @@ def spike_sentence(spike: dict[str, Any]) -> str:
     from engagelens import settings
 
     drivers = spike.get("drivers") or {}
+    themes = "; ".join(map(_safe, drivers.get("themes", [])[:3]))
     terms = ", ".join(map(_safe, drivers.get("terms", [])[:5]))
     examples = drivers.get("mentions") or []
     ratio = spike["count"] / spike["expected"] if spike.get("expected") else None
@@ -232,6 +237,8 @@ def spike_sentence(spike: dict[str, Any]) -> str:
         f"usually about {spike['expected']:.1f} (same weekday, previous {window} days)"
         + (f", {ratio:.1f}× usual" if ratio else "")
     )
+    if themes:
+        text += f"; themes: {themes}"
     if terms:
         text += f"; most mentioned: {terms}"
     if examples:
