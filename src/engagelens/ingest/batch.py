@@ -23,7 +23,7 @@ from engagelens import settings
 from engagelens.errors import IngestError, UnknownSource, UnreadableFile
 from engagelens.store import bulk
 
-from . import formats
+from . import connectors, formats
 from .formats.text import sniff_encoding
 from .mapping import ENTITIES, SourceMapping, canonical_mapping, load_mapping, parse_mapping
 from .sources import builtin, detect
@@ -131,9 +131,10 @@ def ingest_file(
     started_at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     chosen: SourceMapping | None = None
     canonical = source is not None and source.lower() == "canonical"
+    connector = connectors.by_name(source) if source and not canonical else None
     if mapping is not None:
         chosen = _as_mapping(mapping)
-    elif source and not canonical:
+    elif source and not canonical and connector is None:
         chosen = builtin(source)
     fmt = formats.detect_format(p, format)
     enc = (
@@ -147,20 +148,28 @@ def ingest_file(
         # progress: reading is the first 60 %, validation up to 80 %, storing the rest
         reading = (lambda f: progress(0.6 * f)) if progress else None
         digest = hashlib.sha256()  # fed while scanning the file when possible
-        staging = formats.stage(
-            formats.Request(
-                store=store,
-                path=p,
-                format=fmt,
-                encoding=enc,
-                chunk_rows=int(opts["ingest_chunk_rows"]),
-                max_field_bytes=max_field,
-                delimiter=chosen.delimiter if chosen is not None else None,
-                progress=reading,
-                digest=digest,
-                sheet=sheet,
+        # API-shaped exports (Graph API, Airbyte, dlt): the connector table decides
+        smp = connectors.sample(p, fmt, enc) if chosen is None and not canonical else None
+        connector = connector or connectors.detect(smp)
+        if connector is not None:
+            staging, chosen = connectors.stage(
+                connector, smp, store, int(opts["ingest_chunk_rows"])
             )
-        )
+        else:
+            staging = formats.stage(
+                formats.Request(
+                    store=store,
+                    path=p,
+                    format=fmt,
+                    encoding=enc,
+                    chunk_rows=int(opts["ingest_chunk_rows"]),
+                    max_field_bytes=max_field,
+                    delimiter=chosen.delimiter if chosen is not None else None,
+                    progress=reading,
+                    digest=digest,
+                    sheet=sheet,
+                )
+            )
         staged, line_offset, fmt, hashed = (
             staging.staged,
             staging.line_offset,

@@ -82,7 +82,9 @@ ACCOUNT = TableSpec(
         _BATCH,
     ),
     key=("platform", "account_id"),
-    description="An account on a platform: the brand's own, a competitor's, or an audience member's.",
+    description=(
+        "An account on a platform: the brand's own, a competitor's, or an audience member's."
+    ),
 )
 
 ACCOUNT_SNAPSHOT = TableSpec(
@@ -94,6 +96,10 @@ ACCOUNT_SNAPSHOT = TableSpec(
         _c("followers", "int64", desc="followers on that day", **_NN),
         _c("following", "int64", **_NN),
         _c("posts", "int64", **_NN),
+        _c("profile_views", "int64", desc="profile visits that day", **_NN),
+        _c("website_clicks", "int64", desc="taps on the profile's website link", **_NN),
+        _c("reach", "int64", desc="unique accounts that saw any content that day", **_NN),
+        _c("views", "int64", desc="times content was played or displayed that day", **_NN),
         _BATCH,
     ),
     key=("platform", "account_id", "date"),
@@ -157,6 +163,12 @@ CONTENT_SNAPSHOT = TableSpec(
             **_NN,
         ),
         _c("followers", "int64", desc="account followers when the content was published", **_NN),
+        _c(
+            "total_interactions",
+            "int64",
+            desc="likes, saves, comments and shares as the platform totals them",
+            **_NN,
+        ),
         _BATCH,
     ),
     key=("platform", "content_id", "as_of"),
