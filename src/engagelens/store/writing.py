@@ -43,7 +43,7 @@ class Validated:
 
 #: what to do with rows that repeat a key of the same file with different values
 CONFLICT_POLICIES = ("first", "last", "quarantine")
-_CONFLICT_EXAMPLES = 3
+_CONFLICT_EXAMPLES = 5
 
 
 def validate(store: Store, plan: IngestPlan, staged: Staged) -> Validated:
