@@ -281,3 +281,19 @@ def test_cli_ingests_a_landed_folder(capsys, sample, tmp_path):
     assert code == 0
     assert "dlt:media → content+content_snapshot" in out
     assert "total: read 3 = stored 3 + duplicates 0 + quarantined 0" in out
+
+
+def test_hostile_airbyte_lines_are_quarantined_alone(store, tmp_path):
+    good = (
+        '{"type": "RECORD", "record": {"stream": "media_insights", "data": {"id": "1", '
+        '"reach": 5}, "emitted_at": 1714730400000}}'
+    )
+    surrogate = good.replace('"id": "1"', '"id": "2\\ud800"')
+    p = tmp_path / "media_insights.jsonl"
+    p.write_text("\n".join([good, surrogate, "{not json", '"a string"']) + "\n", encoding="utf-8")
+    s = _ingest(store, p)
+    assert (s.rows_read, s.rows_stored, s.rows_quarantined) == (4, 1, 3)
+    reasons = dict(_quarantine(store, s.batch_id))
+    assert reasons[2] == "id: lone surrogate (text that is not valid Unicode)"
+    assert reasons[3].startswith("invalid JSON")
+    assert reasons[4] == "not an Airbyte RECORD message with record.stream and record.data"

@@ -109,6 +109,10 @@ def ingest(
                 )
                 for line in conflict_lines(s.conflicts):
                     typer.echo(line)
+                for d in s.suspicious_dates:
+                    where = ", ".join(str(n) for n in d["lines"])
+                    word = "line" if len(d["lines"]) == 1 else "lines"
+                    typer.echo(f"  dates {d['field']}: {_safe(d['message'])} ({word} {where})")
         if len(paths) > 1 or quiet:
             typer.echo(
                 f"total: read {totals[0]:,} = stored {totals[1]:,} + duplicates "

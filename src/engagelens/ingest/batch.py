@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 from engagelens import settings
 from engagelens.errors import IngestError, UnknownSource, UnreadableFile
 from engagelens.store import bulk
+from engagelens.store.checks import suspicious_dates
 
 from . import connectors, formats
 from .formats.text import sniff_encoding
@@ -200,6 +201,8 @@ def ingest_file(
 
         pm = plugin_manager()
         checked = bulk.validate(store, plan, staged)
+        dates = suspicious_dates(store, plan, staged)
+        lines = _physical_lines(store, staging, checked, dates)
         if progress:
             progress(0.8)
         # rows commit first, the batch record after them (store/ledger.py: kill -9 safe)
@@ -226,9 +229,17 @@ def ingest_file(
                 conflicting_keys=sum(n for n, _ in checked.conflicts),
                 on_conflict=policy,
                 conflicts=[
-                    {"table": target.table, **example}
+                    {
+                        "table": target.table,
+                        **example,
+                        "lines": [lines.get(r, r + line_offset) for r in example["records"]],
+                    }
                     for target, (_, examples) in zip(plan.targets, checked.conflicts, strict=True)
                     for example in examples
+                ],
+                suspicious_dates=[
+                    {**d, "lines": [lines.get(r, r + line_offset) for r in d["records"]]}
+                    for d in dates
                 ],
             )
             pending.record = {
@@ -252,6 +263,23 @@ def ingest_file(
         progress(1.0)
     pm.hook.engagelens_after_ingest(store=store, summary=summary)
     return summary
+
+
+def _physical_lines(
+    store: Store, staging: formats.Staging, checked: Any, dates: list[dict[str, Any]]
+) -> dict[int, int]:
+    """Physical lines of the records the quarantine, the conflict examples and the suspicious
+    dates name, where the format says they differ from record + offset (quoted line breaks,
+    blank lines)."""
+    if staging.lines is None:
+        return {}
+    quarantined = checked.bad or staging.staged.rejected
+    wanted = bulk.quarantined_records(store, staging.line_offset) if quarantined else set()
+    wanted |= {r for _, examples in checked.conflicts for e in examples for r in e["records"]}
+    wanted |= {r for d in dates for r in d["records"]}
+    lines = staging.lines(wanted) if wanted else {}
+    bulk.set_lines(store, lines)
+    return lines
 
 
 def _resolve(p: Path, columns: Iterable[str], canonical: bool, entity: str | None) -> SourceMapping:

@@ -326,7 +326,13 @@ QUARANTINE = TableSpec(
     (
         _c("batch_id", "int64", True),
         _c("source", "string", desc="file the row came from"),
-        _c("line", "int64", desc="line number in the file (header is line 1)"),
+        _c(
+            "line",
+            "int64",
+            desc="line in the file as an editor shows it (1-based, header included; a "
+            "multi-line record's first line)",
+        ),
+        _c("record", "int64", desc="record number in the file (1 = first record; what $row is)"),
         _c("raw", "string", desc="the row as read (JSON object of its fields, or the raw line)"),
         _c("reason", "string", True),
         _c("entity", "string"),

@@ -104,10 +104,14 @@ def sample(path: Path, fmt: str, encoding: str) -> Sample | None:
 
             with path.open("rb") as raw:
                 for text in _lines_of(raw, encoding):
-                    if text.strip():
+                    if not text.strip():
+                        continue
+                    try:  # a broken line is the reader's to quarantine, not a verdict
                         value = _loads(text.lstrip("\ufeff"))
-                        if isinstance(value, dict):
-                            records.append(value)
+                    except (ValueError, RecursionError):
+                        continue
+                    if isinstance(value, dict):
+                        records.append(value)
                     if len(records) >= SNIFF_RECORDS:
                         break
         elif fmt == "parquet":
