@@ -109,7 +109,8 @@ def quarantine_show(
     finally:
         store.close()
     for r in data:
-        typer.echo(f"#{r['batch_id']} line {r['line']}: {_safe(r['reason'], 200)}")
+        record = f" (record {r['record']})" if r.get("record") is not None else ""
+        typer.echo(f"#{r['batch_id']} line {r['line']}{record}: {_safe(r['reason'], 200)}")
         typer.echo(f"    {_safe(r['raw'], width)}")
     if not data:
         typer.echo("nothing quarantined")

@@ -107,6 +107,10 @@ ACCOUNT_SNAPSHOT = TableSpec(
         _c("followers", "int64", desc="followers on that day", **_NN),
         _c("following", "int64", **_NN),
         _c("posts", "int64", **_NN),
+        _c("profile_views", "int64", desc="profile visits that day", **_NN),
+        _c("website_clicks", "int64", desc="taps on the profile's website link", **_NN),
+        _c("reach", "int64", desc="unique accounts that saw any content that day", **_NN),
+        _c("views", "int64", desc="times content was played or displayed that day", **_NN),
         _BATCH,
     ),
     key=("platform", "account_id", "date"),
@@ -171,6 +175,12 @@ CONTENT_SNAPSHOT = TableSpec(
             **_NN,
         ),
         _c("followers", "int64", desc="account followers when the content was published", **_NN),
+        _c(
+            "total_interactions",
+            "int64",
+            desc="likes, saves, comments and shares as the platform totals them",
+            **_NN,
+        ),
         _BATCH,
     ),
     key=("platform", "content_id", "as_of"),
@@ -328,7 +338,13 @@ QUARANTINE = TableSpec(
     (
         _c("batch_id", "int64", True),
         _c("source", "string", desc="file the row came from"),
-        _c("line", "int64", desc="line number in the file (header is line 1)"),
+        _c(
+            "line",
+            "int64",
+            desc="line in the file as an editor shows it (1-based, header included; a "
+            "multi-line record's first line)",
+        ),
+        _c("record", "int64", desc="record number in the file (1 = first record; what $row is)"),
         _c("raw", "string", desc="the row as read (JSON object of its fields, or the raw line)"),
         _c("reason", "string", True),
         _c("entity", "string"),
