@@ -90,34 +90,35 @@ def listen_test(
     limit: int = typer.Option(10, help="Matches to show when testing on the store."),
     db: str | None = DbOption,
 ) -> None:
-    """Try a query on texts, or on the stored mentions, before saving it."""
+    """Try a query on texts, or on the stored mentions, before saving it (nothing is saved)."""
     from engagelens.listening.engine import Engine, QuerySpec
     from engagelens.listening.fold import FoldOptions
+    from engagelens.listening.preview import preview
     from engagelens.listening.query import parse, to_string
-    from engagelens.listening.runner import mention_rows
 
-    engine = Engine([QuerySpec("q", query, FoldOptions(ignore_accents, segment_chinese))])
-    typer.echo(f"parsed as: {_safe(to_string(parse(query)))}")
     if texts:
+        engine = Engine([QuerySpec("q", query, FoldOptions(ignore_accents, segment_chinese))])
+        typer.echo(f"parsed as: {_safe(to_string(parse(query)))}")
         for text in texts:
             found = engine.match(text, language=lang, platform=platform).get("q")
             mark = "MATCH " + ", ".join(map(_safe, found)) if found is not None else "no match"
             typer.echo(f"{mark}\t{_safe(text)}")
         return
-    shown = total = scanned = 0
     with open_db(db) as store:
-        for batch in mention_rows(store, only_new=False):
-            records = batch.to_pylist()
-            scanned += len(records)
-            for n, _, terms in engine.match_rows(records):
-                total += 1
-                if shown < limit:
-                    shown += 1
-                    typer.echo(
-                        f"{records[n]['platform']}:{_safe(records[n]['mention_id'])}\t"
-                        f"{', '.join(map(_safe, terms))}\t{_safe(records[n]['text'])[:120]}"
-                    )
-    typer.echo(f"{total} of {scanned} mentions match")
+        result = preview(
+            store,
+            query,
+            ignore_accents=ignore_accents,
+            segment_chinese=segment_chinese,
+            limit=limit,
+        )
+    typer.echo(f"parsed as: {_safe(result.parsed)}")
+    for m in result.matches:
+        typer.echo(
+            f"{m['platform']}:{_safe(m['mention_id'])}\t"
+            f"{', '.join(map(_safe, m['terms']))}\t{_safe(m['text'])[:120]}"
+        )
+    typer.echo(f"{result.matched} of {result.scanned} mentions match")
 
 
 @listen_app.command("run")
@@ -153,6 +154,7 @@ def listen_report(
     """Share of voice, sentiment mix, top authors/terms/hashtags, spikes and emerging themes."""
     from engagelens.errors import ConfigError
     from engagelens.listening import measures, spikes
+    from engagelens.listening.explain import explain
 
     if by not in (None, "day", "week", "month", "platform", "language"):
         raise ConfigError("--by must be day, week, month, platform or language")
@@ -166,7 +168,10 @@ def listen_report(
             "top_authors": measures.top_authors(store, query).to_pylist(),
             "top_terms": measures.top_terms(store, query).to_pylist(),
             "top_hashtags": measures.top_hashtags(store, query).to_pylist(),
-            "spikes": [s.to_dict() for s in spikes.find_spikes(store, query=query)],
+            "spikes": [
+                {**s.to_dict(), "explanation": explain(s).to_dict()}
+                for s in spikes.find_spikes(store, query=query)
+            ],
             "emerging_themes": spikes.emerging_themes(store, query, limit=10),
         }
     if as_json:
@@ -222,27 +227,12 @@ def listen_report(
 
 
 def spike_sentence(spike: dict[str, Any]) -> str:
-    """A spike in plain words: what rose, against which baseline, which terms, one example."""
-    from engagelens import settings
-
-    drivers = spike.get("drivers") or {}
-    themes = "; ".join(map(_safe, drivers.get("themes", [])[:3]))
-    terms = ", ".join(map(_safe, drivers.get("terms", [])[:5]))
-    examples = drivers.get("mentions") or []
-    ratio = spike["count"] / spike["expected"] if spike.get("expected") else None
-    what = "negative mentions" if spike.get("series") == "negative" else "mentions"
-    window = settings.get("spike_window_days")
-    text = (
-        f"SPIKE {_safe(spike['query'])} on {spike['day']}: {spike['count']} {what}, "
-        f"usually about {spike['expected']:.1f} (same weekday, previous {window} days)"
-        + (f", {ratio:.1f}× usual" if ratio else "")
-    )
-    if themes:
-        text += f"; themes: {themes}"
-    if terms:
-        text += f"; most mentioned: {terms}"
-    if examples:
-        text += f'; e.g. "{_safe(examples[0].get("text"))[:100]}"'
+    """A spike in plain words (:func:`engagelens.listening.explain.explain`), with one example
+    mention, terminal-safe."""
+    facts = spike["explanation"]
+    text = "SPIKE " + _safe(facts["sentence"])
+    if facts["examples"]:
+        text += f' E.g. "{_safe(facts["examples"][0])[:100]}"'
     return text
 
 
