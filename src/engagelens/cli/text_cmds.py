@@ -228,7 +228,7 @@ def register(app: typer.Typer) -> None:
             d["examples"] = [i + 1 for i in t.examples]  # 1-based, like the other commands
             if fmt == "csv":
                 d["terms"] = "; ".join(t.terms)
-                d["examples"] = " ".join(map(str, d["examples"]))
+                d["examples"] = " ".join(str(i + 1) for i in t.examples)
             write(d)
         sys.stdout.flush()
 

@@ -62,11 +62,11 @@ def rising_themes(
     )
     focus: Counter[str] = Counter()
     rest: Counter[str] = Counter()
-    for tid, f in zip(result.assignment, is_focus, strict=True):
-        if tid >= 0:
-            (focus if f else rest)[str(tid)] += 1
+    for theme_id, f in zip(result.assignment, is_focus, strict=True):
+        if theme_id >= 0:
+            (focus if f else rest)[str(theme_id)] += 1
     by_id = {str(t.theme_id): t for t in result.themes}
-    out = []
+    out: list[dict[str, Any]] = []
     for tid, z in log_odds(focus, rest):
         if z <= 0 or len(out) >= limit:
             break
