@@ -614,6 +614,62 @@ def persons_cmd(
     )
 
 
+@audience_app.command("recommend")
+def recommend_cmd(
+    train_from: str = typer.Option(..., "--train-from", help="Start of the period learned from."),
+    train_to: str = typer.Option(..., "--train-to", help="Its end (exclusive)."),
+    test_from: str | None = typer.Option(
+        None, "--test-from", help="Start of a later period to check on (default: none)."
+    ),
+    test_to: str | None = typer.Option(None, "--test-to", help="Its end (exclusive)."),
+    segment: list[str] = typer.Option(
+        [], "--segment", help="Ladder step (repeat): reactor, commenter, amplifier, advocate."
+    ),
+    feature: list[str] = typer.Option(
+        [], "--feature", help="format, theme, hashtag or slot (repeat; default: all)."
+    ),
+    min_posts: int = typer.Option(5, "--min-posts", help="Fewest training posts per value."),
+    top: int = typer.Option(3, "--top", help="Values per segment and feature."),
+    timezone: str = typer.Option("UTC", "--timezone", help="Time zone of posting slots."),
+    as_json: bool = _Json,
+    db: str | None = DbOption,
+) -> None:
+    """What to post for whom: formats, themes, hashtags and slots that drew each segment, checked
+    on a later period the fit never saw."""
+    from engagelens.audience.ladder import LADDER_STEPS
+    from engagelens.audience.recommend import FEATURES, recommend, summary
+
+    if (test_from is None) != (test_to is None):
+        raise ConfigError("--test-from and --test-to go together")
+    train = parse_range(train_from, train_to)
+    test = parse_range(test_from, test_to) if test_from is not None else None
+    with open_db(db) as store:
+        recs = recommend(
+            store,
+            train=train,  # type: ignore[arg-type]
+            test=test,  # type: ignore[arg-type]
+            segments=tuple(segment) or LADDER_STEPS[1:],
+            features=tuple(feature) or FEATURES,
+            min_posts=min_posts,
+            top=top,
+            timezone=timezone,
+        )
+    if as_json:
+        _json({"summary": summary(recs), "items": [r.to_dict() for r in recs]})
+        return
+    if not recs:
+        typer.echo("no recommendation: no value beat the usual post with enough posts behind it")
+        return
+    for r in recs:
+        typer.echo(safe(r.sentence()))
+    s = summary(recs)
+    if test is not None:
+        typer.echo(
+            f"checked on the later period: {s['checked']} of {s['recommendations']}; "
+            f"held: {s['held']}"
+        )
+
+
 def register(app: typer.Typer) -> None:
     app.add_typer(audience_app, name="audience")
 
