@@ -488,6 +488,15 @@ CASES: dict[tuple[str, str], tuple[tuple[Any, ...], tuple[Any, ...] | None]] = {
         ),
         ("viewer", "/workspaces/acme/audience/segments", {"params": {"from": "2024-03-01"}}),
     ),
+    ("GET", "/workspaces/{workspace}/audience/recommendations"): (
+        (
+            "viewer",
+            "/workspaces/acme/audience/recommendations",
+            {"params": {"train_from": "2024-01-01", "train_to": "2025-01-01", "min_posts": 1}},
+            "items",
+        ),
+        ("viewer", "/workspaces/acme/audience/recommendations", {"params": {"train_from": "x"}}),
+    ),
     ("GET", "/workspaces/{workspace}/audience/cascades"): (
         ("viewer", "/workspaces/acme/audience/cascades", {"params": {"infer": "root"}}, "items"),
         ("viewer", "/workspaces/acme/audience/cascades", {"params": {"infer": "guess"}}),
