@@ -18,7 +18,6 @@ from .common import DbOption, open_db
 metrics_app = typer.Typer(help="Metrics: list, explain, compute, docs.", no_args_is_help=True)
 
 FORMATS = ("table", "csv", "json", "parquet")
-_FORMULA_LEAD = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _safe(value: Any) -> str:
@@ -30,13 +29,6 @@ def _safe(value: Any) -> str:
         if ch.isprintable()
         and ch not in "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200b\u200e\u200f"
     )
-
-
-def _csv_cell(value: Any) -> Any:
-    """Neutralise spreadsheet formulas (OWASP CSV injection)."""
-    if isinstance(value, str) and value.startswith(_FORMULA_LEAD):
-        return "'" + value
-    return value
 
 
 def _open(db: str | None, backend: str | None):
@@ -128,6 +120,12 @@ def metrics_compute(
     competitor: bool = typer.Option(False, "--competitor", help="Only competitor accounts."),
     timezone: str | None = typer.Option(None, "--timezone", help="Time zone for day/week/month."),
     fmt: str = typer.Option("table", "--format", help="table, csv, json or parquet."),
+    spreadsheet: bool = typer.Option(
+        False,
+        "--spreadsheet",
+        help="CSV to open in Excel/Sheets: formula-like text gets a leading apostrophe "
+        "(the default CSV is exact, for joining back to the source).",
+    ),
     out: Path | None = typer.Option(None, "--out", help="Write to this file (parquet needs it)."),
     backend: str | None = typer.Option(None, "--backend", help="duckdb (default) or spark."),
     db: str | None = DbOption,
@@ -139,6 +137,8 @@ def metrics_compute(
         raise ConfigError(f"--format must be one of {', '.join(FORMATS)}, not {fmt!r}")
     if own and competitor:
         raise ConfigError("--own and --competitor exclude each other")
+    if spreadsheet and fmt != "csv":
+        raise ConfigError("--spreadsheet only applies to --format csv")
     from .checks import known_platforms, resolve_accounts
     from .common import parse_range
 
@@ -173,7 +173,12 @@ def metrics_compute(
         buf = io.StringIO()
         w = csv.writer(buf, lineterminator="\n")
         w.writerow(columns)
-        w.writerows([[_csv_cell(r[c]) for c in columns] for r in rows])
+        if spreadsheet:  # the dashboard exports' neutraliser: one rule for every spreadsheet
+            from engagelens.web.exports import neutralise
+
+            w.writerows([[neutralise(r[c]) for c in columns] for r in rows])
+        else:
+            w.writerows([[r[c] for c in columns] for r in rows])
         text = buf.getvalue().rstrip("\n")
     if out is not None:
         out.write_text(text + "\n", encoding="utf-8")
