@@ -125,10 +125,18 @@ def quarantine_export(
         typer.echo(f"wrote {n:,} rows to {plain_text(out)}")
 
 
-def settings_cmd(as_json: bool = typer.Option(False, "--json")) -> None:
+def settings_cmd(
+    as_json: bool = typer.Option(False, "--json"),
+    markdown: bool = typer.Option(
+        False, "--markdown", help="The settings reference page (docs/settings.md), no values."
+    ),
+) -> None:
     """Every setting with its value, default, environment variable and meaning."""
     from engagelens import settings
 
+    if markdown:
+        typer.echo(settings.markdown(), nl=False)
+        return
     values = settings.load()
     rows = [
         {
