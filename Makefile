@@ -44,6 +44,7 @@ bench: install
 
 docs: install
 	$(BIN)/engagelens metrics docs --out docs/metrics.md
+	$(BIN)/engagelens settings --markdown > docs/settings.md
 
 # The house rules as checked rules: ruff's rule set and formatting (pyproject.toml [tool.ruff]).
 LINTED := src tests benchmarks scripts

@@ -14,7 +14,7 @@ from engagelens.errors import ConfigError
 
 from .checks import known_platforms
 from .common import DbOption, open_db, parse_date, parse_range
-from .inbox_cmds import safe
+from .safe_text import rich_text
 
 audience_app = typer.Typer(
     help="Audience insights: best times to post, best hashtags, advocates and influencers.",
@@ -156,9 +156,9 @@ def hashtags_cmd(
         ["platform", "account", "hashtag", "posts", "rated", "ERR", "account median", "lift"],
         [
             [
-                safe(r["platform"]),
-                safe(r["account_id"], 30),
-                "#" + safe(r["hashtag"], 40),
+                rich_text(r["platform"]),
+                rich_text(r["account_id"], 30),
+                "#" + rich_text(r["hashtag"], 40),
                 str(r["posts"]),
                 str(r["rated_posts"]),
                 _pct(r["engagement_rate_by_reach"]),
@@ -219,8 +219,8 @@ def advocates_cmd(
             ],
             [
                 [
-                    safe(r["platform"]),
-                    safe(r["actor_id"], 40),
+                    rich_text(r["platform"]),
+                    rich_text(r["actor_id"], 40),
                     f"{r['score']:g}",
                     str(r["interactions"]),
                     str(r["shares"]),
@@ -247,9 +247,9 @@ def advocates_cmd(
             ],
             [
                 [
-                    safe(r["platform"]),
-                    safe(r["author_id"], 30),
-                    safe(r["author_handle"], 30),
+                    rich_text(r["platform"]),
+                    rich_text(r["author_id"], 30),
+                    rich_text(r["author_handle"], 30),
                     "—" if r["followers"] is None else str(r["followers"]),
                     str(r["mentions"]),
                     str(r["positive"]),
@@ -295,12 +295,12 @@ def influencers_cmd(
         _json([r.to_dict() for r in rows])
         return
     _print(
-        f"{'Detractors' if detractors else 'Influencers'} of {safe(brand, 40)}",
+        f"{'Detractors' if detractors else 'Influencers'} of {rich_text(brand, 40)}",
         ["platform", "author", "reach", "ER", "relevance", "+/-", "score", "flags"],
         [
             [
-                safe(r.platform),
-                safe(r.author_handle or r.author_id, 30),
+                rich_text(r.platform),
+                rich_text(r.author_handle or r.author_id, 30),
                 f"{r.reach:,.0f}",
                 _pct(r.engagement_rate),
                 _pct(r.relevance),
@@ -343,7 +343,8 @@ def ugc_cmd(
         _json(out)
         return
     _print(
-        f"UGC about {safe(brand, 40)}: {out['ugc']} posts, {_pct(out['positive_share'])} positive",
+        f"UGC about {rich_text(brand, 40)}: {out['ugc']} posts, "
+        f"{_pct(out['positive_share'])} positive",
         ["week", "UGC", "positive", "negative", "positive share"],
         [
             [
@@ -483,7 +484,7 @@ def cascades_cmd(
          "inferred", "word of mouth"],
         [
             [
-                safe(r["platform"]), safe(r["content_id"], 30), str(r["reshares"]),
+                rich_text(r["platform"]), rich_text(r["content_id"], 30), str(r["reshares"]),
                 str(r["depth"]), str(r["breadth"]),
                 "—" if r["structural_virality"] is None else f"{r['structural_virality']:.2f}",
                 f"{r['second_degree_reach']:,}", str(r["inferred_edges"]),
@@ -540,7 +541,8 @@ def leaderboard_cmd(
          "badges"],
         [
             [
-                str(r["rank"]), safe(r["platform"]), safe(r["actor_id"], 40), str(r["points"]),
+                str(r["rank"]), rich_text(r["platform"]), rich_text(r["actor_id"], 40),
+                str(r["points"]),
                 str(r["raw_points"]), str(r["capped_points"]), str(r["excluded_spam"]),
                 str(r["excluded_duplicate"]), str(r["excluded_self"]),
                 ", ".join(r["badges"]) or "—",
@@ -605,8 +607,8 @@ def persons_cmd(
         [
             [
                 r["person_id"],
-                ", ".join(safe(a, 40) for a in r["accounts"]),
-                ", ".join(safe(c, 30) for c in r["customer_ids"]) or "—",
+                ", ".join(rich_text(a, 40) for a in r["accounts"]),
+                ", ".join(rich_text(c, 30) for c in r["customer_ids"]) or "—",
                 str(r["email_hashes"]),
             ]
             for r in rows

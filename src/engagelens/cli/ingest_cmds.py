@@ -13,18 +13,10 @@ import typer
 from engagelens.errors import IngestError
 
 from .common import DbOption, open_db
+from .safe_text import plain_text, rich_text
 
 #: files at least this big get a progress bar
 PROGRESS_MIN_BYTES = 20 * 1024 * 1024
-
-
-def _safe(text: object) -> str:
-    """Terminal-safe: drop control and bidi-override characters from file names and reasons."""
-    return "".join(
-        ch
-        for ch in str(text)
-        if ch.isprintable() and ch not in "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
-    )
 
 
 @contextlib.contextmanager
@@ -43,7 +35,7 @@ def _bar(path: Path, quiet: bool) -> Iterator[Callable[[float], None] | None]:
         console=Console(stderr=True),
         transient=True,
     ) as bar:
-        task = bar.add_task(_safe(path.name)[:40], total=1.0)
+        task = bar.add_task(rich_text(path.name, 40), total=1.0)  # shown as markup
         yield lambda fraction: bar.update(task, completed=fraction)
 
 
@@ -104,7 +96,7 @@ def ingest(
                 totals[i] += v
             if not quiet:
                 typer.echo(
-                    f"{_safe(path)}: {s.line()}  [batch {s.batch_id}, {s.source} → "
+                    f"{plain_text(path)}: {s.line()}  [batch {s.batch_id}, {s.source} → "
                     f"{s.entity}, {s.seconds:.1f} s]"
                 )
                 for line in conflict_lines(s.conflicts):
@@ -112,7 +104,7 @@ def ingest(
                 for d in s.suspicious_dates:
                     where = ", ".join(str(n) for n in d["lines"])
                     word = "line" if len(d["lines"]) == 1 else "lines"
-                    typer.echo(f"  dates {d['field']}: {_safe(d['message'])} ({word} {where})")
+                    typer.echo(f"  dates {d['field']}: {plain_text(d['message'])} ({word} {where})")
         if len(paths) > 1 or quiet:
             typer.echo(
                 f"total: read {totals[0]:,} = stored {totals[1]:,} + duplicates "
@@ -130,7 +122,7 @@ def ingest(
 
 
 def _shown(value: object) -> str:
-    text = _safe(repr(value) if isinstance(value, str) else value)
+    text = plain_text(repr(value) if isinstance(value, str) else value)
     return text if len(text) <= 60 else text[:57] + "…"
 
 

@@ -8,17 +8,12 @@ from typing import Any
 import typer
 
 from .common import DbOption, open_db
+from .safe_text import plain_text
 
 listen_app = typer.Typer(
     help="Listening queries: add, list, test, run, report.", no_args_is_help=True
 )
 alerts_app = typer.Typer(help="Alert rules: add, list, run, history.", no_args_is_help=True)
-
-
-def _safe(value: Any) -> str:
-    from engagelens.listening.delivery import terminal_safe
-
-    return terminal_safe("" if value is None else str(value))
 
 
 def _echo_json(data: Any) -> None:
@@ -51,7 +46,7 @@ def listen_add(
             ignore_accents=ignore_accents,
             segment_chinese=segment_chinese,
         )
-    typer.echo(f"saved {_safe(row['name'])} ({row['kind']}): {_safe(row['query'])}")
+    typer.echo(f"saved {plain_text(row['name'])} ({row['kind']}): {plain_text(row['query'])}")
 
 
 @listen_app.command("list")
@@ -66,7 +61,7 @@ def listen_list(as_json: bool = typer.Option(False, "--json"), db: str | None = 
         return
     for q in queries:
         state = "up to date" if q["last_run_version"] == q["version"] else "not run yet"
-        typer.echo(f"{_safe(q['name'])}\t{q['kind']}\t{_safe(q['query'])}\t({state})")
+        typer.echo(f"{plain_text(q['name'])}\t{q['kind']}\t{plain_text(q['query'])}\t({state})")
 
 
 @listen_app.command("remove")
@@ -76,7 +71,7 @@ def listen_remove(name: str, db: str | None = DbOption) -> None:
 
     with open_db(db) as store:
         remove_query(store, name)
-    typer.echo(f"removed {_safe(name)}")
+    typer.echo(f"removed {plain_text(name)}")
 
 
 @listen_app.command("test")
@@ -98,11 +93,11 @@ def listen_test(
 
     if texts:
         engine = Engine([QuerySpec("q", query, FoldOptions(ignore_accents, segment_chinese))])
-        typer.echo(f"parsed as: {_safe(to_string(parse(query)))}")
+        typer.echo(f"parsed as: {plain_text(to_string(parse(query)))}")
         for text in texts:
             found = engine.match(text, language=lang, platform=platform).get("q")
-            mark = "MATCH " + ", ".join(map(_safe, found)) if found is not None else "no match"
-            typer.echo(f"{mark}\t{_safe(text)}")
+            mark = "MATCH " + ", ".join(map(plain_text, found)) if found is not None else "no match"
+            typer.echo(f"{mark}\t{plain_text(text)}")
         return
     with open_db(db) as store:
         result = preview(
@@ -112,11 +107,11 @@ def listen_test(
             segment_chinese=segment_chinese,
             limit=limit,
         )
-    typer.echo(f"parsed as: {_safe(result.parsed)}")
+    typer.echo(f"parsed as: {plain_text(result.parsed)}")
     for m in result.matches:
         typer.echo(
-            f"{m['platform']}:{_safe(m['mention_id'])}\t"
-            f"{', '.join(map(_safe, m['terms']))}\t{_safe(m['text'])[:120]}"
+            f"{m['platform']}:{plain_text(m['mention_id'])}\t"
+            f"{', '.join(map(plain_text, m['terms']))}\t{plain_text(m['text'])[:120]}"
         )
     typer.echo(f"{result.matched} of {result.scanned} mentions match")
 
@@ -194,8 +189,8 @@ def listen_report(
             _pct(r[k] / labelled if labelled else None) for k in ("positive", "neutral", "negative")
         ]
         cells = [
-            _safe(r["query"]),
-            *([_safe(r[by])] if by else []),
+            plain_text(r["query"]),
+            *([plain_text(r[by])] if by else []),
             str(r["volume"]),
             _pct(r["share_of_voice"]),
             *mix,
@@ -204,20 +199,25 @@ def listen_report(
         typer.echo("\t".join(cells))
     typer.echo(
         "top authors: "
-        + ", ".join(f"{_safe(a['author_handle'])} ({a['mentions']})" for a in report["top_authors"])
+        + ", ".join(
+            f"{plain_text(a['author_handle'])} ({a['mentions']})" for a in report["top_authors"]
+        )
     )
     typer.echo(
         "top terms: "
-        + ", ".join(f"{_safe(t['term'])} ({t['mentions']})" for t in report["top_terms"][:10])
+        + ", ".join(f"{plain_text(t['term'])} ({t['mentions']})" for t in report["top_terms"][:10])
     )
     typer.echo(
         "top hashtags: "
-        + ", ".join(f"{_safe(t['hashtag'])} ({t['mentions']})" for t in report["top_hashtags"][:10])
+        + ", ".join(
+            f"{plain_text(t['hashtag'])} ({t['mentions']})" for t in report["top_hashtags"][:10]
+        )
     )
     typer.echo(
         "emerging themes: "
         + "; ".join(
-            f"{_safe(t['label'])} [{_safe(t['language'])}] ({t['mentions']} in the last 7 days, "
+            f"{plain_text(t['label'])} [{plain_text(t['language'])}] "
+            f"({t['mentions']} in the last 7 days, "
             f"{t['before']} before)"
             for t in report["emerging_themes"]
         )
@@ -230,9 +230,9 @@ def spike_sentence(spike: dict[str, Any]) -> str:
     """A spike in plain words (:func:`engagelens.listening.explain.explain`), with one example
     mention, terminal-safe."""
     facts = spike["explanation"]
-    text = "SPIKE " + _safe(facts["sentence"])
+    text = "SPIKE " + plain_text(facts["sentence"])
     if facts["examples"]:
-        text += f' E.g. "{_safe(facts["examples"][0])[:100]}"'
+        text += f' E.g. "{plain_text(facts["examples"][0])[:100]}"'
     return text
 
 
@@ -266,7 +266,7 @@ def alerts_add(
             min_mentions=min_mentions,
             channels=channel,
         )
-    typer.echo(f"saved alert rule {_safe(name)} ({kind})")
+    typer.echo(f"saved alert rule {plain_text(name)} ({kind})")
 
 
 @alerts_app.command("list")
@@ -282,8 +282,9 @@ def alerts_list(as_json: bool = typer.Option(False, "--json"), db: str | None = 
     for r in rules:
         what = r["keyword"] or (r["threshold"] if r["threshold"] is not None else "")
         typer.echo(
-            f"{_safe(r['name'])}\t{r['kind']}\t{_safe(r['query'] or '*')}\t{_safe(what)}"
-            f"\t{', '.join(map(_safe, json.loads(r['channels'] or '[]')))}"
+            f"{plain_text(r['name'])}\t{r['kind']}\t{plain_text(r['query'] or '*')}\t"
+            f"{plain_text(what)}"
+            f"\t{', '.join(map(plain_text, json.loads(r['channels'] or '[]')))}"
         )
 
 
@@ -300,7 +301,7 @@ def alerts_run(
         events = evaluate(store, all_mentions=all_mentions, deliver=not dry_run)
     if dry_run:
         for e in events:
-            typer.echo(f"{e['status']}\t{_safe(e['rule'])}\t{_safe(e['title'])}")
+            typer.echo(f"{e['status']}\t{plain_text(e['rule'])}\t{plain_text(e['title'])}")
     typer.echo(
         f"{sum(e['status'] in ('sent', 'dry_run') for e in events)} "
         f"{'would be sent' if dry_run else 'sent'}, "
@@ -326,8 +327,8 @@ def alerts_history(
         return
     for e in events:
         typer.echo(
-            f"{e['fired_at']:%Y-%m-%d %H:%M}\t{e['status']}\t{_safe(e['rule'])}\t"
-            f"{_safe(e['title'])}"
+            f"{e['fired_at']:%Y-%m-%d %H:%M}\t{e['status']}\t{plain_text(e['rule'])}\t"
+            f"{plain_text(e['title'])}"
         )
 
 

@@ -14,21 +14,13 @@ import typer
 from engagelens.errors import ConfigError, MetricError
 
 from .common import DbOption, open_db
+from .safe_text import plain_text
 
 metrics_app = typer.Typer(help="Metrics: list, explain, compute, docs.", no_args_is_help=True)
 
 FORMATS = ("table", "csv", "json", "parquet")
 
 
-def _safe(value: Any) -> str:
-    """Terminal-safe text: control and bidi characters removed (user text is hostile)."""
-    text = "" if value is None else str(value)
-    return "".join(
-        ch
-        for ch in text
-        if ch.isprintable()
-        and ch not in "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200b\u200e\u200f"
-    )
 
 
 def _open(db: str | None, backend: str | None):
@@ -94,7 +86,8 @@ def _render_table(columns: list[str], rows: list[dict[str, Any]]) -> str:
         except MetricError:
             units[c] = None
     cells = [
-        [_safe(format_value(u, r[c]) if (u := units[c]) else r[c]) for c in columns] for r in rows
+        [plain_text(format_value(u, r[c]) if (u := units[c]) else r[c]) for c in columns]
+        for r in rows
     ]
     widths = [max([len(c)] + [len(row[i]) for row in cells]) for i, c in enumerate(columns)]
     lines = ["  ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True))]

@@ -11,7 +11,7 @@ import typer
 from engagelens.errors import ConfigError
 
 from .common import DbOption, open_db
-from .inbox_cmds import safe
+from .safe_text import plain_text
 
 schedule_app = typer.Typer(
     help="Scheduled reports: add, list, remove, run, history.", no_args_is_help=True
@@ -47,7 +47,7 @@ def schedule_add(
             accounts=resolve_accounts(store, account),
             fmt=fmt,
         )
-    typer.echo(f"saved schedule {safe(name)}: {every} {fmt} to {safe(channel)}")
+    typer.echo(f"saved schedule {plain_text(name)}: {every} {fmt} to {plain_text(channel)}")
 
 
 @schedule_app.command("list")
@@ -68,7 +68,7 @@ def schedule_list(as_json: bool = typer.Option(False, "--json"), db: str | None 
     for r in rows:
         who = ", ".join(json.loads(r["accounts"] or "[]")) or r["scope"]
         typer.echo(
-            f"{safe(r['name'])}\t{r['every']}\t{r['format']}\t{safe(who)}\t{safe(r['channel'])}"
+            f"{plain_text(r['name'])}\t{r['every']}\t{r['format']}\t{plain_text(who)}\t{plain_text(r['channel'])}"
         )
 
 
@@ -79,7 +79,7 @@ def schedule_remove(name: str, db: str | None = DbOption) -> None:
 
     with open_db(db) as store:
         remove_schedule(store, name)
-    typer.echo(f"removed schedule {safe(name)}")
+    typer.echo(f"removed schedule {plain_text(name)}")
 
 
 @schedule_app.command("run")
@@ -107,8 +107,8 @@ def schedule_run(
         typer.echo("nothing due: every schedule's last complete period was sent")
     for d in done:
         typer.echo(
-            f"{safe(d.schedule)}\t{d.period_start:%Y-%m-%d} – {d.period_end:%Y-%m-%d}\t"
-            f"{d.status}\t{safe(d.detail, 200)}"
+            f"{plain_text(d.schedule)}\t{d.period_start:%Y-%m-%d} – {d.period_end:%Y-%m-%d}\t"
+            f"{d.status}\t{plain_text(d.detail, 200)}"
         )
     if any(d.status != "sent" for d in done):
         raise typer.Exit(1)
@@ -130,8 +130,8 @@ def schedule_history(
         return
     for r in rows:
         typer.echo(
-            f"{safe(r['schedule'])}\t{r['period_start']:%Y-%m-%d}"
-            f"\t{r['attempted_at']:%Y-%m-%d %H:%M}\t{r['status']}\t{safe(r['detail'], 200)}"
+            f"{plain_text(r['schedule'])}\t{r['period_start']:%Y-%m-%d}"
+            f"\t{r['attempted_at']:%Y-%m-%d %H:%M}\t{r['status']}\t{plain_text(r['detail'], 200)}"
         )
 
 
