@@ -14,7 +14,7 @@ from engagelens.errors import ConfigError
 
 from .checks import known_platforms
 from .common import DbOption, open_db, parse_date, parse_range
-from .safe_text import rich_text
+from .safe_text import plain_text, rich_text
 
 audience_app = typer.Typer(
     help="Audience insights: best times to post, best hashtags, advocates and influencers.",
@@ -663,7 +663,7 @@ def recommend_cmd(
         typer.echo("no recommendation: no value beat the usual post with enough posts behind it")
         return
     for r in recs:
-        typer.echo(safe(r.sentence()))
+        typer.echo(plain_text(r.sentence()))
     s = summary(recs)
     if test is not None:
         typer.echo(

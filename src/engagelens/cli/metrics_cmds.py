@@ -21,8 +21,6 @@ metrics_app = typer.Typer(help="Metrics: list, explain, compute, docs.", no_args
 FORMATS = ("table", "csv", "json", "parquet")
 
 
-
-
 def _open(db: str | None, backend: str | None):
     if backend == "spark":  # the warehouse --db names, never an empty session instead
         if db is None:
