@@ -1,4 +1,4 @@
-"""``analyze(texts)``: normalise → language → sentiment → intent → decision → quality.
+"""``analyze(texts)``: normalise → language → sentiment → intent → decision → quality → emotions.
 
 Batch-oriented so the sentiment model hashes all texts in one numpy pass; backends that can
 take already-normalised text (``sentiment_prepared``) skip doing it again. The intent cues are
@@ -13,6 +13,7 @@ import datetime as dt
 from collections.abc import Sequence
 
 from .base import Analysis, Sentiment, SentimentBackend
+from .emotion import emotions
 from .intent import Cues, cues
 from .language import detect
 from .normalize import Normalized, decode, normalize_prepared, strip_invisible
@@ -67,7 +68,7 @@ def analyze(
     raw, norms, langs, sents, found = _first_pass(texts, backend)
     quals = quality_batch(raw, norms, posts=posts, times=times)
     out: list[Analysis] = []
-    for lang, s, q, c in zip(langs, sents, quals, found, strict=True):
+    for lang, s, q, c, n in zip(langs, sents, quals, found, norms, strict=True):
         it = c.intent
         out.append(
             {
@@ -79,6 +80,7 @@ def analyze(
                 "is_complaint": it.is_complaint,
                 "is_purchase_intent": it.is_purchase_intent,
                 "is_praise": it.is_praise,
+                "emotions": ",".join(emotions(n.model_text, n.emojis)) if n.text else "",
             }
         )
     return out
