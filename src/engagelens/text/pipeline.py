@@ -23,7 +23,10 @@ from .registry import get_backend
 
 
 def _first_pass(
-    texts: Sequence[str | bytes | None], backend: str | SentimentBackend | None
+    texts: Sequence[str | bytes | None],
+    backend: str | SentimentBackend | None,
+    *,
+    lexical: bool = True,
 ) -> tuple[list[str], list[Normalized], list[str | None], list[Sentiment], list[Cues]]:
     """Decode, normalise, detect the language, score sentiment, find the intent cues and
     decide the label: the part both entry points share (the model hashes every text once)."""
@@ -37,7 +40,7 @@ def _first_pass(
         sents = score_prepared([n.model_text for n in norms], langs)
     else:
         sents = be.sentiment([n.text for n in norms])
-    found = [cues(n.model_text, n.emojis) for n in norms]
+    found = [cues(n.model_text, n.emojis, lexical=lexical) for n in norms]
     if getattr(be, "cue_decision", False):
         binary = bool(getattr(be, "binary", False))
         sents = [
@@ -51,7 +54,7 @@ def sentiment_and_language(
     texts: Sequence[str | bytes | None], backend: str | SentimentBackend | None = None
 ) -> list[tuple[Sentiment, str | None]]:
     """Sentiment and language only (what ``engagelens text sentiment`` prints)."""
-    _, _, langs, sents, _ = _first_pass(texts, backend)
+    _, _, langs, sents, _ = _first_pass(texts, backend, lexical=False)
     return list(zip(sents, langs, strict=True))
 
 
