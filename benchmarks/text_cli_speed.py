@@ -140,8 +140,12 @@ def main(argv: list[str] | None = None) -> None:
         results = {}
         for name, src in trees.items():
             out = subprocess.run(
-                [sys.executable, __file__, "--n", str(args.n), "--repeat", str(args.repeat)]
-                + ["--_one", os.pathsep.join([src, path])],
+                [
+                    sys.executable,
+                    __file__,
+                    *("--n", str(args.n), "--repeat", str(args.repeat)),
+                    *("--_one", os.pathsep.join([src, path])),
+                ],
                 capture_output=True,
                 text=True,
                 check=True,
