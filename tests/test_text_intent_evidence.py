@@ -82,3 +82,19 @@ def test_eager_waiting_is_not_a_complaint():
 )
 def test_announcements_without_opinion_are_neutral(text):
     assert one(text)[0] == "neutral"
+
+
+def test_sentiment_only_path_gives_the_labels_of_the_full_analysis():
+    # the CLI's `text sentiment` skips the lexicon evidence of the flags; the labels must agree
+    from pathlib import Path
+
+    from engagelens.text.pipeline import sentiment_and_language
+
+    texts = []
+    for path in sorted((Path(__file__).parent / "fixtures" / "text").rglob("*.tsv")):
+        lines = path.read_text(encoding="utf-8").splitlines()[1:]
+        texts += [line.split("\t")[1] for line in lines if "\t" in line]
+    assert len(texts) > 350
+    full = [(a["sentiment"], a["sentiment_score"]) for a in analyze(texts)]
+    fast = [(s["label"], s["score"]) for s, _ in sentiment_and_language(texts)]
+    assert fast == full

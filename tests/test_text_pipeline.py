@@ -51,6 +51,7 @@ def test_expected_signals_on_clear_examples():
         "is_complaint": False,
         "is_purchase_intent": False,
         "is_praise": False,
+        "emotions": "",
     }
     assert r[7]["quality"] == "low_effort"
     assert r[8]["is_question"] and r[8]["is_purchase_intent"]

@@ -290,3 +290,11 @@ def test_silhouette_counts_an_unplaced_text_as_zero():
     s6 = np.eye(6)[[0, 0, 1, 1, 2, 2]] @ np.eye(6)[[0, 0, 1, 1, 2, 2]].T
     # three tight pairs, one left out: (1 + 1 + 1 + 1) / 6
     assert _silhouette(s6, np.array([0, 0, 1, 1, -1, -1]), 2) == pytest.approx(4 / 6)
+
+
+def test_sentiment_bad_column_writes_no_header_before_the_error(tmp_path, capsys):
+    path = tmp_path / "c.csv"
+    path.write_text(_csv(["good"]), encoding="utf-8")
+    assert main(["text", "sentiment", str(path), "--column", "nope"]) == 2
+    out = capsys.readouterr()
+    assert out.out == "" and "not in the CSV header" in out.err

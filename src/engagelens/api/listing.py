@@ -47,6 +47,7 @@ ANALYSIS_COLUMNS: tuple[str, ...] = (
     "is_complaint",
     "is_purchase_intent",
     "is_praise",
+    "emotions",
 )
 
 

@@ -370,6 +370,12 @@ TEXT_ANALYSIS = TableSpec(
         _c("is_complaint", "boolean"),
         _c("is_purchase_intent", "boolean"),
         _c("is_praise", "boolean"),
+        _c(
+            "emotions",
+            "string",
+            desc="joy, anger, sadness, fear, surprise, disgust named by the text, comma-separated;"
+            " empty: none named; null: analysed before emotions were stored",
+        ),
         _c("analyzed_at", "timestamp"),
     ),
     key=("source_table", "platform", "source_id", "backend"),

@@ -30,6 +30,9 @@ class Analysis(TypedDict):
     is_complaint: bool
     is_purchase_intent: bool
     is_praise: bool
+    #: the emotions the text names (:mod:`.emotion`), comma-separated in EMOTIONS order
+    #: ("anger,sadness"); "" when it names none — never a guess
+    emotions: str
 
 
 ANALYSIS_KEYS = tuple(Analysis.__annotations__)

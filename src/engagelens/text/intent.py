@@ -221,9 +221,11 @@ PHRASES = TaggedPhrases(
         "info": INFO,
         "contrast": CONTRAST,
         "why": WHY,
-        "lex_pos": _lexicon_entries(POSITIVE),
-        "lex_neg": _lexicon_entries(NEGATIVE),
     }
+)
+#: the polarity lexicon's unambiguous entries, a second automaton scanned only for the flags
+LEXICON_PHRASES = TaggedPhrases(
+    {"lex_pos": _lexicon_entries(POSITIVE), "lex_neg": _lexicon_entries(NEGATIVE)}
 )
 
 _DIGIT = regex.compile(r"\d")
@@ -325,8 +327,43 @@ def _opening_clause_only(text: str, spans: list[tuple[int, int]]) -> bool:
     return units <= 3 and all(e <= m.start() for _, e in spans)
 
 
-def cues(text: str, emojis: tuple[str, ...] | list[str] = ()) -> Cues:
-    """All intent cues of one model text (``normalize(t).model_text``)."""
+def _resolve(
+    text: str,
+    tags: dict[str, list[tuple[int, int]]],
+    emojis: tuple[str, ...] | list[str],
+    complaint: bool,
+    praise_spans: list[tuple[int, int]],
+    complaint_spans: list[tuple[int, int]],
+    gratitude: list[tuple[int, int]],
+) -> tuple[bool, bool, str | None]:
+    """(praise, gratitude_only, after_contrast) once the complaint is known: sarcasm and
+    politeness drop the praise; a contrast word says which side concludes."""
+    gratitude_only = bool(praise_spans) and all(sp in gratitude for sp in praise_spans)
+    praise = bool(praise_spans) or any(e in PRAISE_EMOJI for e in emojis)
+    after_contrast = None
+    if complaint and praise and any(e in SARCASM_EMOJI for e in emojis):
+        praise = False  # "Wow, another delay. Great job guys 🙄"
+    elif complaint and praise and "contrast" not in tags:
+        if gratitude_only or _opening_clause_only(text, praise_spans):
+            praise = False  # sarcasm or a polite complaint
+    elif complaint and praise:
+        # "Love the shoes, but they sent the wrong size": the clause after the contrast word
+        # carries the writer's conclusion (Polanyi & Zaenen 2006; VADER's "but" rule)
+        cut = max(s for s, _ in tags["contrast"])
+        neg_after = any(s >= cut for s, _ in complaint_spans)
+        pos_after = any(s >= cut for s, _ in praise_spans)
+        if neg_after != pos_after:
+            after_contrast = "complaint" if neg_after else "praise"
+    return praise, gratitude_only, after_contrast
+
+
+def cues(text: str, emojis: tuple[str, ...] | list[str] = (), *, lexical: bool = True) -> Cues:
+    """All intent cues of one model text (``normalize(t).model_text``).
+
+    ``lexical=False`` skips the polarity-lexicon evidence of the intent flags: the sentiment
+    decision never reads it (its fields are computed from the phrase lists alone, so
+    ``text sentiment`` and ``analyze`` agree), and skipping it keeps the sentiment-only CLI
+    path fast."""
     if not text:
         return Cues(Intent(False, False, False, False), False, False)
     hits = PHRASES.spans(text)
@@ -350,52 +387,36 @@ def cues(text: str, emojis: tuple[str, ...] | list[str] = ()) -> Cues:
         else:
             praise_spans.append((s, e))
     question_mark = "?" in text or "؟" in text or "question" in tags
-    # the sentiment decision reads only the phrase-list cues: the lexicon words below are
-    # already features of the model, which weighs them against the rest of the text
-    listed_complaint, listed_praise = bool(complaint_spans), bool(praise_spans)
-    if not question_mark:
-        # an opinion word of the polarity lexicon is evidence too ("店员态度非常差", "the new
-        # design is gorgeous"), unless negated, inside a set phrase, or only gratitude; not in
-        # questions ("Is it worth it?" praises nothing)
-        def near_gratitude(s: int, e: int) -> bool:
-            return any(gs <= s < ge or s <= gs < e for gs, ge in gratitude)
-
-        for s, e in tags.get("lex_neg", []):
-            if not inside(s, e) and not is_negated(text, s, e):
-                complaint_spans.append((s, e))
-        for s, e in tags.get("lex_pos", []):
-            if inside(s, e) or near_gratitude(s, e):
-                continue
-            if is_negated(text, s, e):
-                complaint_spans.append((s, e))
-                negated_praise = True
-            else:
-                praise_spans.append((s, e))
     # (the regular expressions run only when the phrase scan has not decided already: most
-    # texts skip most of them, which keeps the CLI path above 20,000 texts/s)
+    # texts skip most of them, which keeps the CLI path fast)
     digits = bool(_DIGIT.search(text))
-    complaint = bool(complaint_spans) or negated_praise
-    if not complaint and (digits or "منتظر" in text or "معطل" in text or "đợi" in text):
+    listed_complaint = bool(complaint_spans) or negated_praise
+    if not listed_complaint and (digits or "منتظر" in text or "معطل" in text or "đợi" in text):
         # a wait is a complaint, unless inside a set phrase ("بی‌صبرانه منتظرم" = can't wait)
-        complaint = any(not inside(*m.span()) for m in _WAIT_TIME.finditer(text))
-    gratitude_only = bool(praise_spans) and all(sp in gratitude for sp in praise_spans)
-    praise = bool(praise_spans) or any(e in PRAISE_EMOJI for e in emojis)
-    listed_complaint = listed_complaint or (complaint and not complaint_spans)  # a wait
-    listed_praise = listed_praise or any(e in PRAISE_EMOJI for e in emojis)
-    after_contrast = None
-    if complaint and praise and any(e in SARCASM_EMOJI for e in emojis):
-        praise = False  # "Wow, another delay. Great job guys 🙄"
-    elif complaint and praise and "contrast" not in tags:
-        if gratitude_only or _opening_clause_only(text, praise_spans):
-            praise = False  # sarcasm or a polite complaint
-    elif complaint and praise:
-        # "Love the shoes, but they sent the wrong size": the clause after the contrast word
-        # carries the writer's conclusion (Polanyi & Zaenen 2006; VADER's "but" rule)
-        cut = max(s for s, _ in tags["contrast"])
-        neg_after = any(s >= cut for s, _ in complaint_spans)
-        pos_after = any(s >= cut for s, _ in praise_spans)
-        if neg_after != pos_after:
-            after_contrast = "complaint" if neg_after else "praise"
+        listed_complaint = any(not inside(*m.span()) for m in _WAIT_TIME.finditer(text))
+    # the sentiment decision reads only the phrase-list cues (the lexicon words are features
+    # of the model already, which weighs them against the rest of the text)
+    listed_praise, gratitude_only, after_contrast = _resolve(
+        text, tags, emojis, listed_complaint, praise_spans, complaint_spans, gratitude
+    )
+    complaint, praise = listed_complaint, listed_praise
+    if lexical and not question_mark:
+        # for the flags, an opinion word of the polarity lexicon is evidence too ("店员态度非常
+        # 差", "the new design is gorgeous"), unless negated, inside a set phrase, or only
+        # gratitude; not in questions ("Is it worth it?" praises nothing)
+        lex = LEXICON_PHRASES.spans(text)
+        if lex:
+            c_spans, p_spans = list(complaint_spans), list(praise_spans)
+            for s, e, t in lex:
+                if inside(s, e) or any(gs <= s < ge or s <= gs < e for gs, ge in gratitude):
+                    continue
+                negated = is_negated(text, s, e)
+                if t == "lex_pos":  # "not gorgeous" is a complaint ...
+                    (c_spans if negated else p_spans).append((s, e))
+                elif not negated:  # ... "no refund" / "not bad" praise nothing
+                    c_spans.append((s, e))
+            complaint = listed_complaint or bool(c_spans)
+            praise = _resolve(text, tags, emojis, complaint, p_spans, c_spans, gratitude)[0]
     question = bool(
         question_mark
         or _EN_QUESTION_START.search(text)
@@ -404,6 +425,8 @@ def cues(text: str, emojis: tuple[str, ...] | list[str] = ()) -> Cues:
     purchase = "purchase" in tags or ("ordered" in tags and not complaint)
     if praise_spans and gratitude_only and (question or purchase or complaint):
         praise = False  # "Is it back in stock? Thanks!" is courtesy, not a compliment
+    if praise_spans and gratitude_only and (question or purchase or listed_complaint):
+        listed_praise = False
     info = "info" in tags or (digits and bool(_TIME.search(text)))
     if text.isascii():
         units = float(len(text.split()))
@@ -423,8 +446,8 @@ def cues(text: str, emojis: tuple[str, ...] | list[str] = ()) -> Cues:
         why,
         units,
         after_contrast,
-        listed_complaint and complaint,
-        listed_praise and praise,
+        listed_complaint,
+        listed_praise,
     )
 
 

@@ -1,4 +1,4 @@
-"""``analyze(texts)``: normalise → language → sentiment → intent → decision → quality.
+"""``analyze(texts)``: normalise → language → sentiment → intent → decision → quality → emotions.
 
 Batch-oriented so the sentiment model hashes all texts in one numpy pass; backends that can
 take already-normalised text (``sentiment_prepared``) skip doing it again. The intent cues are
@@ -13,6 +13,7 @@ import datetime as dt
 from collections.abc import Sequence
 
 from .base import Analysis, Sentiment, SentimentBackend
+from .emotion import emotions
 from .intent import Cues, cues
 from .language import detect
 from .normalize import Normalized, decode, normalize_prepared, strip_invisible
@@ -22,7 +23,10 @@ from .registry import get_backend
 
 
 def _first_pass(
-    texts: Sequence[str | bytes | None], backend: str | SentimentBackend | None
+    texts: Sequence[str | bytes | None],
+    backend: str | SentimentBackend | None,
+    *,
+    lexical: bool = True,
 ) -> tuple[list[str], list[Normalized], list[str | None], list[Sentiment], list[Cues]]:
     """Decode, normalise, detect the language, score sentiment, find the intent cues and
     decide the label: the part both entry points share (the model hashes every text once)."""
@@ -36,7 +40,7 @@ def _first_pass(
         sents = score_prepared([n.model_text for n in norms], langs)
     else:
         sents = be.sentiment([n.text for n in norms])
-    found = [cues(n.model_text, n.emojis) for n in norms]
+    found = [cues(n.model_text, n.emojis, lexical=lexical) for n in norms]
     if getattr(be, "cue_decision", False):
         binary = bool(getattr(be, "binary", False))
         sents = [
@@ -50,7 +54,7 @@ def sentiment_and_language(
     texts: Sequence[str | bytes | None], backend: str | SentimentBackend | None = None
 ) -> list[tuple[Sentiment, str | None]]:
     """Sentiment and language only (what ``engagelens text sentiment`` prints)."""
-    _, _, langs, sents, _ = _first_pass(texts, backend)
+    _, _, langs, sents, _ = _first_pass(texts, backend, lexical=False)
     return list(zip(sents, langs, strict=True))
 
 
@@ -67,7 +71,7 @@ def analyze(
     raw, norms, langs, sents, found = _first_pass(texts, backend)
     quals = quality_batch(raw, norms, posts=posts, times=times)
     out: list[Analysis] = []
-    for lang, s, q, c in zip(langs, sents, quals, found, strict=True):
+    for lang, s, q, c, n in zip(langs, sents, quals, found, norms, strict=True):
         it = c.intent
         out.append(
             {
@@ -79,6 +83,7 @@ def analyze(
                 "is_complaint": it.is_complaint,
                 "is_purchase_intent": it.is_purchase_intent,
                 "is_praise": it.is_praise,
+                "emotions": ",".join(emotions(n.model_text, n.emojis)) if n.text else "",
             }
         )
     return out
