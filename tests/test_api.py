@@ -1031,6 +1031,51 @@ def test_upload_validation(env):
     }
 
 
+def test_upload_takes_a_conflict_policy_and_reports_conflicts_lines_and_connectors(env):
+    csv_text = (
+        "interaction_id,platform,kind,occurred_at,text\n"
+        '1,x,comment,2024-01-01,"two\nlines"\n'
+        "1,x,comment,2024-01-01,other\n"
+        "2,x,comment,not a date,x\n"
+    )
+    r = env.post(
+        "/workspaces/gamma/ingest",
+        token="gamma_analyst",
+        params={"source": "canonical", "entity": "interaction", "on_conflict": "last"},
+        files={"file": ("interaction.csv", csv_text.encode())},
+    )
+    assert r.status_code == 201, r.text
+    s = r.json()
+    assert (s["conflicting_keys"], s["on_conflict"]) == (1, "last")
+    assert s["conflicts"][0]["lines"] == [2, 4] and s["conflicts"][0]["records"] == [1, 2]
+    rows = env.get(
+        "/workspaces/gamma/quarantine", token="gamma_viewer", params={"batch_id": s["batch_id"]}
+    ).json()["items"]
+    assert [(q["line"], q["record"]) for q in rows] == [(5, 3)]
+    _error(
+        env.post(
+            "/workspaces/gamma/ingest",
+            token="gamma_analyst",
+            params={"on_conflict": "newest"},
+            files={"file": ("i.csv", upload_csv("g0"))},
+        ),
+        422,
+        "invalid_parameter",
+    )
+    insights = (
+        '{"data": [{"name": "reach", "period": "day", "id": "9/insights/reach/day", '
+        '"values": [{"value": 5, "end_time": "2024-05-02T07:00:00+0000"}]}]}'
+    )
+    r = env.post(
+        "/workspaces/gamma/ingest",
+        token="gamma_analyst",
+        params={"source": "graph_insights"},
+        files={"file": ("insights.json", insights.encode())},
+    )
+    assert r.status_code == 201, r.text
+    assert (r.json()["source"], r.json()["rows_stored"]) == ("graph_insights:user_insights", 1)
+
+
 def test_batch_and_quarantine_validation(env):
     _error(env.get("/workspaces/acme/batches/-1"), 422, "validation")
     _error(env.get("/workspaces/acme/batches", params={"limit": "x"}), 422, "validation")

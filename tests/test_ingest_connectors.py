@@ -283,6 +283,49 @@ def test_cli_ingests_a_landed_folder(capsys, sample, tmp_path):
     assert "total: read 3 = stored 3 + duplicates 0 + quarantined 0" in out
 
 
+DAILY = (
+    "SELECT content_id, account_id, date, views, likes, dislikes, comments, shares, "
+    "playlist_adds, playlist_removes, subscribers_gained, subscribers_lost, watch_time_s, "
+    "avg_view_duration_s FROM content_daily ORDER BY content_id, date"
+)
+
+
+def test_youtube_channel_basic_a2_sums_breakdowns_per_video_and_day(store, sample):
+    s = _ingest(store, sample("youtube_channel_basic_a2.csv"))
+    assert (s.source, s.entity) == ("youtube_reports:channel_basic_a2", "content_daily")
+    # 8 report rows: 3 + 2 + 1 breakdown rows make 3 video-days; 2 rows quarantined
+    assert (s.rows_read, s.rows_stored, s.rows_quarantined) == (5, 3, 2)
+    channel = "UCx9ZbQeN2A1bC3dE4fG5hIj"
+    assert _rows(store, DAILY) == [
+        # 40 + 10 views, 3 + 1 likes, (31.5 + 12.5) min = 2640 s, 2640 / 50 = 52.8 s
+        ("-kPq0x8w7Yc", channel, dt.date(2024, 5, 1), 50, 4, 0, 0, 0, 0, 0, 0, 0, 2640.0, 52.8),
+        # 120 + 300 + 80 views; (240.5 + 450.25 + 96.0) min = 47205 s; 47205 / 500 = 94.41 s
+        (
+            "3AGlBYyLjo0",
+            channel,
+            dt.date(2024, 5, 1),
+            500,
+            50,
+            1,
+            4,
+            3,
+            3,
+            1,
+            11,
+            1,
+            47205.0,
+            94.41,
+        ),
+        ("3AGlBYyLjo0", channel, dt.date(2024, 5, 2), 90, 12, 0, 2, 1, 0, 0, 2, 0, 10800.0, 120.0),
+    ]
+    assert _quarantine(store, s.batch_id) == [
+        (8, "negative likes: -2"),
+        (9, "expected 33 fields, found 4"),
+    ]
+    # daily report rows are never lifetime snapshots
+    assert _rows(store, "SELECT count(*) FROM content_snapshot") == [(0,)]
+
+
 def test_hostile_airbyte_lines_are_quarantined_alone(store, tmp_path):
     good = (
         '{"type": "RECORD", "record": {"stream": "media_insights", "data": {"id": "1", '

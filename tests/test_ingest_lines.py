@@ -143,3 +143,21 @@ def test_old_store_gets_the_record_column_backfilled(tmp_path):
         ]
         versions = store.raw().execute("SELECT max(version) FROM schema_version").fetchone()
         assert versions == (2,)
+
+
+def test_json_document_lines_are_where_each_record_starts(store, tmp_path):
+    import json
+
+    records = [
+        {"interaction_id": "1", "platform": "x", "kind": "like", "occurred_at": "2024-01-01"},
+        {"interaction_id": "2", "platform": "x", "kind": "like", "occurred_at": "nope"},
+        {"interaction_id": "3", "platform": "x", "kind": "lik", "occurred_at": "2024-01-01"},
+    ]
+    p = tmp_path / "interaction.json"
+    # {"data": [ on lines 1-2; each record takes 6 lines (braces + 4 fields): 3-8, 9-14, 15-20
+    p.write_text(json.dumps({"data": records}, indent=2), encoding="utf-8")
+    _ingest(store, p)
+    assert _quarantine(store) == [
+        (9, 2, "bad date/time in occurred_at: nope"),
+        (15, 3, "unknown kind: lik"),
+    ]

@@ -48,7 +48,8 @@ def ingest(
         "--source",
         "-s",
         help="Built-in source: facebook, instagram, x, youtube, tiktok, linkedin, twcs, "
-        "canonical; or a connector: airbyte, dlt, graph_insights, instagram_media.",
+        "canonical; or a connector: airbyte, dlt, graph_insights, instagram_media, "
+        "youtube_reports.",
     ),
     mapping: Path | None = typer.Option(
         None, "--mapping", "-m", help="YAML mapping file (docs/ingest.md)."

@@ -7,6 +7,8 @@ columns mean (``mapping``, ``sources``), and the store validates and writes in o
 (``store/bulk.py``). See docs/ingest.md.
 """
 
+from engagelens.store.bulk import CONFLICT_POLICIES
+
 from .batch import entity_from_name, expand_paths, ingest_file, ingest_paths
 from .mapping import ENTITIES, SourceMapping, canonical_mapping, load_mapping, parse_mapping
 from .sources import SOURCE_NAMES, builtin, detect
@@ -14,6 +16,7 @@ from .summary import BatchSummary
 
 __all__ = [
     "BatchSummary",
+    "CONFLICT_POLICIES",
     "ENTITIES",
     "SOURCE_NAMES",
     "SourceMapping",

@@ -124,6 +124,8 @@ def ingest_file(
             encoding=encoding,
             format=format,
             progress=progress,
+            on_conflict=on_conflict,
+            sheet=sheet,
         )
     p = Path(path)
     if not p.is_file():

@@ -45,6 +45,7 @@ ENTITIES: tuple[str, ...] = (
     "interaction",
     "content",
     "content_snapshot",
+    "content_daily",
     "account",
     "account_snapshot",
     "mention",

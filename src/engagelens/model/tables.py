@@ -187,6 +187,30 @@ CONTENT_SNAPSHOT = TableSpec(
     description="Lifetime counters of a content as a platform export reports them.",
 )
 
+CONTENT_DAILY = TableSpec(
+    "content_daily",
+    (
+        _c("platform", "string", True),
+        _c("content_id", "string", True),
+        _c("account_id", "string", desc="channel or account that published it"),
+        _c("date", "date", True, "the day the counters cover (the report's time zone)"),
+        _c("views", "int64", **_NN),
+        _c("likes", "int64", **_NN),
+        _c("dislikes", "int64", **_NN),
+        _c("comments", "int64", **_NN),
+        _c("shares", "int64", **_NN),
+        _c("playlist_adds", "int64", desc="times added to a playlist", **_NN),
+        _c("playlist_removes", "int64", desc="times removed from a playlist", **_NN),
+        _c("subscribers_gained", "int64", **_NN),
+        _c("subscribers_lost", "int64", **_NN),
+        _c("watch_time_s", "float64", desc="watch time that day in seconds", **_NN),
+        _c("avg_view_duration_s", "float64", desc="watch time ÷ views that day", **_NN),
+        _BATCH,
+    ),
+    key=("platform", "content_id", "date"),
+    description="What one day added to a content's counters (daily reports, not lifetime).",
+)
+
 INTERACTION = TableSpec(
     "interaction",
     (
@@ -388,6 +412,7 @@ CORE_TABLES: tuple[TableSpec, ...] = (
     ACCOUNT_SNAPSHOT,
     CONTENT,
     CONTENT_SNAPSHOT,
+    CONTENT_DAILY,
     INTERACTION,
     MENTION,
     WEB_SESSION,

@@ -24,7 +24,8 @@ from engagelens.api.listing import jsonable
 from engagelens.api.params import BatchIdPath, BatchIdQuery, PageParams, choice
 from engagelens.api.workspaces import Workspace
 from engagelens.errors import NotFound
-from engagelens.ingest import SOURCE_NAMES, ingest_file
+from engagelens.ingest import CONFLICT_POLICIES, SOURCE_NAMES, ingest_file
+from engagelens.ingest.connectors import CONNECTOR_NAMES
 from engagelens.ingest.quarantine import reasons, rows
 
 from .overview import warm_in_background
@@ -51,7 +52,8 @@ def _public(batch: dict[str, Any]) -> dict[str, Any]:
 @router.post(
     "/workspaces/{workspace}/ingest",
     status_code=201,
-    summary="Upload one file (CSV, TSV, JSON, JSONL, Parquet); returns its batch summary",
+    summary="Upload one file (CSV, TSV, JSON, JSONL, Parquet, spreadsheet, connector exports); "
+    "returns its batch summary",
 )
 def upload(
     request: Request,
@@ -63,10 +65,20 @@ def upload(
         str | None,
         Query(max_length=40, pattern=r"^[a-z_]+$", description="target table for canonical files"),
     ] = None,
+    on_conflict: Annotated[
+        str | None,
+        Query(
+            max_length=20,
+            description="rows of the file sharing a key with different values: first "
+            "(default), last or quarantine",
+        ),
+    ] = None,
     ws: Workspace = Depends(require_role("analyst")),
 ) -> dict[str, Any]:
     if source is not None:
-        choice(source, (*SOURCE_NAMES, "canonical"), "source")
+        choice(source, (*SOURCE_NAMES, *CONNECTOR_NAMES), "source")
+    if on_conflict is not None:
+        choice(on_conflict, CONFLICT_POLICIES, "on_conflict")
     state = state_of(request)
     uploads = state.control.data_dir / "uploads" / ws.slug
     retention = int(state.settings.get("upload_retention_days", 30))
@@ -78,7 +90,9 @@ def upload(
         with target.open("wb") as out:
             shutil.copyfileobj(file.file, out, 1 << 20)
         with ws.writer() as store:
-            summary = ingest_file(store, target, source=source, entity=entity)
+            summary = ingest_file(
+                store, target, source=source, entity=entity, on_conflict=on_conflict
+            )
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)  # nothing stored: keep nothing
         raise

@@ -12,6 +12,7 @@ is a module and one row of :data:`CONNECTORS`.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import json
 from dataclasses import dataclass
@@ -23,7 +24,7 @@ from engagelens.errors import UnknownSource, UnreadableFile
 from engagelens.ingest.formats.base import Staging
 from engagelens.ingest.mapping import SourceMapping
 
-from . import airbyte, dlt, graph_insights, instagram
+from . import airbyte, dlt, graph_insights, instagram, youtube
 from .base import Sample
 
 #: records read to sniff a JSON Lines file
@@ -51,6 +52,7 @@ CONNECTORS: dict[str, Connector] = {
         Connector("dlt", dlt, "dlt/ingestr filesystem tables (Parquet, JSON Lines)"),
         Connector("graph_insights", graph_insights, "Graph API Insights, long format (JSON)"),
         Connector("instagram_media", instagram, "Graph API media list (JSON)"),
+        Connector("youtube_reports", youtube, "YouTube Reporting API channel_basic_a2 (CSV)"),
     )
 }
 CONNECTOR_NAMES: tuple[str, ...] = tuple(CONNECTORS)
@@ -114,11 +116,17 @@ def sample(path: Path, fmt: str, encoding: str) -> Sample | None:
                         records.append(value)
                     if len(records) >= SNIFF_RECORDS:
                         break
+        elif fmt in ("csv", "tsv", "txt"):
+            with path.open("r", encoding=encoding, errors="replace", newline="") as f:
+                first = f.readline(1 << 20)
+            delimiter = "\t" if fmt == "tsv" or "\t" in first else ","
+            header = next(csv.reader([first], delimiter=delimiter), [])
+            columns = [h.strip().lstrip("\ufeff") for h in header]
         elif fmt == "parquet":
             import pyarrow.parquet as pq
 
             columns = list(pq.read_schema(path).names)
-    except (ValueError, OSError, RecursionError):
+    except (ValueError, OSError, RecursionError, csv.Error):
         return None
     if not columns:
         for r in records:

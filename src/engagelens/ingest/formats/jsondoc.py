@@ -4,7 +4,9 @@ exports; numbers are kept as source text as in JSON Lines."""
 
 from __future__ import annotations
 
+import bisect
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -28,7 +30,80 @@ def stage(req: Request) -> Staging:
     staged = bulk.stage_chunks(req.store, read(req.path, req.encoding, req.chunk_rows))
     if req.progress:
         req.progress(1.0)
-    return Staging(staged, 0, req.format, False)
+    return Staging(
+        staged, 0, req.format, False, lambda wanted: record_lines(req.path, req.encoding, wanted)
+    )
+
+
+_WS = re.compile(r"[ \t\r\n]*")
+_LINE_END = re.compile(r"\r\n|\r|\n")
+
+
+def record_lines(path: Path, encoding: str, wanted: set[int]) -> dict[int, int]:
+    """The line each wanted record starts on (the line of its ``{``), for records in the
+    array that :func:`read` takes them from; only lines that differ from the record number.
+
+    Why a second walk: ``json.loads`` keeps no positions, so when some records are
+    quarantined the document is read again with ``raw_decode`` element by element — only
+    then, and only up to the last wanted record."""
+    if not wanted:
+        return {}
+    try:
+        with path.open("r", encoding=encoding) as f:
+            text = f.read()
+        starts = _element_starts(text.lstrip("\ufeff"), max(wanted))
+    except (ValueError, RecursionError, OSError):
+        return {}
+    offset = len(text) - len(text.lstrip("\ufeff"))
+    ends = [m.end() for m in _LINE_END.finditer(text)]
+    out = {}
+    for number, start in enumerate(starts, start=1):
+        if number in wanted:
+            line = bisect.bisect_right(ends, start + offset) + 1
+            if line != number:
+                out[number] = line
+    return out
+
+
+def _element_starts(text: str, upto: int) -> list[int]:
+    """Offsets of the records :func:`read` takes: an array's elements, the elements of the
+    one list of a wrapper object, an object's values (records keyed by id), or the object."""
+    decoder = json.JSONDecoder(parse_int=str, parse_float=str, parse_constant=str)
+    pos = _WS.match(text, 0).end()  # type: ignore[union-attr]
+    if text.startswith("[", pos):
+        return _array_starts(text, pos, decoder, upto)
+    if not text.startswith("{", pos):
+        return []
+    pairs: list[tuple[int, Any]] = []  # (value start, value)
+    i = _WS.match(text, pos + 1).end()  # type: ignore[union-attr]
+    while not text.startswith("}", i):
+        _key, i = decoder.raw_decode(text, i)
+        i = _WS.match(text, i).end()  # type: ignore[union-attr]
+        i = _WS.match(text, i + 1).end()  # type: ignore[union-attr]  # past ':'
+        start = i
+        value, i = decoder.raw_decode(text, i)
+        pairs.append((start, value))
+        i = _WS.match(text, i).end()  # type: ignore[union-attr]
+        if text.startswith(",", i):
+            i = _WS.match(text, i + 1).end()  # type: ignore[union-attr]
+    lists = [(start, v) for start, v in pairs if isinstance(v, list)]
+    if len(lists) == 1:
+        return _array_starts(text, lists[0][0], decoder, upto)
+    if pairs and all(isinstance(v, dict) for _, v in pairs):
+        return [start for start, _ in pairs][:upto]
+    return [pos]
+
+
+def _array_starts(text: str, pos: int, decoder: json.JSONDecoder, upto: int) -> list[int]:
+    starts: list[int] = []
+    i = _WS.match(text, pos + 1).end()  # type: ignore[union-attr]
+    while not text.startswith("]", i) and len(starts) < upto:
+        starts.append(i)
+        _value, i = decoder.raw_decode(text, i)
+        i = _WS.match(text, i).end()  # type: ignore[union-attr]
+        if text.startswith(",", i):
+            i = _WS.match(text, i + 1).end()  # type: ignore[union-attr]
+    return starts
 
 
 def read(
@@ -82,4 +157,4 @@ def read(
     yield _chunk(records), rejects
 
 
-__all__ = sorted(["EXTENSIONS", "read", "sniff", "stage"])
+__all__ = sorted(["EXTENSIONS", "read", "record_lines", "sniff", "stage"])
