@@ -15,12 +15,16 @@ from engagelens.api.workspaces import Workspace
 from engagelens.privacy import forget_author, key_path, ledger, load_key
 
 router = APIRouter(tags=["privacy"])
+Ids = Annotated[list[Annotated[str, Field(min_length=1, max_length=500)]], Field(max_length=100)]
 
 
 class ForgetIn(BaseModel):
     author: Annotated[str, Field(min_length=3, max_length=600, description="PLATFORM:ID")]
     mode: Literal["delete", "pseudonymise"] = "delete"
-    customers: Annotated[list[Annotated[str, Field(max_length=500)]], Field(max_length=100)] = []
+    customers: Ids = []
+    visitors: Ids = []
+    recipients: Ids = []
+    respondents: Ids = []
 
 
 @router.post(
@@ -40,6 +44,11 @@ def forget(
             key=key,
             mode=body.mode,
             customers=tuple(body.customers),
+            others={
+                "visitor": tuple(body.visitors),
+                "recipient": tuple(body.recipients),
+                "respondent": tuple(body.respondents),
+            },
             requested_by=principal.id,
         )
     ws.bump()
