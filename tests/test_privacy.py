@@ -335,3 +335,8 @@ def test_api_forget_is_admin_only(tmp_path):
         assert "x:ana" not in json.dumps(entry)
         r = httpx.get(url + "/api/v1/workspaces/shop/audience/advocates", headers=h(admin))
         assert [a["actor_id"] for a in r.json()["items"]] == ["bob"]
+        assert httpx.post(base + "/pseudonymise", headers=h(viewer)).status_code == 403
+        r = httpx.post(base + "/pseudonymise", headers=h(admin), timeout=60)
+        assert r.status_code == 200 and r.json()["rows"]["interaction"] == 2  # bob's two
+        r = httpx.get(url + "/api/v1/workspaces/shop/audience/advocates", headers=h(admin))
+        assert [a["actor_id"][:5] for a in r.json()["items"]] == ["anon-"]
