@@ -83,9 +83,8 @@ def main(argv: list[str] | None = None) -> int:
     if not path.exists():
         t = time.perf_counter()
         generate(path, rows)
-        print(
-            f"generated {path} ({path.stat().st_size / 1e6:,.0f} MB) in {time.perf_counter() - t:.1f} s"
-        )
+        took = time.perf_counter() - t
+        print(f"generated {path} ({path.stat().st_size / 1e6:,.0f} MB) in {took:.1f} s")
     work = Path(tempfile.mkdtemp(prefix="engagelens-bench-"))
     try:
         raw_rate = bench_duckdb(path, work)

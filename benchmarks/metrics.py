@@ -151,6 +151,7 @@ def run_engagelens_lazy(folder: Path) -> dict:
 def run_engagelens(folder: Path) -> dict:
     """The report as EngageLens' own report runs it: one ``cached`` block, so the per-content
     facts are materialised once (what the hand SQL does with its temporary table)."""
+    from engagelens.errors import EngageLensError, UnknownMetric
     from engagelens.metrics import all_metrics, cached, compute, get_metric
 
     store = _load_store(folder)
@@ -162,7 +163,7 @@ def run_engagelens(folder: Path) -> dict:
     extra = {"peak_rss_report_mib": _peak_rss_mib()}  # before the reply metrics below
     try:
         names = [get_metric(n).name for n in ("reply_rate", "reply_time_median")]
-    except Exception:
+    except UnknownMetric:
         extra["reply"] = "reply_rate / reply_time_median not registered in this checkout: skipped"
     else:
         t1 = time.perf_counter()
@@ -172,7 +173,7 @@ def run_engagelens(folder: Path) -> dict:
                 f"reply_rate + reply_time_median by account: {r.num_rows} rows in "
                 f"{time.perf_counter() - t1:.2f} s (EngageLens only; not in the ratio)"
             )
-        except Exception as exc:  # the outbound layer's tables may not be filled here
+        except EngageLensError as exc:  # the outbound layer's tables may not be filled here
             extra["reply"] = f"reply metrics failed: {type(exc).__name__}: {exc}"
     return {"seconds": seconds, "check": _check(per_post, per_day, base), **extra}
 
@@ -186,7 +187,8 @@ HAND_SQL = {
             AND kind IN ('like','reaction','comment','reply','share','retweet','quote','save')
           GROUP BY ALL),
         snap AS (SELECT * FROM content_snapshot
-                 QUALIFY row_number() OVER (PARTITION BY platform, content_id ORDER BY as_of DESC) = 1)
+                 QUALIFY row_number() OVER (PARTITION BY platform, content_id
+                                            ORDER BY as_of DESC) = 1)
         SELECT c.platform, c.content_id, c.account_id, c.created_at,
                coalesce(ev.n, 0) AS interactions,
                CASE WHEN coalesce(s.reach, 0) <> 0
@@ -324,9 +326,8 @@ def main(argv: list[str] | None = None) -> int:
         t0 = time.perf_counter()
         if not (folder / "interaction.parquet").exists():
             generate(n, folder)
-        print(
-            f"\n== {n:,} interactions (data in {folder}, generated in {time.perf_counter() - t0:.1f} s)"
-        )
+        took = time.perf_counter() - t0
+        print(f"\n== {n:,} interactions (data in {folder}, generated in {took:.1f} s)")
         results = {}
         for impl in RUNNERS:
             if impl == "pandas" and n > PANDAS_MAX:

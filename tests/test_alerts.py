@@ -5,10 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import socket
-import threading
-from email import message_from_bytes
-from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pluggy
 import pytest
@@ -17,52 +13,6 @@ from engagelens.errors import ConfigError, QuerySyntaxError
 from engagelens.listening import add_query, alerts
 
 NOW = dt.datetime(2024, 5, 1, 12, 0)
-
-
-@pytest.fixture
-def webhook():
-    received: list[dict] = []
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_POST(self):
-            body = self.rfile.read(int(self.headers["Content-Length"]))
-            received.append(
-                {"path": self.path, "type": self.headers["Content-Type"], "json": json.loads(body)}
-            )
-            self.send_response(204)
-            self.end_headers()
-
-        def log_message(self, *args):  # keep test output quiet
-            pass
-
-    server = HTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/hook", received
-    server.shutdown()
-    server.server_close()
-
-
-@pytest.fixture
-def smtp():
-    from aiosmtpd.controller import Controller
-
-    class Inbox:
-        def __init__(self):
-            self.messages = []
-
-        async def handle_DATA(self, server, session, envelope):
-            self.messages.append((envelope.rcpt_tos, message_from_bytes(envelope.content)))
-            return "250 OK"
-
-    inbox = Inbox()
-    with socket.socket() as probe:  # a free port (Controller's own start-up check needs one)
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    yield f"mailto:ops@example.org?smtp=127.0.0.1:{port}&from=alerts@example.org", inbox
-    controller.stop()
 
 
 def _mention(store, mid, text, followers=10, when=NOW, sentiment=None, author="someone"):

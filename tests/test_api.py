@@ -44,6 +44,10 @@ class Env:
         headers = {"Authorization": f"Bearer {self.tokens[token]}"} if token else {}
         return self.client.post(API_PREFIX + path, headers=headers, **kw)
 
+    def delete(self, path: str, token: str | None = "admin", **kw: Any) -> httpx.Response:
+        headers = {"Authorization": f"Bearer {self.tokens[token]}"} if token else {}
+        return self.client.delete(API_PREFIX + path, headers=headers, **kw)
+
 
 def _registry_figures(path) -> dict[str, Any]:
     """What the metric registry says on the seeded store (before the server opens it)."""
@@ -413,6 +417,27 @@ CASES: dict[tuple[str, str], tuple[tuple[Any, ...], tuple[Any, ...] | None]] = {
         ("viewer", "/workspaces/acme/listening/spikes", {"params": {"query": "acme"}}, "items"),
         ("viewer", "/workspaces/acme/listening/spikes", {"params": {"query": "q" * 201}}),
     ),
+    ("POST", "/workspaces/{workspace}/listening/test"): (
+        ("viewer", "/workspaces/acme/listening/test", {"json": {"query": "acme"}}, "matched"),
+        ("viewer", "/workspaces/acme/listening/test", {"json": {"query": "acme", "limit": 201}}),
+    ),
+    ("POST", "/workspaces/{workspace}/listening/queries"): (
+        (
+            "delta_analyst",
+            "/workspaces/delta/listening/queries",
+            {"json": {"name": "rival", "query": "brand", "kind": "topic"}},
+            "run",
+        ),
+        (
+            "delta_analyst",
+            "/workspaces/delta/listening/queries",
+            {"json": {"name": "x", "query": "brand", "kind": "hug"}},
+        ),
+    ),
+    ("DELETE", "/workspaces/{workspace}/listening/queries/{name}"): (
+        ("gamma_analyst", "/workspaces/gamma/listening/queries/acme", {}, "removed"),
+        None,
+    ),
     ("GET", "/workspaces/{workspace}/inbox"): (
         ("viewer", "/workspaces/acme/inbox", {"params": {"limit": 3}}, "items"),
         ("viewer", "/workspaces/acme/inbox", {"params": {"limit": 0}}),
@@ -462,6 +487,15 @@ CASES: dict[tuple[str, str], tuple[tuple[Any, ...], tuple[Any, ...] | None]] = {
             "segments",
         ),
         ("viewer", "/workspaces/acme/audience/segments", {"params": {"from": "2024-03-01"}}),
+    ),
+    ("GET", "/workspaces/{workspace}/audience/recommendations"): (
+        (
+            "viewer",
+            "/workspaces/acme/audience/recommendations",
+            {"params": {"train_from": "2024-01-01", "train_to": "2025-01-01", "min_posts": 1}},
+            "items",
+        ),
+        ("viewer", "/workspaces/acme/audience/recommendations", {"params": {"train_from": "x"}}),
     ),
     ("GET", "/workspaces/{workspace}/audience/cascades"): (
         ("viewer", "/workspaces/acme/audience/cascades", {"params": {"infer": "root"}}, "items"),
@@ -791,6 +825,76 @@ def test_listening_routes(env):
     want = sum("acme" in m["text"] for m in env.acme.mentions)
     assert [(r["query"], r["volume"]) for r in rows] == [("acme", want)]
     assert env.get("/workspaces/acme/listening/spikes").status_code == 200
+
+
+def test_listening_queries_are_managed_and_drafts_tried_over_http(env):
+    """Seed mentions of delta: "I love acme coffee" ×3, "other brand news" ×2."""
+    draft = env.post(
+        "/workspaces/acme/listening/test", token="viewer", json={"query": "love OR news"}
+    ).json()
+    assert (draft["matched"], draft["scanned"], draft["parsed"]) == (5, 5, "(love OR news)")
+    assert [m["created_at"][:10] for m in draft["matches"]] == [
+        "2024-03-05", "2024-03-04", "2024-03-03", "2024-03-02", "2024-03-01"
+    ]  # fmt: skip
+    assert draft["matches"][0]["terms"] == ["news"] and draft["matches"][0]["author_handle"]
+    bad = _error(
+        env.post("/workspaces/acme/listening/test", token="viewer", json={"query": "(love"}),
+        400,
+        "query_syntax",
+    )
+    assert bad["column"] == 1
+    _error(
+        env.post(
+            "/workspaces/acme/listening/queries",
+            token="viewer",
+            json={"name": "news", "query": "news"},
+        ),
+        403,
+        "forbidden",
+    )
+    # the summary is cached; a new query must show in it at once (no ingest changed)
+    path = "/workspaces/delta/listening/summary"
+    before = {r["query"] for r in env.get(path, token="delta_analyst").json()["items"]}
+    r = env.post(
+        "/workspaces/delta/listening/queries",
+        token="delta_analyst",
+        json={"name": "news", "query": "news", "kind": "competitor"},
+    )
+    assert r.status_code == 201 and r.json()["query"]["kind"] == "competitor"
+    rows = {r["query"]: r for r in env.get(path, token="delta_analyst").json()["items"]}
+    assert "news" not in before and rows["news"]["volume"] == 2
+    assert rows["acme"]["share_of_voice"] == pytest.approx(3 / 5)
+    # edit under a new name: the old one and its matches go
+    r = env.post(
+        "/workspaces/delta/listening/queries",
+        token="delta_analyst",
+        json={
+            "name": "other",
+            "query": "other AND brand",
+            "kind": "competitor",
+            "replaces": "news",
+        },
+    )
+    assert r.status_code == 201
+    rows = {r["query"]: r["volume"] for r in env.get(path, token="delta_analyst").json()["items"]}
+    assert "news" not in rows and rows["other"] == 2
+    assert env.delete(
+        "/workspaces/delta/listening/queries/other", token="delta_analyst"
+    ).json() == {"removed": "other"}
+    _error(
+        env.delete("/workspaces/delta/listening/queries/other", token="delta_analyst"),
+        404,
+        "not_found",
+    )
+    _error(
+        env.post(
+            "/workspaces/delta/listening/queries",
+            token="delta_analyst",
+            json={"name": "x", "query": "a AND"},
+        ),
+        400,
+        "query_syntax",
+    )
 
 
 def test_inbox_lists_open_comments(env):

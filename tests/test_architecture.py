@@ -33,6 +33,7 @@ BOUNDARIES = {
     "transformers": ("text/backends/transformers.py",),
     "torch": ("text/backends/transformers.py",),
     "sklearn": ("text/train.py", "text/training/"),
+    "playwright": ("reports/pdf.py",),
 }
 
 

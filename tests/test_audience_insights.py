@@ -356,7 +356,10 @@ def test_audience_commands_end_to_end(tmp_path):
     out = r.invoke(app, ["audience", "hashtags", "--db", db, "--min-posts", "2", "--json"])
     assert out.exit_code == 0, out.output
     assert {row["hashtag"] for row in json.loads(out.output)} == {"sale", "spring", "launch"}
-    out = r.invoke(app, ["audience", "advocates", "--db", db, "--show", "audience"])
+    # wide enough that the actor cell is not cut (the bidi override is removed, not a space)
+    out = r.invoke(
+        app, ["audience", "advocates", "--db", db, "--show", "audience"], env={"COLUMNS": "200"}
+    )
     assert out.exit_code == 0, out.output
     assert "[bold]" in out.output and "\u202e" not in out.output  # escaped, bidi stripped
     out = r.invoke(app, ["audience", "advocates", "--db", db, "--json"])

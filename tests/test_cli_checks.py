@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 
 from engagelens.cli.main import main
-from engagelens.cli.units import duration, metric_value
 from engagelens.metrics import get_metric
 from engagelens.metrics.fixtures import load_fixture
+from engagelens.metrics.units import duration, metric_value
 
 
 @pytest.fixture
@@ -100,8 +100,10 @@ def test_reversed_or_empty_range(db, capsys, start, end, word):
 
 
 def test_unknown_formats_are_rejected(db, capsys):
-    assert main(["report", "--format", "html", "--db", db]) == 2
-    assert "--format must be one of table, markdown, json, not 'html'" in _err(capsys)
+    assert main(["report", "--format", "docx", "--db", db]) == 2
+    assert "--format must be one of table, markdown, json, html, pdf, not 'docx'" in _err(capsys)
+    assert main(["report", "--format", "pdf", "--db", db]) == 2
+    assert "--format pdf needs --out FILE.pdf" in _err(capsys)
     assert main(["metrics", "list", "--format", "yaml"]) == 2
     assert "not 'yaml'" in _err(capsys)
     argv = ["metrics", "compute", "posts", "--by", "total", "--format", "xlsx", "--db", db]

@@ -72,7 +72,7 @@ def test_exports_neutralise_formulas_and_terminal_output_is_safe(capsys, tmp_pat
         "platform,mention_id,created_at,text\nx,1,yesterday,=cmd|' /C calc'!A0\n", encoding="utf-8"
     )
     _run(capsys, "ingest", str(p), "--db", db)
-    code, out, _ = _run(capsys, "quarantine", "export", "--db", db)
+    _, out, _ = _run(capsys, "quarantine", "export", "--db", db)
     rows = list(csv.reader(io.StringIO(out)))
     raw_col = rows[0].index("raw")
     assert not rows[1][raw_col].startswith("=")

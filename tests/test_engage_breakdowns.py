@@ -136,7 +136,8 @@ def test_weekly_goals_report_per_week(acc_store):
         )
         for w in weeks
     ]
-    # week 23: business [600, 1200, 1800, 1800] → median 1500 ≤ 25 min; week 30: i2 only, 1800 > 1500
+    # week 23: business [600, 1200, 1800, 1800] → median 1500 ≤ 25 min;
+    # week 30: i2 only, 1800 > 1500
     assert got == [("2026-11-23", 4, 4, True, 1500, True), ("2026-11-30", 3, 1, False, 1800, False)]
     assert weeks[1].reply_rate == pytest.approx(1 / 3) and weeks[0].target_seconds == 1500
 

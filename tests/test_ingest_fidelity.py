@@ -332,6 +332,7 @@ def test_conflicting_duplicates_are_reported_and_follow_the_policy(
             "table": "interaction",
             "key": {"platform": "x", "interaction_id": "1"},
             "rows": 3,
+            "records": [1, 5],
             "lines": [2, 6],
             "first": {"text": "first"},
             "last": {"text": "third"},

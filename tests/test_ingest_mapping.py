@@ -144,23 +144,28 @@ def test_targets_one_file_two_tables_and_entity_filter(store, tmp_path):
             "say which platform",
         ),
         (
-            "entity: interaction\nplatform: x\nkind_values: {RT: retweeted}\ncolumns: {interaction_id: i, kind: k, occurred_at: t}",
+            "entity: interaction\nplatform: x\nkind_values: {RT: retweeted}\n"
+            "columns: {interaction_id: i, kind: k, occurred_at: t}",
             "'retweeted', which is not a interaction kind",
         ),
         (
-            "entity: mention\nplatform: x\ntimestamp_format: YYYY-MM-DD\ncolumns: {mention_id: i, created_at: t, text: x}",
+            "entity: mention\nplatform: x\ntimestamp_format: YYYY-MM-DD\n"
+            "columns: {mention_id: i, created_at: t, text: x}",
             "strptime format",
         ),
         (
-            "entity: mention\nplatform: x\ncolumns: {mention_id: {column: i, frobnicate: 1}, created_at: t, text: x}",
+            "entity: mention\nplatform: x\n"
+            "columns: {mention_id: {column: i, frobnicate: 1}, created_at: t, text: x}",
             "unknown key(s) ['frobnicate']",
         ),
         (
-            "entity: mention\nplatform: x\ncolumns: {mention_id: {column: i, value: 2}, created_at: t, text: x}",
+            "entity: mention\nplatform: x\n"
+            "columns: {mention_id: {column: i, value: 2}, created_at: t, text: x}",
             "exactly one of",
         ),
         (
-            "entity: mention\nplatform: x\ncolumns: {mention_id: i, created_at: t, text: {column: x, negate: true}}",
+            "entity: mention\nplatform: x\n"
+            "columns: {mention_id: i, created_at: t, text: {column: x, negate: true}}",
             "`negate` only applies",
         ),
         ("- just\n- a list", "expected a mapping"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 
@@ -162,3 +163,23 @@ def test_docs_check(tmp_path, capsys):
     out.write_text("stale", encoding="utf-8")
     assert main(["metrics", "docs", "--out", str(out), "--check"]) == 2
     assert "out of date" in capsys.readouterr().err
+
+
+def test_csv_is_exact_for_joining_and_neutralised_only_for_spreadsheets(tmp_path, capsys):
+    """A YouTube id like ``-3AGlBYyLjo`` must survive ``--format csv`` unchanged (it is joined
+    back to the source); ``--spreadsheet`` applies the dashboard exports' formula rule."""
+    from engagelens.store import Store
+
+    db = str(tmp_path / "ids.duckdb")
+    ids = ["-3AGlBYyLjo", '=HYPERLINK("http://x")', " =1+1", "plain"]
+    with Store.open(db) as s:
+        s.insert("content", [{"platform": "youtube", "content_id": i, "account_id": "a",
+                              "created_at": dt.datetime(2024, 1, 1)} for i in ids])  # fmt: skip
+    argv = ["metrics", "compute", "posts", "--by", "content", "--format", "csv", "--db", db]
+    assert main(argv) == 0
+    exact = {r["content_id"] for r in csv.DictReader(io.StringIO(capsys.readouterr().out))}
+    assert exact == set(ids)
+    assert main([*argv, "--spreadsheet"]) == 0
+    safe = {r["content_id"] for r in csv.DictReader(io.StringIO(capsys.readouterr().out))}
+    assert safe == {"'-3AGlBYyLjo", '\'=HYPERLINK("http://x")', "' =1+1", "plain"}
+    assert main(["metrics", "compute", "posts", "--spreadsheet", "--db", db]) == 2

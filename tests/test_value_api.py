@@ -96,8 +96,8 @@ def test_cascade_route(api):
     [
         ("/audience/segments", {"from": "0001-01-01", "to": "2024-01-01"}),
         ("/audience/segments", {"from": "2024-01-01", "to": "9999-12-31"}),
-        ("/audience/segments", {"from": "1997-01-01", "to": "1998-01-01", "compare_from": "0001-01-02",
-                                "compare_to": "1997-01-01"}),
+        ("/audience/segments", {"from": "1997-01-01", "to": "1998-01-01",
+                                "compare_from": "0001-01-02", "compare_to": "1997-01-01"}),
         ("/audience/influencers", {"brand": "lumina", "from": "0001-01-01"}),
         ("/audience/ugc", {"brand": "lumina", "to": "9999-12-31"}),
         ("/audience/cascades", {"from": "1899-12-31"}),

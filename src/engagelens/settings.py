@@ -51,6 +51,27 @@ SETTINGS: tuple[Setting, ...] = (
         "under the system temp dir per process, since the local catalog lives in memory).",
     ),
     Setting(
+        "spark_master",
+        "local[2]",
+        str,
+        "Spark only: master of the session EngageLens starts when none is active: local[N], "
+        "spark://host:7077, yarn or k8s://https://api-server:6443 (docs/spark.md).",
+    ),
+    Setting(
+        "spark_partitions",
+        4,
+        int,
+        "Spark only: spark.sql.shuffle.partitions of that session (small data: few).",
+    ),
+    Setting("spark_driver_memory", "2g", str, "Spark only: spark.driver.memory of that session."),
+    Setting(
+        "metric_plugins",
+        "",
+        str,
+        "Comma-separated modules imported as metric plugins, besides the "
+        "engagelens.metrics entry points (docs/metrics.md).",
+    ),
+    Setting(
         "ingest_chunk_rows",
         1_000_000,
         int,
@@ -188,6 +209,13 @@ SETTINGS: tuple[Setting, ...] = (
         int,
         "Dashboard: the sliding window in which failed log-ins are counted.",
     ),
+    Setting(
+        "chromium_path",
+        "",
+        str,
+        "PDF reports: the Chromium (or Chrome) executable that prints them; empty: the first "
+        "of chromium, chromium-browser, google-chrome on PATH (Debian: apt install chromium).",
+    ),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}
@@ -238,4 +266,26 @@ def get(name: str, **overrides: Any) -> Any:
     return load(**overrides)[name]
 
 
-__all__ = ["SETTINGS", "Setting", "get", "load"]
+def markdown() -> str:
+    """docs/settings.md: every setting with its variable, default and meaning (``make docs``
+    writes it; a test checks the checked-in page is this text, so the docs cannot drift)."""
+    lines = [
+        "# Settings",
+        "",
+        "<!-- generated from engagelens/settings.py by `make docs`; do not edit -->",
+        "",
+        "Precedence: defaults < settings file (`engagelens.yaml` or `--config`) < environment "
+        "variable < command-line option or API parameter. `engagelens settings` prints the "
+        "values in effect.",
+        "",
+        "| Setting | Environment variable | Default | Meaning |",
+        "|---|---|---|---|",
+    ]
+    for s in SETTINGS:
+        default = "" if s.default == "" else f"`{s.default}`"
+        meaning = s.help.replace("|", "\\|")
+        lines.append(f"| `{s.name}` | `{s.env}` | {default} | {meaning} |")
+    return "\n".join(lines) + "\n"
+
+
+__all__ = ["SETTINGS", "Setting", "get", "load", "markdown"]

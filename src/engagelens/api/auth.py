@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -245,7 +245,7 @@ async def current_principal(request: Request) -> Principal:
     return principal
 
 
-def require_role(role: str) -> Callable[..., Workspace]:
+def require_role(role: str) -> Callable[..., Awaitable[Workspace]]:
     """FastAPI dependency factory for routes with a ``{workspace}`` path parameter: the open
     workspace, if the caller has at least ``role`` there (else 404/403, see module doc)."""
     check_role(role)

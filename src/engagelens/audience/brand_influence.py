@@ -334,8 +334,11 @@ def brand_influencers(
         net = (c["positive"] - c["negative"]) / c["n"]
         score = reach * (er or 0.0) * relevance * net
         ratio = ratios.get(key)
-        far = ratio is not None and a.mentions >= ANOMALY_MIN_MENTIONS
-        far = far and (ratio > ANOMALY_RATIO or ratio < 1 / ANOMALY_RATIO)
+        far = (
+            ratio is not None
+            and a.mentions >= ANOMALY_MIN_MENTIONS
+            and (ratio > ANOMALY_RATIO or ratio < 1 / ANOMALY_RATIO)
+        )
         out.append(
             BrandInfluencer(
                 a.platform,
@@ -389,7 +392,7 @@ def ugc_summary(
         week = f"{iso[0]}-W{iso[1]:02d}"
         weeks[week]["ugc"] += 1
         weeks[week][label] += 1
-    rows = [
+    rows: list[dict[str, Any]] = [
         {
             "week": w,
             "ugc": c["ugc"],

@@ -21,6 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections import Counter, defaultdict
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -130,7 +131,7 @@ def ladder_movement(
     }
 
 
-def quintile_scores(values: list[float], *, higher_is_better: bool = True) -> list[int]:
+def quintile_scores(values: Sequence[float], *, higher_is_better: bool = True) -> list[int]:
     """1–5 by quintile of rank (ties share the lower rank's score)."""
     n = len(values)
     if not n:

@@ -14,7 +14,7 @@ from engagelens.errors import ConfigError
 
 from .checks import known_platforms
 from .common import DbOption, open_db, parse_date, parse_range
-from .inbox_cmds import safe
+from .safe_text import plain_text, rich_text
 
 audience_app = typer.Typer(
     help="Audience insights: best times to post, best hashtags, advocates and influencers.",
@@ -156,9 +156,9 @@ def hashtags_cmd(
         ["platform", "account", "hashtag", "posts", "rated", "ERR", "account median", "lift"],
         [
             [
-                safe(r["platform"]),
-                safe(r["account_id"], 30),
-                "#" + safe(r["hashtag"], 40),
+                rich_text(r["platform"]),
+                rich_text(r["account_id"], 30),
+                "#" + rich_text(r["hashtag"], 40),
                 str(r["posts"]),
                 str(r["rated_posts"]),
                 _pct(r["engagement_rate_by_reach"]),
@@ -192,19 +192,15 @@ def advocates_cmd(
     if limit < 1:
         raise ConfigError(f"--limit must be at least 1, not {limit}")
     lo, hi = parse_range(start, end)
-    kw = {
-        "start": lo,
-        "end": hi,
-        "platform": platform,
-        "limit": limit,
-    }
     out: dict[str, list[dict[str, Any]]] = {}
     with open_db(db) as store:
         known_platforms(store, [platform] if platform else [])
         if show in ("both", "audience"):
-            out["advocates"] = advocates(store, per=per, **kw).to_pyarrow().to_pylist()
+            rows = advocates(store, start=lo, end=hi, platform=platform, limit=limit, per=per)
+            out["advocates"] = rows.to_pyarrow().to_pylist()
         if show in ("both", "mentions"):
-            out["influencers"] = influencers(store, **kw).to_pyarrow().to_pylist()
+            rows = influencers(store, start=lo, end=hi, platform=platform, limit=limit)
+            out["influencers"] = rows.to_pyarrow().to_pylist()
     if as_json:
         _json(out)
         return
@@ -223,8 +219,8 @@ def advocates_cmd(
             ],
             [
                 [
-                    safe(r["platform"]),
-                    safe(r["actor_id"], 40),
+                    rich_text(r["platform"]),
+                    rich_text(r["actor_id"], 40),
                     f"{r['score']:g}",
                     str(r["interactions"]),
                     str(r["shares"]),
@@ -251,9 +247,9 @@ def advocates_cmd(
             ],
             [
                 [
-                    safe(r["platform"]),
-                    safe(r["author_id"], 30),
-                    safe(r["author_handle"], 30),
+                    rich_text(r["platform"]),
+                    rich_text(r["author_id"], 30),
+                    rich_text(r["author_handle"], 30),
                     "—" if r["followers"] is None else str(r["followers"]),
                     str(r["mentions"]),
                     str(r["positive"]),
@@ -299,12 +295,12 @@ def influencers_cmd(
         _json([r.to_dict() for r in rows])
         return
     _print(
-        f"{'Detractors' if detractors else 'Influencers'} of {safe(brand, 40)}",
+        f"{'Detractors' if detractors else 'Influencers'} of {rich_text(brand, 40)}",
         ["platform", "author", "reach", "ER", "relevance", "+/-", "score", "flags"],
         [
             [
-                safe(r.platform),
-                safe(r.author_handle or r.author_id, 30),
+                rich_text(r.platform),
+                rich_text(r.author_handle or r.author_id, 30),
                 f"{r.reach:,.0f}",
                 _pct(r.engagement_rate),
                 _pct(r.relevance),
@@ -347,7 +343,8 @@ def ugc_cmd(
         _json(out)
         return
     _print(
-        f"UGC about {safe(brand, 40)}: {out['ugc']} posts, {_pct(out['positive_share'])} positive",
+        f"UGC about {rich_text(brand, 40)}: {out['ugc']} posts, "
+        f"{_pct(out['positive_share'])} positive",
         ["week", "UGC", "positive", "negative", "positive share"],
         [
             [
@@ -487,7 +484,7 @@ def cascades_cmd(
          "inferred", "word of mouth"],
         [
             [
-                safe(r["platform"]), safe(r["content_id"], 30), str(r["reshares"]),
+                rich_text(r["platform"]), rich_text(r["content_id"], 30), str(r["reshares"]),
                 str(r["depth"]), str(r["breadth"]),
                 "—" if r["structural_virality"] is None else f"{r['structural_virality']:.2f}",
                 f"{r['second_degree_reach']:,}", str(r["inferred_edges"]),
@@ -544,7 +541,8 @@ def leaderboard_cmd(
          "badges"],
         [
             [
-                str(r["rank"]), safe(r["platform"]), safe(r["actor_id"], 40), str(r["points"]),
+                str(r["rank"]), rich_text(r["platform"]), rich_text(r["actor_id"], 40),
+                str(r["points"]),
                 str(r["raw_points"]), str(r["capped_points"]), str(r["excluded_spam"]),
                 str(r["excluded_duplicate"]), str(r["excluded_self"]),
                 ", ".join(r["badges"]) or "—",
@@ -609,13 +607,69 @@ def persons_cmd(
         [
             [
                 r["person_id"],
-                ", ".join(safe(a, 40) for a in r["accounts"]),
-                ", ".join(safe(c, 30) for c in r["customer_ids"]) or "—",
+                ", ".join(rich_text(a, 40) for a in r["accounts"]),
+                ", ".join(rich_text(c, 30) for c in r["customer_ids"]) or "—",
                 str(r["email_hashes"]),
             ]
             for r in rows
         ],
     )
+
+
+@audience_app.command("recommend")
+def recommend_cmd(
+    train_from: str = typer.Option(..., "--train-from", help="Start of the period learned from."),
+    train_to: str = typer.Option(..., "--train-to", help="Its end (exclusive)."),
+    test_from: str | None = typer.Option(
+        None, "--test-from", help="Start of a later period to check on (default: none)."
+    ),
+    test_to: str | None = typer.Option(None, "--test-to", help="Its end (exclusive)."),
+    segment: list[str] = typer.Option(
+        [], "--segment", help="Ladder step (repeat): reactor, commenter, amplifier, advocate."
+    ),
+    feature: list[str] = typer.Option(
+        [], "--feature", help="format, theme, hashtag or slot (repeat; default: all)."
+    ),
+    min_posts: int = typer.Option(5, "--min-posts", help="Fewest training posts per value."),
+    top: int = typer.Option(3, "--top", help="Values per segment and feature."),
+    timezone: str = typer.Option("UTC", "--timezone", help="Time zone of posting slots."),
+    as_json: bool = _Json,
+    db: str | None = DbOption,
+) -> None:
+    """What to post for whom: formats, themes, hashtags and slots that drew each segment, checked
+    on a later period the fit never saw."""
+    from engagelens.audience.ladder import LADDER_STEPS
+    from engagelens.audience.recommend import FEATURES, recommend, summary
+
+    if (test_from is None) != (test_to is None):
+        raise ConfigError("--test-from and --test-to go together")
+    train = parse_range(train_from, train_to)
+    test = parse_range(test_from, test_to) if test_from is not None else None
+    with open_db(db) as store:
+        recs = recommend(
+            store,
+            train=train,  # type: ignore[arg-type]
+            test=test,  # type: ignore[arg-type]
+            segments=tuple(segment) or LADDER_STEPS[1:],
+            features=tuple(feature) or FEATURES,
+            min_posts=min_posts,
+            top=top,
+            timezone=timezone,
+        )
+    if as_json:
+        _json({"summary": summary(recs), "items": [r.to_dict() for r in recs]})
+        return
+    if not recs:
+        typer.echo("no recommendation: no value beat the usual post with enough posts behind it")
+        return
+    for r in recs:
+        typer.echo(plain_text(r.sentence()))
+    s = summary(recs)
+    if test is not None:
+        typer.echo(
+            f"checked on the later period: {s['checked']} of {s['recommendations']}; "
+            f"held: {s['held']}"
+        )
 
 
 def register(app: typer.Typer) -> None:

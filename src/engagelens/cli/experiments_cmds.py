@@ -14,7 +14,7 @@ import typer
 
 from engagelens.errors import ConfigError
 
-from .inbox_cmds import safe
+from .safe_text import rich_text
 
 experiments_app = typer.Typer(
     help="A/B tests: compare variants on several metrics with corrected p-values; sample size.",
@@ -58,13 +58,13 @@ def compare_cmd(
 
     table = Table(
         "metric", "variant", "n", "control", "variant value", "lift", "p", "p adjusted",
-        "significant", title=f"Variants vs {safe(control, 30)} ({correction}, α={alpha})",
+        "significant", title=f"Variants vs {rich_text(control, 30)} ({correction}, α={alpha})",
     )  # fmt: skip
     for r in rows:
         pct = r["kind"] == "proportion"
         table.add_row(
-            safe(r["metric"], 30),
-            safe(r["variant"], 30),
+            rich_text(r["metric"], 30),
+            rich_text(r["variant"], 30),
             f"{r['n_control']}/{r['n_variant']}",
             _num(r["control"], ".2%" if pct else ".4g"),
             _num(r["treatment"], ".2%" if pct else ".4g"),

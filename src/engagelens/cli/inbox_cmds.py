@@ -6,31 +6,16 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import unicodedata
-from typing import Any
 
 import typer
 
 from .common import DbOption, open_db
+from .safe_text import plain_text, rich_text
 
 inbox_app = typer.Typer(help="Unanswered inbound items, prioritised.", no_args_is_help=True)
 goals_app = typer.Typer(
     help="Outbound goals: reply rate and reply time attainment.", no_args_is_help=True
 )
-
-
-def safe(value: Any, width: int | None = None) -> str:
-    """Terminal-safe text: no control/format characters (RTL marks, zero-width), rich markup
-    escaped, optionally shortened."""
-    from rich.markup import escape
-
-    text = "" if value is None else str(value)
-    text = "".join(
-        " " if unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") else ch for ch in text
-    )
-    if width is not None and len(text) > width:
-        text = text[: width - 1] + "…"
-    return escape(text)
 
 
 def _now(value: str | None) -> dt.datetime | None:
@@ -58,7 +43,7 @@ def inbox_list(
             json.dumps([i.to_dict() for i in items], ensure_ascii=False, indent=2, default=str)
         )
         return
-    from .units import duration
+    from engagelens.metrics.units import duration
 
     # 80 columns: short fixed columns never wrap; "why" and the text fold; no empty assignee
     table = Table(box=None, pad_edge=False, header_style="bold")
@@ -74,12 +59,12 @@ def inbox_list(
         why = " ".join(f"{k}+{v:g}" for k, v in i.why.items() if v)
         cells = [
             f"{i.score:g}",
-            f"{safe(i.platform)}/{safe(i.interaction_id)}",
+            f"{rich_text(i.platform)}/{rich_text(i.interaction_id)}",
             duration(i.signals["age_minutes"] * 60),
             why,
-            safe(i.text, 140),
+            rich_text(i.text, 140),
         ]
-        table.add_row(*cells, *([safe(i.assignee)] if assigned else []))
+        table.add_row(*cells, *([rich_text(i.assignee)] if assigned else []))
     Console().print(table)
 
 
@@ -99,14 +84,15 @@ def inbox_show(
         item = find(store, interaction_id, platform, now=_now(now))
     c = Console()
     c.print(
-        f"[bold]{safe(item.platform)}/{safe(item.interaction_id)}[/bold] "
-        f"{safe(item.kind)} by {safe(item.actor_id)} at {item.occurred_at:%Y-%m-%d %H:%M} UTC"
+        f"[bold]{rich_text(item.platform)}/{rich_text(item.interaction_id)}[/bold] "
+        f"{rich_text(item.kind)} by {rich_text(item.actor_id)} "
+        f"at {item.occurred_at:%Y-%m-%d %H:%M} UTC"
     )
-    c.print(safe(item.text))
+    c.print(rich_text(item.text))
     c.print(f"score {item.score:g} = " + " + ".join(f"{k} {v:g}" for k, v in item.why.items()))
-    c.print("signals: " + safe(json.dumps(item.signals, ensure_ascii=False)))
+    c.print("signals: " + rich_text(json.dumps(item.signals, ensure_ascii=False)))
     if item.assignee:
-        c.print(f"assigned to {safe(item.assignee)}")
+        c.print(f"assigned to {rich_text(item.assignee)}")
 
 
 @inbox_app.command("mark-replied")
@@ -120,7 +106,7 @@ def inbox_mark_replied(
 
     with open_db(db) as store:
         mark_replied(store, platform, interaction_id)
-    typer.echo(f"marked {safe(platform)}/{safe(interaction_id)} as replied")
+    typer.echo(f"marked {plain_text(platform)}/{plain_text(interaction_id)} as replied")
 
 
 @inbox_app.command("assign")
@@ -135,7 +121,9 @@ def inbox_assign(
 
     with open_db(db) as store:
         assign(store, platform, interaction_id, assignee)
-    typer.echo(f"assigned {safe(platform)}/{safe(interaction_id)} to {safe(assignee)}")
+    typer.echo(
+        f"assigned {plain_text(platform)}/{plain_text(interaction_id)} to {plain_text(assignee)}"
+    )
 
 
 @goals_app.command("report")
@@ -145,8 +133,7 @@ def goals_report(as_json: bool = typer.Option(False, "--json"), db: str | None =
     from rich.table import Table
 
     from engagelens.engage.goals import weekly_report
-
-    from .units import duration
+    from engagelens.metrics.units import duration
 
     with open_db(db) as store:
         weeks = weekly_report(store)

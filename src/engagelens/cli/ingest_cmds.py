@@ -5,7 +5,7 @@ per file, with a Rich progress bar for large files."""
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import typer
@@ -13,22 +13,14 @@ import typer
 from engagelens.errors import IngestError
 
 from .common import DbOption, open_db
+from .safe_text import plain_text, rich_text
 
 #: files at least this big get a progress bar
 PROGRESS_MIN_BYTES = 20 * 1024 * 1024
 
 
-def _safe(text: object) -> str:
-    """Terminal-safe: drop control and bidi-override characters from file names and reasons."""
-    return "".join(
-        ch
-        for ch in str(text)
-        if ch.isprintable() and ch not in "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
-    )
-
-
 @contextlib.contextmanager
-def _bar(path: Path, quiet: bool) -> Iterator[object]:
+def _bar(path: Path, quiet: bool) -> Iterator[Callable[[float], None] | None]:
     if quiet or path.stat().st_size < PROGRESS_MIN_BYTES:
         yield None
         return
@@ -43,7 +35,7 @@ def _bar(path: Path, quiet: bool) -> Iterator[object]:
         console=Console(stderr=True),
         transient=True,
     ) as bar:
-        task = bar.add_task(_safe(path.name)[:40], total=1.0)
+        task = bar.add_task(rich_text(path.name, 40), total=1.0)  # shown as markup
         yield lambda fraction: bar.update(task, completed=fraction)
 
 
@@ -55,7 +47,8 @@ def ingest(
         None,
         "--source",
         "-s",
-        help="Built-in source: facebook, instagram, x, youtube, tiktok, linkedin, twcs, canonical.",
+        help="Built-in source: facebook, instagram, x, youtube, tiktok, linkedin, twcs, "
+        "canonical; or a connector: airbyte, dlt, graph_insights, instagram_media.",
     ),
     mapping: Path | None = typer.Option(
         None, "--mapping", "-m", help="YAML mapping file (docs/ingest.md)."
@@ -66,6 +59,12 @@ def ingest(
     ),
     analyze: bool = typer.Option(
         False, "--analyze", help="Afterwards, run text analysis on the new rows."
+    ),
+    on_conflict: str | None = typer.Option(
+        None,
+        "--on-conflict",
+        help="Rows of one file sharing a key with different values: first (default), last "
+        "or quarantine (setting on_conflict).",
     ),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Only the total line."),
     db: str | None = DbOption,
@@ -89,16 +88,23 @@ def ingest(
                     entity=entity,
                     encoding=encoding,
                     progress=progress,
-                )  # type: ignore[arg-type]
+                    on_conflict=on_conflict,
+                )
             for i, v in enumerate(
                 (s.rows_read, s.rows_stored, s.rows_duplicate, s.rows_quarantined)
             ):
                 totals[i] += v
             if not quiet:
                 typer.echo(
-                    f"{_safe(path)}: {s.line()}  [batch {s.batch_id}, {s.source} → "
+                    f"{plain_text(path)}: {s.line()}  [batch {s.batch_id}, {s.source} → "
                     f"{s.entity}, {s.seconds:.1f} s]"
                 )
+                for line in conflict_lines(s.conflicts):
+                    typer.echo(line)
+                for d in s.suspicious_dates:
+                    where = ", ".join(str(n) for n in d["lines"])
+                    word = "line" if len(d["lines"]) == 1 else "lines"
+                    typer.echo(f"  dates {d['field']}: {plain_text(d['message'])} ({word} {where})")
         if len(paths) > 1 or quiet:
             typer.echo(
                 f"total: read {totals[0]:,} = stored {totals[1]:,} + duplicates "
@@ -113,6 +119,27 @@ def ingest(
             typer.echo(f"text analysis: {added:,} new rows analysed")
     finally:
         store.close()
+
+
+def _shown(value: object) -> str:
+    text = plain_text(repr(value) if isinstance(value, str) else value)
+    return text if len(text) <= 60 else text[:57] + "…"
+
+
+def conflict_lines(conflicts: list[dict[str, object]]) -> list[str]:
+    """One line per example of a key repeated with different values: the table and key, how
+    many rows and their first and last line, and each differing field's two values."""
+    out = []
+    for c in conflicts:
+        key = ", ".join(f"{k}={_shown(v)}" for k, v in dict(c["key"]).items())  # type: ignore[call-overload]
+        first, last = dict(c["first"]), dict(c["last"])  # type: ignore[call-overload]
+        lines = list(c["lines"])  # type: ignore[call-overload]
+        values = "; ".join(f"{f}: {_shown(first[f])} | {_shown(last[f])}" for f in first)
+        out.append(
+            f"  conflict {c['table']} {key} ({c['rows']} rows, lines {lines[0]} and "
+            f"{lines[-1]}): {values}"
+        )
+    return out
 
 
 def register(app: typer.Typer) -> None:

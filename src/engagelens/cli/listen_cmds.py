@@ -8,17 +8,12 @@ from typing import Any
 import typer
 
 from .common import DbOption, open_db
+from .safe_text import plain_text
 
 listen_app = typer.Typer(
     help="Listening queries: add, list, test, run, report.", no_args_is_help=True
 )
 alerts_app = typer.Typer(help="Alert rules: add, list, run, history.", no_args_is_help=True)
-
-
-def _safe(value: Any) -> str:
-    from engagelens.listening.delivery import terminal_safe
-
-    return terminal_safe("" if value is None else str(value))
 
 
 def _echo_json(data: Any) -> None:
@@ -51,7 +46,7 @@ def listen_add(
             ignore_accents=ignore_accents,
             segment_chinese=segment_chinese,
         )
-    typer.echo(f"saved {_safe(row['name'])} ({row['kind']}): {_safe(row['query'])}")
+    typer.echo(f"saved {plain_text(row['name'])} ({row['kind']}): {plain_text(row['query'])}")
 
 
 @listen_app.command("list")
@@ -66,7 +61,7 @@ def listen_list(as_json: bool = typer.Option(False, "--json"), db: str | None = 
         return
     for q in queries:
         state = "up to date" if q["last_run_version"] == q["version"] else "not run yet"
-        typer.echo(f"{_safe(q['name'])}\t{q['kind']}\t{_safe(q['query'])}\t({state})")
+        typer.echo(f"{plain_text(q['name'])}\t{q['kind']}\t{plain_text(q['query'])}\t({state})")
 
 
 @listen_app.command("remove")
@@ -76,7 +71,7 @@ def listen_remove(name: str, db: str | None = DbOption) -> None:
 
     with open_db(db) as store:
         remove_query(store, name)
-    typer.echo(f"removed {_safe(name)}")
+    typer.echo(f"removed {plain_text(name)}")
 
 
 @listen_app.command("test")
@@ -90,34 +85,35 @@ def listen_test(
     limit: int = typer.Option(10, help="Matches to show when testing on the store."),
     db: str | None = DbOption,
 ) -> None:
-    """Try a query on texts, or on the stored mentions, before saving it."""
+    """Try a query on texts, or on the stored mentions, before saving it (nothing is saved)."""
     from engagelens.listening.engine import Engine, QuerySpec
     from engagelens.listening.fold import FoldOptions
+    from engagelens.listening.preview import preview
     from engagelens.listening.query import parse, to_string
-    from engagelens.listening.runner import mention_rows
 
-    engine = Engine([QuerySpec("q", query, FoldOptions(ignore_accents, segment_chinese))])
-    typer.echo(f"parsed as: {_safe(to_string(parse(query)))}")
     if texts:
+        engine = Engine([QuerySpec("q", query, FoldOptions(ignore_accents, segment_chinese))])
+        typer.echo(f"parsed as: {plain_text(to_string(parse(query)))}")
         for text in texts:
             found = engine.match(text, language=lang, platform=platform).get("q")
-            mark = "MATCH " + ", ".join(map(_safe, found)) if found is not None else "no match"
-            typer.echo(f"{mark}\t{_safe(text)}")
+            mark = "MATCH " + ", ".join(map(plain_text, found)) if found is not None else "no match"
+            typer.echo(f"{mark}\t{plain_text(text)}")
         return
-    shown = total = scanned = 0
     with open_db(db) as store:
-        for batch in mention_rows(store, only_new=False):
-            records = batch.to_pylist()
-            scanned += len(records)
-            for n, _, terms in engine.match_rows(records):
-                total += 1
-                if shown < limit:
-                    shown += 1
-                    typer.echo(
-                        f"{records[n]['platform']}:{_safe(records[n]['mention_id'])}\t"
-                        f"{', '.join(map(_safe, terms))}\t{_safe(records[n]['text'])[:120]}"
-                    )
-    typer.echo(f"{total} of {scanned} mentions match")
+        result = preview(
+            store,
+            query,
+            ignore_accents=ignore_accents,
+            segment_chinese=segment_chinese,
+            limit=limit,
+        )
+    typer.echo(f"parsed as: {plain_text(result.parsed)}")
+    for m in result.matches:
+        typer.echo(
+            f"{m['platform']}:{plain_text(m['mention_id'])}\t"
+            f"{', '.join(map(plain_text, m['terms']))}\t{plain_text(m['text'])[:120]}"
+        )
+    typer.echo(f"{result.matched} of {result.scanned} mentions match")
 
 
 @listen_app.command("run")
@@ -150,9 +146,10 @@ def listen_report(
     as_json: bool = typer.Option(False, "--json"),
     db: str | None = DbOption,
 ) -> None:
-    """Share of voice, sentiment mix, top authors/terms/hashtags, spikes and emerging terms."""
+    """Share of voice, sentiment mix, top authors/terms/hashtags, spikes and emerging themes."""
     from engagelens.errors import ConfigError
     from engagelens.listening import measures, spikes
+    from engagelens.listening.explain import explain
 
     if by not in (None, "day", "week", "month", "platform", "language"):
         raise ConfigError("--by must be day, week, month, platform or language")
@@ -166,11 +163,11 @@ def listen_report(
             "top_authors": measures.top_authors(store, query).to_pylist(),
             "top_terms": measures.top_terms(store, query).to_pylist(),
             "top_hashtags": measures.top_hashtags(store, query).to_pylist(),
-            "spikes": [s.to_dict() for s in spikes.find_spikes(store, query=query)],
-            "emerging_terms": [
-                {"term": t, "score": round(z, 2)}
-                for t, z in spikes.emerging_terms(store, query, limit=10, phrases=True)
+            "spikes": [
+                {**s.to_dict(), "explanation": explain(s).to_dict()}
+                for s in spikes.find_spikes(store, query=query)
             ],
+            "emerging_themes": spikes.emerging_themes(store, query, limit=10),
         }
     if as_json:
         _echo_json(report)
@@ -192,8 +189,8 @@ def listen_report(
             _pct(r[k] / labelled if labelled else None) for k in ("positive", "neutral", "negative")
         ]
         cells = [
-            _safe(r["query"]),
-            *([_safe(r[by])] if by else []),
+            plain_text(r["query"]),
+            *([plain_text(r[by])] if by else []),
             str(r["volume"]),
             _pct(r["share_of_voice"]),
             *mix,
@@ -202,40 +199,40 @@ def listen_report(
         typer.echo("\t".join(cells))
     typer.echo(
         "top authors: "
-        + ", ".join(f"{_safe(a['author_handle'])} ({a['mentions']})" for a in report["top_authors"])
+        + ", ".join(
+            f"{plain_text(a['author_handle'])} ({a['mentions']})" for a in report["top_authors"]
+        )
     )
     typer.echo(
         "top terms: "
-        + ", ".join(f"{_safe(t['term'])} ({t['mentions']})" for t in report["top_terms"][:10])
+        + ", ".join(f"{plain_text(t['term'])} ({t['mentions']})" for t in report["top_terms"][:10])
     )
     typer.echo(
         "top hashtags: "
-        + ", ".join(f"{_safe(t['hashtag'])} ({t['mentions']})" for t in report["top_hashtags"][:10])
+        + ", ".join(
+            f"{plain_text(t['hashtag'])} ({t['mentions']})" for t in report["top_hashtags"][:10]
+        )
     )
-    typer.echo("emerging: " + ", ".join(_safe(t["term"]) for t in report["emerging_terms"]))
+    typer.echo(
+        "emerging themes: "
+        + "; ".join(
+            f"{plain_text(t['label'])} [{plain_text(t['language'])}] "
+            f"({t['mentions']} in the last 7 days, "
+            f"{t['before']} before)"
+            for t in report["emerging_themes"]
+        )
+    )
     for s in report["spikes"]:
         typer.echo(spike_sentence(s))
 
 
 def spike_sentence(spike: dict[str, Any]) -> str:
-    """A spike in plain words: what rose, against which baseline, which terms, one example."""
-    from engagelens import settings
-
-    drivers = spike.get("drivers") or {}
-    terms = ", ".join(map(_safe, drivers.get("terms", [])[:5]))
-    examples = drivers.get("mentions") or []
-    ratio = spike["count"] / spike["expected"] if spike.get("expected") else None
-    what = "negative mentions" if spike.get("series") == "negative" else "mentions"
-    window = settings.get("spike_window_days")
-    text = (
-        f"SPIKE {_safe(spike['query'])} on {spike['day']}: {spike['count']} {what}, "
-        f"usually about {spike['expected']:.1f} (same weekday, previous {window} days)"
-        + (f", {ratio:.1f}× usual" if ratio else "")
-    )
-    if terms:
-        text += f"; most mentioned: {terms}"
-    if examples:
-        text += f'; e.g. "{_safe(examples[0].get("text"))[:100]}"'
+    """A spike in plain words (:func:`engagelens.listening.explain.explain`), with one example
+    mention, terminal-safe."""
+    facts = spike["explanation"]
+    text = "SPIKE " + plain_text(facts["sentence"])
+    if facts["examples"]:
+        text += f' E.g. "{plain_text(facts["examples"][0])[:100]}"'
     return text
 
 
@@ -269,7 +266,7 @@ def alerts_add(
             min_mentions=min_mentions,
             channels=channel,
         )
-    typer.echo(f"saved alert rule {_safe(name)} ({kind})")
+    typer.echo(f"saved alert rule {plain_text(name)} ({kind})")
 
 
 @alerts_app.command("list")
@@ -285,8 +282,9 @@ def alerts_list(as_json: bool = typer.Option(False, "--json"), db: str | None = 
     for r in rules:
         what = r["keyword"] or (r["threshold"] if r["threshold"] is not None else "")
         typer.echo(
-            f"{_safe(r['name'])}\t{r['kind']}\t{_safe(r['query'] or '*')}\t{_safe(what)}"
-            f"\t{', '.join(map(_safe, json.loads(r['channels'] or '[]')))}"
+            f"{plain_text(r['name'])}\t{r['kind']}\t{plain_text(r['query'] or '*')}\t"
+            f"{plain_text(what)}"
+            f"\t{', '.join(map(plain_text, json.loads(r['channels'] or '[]')))}"
         )
 
 
@@ -303,7 +301,7 @@ def alerts_run(
         events = evaluate(store, all_mentions=all_mentions, deliver=not dry_run)
     if dry_run:
         for e in events:
-            typer.echo(f"{e['status']}\t{_safe(e['rule'])}\t{_safe(e['title'])}")
+            typer.echo(f"{e['status']}\t{plain_text(e['rule'])}\t{plain_text(e['title'])}")
     typer.echo(
         f"{sum(e['status'] in ('sent', 'dry_run') for e in events)} "
         f"{'would be sent' if dry_run else 'sent'}, "
@@ -329,8 +327,8 @@ def alerts_history(
         return
     for e in events:
         typer.echo(
-            f"{e['fired_at']:%Y-%m-%d %H:%M}\t{e['status']}\t{_safe(e['rule'])}\t"
-            f"{_safe(e['title'])}"
+            f"{e['fired_at']:%Y-%m-%d %H:%M}\t{e['status']}\t{plain_text(e['rule'])}\t"
+            f"{plain_text(e['title'])}"
         )
 
 

@@ -11,6 +11,8 @@ import typer
 from engagelens import __version__
 from engagelens.errors import EngageLensError
 
+from .safe_text import plain_text
+
 app = typer.Typer(
     name="engagelens",
     help="EngageLens: engagement analytics and social listening on your own machine.",
@@ -30,6 +32,7 @@ GROUPS: tuple[str, ...] = (
     "inbox_cmds",  # inbox …, goals
     "audience_cmds",  # audience best-times|hashtags|advocates
     "value_cmds",  # value cltv|attribution
+    "schedule_cmds",  # schedule add|list|remove|run|history
     "experiments_cmds",  # experiments compare|sample-size
     "privacy_cmds",  # privacy forget|pseudonymise|ledger
     "serve_cmds",  # serve, token, workspace
@@ -80,7 +83,8 @@ def run(application: typer.Typer, argv: list[str] | None = None) -> int:
     try:
         result = application(args=argv, standalone_mode=False)
     except EngageLensError as exc:
-        message = " ".join(str(exc.message).split())  # one line, whatever the message holds
+        # one terminal-safe line, whatever the message holds (file names, values from a file)
+        message = " ".join(plain_text(exc.message).split())
         typer.secho(f"error[{exc.code}]: {message}", err=True, fg=typer.colors.RED)
         return 2
     except typer.Exit as exc:  # raised outside a command (e.g. an eager callback)

@@ -14,29 +14,11 @@ import typer
 from engagelens.errors import ConfigError, MetricError
 
 from .common import DbOption, open_db
+from .safe_text import plain_text
 
 metrics_app = typer.Typer(help="Metrics: list, explain, compute, docs.", no_args_is_help=True)
 
 FORMATS = ("table", "csv", "json", "parquet")
-_FORMULA_LEAD = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _safe(value: Any) -> str:
-    """Terminal-safe text: control and bidi characters removed (user text is hostile)."""
-    text = "" if value is None else str(value)
-    return "".join(
-        ch
-        for ch in text
-        if ch.isprintable()
-        and ch not in "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200b\u200e\u200f"
-    )
-
-
-def _csv_cell(value: Any) -> Any:
-    """Neutralise spreadsheet formulas (OWASP CSV injection)."""
-    if isinstance(value, str) and value.startswith(_FORMULA_LEAD):
-        return "'" + value
-    return value
 
 
 def _open(db: str | None, backend: str | None):
@@ -95,14 +77,15 @@ def _render_table(columns: list[str], rows: list[dict[str, Any]]) -> str:
     from engagelens.metrics import get_metric
     from engagelens.metrics.report import format_value
 
-    units = {}
+    units: dict[str, str | None] = {}
     for c in columns:
         try:
             units[c] = get_metric(c).unit
         except MetricError:
             units[c] = None
     cells = [
-        [_safe(format_value(units[c], r[c]) if units[c] else r[c]) for c in columns] for r in rows
+        [plain_text(format_value(u, r[c]) if (u := units[c]) else r[c]) for c in columns]
+        for r in rows
     ]
     widths = [max([len(c)] + [len(row[i]) for row in cells]) for i, c in enumerate(columns)]
     lines = ["  ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True))]
@@ -128,6 +111,12 @@ def metrics_compute(
     competitor: bool = typer.Option(False, "--competitor", help="Only competitor accounts."),
     timezone: str | None = typer.Option(None, "--timezone", help="Time zone for day/week/month."),
     fmt: str = typer.Option("table", "--format", help="table, csv, json or parquet."),
+    spreadsheet: bool = typer.Option(
+        False,
+        "--spreadsheet",
+        help="CSV to open in Excel/Sheets: formula-like text gets a leading apostrophe "
+        "(the default CSV is exact, for joining back to the source).",
+    ),
     out: Path | None = typer.Option(None, "--out", help="Write to this file (parquet needs it)."),
     backend: str | None = typer.Option(None, "--backend", help="duckdb (default) or spark."),
     db: str | None = DbOption,
@@ -139,6 +128,8 @@ def metrics_compute(
         raise ConfigError(f"--format must be one of {', '.join(FORMATS)}, not {fmt!r}")
     if own and competitor:
         raise ConfigError("--own and --competitor exclude each other")
+    if spreadsheet and fmt != "csv":
+        raise ConfigError("--spreadsheet only applies to --format csv")
     from .checks import known_platforms, resolve_accounts
     from .common import parse_range
 
@@ -173,7 +164,12 @@ def metrics_compute(
         buf = io.StringIO()
         w = csv.writer(buf, lineterminator="\n")
         w.writerow(columns)
-        w.writerows([[_csv_cell(r[c]) for c in columns] for r in rows])
+        if spreadsheet:  # the dashboard exports' neutraliser: one rule for every spreadsheet
+            from engagelens.web.exports import neutralise
+
+            w.writerows([[neutralise(r[c]) for c in columns] for r in rows])
+        else:
+            w.writerows([[r[c] for c in columns] for r in rows])
         text = buf.getvalue().rstrip("\n")
     if out is not None:
         out.write_text(text + "\n", encoding="utf-8")
@@ -201,21 +197,7 @@ def metrics_docs(
     typer.echo(f"wrote {out}")
 
 
-REPORT_FORMATS = ("table", "markdown", "json")
-
-
-def _headline(store: Any, filters: Any) -> dict[str, Any]:
-    """:func:`metrics.report.headline`'s figures for any :class:`Filters` (scope included)."""
-    from engagelens.metrics import all_metrics, compute, get_metric
-    from engagelens.metrics.cache import cached
-    from engagelens.metrics.report import HEADLINE
-
-    known = {m.name for m in all_metrics()}
-    names = [n for n in HEADLINE if n in known and "total" in get_metric(n).grains]
-    with cached(store):
-        row = compute(store, names, by="total", filters=filters).to_pyarrow()
-    first = row.slice(0, 1).to_pylist()
-    return {n: first[0][n] if first else None for n in names}
+REPORT_FORMATS = ("table", "markdown", "json", "html", "pdf")
 
 
 def report(
@@ -225,68 +207,97 @@ def report(
     scope: str = typer.Option("own", "--scope", help="own (default), competitor or all."),
     start: str | None = typer.Option(None, "--from", help="Start date (UTC), inclusive."),
     end: str | None = typer.Option(None, "--to", help="End date (UTC), exclusive."),
-    fmt: str = typer.Option("table", "--format", help="table, markdown or json."),
+    fmt: str = typer.Option("table", "--format", help="table, markdown, json, html or pdf."),
+    out: Path | None = typer.Option(
+        None, "--out", help="Write to this file (required for pdf; html/markdown/json too)."
+    ),
     db: str | None = DbOption,
 ) -> None:
     """Headline metrics for a scope and a period: interactions next to engagement, with the
     previous period of the same length when --from and --to are given."""
-    from rich.console import Console
-    from rich.table import Table
-
-    from engagelens.metrics import get_metric
     from engagelens.metrics.report import render_markdown
+    from engagelens.metrics.scope import Scope, parse_scope
+    from engagelens.reports import build_report
 
     from .checks import one_of, resolve_accounts
     from .common import parse_range
-    from .scope import Scope, change, describe_period, parse_scope, previous_period
-    from .units import metric_value
 
     one_of(fmt, REPORT_FORMATS, "--format")
+    if fmt == "pdf" and out is None:
+        raise ConfigError("--format pdf needs --out FILE.pdf")
     lo, hi = parse_range(start, end)
     with open_db(db) as store:
         chosen = Scope(parse_scope(scope), resolve_accounts(store, account))
-        figures = _headline(store, chosen.filters(lo, hi))
-        prev = previous_period(lo, hi)
-        before = _headline(store, chosen.filters(*prev)) if prev else None
-        scope_text = chosen.describe(store)
-        period_text = describe_period(store, lo, hi)
-        prev_text = describe_period(store, *prev) if prev else None
+        doc = build_report(store, chosen, lo, hi)
+    for note in doc.notes:
+        typer.echo(f"note: {note}", err=True)
+    if fmt in ("html", "pdf"):
+        from engagelens.reports.html import render_html
+
+        page = render_html(doc)
+        if fmt == "pdf":
+            from engagelens.reports.pdf import html_to_pdf
+
+            assert out is not None
+            html_to_pdf(page, out)
+            typer.echo(f"wrote {out}")
+            return
+        _emit(page, out)
+        return
+    current = {line.name: line.value for line in doc.lines}
     if fmt == "json":
-        out: dict[str, Any] = {
-            "scope": scope_text,
-            "period": period_text,
+        data: dict[str, Any] = {
+            "scope": doc.scope,
+            "period": doc.period,
             "from": lo,
             "to": hi,
-            "figures": figures,
+            "figures": current,
         }
-        if before is not None:
-            out["previous_period"] = prev_text
-            out["previous"] = before
-        typer.echo(json.dumps(out, indent=2, default=str))
+        if doc.previous_period is not None:
+            data["previous_period"] = doc.previous_period
+            data["previous"] = {line.name: line.previous for line in doc.lines}
+        _emit(json.dumps(data, indent=2, default=str), out)
         return
     if fmt == "markdown":
-        typer.echo(f"Scope: {scope_text}  \nPeriod: {period_text}\n")
-        typer.echo(render_markdown(figures))
-        if before is not None:
-            typer.echo(render_markdown(before, title=f"Previous period: {prev_text}"))
+        text = f"Scope: {doc.scope}  \nPeriod: {doc.period}\n\n" + render_markdown(current)
+        if doc.previous_period is not None:
+            before = {line.name: line.previous for line in doc.lines}
+            text += "\n" + render_markdown(before, title=f"Previous period: {doc.previous_period}")
+        _emit(text, out)
         return
+    _print_report(doc)
+
+
+def _emit(text: str, out: Path | None) -> None:
+    if out is None:
+        typer.echo(text)
+        return
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(text + "\n", encoding="utf-8")
+    typer.echo(f"wrote {out}")
+
+
+def _print_report(doc: Any) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    compare = doc.previous_period is not None
     table = Table(title=None, box=None, pad_edge=False)
     table.add_column("metric", overflow="fold")
     table.add_column("value", justify="right", no_wrap=True)
-    if before is not None:
+    if compare:
         table.add_column("previous", justify="right", no_wrap=True)
         table.add_column("change", justify="right", no_wrap=True)
-    for name, value in figures.items():
-        m = get_metric(name)
-        cells = [m.title, metric_value(m, value)]
-        if before is not None:
-            cells += [metric_value(m, before[name]), change(value, before[name])]
+    for line in doc.lines:
+        cells = [line.title, line.value_text]
+        if compare:
+            cells += [line.previous_text or "—", line.change_text or "—"]
         table.add_row(*cells)
     console = Console(highlight=False)
-    console.print(f"scope: {scope_text}", markup=False, soft_wrap=False)
-    console.print(f"period: {period_text}", markup=False)
-    if prev_text:
-        console.print(f"previous: {prev_text}", markup=False)
+    console.print(f"scope: {doc.scope}", markup=False, soft_wrap=False)
+    console.print(f"period: {doc.period}", markup=False)
+    if compare:
+        console.print(f"previous: {doc.previous_period}", markup=False)
     console.print(table)
 
 

@@ -53,11 +53,13 @@ def forget_cmd(
     """Forget one person in every table (and their linked accounts and customer ids)."""
     from engagelens.privacy import forget_author, key_path, load_key, parse_author
 
-    from .inbox_cmds import safe
+    from .safe_text import plain_text
 
     parse_author(author)  # a bad id fails before the prompt
     if not yes:
-        typer.confirm(f"{mode} every row of {safe(author, 80)} and their linked ids?", abort=True)
+        typer.confirm(
+            f"{mode} every row of {plain_text(author, 80)} and their linked ids?", abort=True
+        )
     with open_db(db) as store:
         key = load_key(key_path(store, key_file))
         report = forget_author(

@@ -10,21 +10,11 @@ from pathlib import Path
 import typer
 
 from .common import DbOption, open_db
+from .safe_text import plain_text
 
 quarantine_app = typer.Typer(
     help="Rows rejected by ingestion, with line and reason.", no_args_is_help=True
 )
-
-
-def _safe(text: object, width: int | None = None) -> str:
-    """Terminal-safe text: control and bidi-override characters removed (raw rows are hostile)."""
-    out = "".join(
-        ch
-        if ch.isprintable() and ch not in "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
-        else " "
-        for ch in ("" if text is None else str(text))
-    )
-    return out if width is None or len(out) <= width else out[: width - 1] + "…"
 
 
 def init(db: str | None = DbOption) -> None:
@@ -62,10 +52,10 @@ def batches(
         return
     for b in data:
         typer.echo(
-            f"#{b['batch_id']}\t{b['finished_at']:%Y-%m-%d %H:%M}\t{_safe(b['source'])}"
+            f"#{b['batch_id']}\t{b['finished_at']:%Y-%m-%d %H:%M}\t{plain_text(b['source'])}"
             f"\t{b['entity']}\tread {b['rows_read']:,} = stored {b['rows_stored']:,} + "
             f"duplicates {b['rows_duplicate']:,} + quarantined {b['rows_quarantined']:,}"
-            f"\t{_safe(b['file'])}"
+            f"\t{plain_text(b['file'])}"
         )
 
 
@@ -88,7 +78,7 @@ def quarantine_list(
     for r in data:
         typer.echo(
             f"#{r['batch_id']}\t{r['rows']:,} rows\tfirst line {r['first_line']}\t"
-            f"{_safe(r['reason'], 160)}"
+            f"{plain_text(r['reason'], 160)}"
         )
 
 
@@ -109,8 +99,9 @@ def quarantine_show(
     finally:
         store.close()
     for r in data:
-        typer.echo(f"#{r['batch_id']} line {r['line']}: {_safe(r['reason'], 200)}")
-        typer.echo(f"    {_safe(r['raw'], width)}")
+        record = f" (record {r['record']})" if r.get("record") is not None else ""
+        typer.echo(f"#{r['batch_id']} line {r['line']}{record}: {plain_text(r['reason'], 200)}")
+        typer.echo(f"    {plain_text(r['raw'], width)}")
     if not data:
         typer.echo("nothing quarantined")
 
@@ -131,13 +122,21 @@ def quarantine_export(
     finally:
         store.close()
     if out is not None:
-        typer.echo(f"wrote {n:,} rows to {_safe(out)}")
+        typer.echo(f"wrote {n:,} rows to {plain_text(out)}")
 
 
-def settings_cmd(as_json: bool = typer.Option(False, "--json")) -> None:
+def settings_cmd(
+    as_json: bool = typer.Option(False, "--json"),
+    markdown: bool = typer.Option(
+        False, "--markdown", help="The settings reference page (docs/settings.md), no values."
+    ),
+) -> None:
     """Every setting with its value, default, environment variable and meaning."""
     from engagelens import settings
 
+    if markdown:
+        typer.echo(settings.markdown(), nl=False)
+        return
     values = settings.load()
     rows = [
         {
@@ -194,7 +193,7 @@ def _store_path(
 
 
 def _echo_counts(verb: str, path: Path, counts: dict[str, int]) -> None:
-    typer.echo(f"{verb} {_safe(path)}: {len(counts)} tables, {sum(counts.values()):,} rows")
+    typer.echo(f"{verb} {plain_text(path)}: {len(counts)} tables, {sum(counts.values()):,} rows")
     for name, n in sorted(counts.items()):
         if n:
             typer.echo(f"  {name}\t{n:,}")

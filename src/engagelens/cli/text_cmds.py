@@ -12,7 +12,7 @@ import io
 import json
 import sys
 from collections.abc import Iterator
-from itertools import islice
+from itertools import chain, islice
 from typing import BinaryIO
 
 import typer
@@ -57,6 +57,13 @@ def read_texts(stream: BinaryIO, column: str | None = None) -> Iterator[str]:
 def _chunks(it: Iterator[str], size: int) -> Iterator[list[str]]:
     while chunk := list(islice(it, size)):
         yield chunk
+
+
+def _primed(it: Iterator[list[str]]) -> Iterator[list[str]]:
+    """Read the first chunk now, so a bad header is an error before the output header is
+    written (not a header line followed by an error)."""
+    first = next(it, None)
+    return iter(()) if first is None else chain([first], it)
 
 
 def _writer(fmt: str, keys: list[str]):
@@ -108,11 +115,12 @@ def register(app: typer.Typer) -> None:
             keys += [
                 k for k in ANALYSIS_KEYS if k not in {"language", "sentiment", "sentiment_score"}
             ]
-        write = _writer(fmt, keys)
         stream = _open_binary(file)
         row_no = 0
         try:
-            for chunk in _chunks(read_texts(stream, column), CHUNK_ROWS):
+            chunks = _primed(_chunks(read_texts(stream, column), CHUNK_ROWS))
+            write = _writer(fmt, keys)
+            for chunk in chunks:
                 if full:
                     for a in analyze(chunk, be):
                         row_no += 1
@@ -159,6 +167,70 @@ def register(app: typer.Typer) -> None:
         finally:
             if stream is not sys.stdin.buffer:
                 stream.close()
+
+    @text_app.command("themes")
+    def themes_cmd(
+        file: str = typer.Argument("-", help="Text file (one text per line) or CSV; - = stdin."),
+        column: str | None = typer.Option(None, "--column", help="Read this CSV column."),
+        fmt: str = typer.Option("csv", "--format", help="csv or jsonl."),
+        k: int | None = typer.Option(
+            None, "--k", help="Themes per language (default: chosen by silhouette)."
+        ),
+        max_themes: int = typer.Option(8, "--max-themes", help="Most themes per language."),
+        min_size: int | None = typer.Option(
+            None, "--min-size", help="Smallest theme (default: 3 or 2 % of the language's texts)."
+        ),
+        assign: bool = typer.Option(
+            False, "--assign", help="One row per input row (row, language, theme, label) instead."
+        ),
+        exclude: list[str] = typer.Option(
+            [], "--exclude", help="Leave out these words, e.g. the brand's name (repeat)."
+        ),
+    ) -> None:
+        """Named themes per language: language, theme, size, share, label, terms, examples.
+
+        Examples are input row numbers (the text itself is never echoed); labels and terms are
+        words of letters and digits only, so no cell can start a spreadsheet formula."""
+        from engagelens.errors import TextError
+        from engagelens.text.themes import find_themes
+
+        if fmt not in FORMATS:
+            raise TextError(f"--format must be one of {FORMATS}, not {fmt!r}")
+        for name, value in (("--k", k), ("--max-themes", max_themes), ("--min-size", min_size)):
+            if value is not None and value < 1:
+                raise TextError(f"{name} must be at least 1, not {value}")
+        stream = _open_binary(file)
+        try:
+            texts = list(read_texts(stream, column))
+        finally:
+            if stream is not sys.stdin.buffer:
+                stream.close()
+        skip = frozenset(w for e in exclude for w in e.lower().split())
+        result = find_themes(texts, k=k, max_themes=max_themes, min_size=min_size, exclude=skip)
+        if assign:
+            labels = {t.theme_id: t.label for t in result.themes}
+            write = _writer(fmt, ["row", "language", "theme", "label"])
+            for i, (lang, tid) in enumerate(zip(result.languages, result.assignment, strict=True)):
+                write(
+                    {
+                        "row": i + 1,
+                        "language": lang or "",
+                        "theme": "" if tid < 0 else tid,
+                        "label": labels.get(tid, ""),
+                    }
+                )
+            sys.stdout.flush()
+            return
+        keys = ["language", "theme", "size", "share", "label", "terms", "examples"]
+        write = _writer(fmt, keys)
+        for t in result.themes:
+            d = t.to_dict()
+            d["examples"] = [i + 1 for i in t.examples]  # 1-based, like the other commands
+            if fmt == "csv":
+                d["terms"] = "; ".join(t.terms)
+                d["examples"] = " ".join(str(i + 1) for i in t.examples)
+            write(d)
+        sys.stdout.flush()
 
     @text_app.command("analyze")
     def analyze_cmd(

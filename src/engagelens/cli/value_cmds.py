@@ -14,7 +14,7 @@ import typer
 from engagelens.errors import ConfigError
 
 from .common import DbOption, open_db, parse_date
-from .inbox_cmds import safe
+from .safe_text import rich_text
 
 value_app = typer.Typer(
     help="What customers and campaigns are worth: CLTV (BG/NBD + Gamma-Gamma), attribution, ROI.",
@@ -109,7 +109,7 @@ def _print_cltv(result: Any, limit: int) -> None:
     top = sorted(result.customers, key=lambda c: -c.cltv)[: max(limit, 0)]
     for c in top:
         table.add_row(
-            safe(c.customer_id, 30),
+            rich_text(c.customer_id, 30),
             f"{c.frequency:g}",
             f"{c.recency:.1f}",
             f"{c.T:.1f}",
@@ -153,7 +153,7 @@ def attribution_cmd(
     table = Table(by, "conversions", "revenue", "spend", "ROI", title=f"Attribution: {model}")
     for r in rows:
         table.add_row(
-            safe(r.key, 40),
+            rich_text(r.key, 40),
             f"{r.conversions:.1f}",
             f"{r.revenue:.2f}",
             "—" if r.spend is None else f"{r.spend:.2f}",

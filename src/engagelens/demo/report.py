@@ -40,15 +40,10 @@ def ingest_table(summaries: list[Any]) -> str:
 
 
 def _compute(store: Store, names: list[str], **filters: Any) -> dict[str, Any]:
-    from engagelens.metrics import Filters, all_metrics, compute
+    from engagelens.metrics import Filters
+    from engagelens.metrics.report import figures
 
-    known = {m.name: m for m in all_metrics()}
-    names = [n for n in names if n in known and "total" in known[n].grains]
-    out = {}
-    for name in names:
-        t = compute(store, [name], by="total", filters=Filters(**filters)).to_pyarrow()
-        out[name] = t.column(name)[0].as_py() if t.num_rows else None
-    return out
+    return figures(store, names, Filters(**filters))
 
 
 def listening_section(store: Store) -> str:

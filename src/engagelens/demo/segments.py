@@ -94,8 +94,8 @@ def build_segments(world: World, posts: Posts) -> Segments:
     platforms = np.array([ACCOUNTS[a].platform for a in posts.account[own]])
     for p, mix in RATIOS.items():
         rows = platforms == p
-        for kind, r in mix.items():
-            ratios[rows, K[kind]] = r
+        for kind, share in mix.items():
+            ratios[rows, K[kind]] = share
         ratios[rows, K["reply"]] = mix["comment"] * USER_REPLIES
         ratios[rows, K["brand_reply"]] = mix["comment"] * BRAND_REPLIES[p]
     ratios[~posts.is_video[own], K["view"]] = 0.0

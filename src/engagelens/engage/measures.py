@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 import ibis
 
-from engagelens.metrics.base import Metric
+from engagelens.metrics.base import Metric, Unit
 from engagelens.metrics.facts import tz
 from engagelens.metrics.registry import register
 from engagelens.metrics.timekeys import calendar_key
@@ -157,7 +157,7 @@ def _declare(
     title: str,
     description: str,
     formula: str,
-    unit: str,
+    unit: Unit,
     build,
     source: str,
     *,

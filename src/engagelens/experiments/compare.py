@@ -180,8 +180,8 @@ def read_observations(
         raise ConfigError(f"{p}: {frame[variant].null_count()} rows have no {variant!r}")
     frame = frame.with_columns(pl.col(variant).cast(pl.Utf8))
     out: dict[str, dict[str, Stats]] = {}
-    for col, kind in specs:
-        kind = _kind_of(frame[col].to_list(), col, kind)
+    for col, declared in specs:
+        kind = _kind_of(frame[col].to_list(), col, declared)
         sub = frame.select(variant, pl.col(col).cast(pl.Float64)).drop_nulls()
         out[col] = variant_stats(
             ibis.memtable(sub.to_arrow()), variant, col, binary=kind == "proportion"

@@ -22,8 +22,9 @@ from typing import TYPE_CHECKING, Any
 from engagelens import settings
 from engagelens.errors import IngestError, UnknownSource, UnreadableFile
 from engagelens.store import bulk
+from engagelens.store.checks import suspicious_dates
 
-from . import formats
+from . import connectors, formats
 from .formats.text import sniff_encoding
 from .mapping import ENTITIES, SourceMapping, canonical_mapping, load_mapping, parse_mapping
 from .sources import builtin, detect
@@ -131,9 +132,10 @@ def ingest_file(
     started_at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     chosen: SourceMapping | None = None
     canonical = source is not None and source.lower() == "canonical"
+    connector = connectors.by_name(source) if source and not canonical else None
     if mapping is not None:
         chosen = _as_mapping(mapping)
-    elif source and not canonical:
+    elif source and not canonical and connector is None:
         chosen = builtin(source)
     fmt = formats.detect_format(p, format)
     enc = (
@@ -147,20 +149,28 @@ def ingest_file(
         # progress: reading is the first 60 %, validation up to 80 %, storing the rest
         reading = (lambda f: progress(0.6 * f)) if progress else None
         digest = hashlib.sha256()  # fed while scanning the file when possible
-        staging = formats.stage(
-            formats.Request(
-                store=store,
-                path=p,
-                format=fmt,
-                encoding=enc,
-                chunk_rows=int(opts["ingest_chunk_rows"]),
-                max_field_bytes=max_field,
-                delimiter=chosen.delimiter if chosen is not None else None,
-                progress=reading,
-                digest=digest,
-                sheet=sheet,
+        # API-shaped exports (Graph API, Airbyte, dlt): the connector table decides
+        smp = connectors.sample(p, fmt, enc) if chosen is None and not canonical else None
+        connector = connector or connectors.detect(smp)
+        if connector is not None:
+            staging, chosen = connectors.stage(
+                connector, smp, store, int(opts["ingest_chunk_rows"])
             )
-        )
+        else:
+            staging = formats.stage(
+                formats.Request(
+                    store=store,
+                    path=p,
+                    format=fmt,
+                    encoding=enc,
+                    chunk_rows=int(opts["ingest_chunk_rows"]),
+                    max_field_bytes=max_field,
+                    delimiter=chosen.delimiter if chosen is not None else None,
+                    progress=reading,
+                    digest=digest,
+                    sheet=sheet,
+                )
+            )
         staged, line_offset, fmt, hashed = (
             staging.staged,
             staging.line_offset,
@@ -191,6 +201,8 @@ def ingest_file(
 
         pm = plugin_manager()
         checked = bulk.validate(store, plan, staged)
+        dates = suspicious_dates(store, plan, staged)
+        lines = _physical_lines(store, staging, checked, dates)
         if progress:
             progress(0.8)
         # rows commit first, the batch record after them (store/ledger.py: kill -9 safe)
@@ -217,9 +229,17 @@ def ingest_file(
                 conflicting_keys=sum(n for n, _ in checked.conflicts),
                 on_conflict=policy,
                 conflicts=[
-                    {"table": target.table, **example}
+                    {
+                        "table": target.table,
+                        **example,
+                        "lines": [lines.get(r, r + line_offset) for r in example["records"]],
+                    }
                     for target, (_, examples) in zip(plan.targets, checked.conflicts, strict=True)
                     for example in examples
+                ],
+                suspicious_dates=[
+                    {**d, "lines": [lines.get(r, r + line_offset) for r in d["records"]]}
+                    for d in dates
                 ],
             )
             pending.record = {
@@ -243,6 +263,23 @@ def ingest_file(
         progress(1.0)
     pm.hook.engagelens_after_ingest(store=store, summary=summary)
     return summary
+
+
+def _physical_lines(
+    store: Store, staging: formats.Staging, checked: Any, dates: list[dict[str, Any]]
+) -> dict[int, int]:
+    """Physical lines of the records the quarantine, the conflict examples and the suspicious
+    dates name, where the format says they differ from record + offset (quoted line breaks,
+    blank lines)."""
+    if staging.lines is None:
+        return {}
+    quarantined = checked.bad or staging.staged.rejected
+    wanted = bulk.quarantined_records(store, staging.line_offset) if quarantined else set()
+    wanted |= {r for _, examples in checked.conflicts for e in examples for r in e["records"]}
+    wanted |= {r for d in dates for r in d["records"]}
+    lines = staging.lines(wanted) if wanted else {}
+    bulk.set_lines(store, lines)
+    return lines
 
 
 def _resolve(p: Path, columns: Iterable[str], canonical: bool, entity: str | None) -> SourceMapping:

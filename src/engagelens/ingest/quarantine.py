@@ -20,7 +20,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 EXPORT_FORMATS = ("csv", "jsonl")
 _FORMULA_LEAD = ("=", "+", "-", "@", "\t", "\r")
-_COLUMNS = ("batch_id", "source", "line", "reason", "raw", "entity")
+_COLUMNS = ("batch_id", "source", "line", "record", "reason", "raw", "entity")
 
 
 def batches(store: Store, limit: int | None = None) -> list[dict[str, Any]]:

@@ -297,9 +297,11 @@ def builtin(name: str) -> SourceMapping:
     """The mapping of a built-in source (``twitter`` is accepted for ``x``)."""
     key = {"twitter": "x"}.get(name.lower(), name.lower())
     if key not in BUILTIN:
+        from .connectors import CONNECTOR_NAMES
+
         raise UnknownSource(
-            f"unknown source {name!r}; built-in sources: {', '.join(SOURCE_NAMES)} "
-            "(or give --mapping FILE)"
+            f"unknown source {name!r}; built-in sources: {', '.join(SOURCE_NAMES)}; "
+            f"connectors: {', '.join(CONNECTOR_NAMES)} (or give --mapping FILE)"
         )
     return parse_mapping(BUILTIN[key], name=key)
 

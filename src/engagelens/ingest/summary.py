@@ -29,6 +29,8 @@ class BatchSummary:
     conflicting_keys: int = 0
     on_conflict: str = "first"
     conflicts: list[dict[str, Any]] = field(default_factory=list)
+    #: dates to look at (reported, never changed): day/month order flipping, far outliers
+    suspicious_dates: list[dict[str, Any]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         if self.rows_read != self.rows_stored + self.rows_duplicate + self.rows_quarantined:
@@ -53,6 +55,9 @@ class BatchSummary:
                 f"; {self.conflicting_keys:,} keys repeated with different values "
                 f"({_POLICY_WORDS.get(self.on_conflict, self.on_conflict)})"
             )
+        if self.suspicious_dates:
+            fields = sorted({d["field"] for d in self.suspicious_dates})
+            text += f"; suspicious dates in {', '.join(fields)}"
         return text
 
     def to_dict(self) -> dict[str, Any]:

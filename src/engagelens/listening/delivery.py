@@ -72,19 +72,25 @@ def deliver_alert(channel: str, payload: dict[str, Any]) -> str:
     return "ok"
 
 
-def send_email(channel: str, payload: dict[str, Any]) -> None:
-    """The payload as pretty JSON in a plain-text mail to the ``mailto:`` address."""
+def mail_message(channel: str, subject: str) -> tuple[EmailMessage, str, int]:
+    """An empty message addressed as the ``mailto:`` channel says, and its SMTP host/port."""
     parts = urlsplit(channel)
     params = {k: v[-1] for k, v in parse_qs(parts.query).items()}
     host, _, port = params.get("smtp", "localhost:25").partition(":")
     message = EmailMessage()
-    # user text (query names, keywords) must not break or inject header lines
-    message["Subject"] = terminal_safe(f"[EngageLens] {payload['title']}")[:200]
+    # user text (query names, keywords, account names) must not break or inject header lines
+    message["Subject"] = terminal_safe(f"[EngageLens] {subject}")[:200]
     message["From"] = params.get("from", "engagelens@localhost")
     message["To"] = parts.path
+    return message, host, int(port or 25)
+
+
+def send_email(channel: str, payload: dict[str, Any]) -> None:
+    """The payload as pretty JSON in a plain-text mail to the ``mailto:`` address."""
+    message, host, port = mail_message(channel, payload["title"])
     message.set_content(json.dumps(payload, ensure_ascii=False, indent=2, default=str))
-    with smtplib.SMTP(host, int(port or 25), timeout=10) as smtp:
+    with smtplib.SMTP(host, port, timeout=10) as smtp:
         smtp.send_message(message)
 
 
-__all__ = sorted(["channel_kind", "deliver_alert", "send_email", "terminal_safe"])
+__all__ = sorted(["channel_kind", "deliver_alert", "mail_message", "send_email", "terminal_safe"])

@@ -31,7 +31,7 @@ class QuerySpec:
 
     name: str
     query: str
-    options: FoldOptions = FoldOptions()
+    options: FoldOptions = field(default_factory=FoldOptions)
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 import ibis
 import pyarrow as pa
 
-from engagelens.metrics.base import GRAIN_KEYS, Metric, MetricContext
+from engagelens.metrics.base import GRAIN_KEYS, Metric, MetricContext, Unit
 from engagelens.metrics.registry import register
 
 from .fold import FoldOptions, tokens
@@ -118,7 +118,7 @@ def _metric(
     title: str,
     description: str,
     formula: str,
-    unit: str,
+    unit: Unit,
     source: str,
     builder,
     *,

@@ -22,6 +22,7 @@ with the 1-based column.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import cast
 
 import regex
 
@@ -230,12 +231,11 @@ class _Parser:
             return left
         op = self.take()
         right = self.operand()
-        for side in (left, right):
-            if not isinstance(side, Text):
-                raise self.fail("NEAR joins two words, phrases or tags", op)
+        if not (isinstance(left, Text) and isinstance(right, Text)):
+            raise self.fail("NEAR joins two words, phrases or tags", op)
         if self.peek().kind == "NEAR":
             raise self.fail("chain NEAR with AND: (a NEAR/2 b) AND (b NEAR/2 c)", self.peek())
-        return Near(left, right, int(op.value))  # type: ignore[arg-type]
+        return Near(left, right, cast(int, op.value))  # the lexer stores NEAR/n's n as an int
 
     def operand(self) -> Node:
         tok = self.take()

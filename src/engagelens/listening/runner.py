@@ -83,6 +83,40 @@ def remove_query(store: Store, name: str) -> None:
     replace_rows(store, "listening_match", store.table("listening_match").query != name)
 
 
+def save_query(
+    store: Store,
+    name: str,
+    query: str,
+    *,
+    kind: str = "brand",
+    ignore_accents: bool = False,
+    segment_chinese: bool = False,
+    replaces: str | None = None,
+) -> tuple[dict[str, Any], RunSummary]:
+    """Create or edit a query from the dashboard or the API and run it at once, so its
+    matches are there when the page reloads. ``replaces``: the old name of a renamed query
+    (removed with its matches once the new one is valid and saved)."""
+    name = name.strip()
+    row = add_query(
+        store,
+        name,
+        query,
+        kind=kind,
+        ignore_accents=ignore_accents,
+        segment_chinese=segment_chinese,
+    )
+    if replaces and replaces != name:
+        remove_query(store, replaces)
+    return row, run(store)
+
+
+def queries_key(store: Store) -> tuple[tuple[str, str, str | None], ...]:
+    """(name, version, last run version) of every query: part of every cached listening
+    answer's key, so a query saved, edited, run or removed (here or by the CLI) is seen at once
+    although no ingest batch changed."""
+    return tuple((q["name"], q["version"], q["last_run_version"]) for q in list_queries(store))
+
+
 def list_queries(store: Store) -> list[dict[str, Any]]:
     return sorted(rows(store, "listening_query"), key=lambda r: r["name"])
 
@@ -112,11 +146,11 @@ class RunSummary:
 
 
 def mention_rows(store: Store, *, only_new: bool):
-    """Batches of mentions (platform, mention_id, text, language, is_new) to match; the
+    """Batches of mentions (platform, mention_id, created_at, text, language, is_new) to match; the
     language is the source's, else the text layer's (``text_analysis``); ``is_new``: no run
     has seen the mention yet."""
     m = store.table("mention")
-    cols = m.select("platform", "mention_id", "text", "language")
+    cols = m.select("platform", "mention_id", "created_at", "text", "language")
     if store.has_table("text_analysis"):
         ta = store.table("text_analysis")
         ta = (
@@ -125,7 +159,11 @@ def mention_rows(store: Store, *, only_new: bool):
             .agg(detected=ta.language.max())
         )
         cols = cols.left_join(ta, ["platform", "mention_id"]).select(
-            "platform", "mention_id", "text", language=cols.language.fill_null(ta.detected)
+            "platform",
+            "mention_id",
+            "created_at",
+            "text",
+            language=cols.language.fill_null(ta.detected),
         )
     seen = store.table("listening_seen")
     if only_new:
@@ -135,7 +173,14 @@ def mention_rows(store: Store, *, only_new: bool):
         cols = cols.left_join(
             flags, [cols.platform == flags.s_platform, cols.mention_id == flags.s_id]
         )
-        cols = cols.select("platform", "mention_id", "text", "language", is_new=cols.s_id.isnull())
+        cols = cols.select(
+            "platform",
+            "mention_id",
+            "created_at",
+            "text",
+            "language",
+            is_new=cols.s_id.isnull(),
+        )
     # one Arrow table cut into batches: ibis' streaming batches warn on duckdb 1.5
     return cols.to_pyarrow().to_batches(max_chunksize=_BATCH_ROWS)
 
@@ -271,6 +316,8 @@ __all__ = sorted(
         "import_interaction_mentions",
         "list_queries",
         "mention_rows",
+        "queries_key",
+        "save_query",
         "query_version",
         "remove_query",
         "run",

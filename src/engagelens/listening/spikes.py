@@ -32,7 +32,8 @@ from typing import TYPE_CHECKING, Any
 from engagelens import settings
 
 from .frame import matched_mentions
-from .measures import count_phrases, count_terms, own_words
+from .measures import own_words
+from .themes import rising_themes, term_counts
 
 if TYPE_CHECKING:  # pragma: no cover
     from engagelens.store import Store
@@ -185,7 +186,10 @@ def drivers(
     negative_only: bool = False,
     limit: int = 5,
 ) -> dict[str, list[Any]]:
-    """Why ``day`` spiked: top terms (log-odds vs the trailing window), authors and mentions."""
+    """Why ``day`` spiked: rising themes and top terms (log-odds vs the trailing window),
+    authors and mentions. ``themes`` are the labels of the themes the day holds more of
+    (:func:`.themes.rising_themes`); terms are per-language words, never a cross-language
+    pair (:func:`.themes.term_counts`)."""
     window = int(settings.get("spike_window_days") if window is None else window)
     t = matched_mentions(store)
     t = t.filter(t.query == query)
@@ -194,20 +198,23 @@ def drivers(
     start = day - dt.timedelta(days=window)
     rows = (
         t.filter((t.day >= start) & (t.day <= day))
-        .select("day", "mention_id", "text", "author_handle", "reach")
+        .select("day", "mention_id", "text", "author_handle", "reach", "language")
         .to_pyarrow()
         .to_pylist()
     )
     now = [r for r in rows if r["day"] == day]
     before = [r for r in rows if r["day"] != day]
     own = own_words(store, query)
-    terms = log_odds(
-        count_terms([r["text"] for r in now], exclude=own),
-        count_terms([r["text"] for r in before], exclude=own),
-    )
+
+    def counts(part: list[dict[str, Any]]) -> Counter[str]:
+        return term_counts([r["text"] for r in part], [r["language"] for r in part], exclude=own)
+
+    terms = log_odds(counts(now), counts(before))
+    themes = rising_themes(rows, [r["day"] == day for r in rows], exclude=own, limit=limit)
     authors = Counter(r["author_handle"] for r in now if r["author_handle"])
     top = sorted(now, key=lambda r: (-(r["reach"] or 0), r["mention_id"]))[:limit]
     return {
+        "themes": [t["label"] for t in themes],
         "terms": [w for w, _ in terms[:limit]],
         "authors": [a for a, _ in sorted(authors.items(), key=lambda x: (-x[1], x[0]))[:limit]],
         "mentions": [{"mention_id": r["mention_id"], "text": r["text"]} for r in top],
@@ -266,9 +273,11 @@ def emerging_terms(
 ) -> list[tuple[str, float]]:
     """Terms rising in the last ``recent_days`` against the ``window`` days before.
 
-    ``phrases``: also two-word keyphrases (``lost bag``); a word is then left out when a
-    rising phrase holds most (≥ 80 %) of its recent mentions, so the list does not say the
-    same thing twice. The query's own words are left out (they are in every mention)."""
+    ``phrases``: also two-word keyphrases (``lost bag``), only within one script (never
+    ``beans یا``); a word is then left out when a rising phrase holds most (≥ 80 %) of its
+    recent mentions, so the list does not say the same thing twice. Terms are the text
+    layer's theme terms (per-language stop words, Chinese segmented); the query's own words
+    are left out (they are in every mention). :func:`emerging_themes` groups them."""
     window = int(settings.get("spike_window_days") if window is None else window)
     t = matched_mentions(store)
     if query is not None:
@@ -279,21 +288,58 @@ def emerging_terms(
             return []
     split = until - dt.timedelta(days=recent_days - 1)
     start = split - dt.timedelta(days=window)
-    rows = (
-        t.filter((t.day >= start) & (t.day <= until))
-        .select("platform", "mention_id", "day", "text")
-        .distinct()
-        .to_pyarrow()
-        .to_pylist()
-    )
-    count = count_phrases if phrases else count_terms
+    rows = _window_rows(t, start, until)
     own = own_words(store, query)
-    recent = count([r["text"] for r in rows if r["day"] >= split], exclude=own)
-    past = count([r["text"] for r in rows if r["day"] < split], exclude=own)
+
+    def count(part: list[dict[str, Any]]) -> Counter[str]:
+        texts, langs = [r["text"] for r in part], [r["language"] for r in part]
+        return term_counts(texts, langs, exclude=own, pairs=phrases)
+
+    recent = count([r for r in rows if r["day"] >= split])
+    past = count([r for r in rows if r["day"] < split])
     ranked = log_odds(recent, past)
     if phrases:
         ranked = _without_subsumed(ranked, recent)
     return ranked[:limit]
+
+
+def _window_rows(t: Any, start: dt.date, until: dt.date) -> list[dict[str, Any]]:
+    """One row per mention (a mention matched by two queries counts once) in the window."""
+    return (
+        t.filter((t.day >= start) & (t.day <= until))
+        .group_by(["platform", "mention_id"])
+        .agg(day=t.day.min(), text=t.text.max(), language=t.language.max())
+        .order_by(["platform", "mention_id"])
+        .to_pyarrow()
+        .to_pylist()
+    )
+
+
+def emerging_themes(
+    store: Store,
+    query: str | None = None,
+    *,
+    recent_days: int = 7,
+    window: int | None = None,
+    limit: int = 10,
+    until: dt.date | None = None,
+) -> list[dict[str, Any]]:
+    """Themes rising in the last ``recent_days`` against the ``window`` days before: what
+    people have started to talk about, as named groups of mentions per language
+    (:func:`.themes.rising_themes`: label, terms, language, mentions, before, score)."""
+    window = int(settings.get("spike_window_days") if window is None else window)
+    t = matched_mentions(store)
+    if query is not None:
+        t = t.filter(t.query == query)
+    if until is None:
+        until = t.day.max().to_pyarrow().as_py()
+        if until is None:
+            return []
+    split = until - dt.timedelta(days=recent_days - 1)
+    rows = _window_rows(t, split - dt.timedelta(days=window), until)
+    return rising_themes(
+        rows, [r["day"] >= split for r in rows], exclude=own_words(store, query), limit=limit
+    )
 
 
 def _without_subsumed(
@@ -316,6 +362,7 @@ __all__ = sorted(
         "detect",
         "drivers",
         "emerging_terms",
+        "emerging_themes",
         "find_spikes",
         "log_odds",
     ]

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 import ibis
 import ibis.expr.operations as ops
+from ibis.common.exceptions import IbisError
 from ibis.common.graph import Graph
 
 from .facts import FACT_NEEDS, FACT_SCHEMA
@@ -35,7 +36,9 @@ def fact_columns(ctx: MetricContext, metrics: Sequence[Metric]) -> set[str] | No
     for m in metrics:
         try:
             expr = m.build(probe)
-        except Exception:  # a builder that cannot run on the stand-in: build everything
+        # A builder that cannot run on the stand-in (it executes something, or reads a column
+        # the stand-in lacks): build every part. Other errors would fail the real build too.
+        except (IbisError, AttributeError, TypeError):
             return None
         used |= demanded(expr.op()).get(stand_in, set())
     return used

@@ -9,9 +9,9 @@ every module named by the ``engagelens.metrics`` entry-point group or the
 from __future__ import annotations
 
 import importlib
-import os
 from importlib.metadata import entry_points
 
+from engagelens import settings
 from engagelens.errors import MetricError, UnknownMetric
 
 from .base import GRAIN_KEYS, Metric
@@ -59,9 +59,8 @@ def load_plugins() -> None:
     _loaded = True
     names = list(BUILTIN_MODULES)
     names += [ep.value for ep in entry_points(group="engagelens.metrics")]
-    names += [
-        n.strip() for n in os.environ.get("ENGAGELENS_METRIC_PLUGINS", "").split(",") if n.strip()
-    ]
+    plugins = str(settings.get("metric_plugins"))
+    names += [n.strip() for n in plugins.split(",") if n.strip()]
     for name in names:
         try:
             importlib.import_module(name)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from .base import Filters
@@ -36,6 +37,25 @@ HEADLINE: tuple[str, ...] = (
 )
 
 
+def figures(
+    store: Store,
+    names: Iterable[str] = HEADLINE,
+    filters: Filters | None = None,
+    settings: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """{metric name: value} at the ``total`` grain, in one computation: the probe sees every
+    metric's needs, so the facts are built once. Names not registered (or without a ``total``
+    grain) in this checkout are left out."""
+    known = {m.name for m in all_metrics()}
+    chosen = [n for n in names if n in known and "total" in get_metric(n).grains]
+    if not chosen:
+        return {}
+    with cached(store):
+        row = compute(store, chosen, by="total", filters=filters, settings=settings).to_pyarrow()
+    first = row.slice(0, 1).to_pylist()
+    return {n: first[0][n] if first else None for n in chosen}
+
+
 def headline(
     store: Store,
     account: str | None = None,
@@ -43,15 +63,9 @@ def headline(
     end: dt.datetime | None = None,
     settings: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """{metric name: value} at the ``total`` grain for ``account`` (all accounts if None)."""
+    """The :data:`HEADLINE` figures for ``account`` (all accounts if None) over a period."""
     filters = Filters(start=start, end=end, accounts=(account,) if account else ())
-    known = {m.name for m in all_metrics()}
-    names = [n for n in HEADLINE if n in known and "total" in get_metric(n).grains]
-    # one computation: the probe sees every metric's needs, so the facts are built once
-    with cached(store):
-        row = compute(store, names, by="total", filters=filters, settings=settings).to_pyarrow()
-    first = row.slice(0, 1).to_pylist()
-    return {n: first[0][n] if first else None for n in names}
+    return figures(store, HEADLINE, filters, settings)
 
 
 def format_value(unit: str, value: Any) -> str:
@@ -82,4 +96,4 @@ def render_markdown(figures: dict[str, Any], *, title: str = "Headline metrics")
     return "\n".join(lines) + "\n"
 
 
-__all__ = sorted(["HEADLINE", "format_value", "headline", "render_markdown"])
+__all__ = sorted(["HEADLINE", "figures", "format_value", "headline", "render_markdown"])

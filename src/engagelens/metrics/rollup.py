@@ -76,13 +76,13 @@ def build(store: Store, settings: dict[str, Any] | None = None) -> pl.DataFrame:
     settings = settings or {}
     metrics = rollup_metrics()
     stats = compute_stats(store, [m.name for m in metrics], by="content", settings=settings)
-    frame = pl.from_arrow(stats.to_pyarrow())
+    frame = _frame(stats.to_pyarrow())
     base = compute(store, [BASELINE_METRIC], by="content", settings=settings)
-    base_frame = pl.from_arrow(base.to_pyarrow())
+    base_frame = _frame(base.to_pyarrow())
     c = store.table("content").select(*POST_COLUMNS)
-    posts = pl.from_arrow(c.to_pyarrow())
+    posts = _frame(c.to_pyarrow())
     a = store.table("account")
-    owners = pl.from_arrow(
+    owners = _frame(
         a.select(
             "platform",
             "account_id",
@@ -93,9 +93,9 @@ def build(store: Store, settings: dict[str, Any] | None = None) -> pl.DataFrame:
         .to_pyarrow()
     )
     out = (
-        posts.join(frame, on=["platform", "content_id"], how="left")  # type: ignore[arg-type]
-        .join(base_frame, on=["platform", "content_id"], how="left")  # type: ignore[arg-type]
-        .join(owners, on=["platform", "account_id"], how="left")  # type: ignore[arg-type]
+        posts.join(frame, on=["platform", "content_id"], how="left")
+        .join(base_frame, on=["platform", "content_id"], how="left")
+        .join(owners, on=["platform", "account_id"], how="left")
         .with_columns(pl.col("is_own").fill_null(False), pl.col("is_competitor").fill_null(False))
     )
     filled = [pl.col(c).fill_null(0) for m in metrics for c in stat_columns(m)]
@@ -105,6 +105,15 @@ def build(store: Store, settings: dict[str, Any] | None = None) -> pl.DataFrame:
     tz = str(settings.get("timezone") or "UTC")
     local = pl.col("created_at").dt.replace_time_zone("UTC").dt.convert_time_zone(tz)
     return out.with_columns(day=local.dt.date()).sort(["created_at", "platform", "content_id"])
+
+
+def _frame(arrow: Any) -> pl.DataFrame:
+    """A polars frame of an Arrow table (``from_arrow`` is typed to maybe give a Series)."""
+    import polars as pl
+
+    frame = pl.from_arrow(arrow)
+    assert isinstance(frame, pl.DataFrame)  # an Arrow table always gives a DataFrame
+    return frame
 
 
 def _value(m: Metric, column: Any, *, post: bool = False) -> Any:

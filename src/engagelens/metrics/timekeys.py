@@ -13,13 +13,15 @@ _TSZ = dt.Timestamp(timezone="UTC")
 _STR = dt.String()
 
 
-@ibis.udf.scalar.builtin(name="from_utc_timestamp")
-def _spark_from_utc(ts: _TS, tz: _STR) -> _TS:  # pragma: no cover - builtin
+# The engine types go in ``signature`` (argument types, return type) rather than in the
+# annotations: they are values, which a type checker cannot read as types.
+@ibis.udf.scalar.builtin(name="from_utc_timestamp", signature=((_TS, _STR), _TS))
+def _spark_from_utc(ts: ibis.Value, tz: ibis.Value) -> ibis.Value:  # pragma: no cover - builtin
     ...
 
 
-@ibis.udf.scalar.builtin(name="timezone")
-def _duckdb_timezone(tz: _STR, ts: _TSZ) -> _TS:  # pragma: no cover
+@ibis.udf.scalar.builtin(name="timezone", signature=((_STR, _TSZ), _TS))
+def _duckdb_timezone(tz: ibis.Value, ts: ibis.Value) -> ibis.Value:  # pragma: no cover
     ...
 
 

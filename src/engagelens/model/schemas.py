@@ -31,7 +31,7 @@ def model_for(name: str) -> type[BaseModel]:
     for c in spec.columns:
         typ: Any = _PY[c.dtype]
         if c.choices:
-            typ = Literal[c.choices]  # type: ignore[valid-type]
+            typ = Literal[c.choices]
         kw: dict[str, Any] = {"description": c.description or None}
         if c.minimum is not None:
             kw["ge"] = c.minimum

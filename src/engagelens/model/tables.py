@@ -15,6 +15,7 @@ the store creates and extends them on open, so adding a table needs no hand-writ
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TypedDict, Unpack
 
 
 @dataclass(frozen=True)
@@ -55,14 +56,24 @@ class TableSpec:
         return ibis.schema({c.name: c.dtype for c in self.columns})
 
 
-def _c(name: str, dtype: str, required: bool = False, desc: str = "", **kw) -> Column:
+class _Bounds(TypedDict, total=False):
+    """Optional column constraints, typed so ``**_NN`` is checked key by key."""
+
+    choices: tuple[str, ...] | None
+    minimum: float | None
+    maximum: float | None
+
+
+def _c(
+    name: str, dtype: str, required: bool = False, desc: str = "", **kw: Unpack[_Bounds]
+) -> Column:
     return Column(name, dtype, required, desc, **kw)
 
 
 from .kinds import CONTENT_KINDS, EMAIL_EVENT_KINDS, INTERACTION_KINDS  # noqa: E402
 
 _BATCH = _c("batch_id", "int64", False, "ingest batch that stored the row")
-_NN = {"minimum": 0}
+_NN: _Bounds = {"minimum": 0}  # counters are never negative
 
 ACCOUNT = TableSpec(
     "account",
@@ -82,7 +93,9 @@ ACCOUNT = TableSpec(
         _BATCH,
     ),
     key=("platform", "account_id"),
-    description="An account on a platform: the brand's own, a competitor's, or an audience member's.",
+    description=(
+        "An account on a platform: the brand's own, a competitor's, or an audience member's."
+    ),
 )
 
 ACCOUNT_SNAPSHOT = TableSpec(
@@ -94,6 +107,10 @@ ACCOUNT_SNAPSHOT = TableSpec(
         _c("followers", "int64", desc="followers on that day", **_NN),
         _c("following", "int64", **_NN),
         _c("posts", "int64", **_NN),
+        _c("profile_views", "int64", desc="profile visits that day", **_NN),
+        _c("website_clicks", "int64", desc="taps on the profile's website link", **_NN),
+        _c("reach", "int64", desc="unique accounts that saw any content that day", **_NN),
+        _c("views", "int64", desc="times content was played or displayed that day", **_NN),
         _BATCH,
     ),
     key=("platform", "account_id", "date"),
@@ -158,6 +175,12 @@ CONTENT_SNAPSHOT = TableSpec(
             **_NN,
         ),
         _c("followers", "int64", desc="account followers when the content was published", **_NN),
+        _c(
+            "total_interactions",
+            "int64",
+            desc="likes, saves, comments and shares as the platform totals them",
+            **_NN,
+        ),
         _BATCH,
     ),
     key=("platform", "content_id", "as_of"),
@@ -315,7 +338,13 @@ QUARANTINE = TableSpec(
     (
         _c("batch_id", "int64", True),
         _c("source", "string", desc="file the row came from"),
-        _c("line", "int64", desc="line number in the file (header is line 1)"),
+        _c(
+            "line",
+            "int64",
+            desc="line in the file as an editor shows it (1-based, header included; a "
+            "multi-line record's first line)",
+        ),
+        _c("record", "int64", desc="record number in the file (1 = first record; what $row is)"),
         _c("raw", "string", desc="the row as read (JSON object of its fields, or the raw line)"),
         _c("reason", "string", True),
         _c("entity", "string"),

@@ -92,7 +92,8 @@ def _person(store: Store, platform: str, author_id: str) -> tuple[set, set, str 
         (links.kind == "account") & (links.platform == platform) & (links.identifier == author_id)
     )
     ids = hit.person_id.to_pyarrow().to_pylist()
-    accounts, customers = {(platform, author_id)}, set()
+    accounts: set[tuple[str, str]] = {(platform, author_id)}
+    customers: set[str] = set()
     if not ids:
         return accounts, customers, None
     members = links.filter(links.person_id == ids[0]).to_pyarrow().to_pylist()

@@ -65,6 +65,7 @@ def pseudonymise_authors(
             if batch_id is not None:
                 t = t.filter(t.batch_id == batch_id)
             t = t.filter(t[pc.column].notnull())
+            mapping: dict[tuple[Any, ...], str]
             if pc.kind == "account":
                 pairs = t.select("platform", pc.column).distinct().to_pyarrow().to_pylist()
                 mapping = {

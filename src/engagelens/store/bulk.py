@@ -8,7 +8,15 @@ from __future__ import annotations
 
 from .ledger import batch_transaction, write_batch
 from .staging import Staged, drop_staging, stage_chunks, stage_csv, stage_parquet
-from .writing import CONFLICT_POLICIES, Counts, Validated, store_staged, validate
+from .writing import (
+    CONFLICT_POLICIES,
+    Counts,
+    Validated,
+    quarantined_records,
+    set_lines,
+    store_staged,
+    validate,
+)
 
 __all__ = [
     "CONFLICT_POLICIES",
@@ -17,6 +25,8 @@ __all__ = [
     "Validated",
     "batch_transaction",
     "drop_staging",
+    "quarantined_records",
+    "set_lines",
     "stage_chunks",
     "stage_csv",
     "stage_parquet",

@@ -408,15 +408,14 @@ def _spark_connect(warehouse: str | None = None) -> Any:
     root = Path(warehouse).expanduser().resolve() if warehouse else None
     if spark is None:
         folder, derby = (root, root / "_derby") if root else spark_dirs()
+        conf = settings.load()
         spark = (
-            SparkSession.builder.master(os.environ.get("ENGAGELENS_SPARK_MASTER", "local[2]"))
+            SparkSession.builder.master(conf["spark_master"])
             .appName("engagelens")
             .config("spark.sql.session.timeZone", "UTC")
-            .config(
-                "spark.sql.shuffle.partitions", os.environ.get("ENGAGELENS_SPARK_PARTITIONS", "4")
-            )
+            .config("spark.sql.shuffle.partitions", str(conf["spark_partitions"]))
             .config("spark.ui.enabled", "false")
-            .config("spark.driver.memory", os.environ.get("ENGAGELENS_SPARK_DRIVER_MEMORY", "2g"))
+            .config("spark.driver.memory", conf["spark_driver_memory"])
             .config("spark.sql.warehouse.dir", str(folder.resolve()))
             .config("spark.driver.extraJavaOptions", f"-Dderby.system.home={derby.resolve()}")
             .getOrCreate()

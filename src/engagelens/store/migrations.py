@@ -26,12 +26,33 @@ def _create_core(store: Store) -> None:
             store.con.create_table(spec.name, schema=spec.ibis_schema())
 
 
+#: file suffixes whose quarantine ``line`` was record + 1 before step 2 (a header line)
+_HEADER_SUFFIXES = (".csv", ".tsv", ".tab", ".txt", ".xlsx", ".xlsm", ".xlsb", ".xls", ".ods")
+
+
+def _quarantine_record(store: Store) -> None:
+    """quarantine.record, the record number next to the physical line. Rows quarantined
+    before it keep their ``line`` (then record + 1 for files with a header, the record number
+    otherwise) and get ``record`` back from it."""
+    if not store.is_duckdb or not store.has_table("quarantine"):
+        return  # Spark: the column is added by _ensure_declared; nothing to backfill there
+    if "record" not in store.table("quarantine").columns:
+        store.sql('ALTER TABLE "quarantine" ADD COLUMN "record" BIGINT')
+    suffix = "lower(regexp_extract(source, '(\\.[A-Za-z0-9]+)$', 1))"
+    store.sql(
+        f"UPDATE quarantine SET record = CASE WHEN list_contains(?, {suffix}) "
+        "THEN line - 1 ELSE line END WHERE record IS NULL",
+        [list(_HEADER_SUFFIXES)],
+    )
+
+
 MIGRATIONS: tuple[tuple[int, str, Callable[[Store], None]], ...] = (
     (
         1,
         "core tables: accounts, content, interactions, mentions, web, email, NPS, ingest",
         _create_core,
     ),
+    (2, "quarantine.record: the record number next to the physical line", _quarantine_record),
 )
 
 SCHEMA_VERSION = MIGRATIONS[-1][0]

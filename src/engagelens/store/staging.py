@@ -22,6 +22,7 @@ RAW = "__el_raw"  # rows as read (positional columns c0…)
 STAGE = "__el_stage"  # RAW plus __rec, the record number in the file
 REJECTS = "__el_rejects"  # records the reader itself could not parse (line, raw, reason)
 TYPED = "__el_typed"  # typed canonical columns + __reason per record
+LINES = "__el_lines"  # record number → physical line, where they differ (rec, line)
 _DUCK_REJECTS = ("__el_reject_errors", "__el_reject_scans")
 
 #: phrases for DuckDB's CSV error types (the engine's message follows)
@@ -59,7 +60,7 @@ def drop_staging(store: Store) -> None:
     con = store.raw()
     with store._lock:
         con.execute(f"DROP VIEW IF EXISTS {STAGE}")
-        for name in (TYPED, RAW, REJECTS, *_DUCK_REJECTS, "__el_rejrec"):
+        for name in (TYPED, RAW, REJECTS, *_DUCK_REJECTS, "__el_rejrec", LINES):
             con.execute(f"DROP TABLE IF EXISTS {name}")
         for (name,) in con.execute(
             "SELECT table_name FROM duckdb_tables() WHERE temporary "
@@ -239,6 +240,7 @@ def _run_with_progress(
 
 __all__ = sorted(
     [
+        "LINES",
         "REJECTS",
         "STAGE",
         "TYPED",

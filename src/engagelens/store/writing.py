@@ -16,7 +16,7 @@ from engagelens.model.plan import IngestPlan, TargetPlan
 from engagelens.model.tables import table_spec
 
 from .compile import typed_select
-from .staging import REJECTS, STAGE, TYPED, Staged, _col, _q
+from .staging import LINES, REJECTS, STAGE, TYPED, Staged, _col, _q
 
 if TYPE_CHECKING:  # pragma: no cover
     from .connection import Store
@@ -43,7 +43,7 @@ class Validated:
 
 #: what to do with rows that repeat a key of the same file with different values
 CONFLICT_POLICIES = ("first", "last", "quarantine")
-_CONFLICT_EXAMPLES = 3
+_CONFLICT_EXAMPLES = 5
 
 
 def validate(store: Store, plan: IngestPlan, staged: Staged) -> Validated:
@@ -129,6 +129,7 @@ def _conflicts(
             {
                 "key": dict(zip(target.key, (str(k) for k in key), strict=True)),
                 "rows": len(members),
+                "records": [first[0], last[0]],
                 "lines": [first[0] + plan.line_offset, last[0] + plan.line_offset],
                 "first": {d: _plain(first[names.index(d) + 1]) for d in differing},
                 "last": {d: _plain(last[names.index(d) + 1]) for d in differing},
@@ -139,6 +140,40 @@ def _conflicts(
 
 def _plain(value: Any) -> Any:
     return value if value is None or isinstance(value, int | float | str | bool) else str(value)
+
+
+def quarantined_records(store: Store, line_offset: int) -> set[int]:
+    """Record numbers that will be quarantined (after :func:`validate`): those whose physical
+    line the quarantine needs."""
+    con = store.raw()
+    with store._lock:
+        rows = con.execute(
+            f"SELECT __rec FROM {TYPED} WHERE __reason IS NOT NULL "
+            f"UNION SELECT line - ? FROM {REJECTS}",
+            [line_offset],
+        ).fetchall()
+    return {int(r[0]) for r in rows}
+
+
+def set_lines(store: Store, lines: dict[int, int]) -> None:
+    """Record the physical lines of records where they differ from record + offset."""
+    import pyarrow as pa
+
+    con = store.raw()
+    with store._lock:
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {LINES} (rec BIGINT, line BIGINT)")
+        if lines:
+            table = pa.table(
+                {
+                    "rec": pa.array(list(lines), pa.int64()),
+                    "line": pa.array(list(lines.values()), pa.int64()),
+                }
+            )
+            con.register("__el_lines_in", table)
+            try:
+                con.execute(f"INSERT INTO {LINES} SELECT rec, line FROM __el_lines_in")
+            finally:
+                con.unregister("__el_lines_in")
 
 
 def store_staged(
@@ -160,24 +195,29 @@ def store_staged(
     bad = checked.bad
     with store._lock:
         entity = plan.entity
+        con.execute(f"CREATE TEMP TABLE IF NOT EXISTS {LINES} (rec BIGINT, line BIGINT)")
         if bad:
             keys = []
             kp: list[Any] = []
             for i, name in enumerate(staged.columns):
                 keys.append(f"?, {_col(i)}")
                 kp.append(name)
+            # the physical line where the format knows it differs, else record + offset
             con.execute(
-                "INSERT INTO quarantine (batch_id, source, line, raw, reason, entity) "
-                f"SELECT ?, ?, t.__rec + ?, CAST(json_object({', '.join(keys)}) AS VARCHAR), "
+                "INSERT INTO quarantine (batch_id, source, line, record, raw, reason, entity) "
+                "SELECT ?, ?, COALESCE(l.line, t.__rec + ?), t.__rec, "
+                f"CAST(json_object({', '.join(keys)}) AS VARCHAR), "
                 f"t.__reason, ? FROM {TYPED} t JOIN {STAGE} s ON s.__rec = t.__rec "
-                "WHERE t.__reason IS NOT NULL",
+                f"LEFT JOIN {LINES} l ON l.rec = t.__rec WHERE t.__reason IS NOT NULL",
                 [batch_id, source_file, plan.line_offset, *kp, entity],
             )
         if staged.rejected:
+            # readers report record + offset as ``line``
             con.execute(
-                "INSERT INTO quarantine (batch_id, source, line, raw, reason, entity) "
-                f"SELECT ?, ?, line, raw, reason, ? FROM {REJECTS}",
-                [batch_id, source_file, entity],
+                "INSERT INTO quarantine (batch_id, source, line, record, raw, reason, entity) "
+                "SELECT ?, ?, COALESCE(l.line, r.line), r.line - ?, r.raw, r.reason, ? "
+                f"FROM {REJECTS} r LEFT JOIN {LINES} l ON l.rec = r.line - ?",
+                [batch_id, source_file, plan.line_offset, entity, plan.line_offset],
             )
         stored_by_table: dict[str, int] = {}
         multi = len(plan.targets) > 1
@@ -249,4 +289,11 @@ def _insert_target(
     return int(row[0]) if row else 0
 
 
-__all__ = ["Counts", "Validated", "store_staged", "validate"]
+__all__ = [
+    "Counts",
+    "Validated",
+    "quarantined_records",
+    "set_lines",
+    "store_staged",
+    "validate",
+]

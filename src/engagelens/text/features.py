@@ -64,8 +64,16 @@ class HashSpec:
     @classmethod
     def from_array(cls, a: np.ndarray) -> HashSpec:
         """Reads the shorter arrays of older model files too (no trigrams/negation/lexicon)."""
-        extra = [bool(x) for x in a[4:6]] + [int(x) for x in a[6:7]]
-        return cls(int(a[0]), int(a[1]), int(a[2]), bool(a[3]), *extra)
+        n, old = len(a), cls()  # the defaults stand in for what an older file lacks
+        return cls(
+            int(a[0]),
+            int(a[1]),
+            int(a[2]),
+            bool(a[3]),
+            word_trigrams=bool(a[4]) if n > 4 else old.word_trigrams,
+            negation=bool(a[5]) if n > 5 else old.negation,
+            lexicon=int(a[6]) if n > 6 else old.lexicon,
+        )
 
 
 #: words that flip the polarity of the next few words of their clause (en, vi without and
@@ -126,7 +134,7 @@ def hash_batch(texts: Sequence[str], spec: HashSpec) -> tuple[np.ndarray, np.nda
     (sum them). ``texts`` must not contain NUL (``normalize.clean`` removes it)."""
     n_docs = len(texts)
     if n_docs == 0:
-        return (np.empty(0, np.int64),) * 2 + (np.empty(0, np.float32),)  # type: ignore[return-value]
+        return (np.empty(0, np.int64),) * 2 + (np.empty(0, np.float32),)
     joined = "\x00".join(" " + t + " " for t in texts)
     cp = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32).astype(U)
     n = len(cp)

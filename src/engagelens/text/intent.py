@@ -12,12 +12,19 @@ see (an English question starts with an auxiliary + pronoun; Vietnamese ``có �
   ``چرا/کجا/چطور``, ``吗/呢/几点/哪里``); an English sentence opening with ``do you / is
   there / can I …``; Vietnamese ``có … không (ạ)``.
 * **complaint** — a problem is described (late, broken, cold, charged twice, refund, still
-  waiting, app crashes, rude) or a strong negative opinion; cancelled by its negation ("no
-  problem", "không có vấn đề", "没问题") and by "not bad".
+  waiting, app crashes, rude, an outage) or a negative opinion word of the polarity lexicon
+  outside a question; cancelled by its negation ("no problem", "không có vấn đề", "没问题")
+  and by "not bad".
 * **purchase** — price, where to buy, delivery to a place, stock, ordering, bulk/catering.
-* **praise** — compliments and gratitude, unless negated ("not great" is a complaint) or,
-  next to a complaint, sarcastic: praise only in a short opening clause ("Great, late again"),
-  or only gratitude ("Thanks for nothing"); a contrast word (but, nhưng, ولی, 但) keeps both.
+* **praise** — compliments, positive lexicon words outside questions, and gratitude, unless
+  negated ("not great" is a complaint) or, next to a complaint, sarcastic: praise only in a
+  short opening clause ("Great, late again"), an irony emoji (🙄), or only gratitude ("Thanks
+  for nothing"); a contrast word (but, nhưng, ولی, 但) keeps both, and the clause after it
+  tells the sentiment decision which one concludes.
+
+Lexicon-only flags are intent, not sentiment: :mod:`.opinion` lets only the phrase-list cues
+(``listed_complaint`` / ``listed_praise``) outrank the model, which has the lexicon as
+features already.
 
 :func:`cues` also returns what the sentiment decision (:mod:`.opinion`) needs: enthusiasm
 ("take my money") and informational cues (opening hours, announcements, brand replies).
@@ -31,7 +38,7 @@ import regex
 
 from .features import NEGATORS
 from .lexicon import TaggedPhrases
-from .polarity import FA_NEGATED_VERBS, ZH_NEGATORS
+from .polarity import FA_NEGATED_VERBS, NEGATIVE, POSITIVE, ZH_NEGATORS
 
 
 def phrase_block(block: str) -> list[str]:
@@ -62,23 +69,29 @@ COMPLAINT_WORDS = phrase_block(
     got cold|gone cold|went cold|stone cold|cold coffee|cold food|leaked|leaking|spilled|burnt|stale
     dirty|hair in|hate|sucks|ridiculous|useless|slow|never again|not happy|unhappy|ruined
     thanks for nothing|so much for|nothing works|isnt working|isn't working|hung up|hangs up
-    hang up|disconnected|delays|please help|can't get|cant get|can't even|love how
+    hang up|disconnected|delays|please help|can't get|cant get|can't even
     it's been an hour|been an hour|over an hour|wrong|got my order wrong|closed early
     an hour early|app down|site down|is down|down for everyone|went down|been down|goes down
     can't order|cannot order|cant order|can't log in|can't login|can't pay|prices went up
     price went up|raised prices|price hike|hasn't arrived|has not arrived|hasnt arrived
     didn't arrive|did not arrive|not delivered|never delivered|never got|stopped working
     hacked|too expensive|overpriced|no one replied|nobody replied|not responding
+    charged my card twice|charged us twice|charged me double|logs me out|logged me out
+    keeps logging me out|keeps dropping|keeps disconnecting|no signal|no internet|down since
+    been down since|outage|not loading|won't open|wont open|can't connect|cant connect
     chưa tới|chưa đến|chưa giao|không giao|giao chậm|đắt quá|quá đắt|không trả lời|không phản hồi
     hoàn tiền|tiền hoàn|lỗi|bị lỗi|hỏng|hư|vỡ|chậm|trễ|muộn|nguội|tệ|quá tệ|thất vọng
     không nhận được|chưa nhận được|giao sai|sai món|sai đơn|nhầm|lừa đảo|khiếu nại|dở|kém
     bị hủy|hủy đơn|vấn đề|vẫn chưa|đợi mãi|chờ mãi|đợi cả tiếng|chờ cả tiếng|không ai nghe
     không ai trả lời|thái độ tệ|thái độ kém|trừ tiền hai lần|trừ tiền 2 lần|đổ hết|bẩn|delay|crash
+    rớt mạng|mạng rớt|mất mạng|mất sóng|bị văng|văng ra|đơ|bị treo|không vào được|không kết nối
     خراب|مرجوع|پس دادم|دیر|سرد بود|سرد رسید|یخ کرده|افتضاح|شکایت|کلاهبرداری|مشکل|نرسید
     نرسیده|بد|بده|بی کیفیت|بیکیفیت|اشتباه|کم بود|لغو|لغو شد|شکسته|ریخت|خطا|پول کم|پولم
     بازگشت پول|برگشت پول|برنگشته|جواب نمیده|جواب نمیدن|کسی جواب|منتظرم|منتظر موندم|معطل
     ناراضی|بدمزه|کثیف|بی ادب|بیادب|بالا نمیاد|باز نمیشه|بسته میشه|کم شد|از حسابم کم
     برگردونید|نمیتونم سفارش|گرونه|خیلی گرون|جواب نمیدید|پاسخ نمیدن
+    خیلی کند|کند بود|کنده|قطع میشه|قطع شد|قطع بود|وصل نمیشه|کار نمیکنه|کار نمیکرد
+    هنگ میکنه|بالا نمیاره
     退款|退货|退貨|坏了|壞了|坏的|壞的|太慢|慢死|很慢|晚到|迟到|遲到|差评|差評|投诉|投訴
     问题|問題|骗|騙|没收到|沒收到|还没到|還沒到|没到账|沒到賬|难吃|難吃|难喝|難喝|凉了|涼了
     送错|送錯|错了|錯了|洒了|灑了|漏了|少了|失望|太差|很差|不好吃|不好喝|闪退|閃退|崩溃
@@ -86,7 +99,8 @@ COMPLAINT_WORDS = phrase_block(
     扣了我两次|扣了两次|两次钱|兩次錢|垃圾|恶心|噁心|坑人|无语|無語|送餐慢|比较慢|比較慢|慢得
     太长|太長|太久|很久|量少|太少|一般般|不咋地|不怎么样|不怎麼樣|太硬|没煮熟|沒煮熟|太咸|太鹹|太油
     太辣|太腻|太膩|真差|才送到|不新鲜|不新鮮|崩了|下不了|打不开|打不開|登不上|付不了
-    不回复|不回復|不理人|发错|發錯|太贵|太貴"""
+    不回复|不回復|不理人|发错|發錯|太贵|太貴
+    非常差|特别差|特別差|断网|斷網|一直断|一直斷|断了|斷了|连不上|連不上|没信号|沒信號|登录不了|登錄不了"""
 )
 #: negations that cancel a complaint cue they contain ("no problem", "không có vấn đề")
 NOT_COMPLAINT = phrase_block(
@@ -94,7 +108,7 @@ NOT_COMPLAINT = phrase_block(
     wasn't late|open late|cold brew|cold drinks|not slow|no complaints
     nothing wrong|not bad|not too bad|no delay
     không có vấn đề|không vấn đề|không trễ|không chậm|không lỗi|không tệ|không dở|chẳng chậm
-    مشکلی نیست|مشکلی نبود|بدون مشکل|بد نبود|دیر نرسید|سرد نبود
+    مشکلی نیست|مشکلی نبود|بدون مشکل|بد نبود|دیر نرسید|سرد نبود|بیصبرانه منتظرم|بیصبرانه منتظر
     没问题|沒問題|不慢|没迟到|沒遲到|不晚|不差"""
 )
 PURCHASE_WORDS = phrase_block(
@@ -107,12 +121,12 @@ PURCHASE_WORDS = phrase_block(
     in size|restock|sold out
     giá|giá bao nhiêu|bao nhiêu tiền|mua ở đâu|mua|đặt hàng|còn hàng|có hàng|hết hàng|muốn mua
     muốn đặt|cho mình đặt|cho em đặt|đặt mua|ship về|ship ra|ship không|có ship|giao đến
-    giao tới|giao về|báo giá|sỉ|số lượng lớn|mang đi|đặt bàn|đặt trước
+    giao tới|giao về|báo giá|sỉ|số lượng lớn|mang đi|đặt bàn|đặt trước|giao hàng ra|giao ra
     قیمت|قیمتش|چند است|چنده قیمت|خرید|بخرم|بخریم|سفارش بدم|سفارش بدیم|سفارش آنلاین|ارسال دارید
     ارسال به|ارسال میکنید|ارسال رایگان|موجود|موجوده|عمده|میخوام بخرم|از کجا بخرم
     多少钱|多少錢|价格|價格|价钱|價錢|怎么买|怎麼買|哪里买|哪裡買|在哪买|哪买|购买|購買|想买
     想買|怎么下单|怎麼下單|网上下单|網上下單|如何下单|如何下單|想下单|想下單|有货|有貨|还有货|還有貨|到货了吗|订购|訂購|想订|想訂|能送|能不能送|团购|團購
-    批发|批發|求链接|求鏈接"""
+    批发|批發|求链接|求鏈接|寄到|买到|買到"""
 )
 PRAISE_WORDS = phrase_block(
     """love|loved|loving|great|awesome|amazing|best|excellent|perfect|fantastic|wonderful
@@ -126,7 +140,15 @@ PRAISE_WORDS = phrase_block(
     عالی|عالیه|خوشمزه|دمت گرم|دمتون گرم|بی نظیر|بینظیر|فوق العاده|راضی|خوب بود|قشنگ|قشنگه
     خوبه|خیلی خوب|راضیم|ممنونم|مهربون|خوش برخورد|خوشبرخورد|بهترین|دنج|حرف نداره|محشر
     好吃|好喝|很好|太好|真好|棒|赞|讚|点赞|點讚|满意|滿意|推荐|推薦|喜欢|喜歡|不错|不錯|好评|好看|出片|绵密|綿密
-    好評|热情|熱情|周到|舒服|完美|最好|超级好|超級好|优秀|優秀"""
+    好評|热情|熱情|周到|舒服|完美|最好|超级好|超級好|优秀|優秀|准点|準點|亲切|親切"""
+)
+#: an order just placed: a purchase signal, unless the text is a complaint about that order
+#: ("I ordered black and got red" reports a problem, it does not want to buy)
+ORDERED = phrase_block(
+    """pre-ordered|preordered|just ordered|ordering tonight|ordering now|just bought|placed an order
+    chốt đơn|lên đơn|vừa đặt|đã đặt|vừa mua
+    سفارش دادم|سفارش دادیم|پیشخرید|پیش خرید|ثبت سفارش|خریدم
+    下单|下單|预订|預訂|预购|預購|已购|已購|买了|買了"""
 )
 #: praise that is only politeness: with a complaint it is never praise ("Thanks for nothing")
 GRATITUDE = phrase_block(
@@ -136,7 +158,7 @@ GRATITUDE = phrase_block(
 #: enthusiasm for a product: a positive opinion, though not a compliment
 ENTHUSIASM = phrase_block(
     """take my money|need this|want this|can't wait|cant wait|so excited|omg yes
-    muốn mua quá|mê quá|میخوامش|想要|种草|種草"""
+    muốn mua quá|mê quá|hóng quá|hóng|mong chờ|میخوامش|بیصبرانه|想要|种草|種草|好期待|期待"""
 )
 #: opening hours, announcements and brand replies: information, not opinion
 INFO = phrase_block(
@@ -144,12 +166,18 @@ INFO = phrase_block(
     launch|launches|launching|available from|starting|from tomorrow|new store|new location
     menu|drops|coming soon|announcement|reminder|notice|please dm|dm us|send us|reach out
     look into|we'll|we are|we're|our team|stay tuned|join us|every day|daily
+    rolling out|new version|version|release|released|starts at|free returns|returns within
+    free shipping|policy|terms
     giờ mở cửa|mở cửa|đóng cửa|khai trương|thông báo|tạm nghỉ|nghỉ lễ|có mặt|từ ngày|chi nhánh
     vui lòng|inbox|bên mình|kiểm tra|sáng|chiều|tối
+    phiên bản|ra mắt|bắt đầu lúc|đổi trả|chính sách
     ساعت کاری|باز هستیم|باز است|تعطیل|افتتاح|اطلاعیه|منوی|از فردا|شعبه|لطفا|پیگیری|دایرکت
     صبح|عصر|شب
+    نسخه جدید|منتشر میشود|منتشر میشه|منتشر شد|شروع میشود|شروع میشه|بروزرسانی|آپدیت|قوانین
+    مرجوعی رایگان|شرایط|اعمال میشود
     营业|營業|开门|開門|关门|關門|开业|開業|暂停|暫停|通知|上市|门店|門店|新店|菜单|菜單|私信
-    您好|处理|處理|早上|晚上|上午|下午"""
+    您好|处理|處理|早上|晚上|上午|下午|发布|發布|上线|上線|推出|新版本|开始|開始|直播|退换
+    退換|规则|規則|政策|活动时间|活動時間"""
 )
 #: set phrases whose words look like opinion but are not ("vui lòng" = please)
 NOT_OPINION = phrase_block(
@@ -161,6 +189,23 @@ WHY = phrase_block(
 )
 CONTRAST = phrase_block("but|however|though|nhưng|mà|tuy|اما|ولی|但|但是|可是|不过|不過|就是|只是")
 PRAISE_EMOJI = frozenset("😍🥰❤♥💕💖💯👏🙏👍🔥😊☺🤩")
+#: the conventional irony markers: with praise *and* a problem, the praise is sarcasm
+SARCASM_EMOJI = frozenset("🙄😒🙃😑")
+#: polarity-lexicon words too ambiguous to be opinion evidence on their own for the intent
+#: flags: vi "hay" is also "or", fa "کند" also "(that it) does"; one-character Han entries
+#: match inside other words (差 in 差不多 "almost", 香 in 香港, 慢 in 慢慢来 "take your time")
+_AMBIGUOUS = frozenset({"hay", "کند"})
+
+
+def _lexicon_entries(words: tuple[str, ...]) -> list[str]:
+    return [
+        w
+        for w in words
+        if w not in _AMBIGUOUS
+        and not (len(w) < 2 and regex.match(r"\p{Han}", w))
+        and regex.search(r"\p{L}", w)
+    ]
+
 
 PHRASES = TaggedPhrases(
     {
@@ -169,12 +214,15 @@ PHRASES = TaggedPhrases(
         "not_complaint": NOT_COMPLAINT,
         "not_opinion": NOT_OPINION,
         "purchase": PURCHASE_WORDS,
+        "ordered": ORDERED,
         "praise": PRAISE_WORDS,
         "gratitude": GRATITUDE,
         "enthusiasm": ENTHUSIASM,
         "info": INFO,
         "contrast": CONTRAST,
         "why": WHY,
+        "lex_pos": _lexicon_entries(POSITIVE),
+        "lex_neg": _lexicon_entries(NEGATIVE),
     }
 )
 
@@ -243,6 +291,13 @@ class Cues:
     why: bool = False
     #: words (Han characters count half) — the cue decision is for comment-length texts
     length: float = 0.0
+    #: with praise and a complaint on both sides of a contrast word, which one the clause
+    #: after the last contrast word holds ("complaint", "praise" or None): it decides
+    after_contrast: str | None = None
+    #: the complaint / praise flag rests on a phrase-list cue (not only on a polarity-lexicon
+    #: word): only those outrank the model in the sentiment decision
+    listed_complaint: bool = False
+    listed_praise: bool = False
 
 
 def is_negated(text: str, start: int, end: int) -> bool:
@@ -291,27 +346,62 @@ def cues(text: str, emojis: tuple[str, ...] | list[str] = ()) -> Cues:
             continue
         if is_negated(text, s, e):
             negated_praise |= (s, e) not in gratitude  # "not great"; "no thanks" only declines
+            complaint_spans.append((s, e))
         else:
             praise_spans.append((s, e))
+    question_mark = "?" in text or "؟" in text or "question" in tags
+    # the sentiment decision reads only the phrase-list cues: the lexicon words below are
+    # already features of the model, which weighs them against the rest of the text
+    listed_complaint, listed_praise = bool(complaint_spans), bool(praise_spans)
+    if not question_mark:
+        # an opinion word of the polarity lexicon is evidence too ("店员态度非常差", "the new
+        # design is gorgeous"), unless negated, inside a set phrase, or only gratitude; not in
+        # questions ("Is it worth it?" praises nothing)
+        def near_gratitude(s: int, e: int) -> bool:
+            return any(gs <= s < ge or s <= gs < e for gs, ge in gratitude)
+
+        for s, e in tags.get("lex_neg", []):
+            if not inside(s, e) and not is_negated(text, s, e):
+                complaint_spans.append((s, e))
+        for s, e in tags.get("lex_pos", []):
+            if inside(s, e) or near_gratitude(s, e):
+                continue
+            if is_negated(text, s, e):
+                complaint_spans.append((s, e))
+                negated_praise = True
+            else:
+                praise_spans.append((s, e))
     # (the regular expressions run only when the phrase scan has not decided already: most
     # texts skip most of them, which keeps the CLI path above 20,000 texts/s)
     digits = bool(_DIGIT.search(text))
     complaint = bool(complaint_spans) or negated_praise
     if not complaint and (digits or "منتظر" in text or "معطل" in text or "đợi" in text):
-        complaint = bool(_WAIT_TIME.search(text))
+        # a wait is a complaint, unless inside a set phrase ("بی‌صبرانه منتظرم" = can't wait)
+        complaint = any(not inside(*m.span()) for m in _WAIT_TIME.finditer(text))
     gratitude_only = bool(praise_spans) and all(sp in gratitude for sp in praise_spans)
     praise = bool(praise_spans) or any(e in PRAISE_EMOJI for e in emojis)
-    if complaint and praise and "contrast" not in tags:
+    listed_complaint = listed_complaint or (complaint and not complaint_spans)  # a wait
+    listed_praise = listed_praise or any(e in PRAISE_EMOJI for e in emojis)
+    after_contrast = None
+    if complaint and praise and any(e in SARCASM_EMOJI for e in emojis):
+        praise = False  # "Wow, another delay. Great job guys 🙄"
+    elif complaint and praise and "contrast" not in tags:
         if gratitude_only or _opening_clause_only(text, praise_spans):
             praise = False  # sarcasm or a polite complaint
+    elif complaint and praise:
+        # "Love the shoes, but they sent the wrong size": the clause after the contrast word
+        # carries the writer's conclusion (Polanyi & Zaenen 2006; VADER's "but" rule)
+        cut = max(s for s, _ in tags["contrast"])
+        neg_after = any(s >= cut for s, _ in complaint_spans)
+        pos_after = any(s >= cut for s, _ in praise_spans)
+        if neg_after != pos_after:
+            after_contrast = "complaint" if neg_after else "praise"
     question = bool(
-        "?" in text
-        or "؟" in text
-        or "question" in tags
+        question_mark
         or _EN_QUESTION_START.search(text)
         or ((not text.isascii() or " k" in text) and _VI_CO_KHONG.search(text))
     )
-    purchase = "purchase" in tags
+    purchase = "purchase" in tags or ("ordered" in tags and not complaint)
     if praise_spans and gratitude_only and (question or purchase or complaint):
         praise = False  # "Is it back in stock? Thanks!" is courtesy, not a compliment
     info = "info" in tags or (digits and bool(_TIME.search(text)))
@@ -332,6 +422,9 @@ def cues(text: str, emojis: tuple[str, ...] | list[str] = ()) -> Cues:
         gratitude_only,
         why,
         units,
+        after_contrast,
+        listed_complaint and complaint,
+        listed_praise and praise,
     )
 
 

@@ -11,7 +11,7 @@ Chinese has no spaces.
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 
 import ahocorasick
 
@@ -69,7 +69,7 @@ class TaggedPhrases:
     :class:`PhraseSet`; phrases are put through the model normalisation first, so Arabic
     letters, ZWNJ and case match the texts they are looked for in."""
 
-    def __init__(self, groups: dict[str, Iterable[str]]) -> None:
+    def __init__(self, groups: Mapping[str, Iterable[str]]) -> None:
         table: dict[str, set[str]] = {}
         for tag, phrases in groups.items():
             for p in phrases:

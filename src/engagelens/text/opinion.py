@@ -11,6 +11,8 @@ so "Sunday hours are 7am to 6pm" came out −0.93. The rules, in order:
 2. **Cues outrank incidental n-grams** — a complaint (a problem described) without praise is
    negative; praise or enthusiasm without a complaint is positive. The score keeps the model's
    magnitude when it agrees and is at least 0.5 in the cue's direction when it does not.
+   With both, a contrast word decides: the clause after the last "but" (nhưng, ولی, 但是, 就是)
+   carries the conclusion — "Love the shoes, but they sent the wrong size" is negative.
 3. Otherwise (mixed cues, or evidence the cues do not cover) the model's label stands.
 
 Applied by :func:`.pipeline.analyze` to backends that set ``cue_decision = True`` (the linear
@@ -56,14 +58,19 @@ def decide(
     if cue.length > MAX_WORDS:
         return sent
     it = cue.intent
-    negative = it.is_complaint
-    positive = (it.is_praise and not cue.gratitude_only) or cue.enthusiasm
+    negative = cue.listed_complaint
+    praise = cue.listed_praise
+    positive = (praise and not cue.gratitude_only) or cue.enthusiasm
     pol = emoji_polarity(emojis)
-    if negative and not positive and not it.is_praise:
+    if negative and positive and cue.after_contrast == "complaint":
+        return {"label": "negative", "score": min(float(sent["score"]), -CUE_SCORE)}
+    if negative and positive and cue.after_contrast == "praise":
+        return {"label": "positive", "score": max(float(sent["score"]), CUE_SCORE)}
+    if negative and not positive and not praise:
         return {"label": "negative", "score": min(float(sent["score"]), -CUE_SCORE)}
     if positive and not negative:
         return {"label": "positive", "score": max(float(sent["score"]), CUE_SCORE)}
-    if negative or it.is_praise or cue.enthusiasm or cue.why or (pol is not None and pol != 0.0):
+    if negative or praise or cue.enthusiasm or cue.why or (pol is not None and pol != 0.0):
         return sent
     informational = it.is_question or it.is_purchase_intent or cue.info
     if not binary and informational and not has_opinion_word(model_text, cue.neutralised):

@@ -13,6 +13,7 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypedDict
 
 import numpy as np
 
@@ -45,6 +46,17 @@ def spec_for(head: str) -> HashSpec:
 
 HEADS = ("en", "vi", "fa", "zh")
 
+
+class Params(TypedDict, total=False):
+    """Hyper-parameters of one head: liblinear's ``C`` and ``class_weight``, ``nb`` for
+    Naive-Bayes-scaled features, and the calibrated per-class bias ``offsets``."""
+
+    C: float
+    class_weight: str | None
+    nb: bool
+    offsets: tuple[float, ...]
+
+
 #: chosen by ``--tune`` (5-fold CV macro-F1 on the train part); see docs/text.md
 #: (nb = Naive-Bayes-scaled features; plain LR cv in brackets: en 0.729, vi 0.708, fa 0.833).
 #: ``offsets`` are added to the per-class biases (classes in sorted order: negative, neutral,
@@ -53,7 +65,7 @@ HEADS = ("en", "vi", "fa", "zh")
 #: still under-call neutral and positive; the offsets move the argmax boundary, not the
 #: weights. Pooled CV with the shipped offsets: en 0.7625 → 0.7637, vi 0.689 / 0.698 →
 #: 0.717 / 0.721.
-PARAMS: dict[str, dict[str, object]] = {
+PARAMS: dict[str, Params] = {
     "en": {
         "C": 30.0,
         "class_weight": "balanced",
@@ -71,7 +83,7 @@ PARAMS: dict[str, dict[str, object]] = {
     "zh": {"C": 10.0, "class_weight": "balanced", "nb": False},  # cv 0.883 (nb: 0.882)
     "multi": {"C": 10.0, "class_weight": "balanced", "nb": False},
 }
-GRID = [
+GRID: list[Params] = [
     {"C": c, "class_weight": w, "nb": nb}
     for nb in (False, True)
     for c in (1.0, 3.0, 10.0, 30.0)
@@ -187,7 +199,7 @@ def nb_ratio(X, positive: np.ndarray, alpha: float = 1.0) -> np.ndarray:
     return np.log((p / p.sum()) / (q / q.sum()))
 
 
-def fit_matrix(X, labels: Sequence[str], params: dict[str, object]) -> Fitted:
+def fit_matrix(X, labels: Sequence[str], params: Params) -> Fitted:
     """liblinear logistic regression, one-vs-rest for 3 classes, optionally on NB-scaled
     features (``params["nb"]``; the scaling is folded into the weights, so inference is still
     one dot product). Deterministic: liblinear with ``random_state=0``; only the columns seen
@@ -206,8 +218,8 @@ def fit_matrix(X, labels: Sequence[str], params: dict[str, object]) -> Fitted:
         positive = y == target
         scale = nb_ratio(Xc, positive) if params.get("nb") else np.ones(len(cols))
         lr = LogisticRegression(
-            C=float(params["C"]),  # type: ignore[arg-type]
-            class_weight=params["class_weight"],  # type: ignore[arg-type]
+            C=float(params["C"]),
+            class_weight=params["class_weight"],
             solver="liblinear",
             random_state=0,
             max_iter=1000,
@@ -222,7 +234,7 @@ def fit_matrix(X, labels: Sequence[str], params: dict[str, object]) -> Fitted:
 
 
 def fit(
-    texts: Sequence[str], labels: Sequence[str], params: dict[str, object], spec: HashSpec = SPEC
+    texts: Sequence[str], labels: Sequence[str], params: Params, spec: HashSpec = SPEC
 ) -> Fitted:
     return fit_matrix(to_csr(texts, spec), labels, params)
 
@@ -230,7 +242,7 @@ def fit(
 def cv_macro_f1(
     texts: Sequence[str],
     labels: Sequence[str],
-    params: dict[str, object],
+    params: Params,
     folds: int = 5,
     spec: HashSpec = SPEC,
 ) -> float:
@@ -253,7 +265,7 @@ def pooled_cv(
     *,
     seed: int = 13,
     folds: int = 5,
-    params: dict[str, object] | None = None,
+    params: Params | None = None,
     spec: HashSpec | None = None,
 ) -> float:
     """Mean macro-F1 over stratified folds of *all* labelled rows of ``head``'s language (train
@@ -280,7 +292,7 @@ def pooled_cv(
 def oof_logits(
     texts: Sequence[str],
     labels: Sequence[str],
-    params: dict[str, object],
+    params: Params,
     spec: HashSpec = SPEC,
     folds: int = 5,
     lang: str = "",
@@ -289,7 +301,8 @@ def oof_logits(
     folds are augmented as :func:`build` does (:data:`AUGMENT` of ``lang``)."""
     from sklearn.model_selection import StratifiedKFold
 
-    plain = {k: v for k, v in params.items() if k != "offsets"}
+    plain: Params = {**params}
+    plain.pop("offsets", None)
     y = np.asarray(labels)
     k = 1 if len(set(labels)) == 2 else len(set(labels))
     z = np.zeros((len(y), k))
@@ -327,10 +340,8 @@ def calibrate(
     return min(near, key=lambda o: (abs(o[1]) + abs(o[2]), o))
 
 
-def tune(
-    data_dir: str | Path, heads: Sequence[str] = HEADS, log=print
-) -> dict[str, dict[str, object]]:
-    best: dict[str, dict[str, object]] = {}
+def tune(data_dir: str | Path, heads: Sequence[str] = HEADS, log=print) -> dict[str, Params]:
+    best: dict[str, Params] = {}
     for head in heads:
         corpus = _corpus(Path(data_dir), HEADS if head == "multi" else (head,), "train", None)
         results = [

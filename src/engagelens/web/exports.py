@@ -57,6 +57,8 @@ class Table:
     page: tuple[int, int, int] | None = None
     #: rows to export when the page shows only a slice
     all_rows: list[dict[str, Any]] | None = None
+    #: False for a table a GET cannot rebuild (a posted draft's matches): no download links
+    exportable: bool = True
 
     @property
     def keys(self) -> list[str]:

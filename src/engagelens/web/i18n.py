@@ -114,7 +114,7 @@ class Lang:
         return "rtl" if self._babel.character_order == "right-to-left" else "ltr"
 
     @functools.cached_property
-    def _digits(self) -> dict[int, str]:
+    def _digits(self) -> dict[int, int]:
         native = DIGITS.get(self._babel.default_numbering_system, "")
         return str.maketrans("0123456789", native) if native else {}
 

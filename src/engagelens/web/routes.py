@@ -7,6 +7,10 @@
 ``GET /workspaces``                   workspaces the user has a role in
 ``GET /w/{ws}/``                      overview; ``content``, ``post``, ``listening``, ``inbox``
 ``POST /w/{ws}/inbox/replied``        mark an inbox item answered (analyst; CSRF-checked)
+``POST /w/{ws}/listening/draft``      try the query form on the stored mentions (CSRF-checked)
+``GET /w/{ws}/listening/test``        a draft's matches as JSON, for the form's live preview
+``POST /w/{ws}/listening/queries``    save (create/edit) a query and run it (analyst; CSRF)
+``POST …/listening/queries/remove``   remove a query and its matches (analyst; CSRF)
 ``?export=csv|xlsx&table=NAME``       any page's table as a download, same filters
 ``GET /static/dashboard/…``           CSS, JS, and Plotly's JS from the installed plotly package
 ====================================  ===========================================================
@@ -23,11 +27,13 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, FastAPI, Form, Request, Response
-from fastapi.responses import FileResponse, RedirectResponse
+from fastapi.responses import FileResponse, JSONResponse, RedirectResponse
 
 from engagelens.api.auth import state_of
 from engagelens.api.routers.overview import rollup_of
-from engagelens.errors import NotFound, PermissionDenied
+from engagelens.errors import EngageLensError, NotFound, PermissionDenied
+from engagelens.listening import remove_query
+from engagelens.listening.runner import save_query
 
 from . import auth, errors, i18n, session
 from .exports import FORMATS, filename
@@ -258,7 +264,11 @@ def _context(request: Request, workspace: str, role: str = "viewer") -> base.Con
 
 def _serve(request: Request, workspace: str, page_name: str) -> Response:
     ctx = _context(request, workspace)
-    page = PAGES[page_name](ctx)
+    return _respond(ctx, PAGES[page_name](ctx), page_name)
+
+
+def _respond(ctx: base.Context, page: base.Page, page_name: str, status: int = 200) -> Response:
+    request = ctx.request
     fmt = request.query_params.get("export")
     if fmt is not None:
         table = page.table(request.query_params.get("table", ""))
@@ -277,6 +287,7 @@ def _serve(request: Request, workspace: str, page_name: str) -> Response:
     return render(
         request,
         page.template,
+        status=status,
         lang=ctx.lang,
         ctx=ctx,
         page=page,
@@ -317,6 +328,121 @@ def inbox_replied(
     if not back.startswith(f"/w/{urllib.parse.quote(workspace)}/"):
         back = ctx.url("inbox")
     return _redirect(back, request)
+
+
+def _query_form(
+    name: str, query: str, kind: str, ignore_accents: str, segment_chinese: str, replaces: str
+) -> dict[str, Any]:
+    return {
+        "name": name.strip(),
+        "query": query,
+        "kind": kind,
+        "ignore_accents": ignore_accents == "1",
+        "segment_chinese": segment_chinese == "1",
+        "replaces": replaces,
+        "error": "",
+    }
+
+
+@router.post("/w/{workspace}/listening/draft")
+def listening_draft(
+    workspace: str,
+    request: Request,
+    csrf_token: FormText = "",
+    name: FormText = "",
+    query: FormText = "",
+    kind: FormText = "brand",
+    ignore_accents: FormText = "",
+    segment_chinese: FormText = "",
+    replaces: FormText = "",
+) -> Response:
+    """The listening page with the form kept and the draft's matches (nothing saved)."""
+    session.check_csrf(request, csrf_token)
+    ctx = _context(request, workspace)
+    form = _query_form(name, query, kind, ignore_accents, segment_chinese, replaces)
+    return _respond(ctx, listening.build(ctx, form, test=True), "listening")
+
+
+@router.get("/w/{workspace}/listening/test")
+def listening_test(
+    workspace: str,
+    request: Request,
+    query: str = "",
+    ignore_accents: str = "",
+    segment_chinese: str = "",
+) -> Response:
+    """A draft's first matches for the form's live preview, written in the page's language
+    (the script only inserts them as text)."""
+    ctx = _context(request, workspace)
+    form = _query_form("", query[:2000], "brand", ignore_accents, segment_chinese, "")
+    if not form["query"].strip():
+        return JSONResponse({"error": "", "summary": "", "rows": []})
+    draft = listening.run_draft(ctx, form)
+    keys = ("when", "platform", "author_handle", "text", "terms_text")
+    return JSONResponse(
+        {
+            "error": draft["error"],
+            "summary": listening.draft_summary(ctx, draft) if not draft["error"] else "",
+            "rows": [{k: r.get(k) or "" for k in keys} for r in draft["rows"]],
+        },
+        headers={"cache-control": "no-store"},
+    )
+
+
+@router.post("/w/{workspace}/listening/queries")
+def listening_save(
+    workspace: str,
+    request: Request,
+    csrf_token: FormText = "",
+    name: FormText = "",
+    query: FormText = "",
+    kind: FormText = "brand",
+    ignore_accents: FormText = "",
+    segment_chinese: FormText = "",
+    replaces: FormText = "",
+) -> Response:
+    """Create or edit a query and match it at once (the library call of ``POST
+    /api/v1/…/listening/queries``); a bad query re-shows the form with the error (400)."""
+    session.check_csrf(request, csrf_token)
+    ctx = _context(request, workspace)
+    if not ctx.can("analyst"):
+        raise PermissionDenied("saving listening queries needs the analyst role")
+    form = _query_form(name, query, kind, ignore_accents, segment_chinese, replaces)
+    _ = ctx._
+    if not form["name"] or not form["query"].strip():
+        form["error"] = _("Give the query a name and the words to match.")
+        return _respond(ctx, listening.build(ctx, form), "listening", status=400)
+    try:
+        with ctx.ws.session() as store:
+            save_query(
+                store,
+                form["name"],
+                form["query"],
+                kind=form["kind"],
+                ignore_accents=form["ignore_accents"],
+                segment_chinese=form["segment_chinese"],
+                replaces=form["replaces"] or None,
+            )
+    except EngageLensError as exc:
+        form["error"] = str(exc)
+        return _respond(ctx, listening.build(ctx, form), "listening", status=400)
+    finally:
+        ctx.ws.bump()
+    return _redirect(ctx.url("listening", saved=form["name"]), request)
+
+
+@router.post("/w/{workspace}/listening/queries/remove")
+def listening_remove(
+    workspace: str, request: Request, name: FormRequired, csrf_token: FormText = ""
+) -> Response:
+    session.check_csrf(request, csrf_token)
+    ctx = _context(request, workspace)
+    if not ctx.can("analyst"):
+        raise PermissionDenied("removing listening queries needs the analyst role")
+    with ctx.ws.session() as store:
+        remove_query(store, name)
+    ctx.ws.bump()
+    return _redirect(ctx.url("listening", removed=name), request)
 
 
 @router.get(STATIC_PREFIX + "/plotly.min.js")

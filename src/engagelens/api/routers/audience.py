@@ -191,3 +191,38 @@ def leaderboard(
         "badges": [{"name": b.name, "description": b.description} for b in BADGES],
         "items": jsonable(rows),
     }
+
+
+@router.get(
+    "/workspaces/{workspace}/audience/recommendations",
+    summary="Per segment: formats, themes, hashtags and slots that drew it, checked later",
+)
+def recommendations(
+    train_from: Annotated[dt.date, Query(ge=FIRST_DAY, le=LAST_DAY)],
+    train_to: Annotated[dt.date, Query(ge=FIRST_DAY, le=LAST_DAY)],
+    test_from: Annotated[dt.date | None, Query(ge=FIRST_DAY, le=LAST_DAY)] = None,
+    test_to: Annotated[dt.date | None, Query(ge=FIRST_DAY, le=LAST_DAY)] = None,
+    segment: Annotated[list[str] | None, Query(max_length=10)] = None,
+    feature: Annotated[list[str] | None, Query(max_length=10)] = None,
+    min_posts: Annotated[int, Query(ge=1, le=10_000)] = 5,
+    top: Annotated[int, Query(ge=1, le=50)] = 3,
+    ws: Workspace = Depends(require_role("viewer")),
+) -> dict[str, Any]:
+    from engagelens.audience.ladder import LADDER_STEPS
+    from engagelens.audience.recommend import FEATURES, recommend, summary
+
+    if (test_from is None) != (test_to is None):
+        raise ConfigError("test_from and test_to go together")
+    train = (_at(train_from), _at(train_to))
+    test = (_at(test_from), _at(test_to)) if test_from is not None else None
+    with ws.session() as store:
+        recs = recommend(
+            store,
+            train=train,  # type: ignore[arg-type]
+            test=test,  # type: ignore[arg-type]
+            segments=tuple(segment or ()) or LADDER_STEPS[1:],
+            features=tuple(feature or ()) or FEATURES,
+            min_posts=min_posts,
+            top=top,
+        )
+    return {"summary": jsonable(summary(recs)), "items": [jsonable(r.to_dict()) for r in recs]}

@@ -71,7 +71,7 @@ def stage(req: Request) -> Staging:
         raise UnreadableFile(
             f"{req.path.name}: --sheet applies to spreadsheets, not {req.format} files"
         )
-    return FORMATS[req.format].module.stage(req)  # type: ignore[no-any-return]
+    return FORMATS[req.format].module.stage(req)
 
 
 __all__ = sorted(

@@ -39,12 +39,16 @@ class Request:
 @dataclass(frozen=True)
 class Staging:
     """What staging left: the staged records, how a record number becomes the reported
-    line, the format actually read, and whether ``digest`` saw the whole file."""
+    line, the format actually read, whether ``digest`` saw the whole file, and how to find
+    the physical line of a record when it is not simply the record number + offset."""
 
     staged: Staged
     line_offset: int
     format: str
     hashed: bool = False
+    #: record numbers → the physical lines they start on, for formats where the two differ
+    #: (quoted line breaks, blank lines); None: line = record number + ``line_offset``
+    lines: Callable[[set[int]], dict[int, int]] | None = None
 
 
 def _chunk(records: list[tuple[int, dict[str, str | None]]], keys: list[str] | None = None) -> Any:

@@ -256,7 +256,9 @@ declare(
     unit="nps",
     grains=SURVEY_GRAINS,
     requires=("survey_response",),
-    source="Reichheld, 'The One Number You Need to Grow', Harvard Business Review (2003); Bain & Co.",
+    source=(
+        "Reichheld, 'The One Number You Need to Grow', Harvard Business Review (2003); Bain & Co."
+    ),
     build=_nps,
     tags=("customer",),
 )

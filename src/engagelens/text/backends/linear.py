@@ -113,10 +113,10 @@ class LinearBackend:
         """The language's own head; else one sharing its script; else ``multi`` if shipped,
         else English (the language of most unlabelled-language social text we see)."""
         if language in self.heads:
-            return language  # type: ignore[return-value]
+            return language
         near = FALLBACK.get(language or "")
         if near in self.heads:
-            return near  # type: ignore[return-value]
+            return near
         return "multi" if "multi" in self.heads else "en"
 
     def sentiment(self, texts: Sequence[str]) -> list[Sentiment]:

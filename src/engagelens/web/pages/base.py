@@ -113,7 +113,8 @@ class Context:
     lang: Lang
     view: View
     settings: dict[str, Any]
-    options: dict[str, list[str]] = field(default_factory=dict)
+    #: filter choices and data bounds for the page (see web/routes.py ``_options``)
+    options: dict[str, Any] = field(default_factory=dict)
 
     @property
     def slug(self) -> str:
@@ -242,7 +243,7 @@ def _as_date(value: Any) -> dt.date:
         return value.date()
     if isinstance(value, str):
         return dt.date.fromisoformat(value[:10])
-    return value  # type: ignore[no-any-return]
+    return value
 
 
 def nice_step(top: float, ticks: int = 5) -> float:

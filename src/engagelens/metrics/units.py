@@ -1,4 +1,5 @@
-"""Humane units for terminal output: durations in minutes/hours/days, ratios as "per post".
+"""Humane units for people (terminal, HTML/PDF reports): durations in minutes/hours/days,
+ratios as "per post".
 
 Why: ``469040`` (an inbox age in minutes), ``6,486.4 s`` or ``Amplification rate 2.751`` are
 correct and unreadable. Values stay raw in ``--json``/CSV; only human formats go through here.
@@ -47,7 +48,7 @@ def per_unit(metric: Any) -> tuple[str, str] | None:
 
 def metric_value(metric: Any, value: Any) -> str:
     """One metric value for a person: the registry's formatting, humane durations and ratios."""
-    from engagelens.metrics.report import format_value
+    from .report import format_value
 
     if value is None:
         return "—"

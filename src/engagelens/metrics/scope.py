@@ -1,7 +1,8 @@
-"""Scope (which accounts) and period (which dates) of a CLI answer, stated in words.
+"""Scope (which accounts) and period (which dates) of an answer, stated in words.
 
 Why: a figure without its scope and period cannot be compared with anything — ``report``
-used to mix own and competitor accounts silently and never said which dates it covered.
+used to mix own and competitor accounts silently and never said which dates it covered. The
+CLI, the HTML/PDF report and scheduled reports all state them through this module.
 """
 
 from __future__ import annotations
@@ -12,8 +13,9 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from engagelens.errors import ConfigError
 
+from .base import Filters
+
 if TYPE_CHECKING:  # pragma: no cover
-    from engagelens.metrics import Filters
     from engagelens.store import Store
 
 SCOPES = ("own", "competitor", "all")
@@ -27,10 +29,8 @@ class Scope:
     accounts: tuple[str, ...] = ()
 
     def filters(self, start: dt.datetime | None, end: dt.datetime | None) -> Filters:
-        from engagelens.metrics import Filters
-
         own = None if self.accounts or self.ownership == "all" else self.ownership
-        return Filters(start=start, end=end, accounts=self.accounts, ownership=own)  # type: ignore[arg-type]
+        return Filters(start=start, end=end, accounts=self.accounts, ownership=own)
 
     def describe(self, store: Store) -> str:
         """``own accounts (7): fb-lumina, ig-lumina …`` — what the figures cover."""
@@ -54,6 +54,7 @@ class Scope:
 
 
 def parse_scope(value: str) -> Literal["own", "competitor", "all"]:
+    """``own``/``competitor``/``all`` or a ConfigError naming the choices."""
     if value not in SCOPES:
         raise ConfigError(f"--scope must be one of {', '.join(SCOPES)}, not {value!r}")
     return value  # type: ignore[return-value]
@@ -70,9 +71,9 @@ def data_period(store: Store) -> tuple[dt.datetime | None, dt.datetime | None]:
 def describe_period(store: Store, start: dt.datetime | None, end: dt.datetime | None) -> str:
     """``2026-01-01 – 2026-01-31 (31 days)``; open ends say where the data starts/stops."""
     if start is not None and end is not None:
-        last = end - dt.timedelta(microseconds=1)
+        stop = end - dt.timedelta(microseconds=1)
         days = (end - start).total_seconds() / 86400
-        return f"{start:%Y-%m-%d} – {last:%Y-%m-%d} ({days:g} days, --to exclusive)"
+        return f"{start:%Y-%m-%d} – {stop:%Y-%m-%d} ({days:g} days, --to exclusive)"
     first, last = data_period(store)
     if first is None or last is None:
         return "all dates (no interactions stored)"
