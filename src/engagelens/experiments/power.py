@@ -106,6 +106,8 @@ def _check_means(delta: float, sd: float) -> None:
         raise ConfigError(f"standard deviation must be positive, got {sd}")
     if delta == 0 or not math.isfinite(delta):
         raise ConfigError("difference to detect must be a non-zero number")
+    if not math.isfinite(abs(delta) / sd) or abs(delta) / sd > 1e6:
+        raise ConfigError("difference is over a million standard deviations: nothing to plan")
 
 
 def power_means(n: float, delta: float, sd: float, *, alpha: float = 0.05) -> float:
@@ -135,6 +137,8 @@ def sample_size_means(
     approx = 2 * (z * sd / delta) ** 2
     if approx > 1e8:
         raise ConfigError("the effect is too small to detect with 100 million per group")
+    if power_means(2.0, delta, sd, alpha=alpha) >= power:  # the smallest t-test suffices
+        return SampleSize(2, 2, 2.0, alpha, power, delta)
     n = optimize.brentq(
         lambda x: power_means(x, delta, sd, alpha=alpha) - power,
         2.0,
