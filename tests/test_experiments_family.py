@@ -77,6 +77,8 @@ def test_sample_size_two_means_matches_power_t_test():
     normal = 2 * (1.959963985 + 1.281551566) ** 2  # z approximation, 21.01: t needs more
     assert normal < s.n_exact < normal + 1.5
     assert sample_size_means(2.0, 2.0, power=0.9).n_exact == pytest.approx(s.n_exact)
+    # a huge effect: two per group (the smallest t-test) already has the power
+    assert power_means(2, 100.0, 1.0) > 0.8 and sample_size_means(100.0, 1.0).n == 2
 
 
 @pytest.mark.parametrize(
@@ -230,6 +232,9 @@ def test_api_compare_and_sample_size(api):
     bad = {"control": "A", "metrics": [{"name": "ctr", "kind": "proportion",
            "variants": {"A": {"n": 10}, "B": {"n": 10, "successes": 2}}}]}  # fmt: skip
     assert api.post("/experiments/compare", json=bad).status_code == 400
+    empty = {"control": "A", "metrics": [{"name": "w", "kind": "mean", "variants": {
+             "A": {"n": 0, "mean": 1, "sd": 1}, "B": {"n": 5, "mean": 1, "sd": 1}}}]}  # fmt: skip
+    assert api.post("/experiments/compare", json=empty).status_code == 400
     r = api.get("/experiments/sample-size", params={"delta": 1, "sd": 1, "power": 0.9})
     assert r.status_code == 200 and r.json()["n"] == 23 and r.json()["kind"] == "mean"
     assert api.get("/experiments/sample-size", params={"baseline": 0.5}).status_code == 400

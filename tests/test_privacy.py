@@ -27,7 +27,8 @@ from engagelens.privacy import (
 )
 
 D = dt.datetime(2026, 3, 2, 10)
-ANA_IDS = {"ana", "ana.b", "C1"}
+ANA_IDS = {"ana", "ana.b", "C1", "v-ana", "r-ana", "s-ana"}
+ANA_OTHERS = {"visitor": ("v-ana",), "recipient": ("r-ana",), "respondent": ("s-ana",)}
 KEY = bytes(range(32))
 
 
@@ -85,13 +86,45 @@ def _seed(store):
         {"conversion_id": "o2", "customer_id": "C2", "occurred_at": D, "value": 20.0},
     ])  # fmt: skip
 
+    _insert(
+        store,
+        "web_session",
+        [
+            {"session_id": "s1", "visitor_id": "v-ana", "started_at": D},
+            {"session_id": "s2", "visitor_id": "v-bob", "started_at": D},
+        ],
+    )
+    _insert(
+        store,
+        "email_event",
+        [
+            {"event_id": "e1", "recipient_id": "r-ana", "kind": "open", "occurred_at": D},
+            {"event_id": "e2", "recipient_id": "r-bob", "kind": "open", "occurred_at": D},
+        ],
+    )
+    _insert(
+        store,
+        "survey_response",
+        [
+            {
+                "response_id": "n1",
+                "respondent_id": "s-ana",
+                "answered_at": D,
+                "score": 9,
+                "comment": "Ana here, love it",
+            },
+            {"response_id": "n2", "respondent_id": "s-bob", "answered_at": D, "score": 3},
+        ],
+    )
+
     def ta(src, p, sid, s):
         return {"source_table": src, "platform": p, "source_id": sid, "backend": "t",
                 "backend_version": "1", "sentiment": s}  # fmt: skip
 
     _insert(store, "text_analysis", [ta("interaction", "x", "i1", "neutral"),
                                    ta("mention", "x", "m1", "positive"),
-                                   ta("mention", "x", "m2", "neutral")])  # fmt: skip
+                                   ta("mention", "x", "m2", "neutral"),
+                                   ta("survey_response", None, "n1", "positive")])  # fmt: skip
     _insert(store, "inbox_state", [{"platform": "x", "interaction_id": "i1", "action": "assign",
                                   "assignee": "agent", "acted_at": D}])  # fmt: skip
     _insert(store, "quarantine", [
@@ -123,15 +156,15 @@ def _values(store):
 def test_forget_deletes_the_person_everywhere_and_the_rest_adds_up(store):
     _seed(store)
     before = _counts(store)
-    report = forget_author(store, "x:ana", key=KEY, requested_by="dpo")
+    report = forget_author(store, "x:ana", key=KEY, others=ANA_OTHERS, requested_by="dpo")
     after = _counts(store)
     # their 3 interactions, 1 mention, 2 accounts, 1 snapshot, 1 UGC post and its snapshot,
-    # order C1, analyses of i1 and m1, m1's listening match and seen mark, the inbox row,
-    # 4 identity links,
-    # 1 quarantined row
+    # order C1, their visit, e-mail event and survey answer, analyses of i1, m1 and n1, m1's
+    # listening match and seen mark, the inbox row, 4 identity links, 1 quarantined row
     assert report.rows == {
         "interaction": 3, "mention": 1, "account": 2, "account_snapshot": 1, "content": 1,
-        "content_snapshot": 1, "conversion": 1, "text_analysis": 2, "listening_match": 1,
+        "content_snapshot": 1, "conversion": 1, "text_analysis": 3, "listening_match": 1,
+        "web_session": 1, "email_event": 1, "survey_response": 1,
         "inbox_state": 1, "person_link": 4, "quarantine": 1, "listening_seen": 1,
     }  # fmt: skip
     assert report.accounts == 2 and report.customers == 1
@@ -160,7 +193,9 @@ def test_forget_by_pseudonymising_keeps_every_count(store):
     before = _counts(store)
     ladder = ladder_summary(store)
     scores = sorted(r["score"] for r in advocates(store).to_pyarrow().to_pylist())
-    report = forget_author(store, "instagram:ana.b", key=KEY, mode="pseudonymise")
+    report = forget_author(
+        store, "instagram:ana.b", key=KEY, mode="pseudonymise", others=ANA_OTHERS
+    )
     after = _counts(store)
     changed = {t: after[t] - before[t] for t in before if after[t] != before[t]}
     assert changed == {"person_link": -4, "quarantine": -1, "privacy_ledger": 1}
@@ -185,8 +220,10 @@ def test_pseudonymise_authors_with_a_0600_key(store, tmp_path):
     rows = pseudonymise_authors(store, key=key)
     # every author row but the brand's own account's (1 account, 1 snapshot, c1, i6)
     assert rows == {"account": 3, "account_snapshot": 1, "content": 1, "conversion": 2,
-                    "interaction": 5, "mention": 2, "person_link": 4}  # fmt: skip
-    raw = {"ana", "ana.b", "bob", "C1", "C2", "@ana", "@bob", "Ana B."}
+                    "email_event": 2, "interaction": 5, "mention": 2, "person_link": 4,
+                    "survey_response": 2, "web_session": 2}  # fmt: skip
+    raw = {"ana", "ana.b", "bob", "C1", "C2", "@ana", "@bob", "Ana B.", "v-ana", "v-bob",
+           "r-ana", "r-bob", "s-ana", "s-bob"}  # fmt: skip
     assert [(t, v) for t, v in _values(store) if v in raw and t != "quarantine"] == []
     anon = pseudonym(key, "account", "x", "bob")
     assert anon in store.table("interaction").actor_id.to_pyarrow().to_pylist()
@@ -222,7 +259,8 @@ def test_every_person_column_is_in_the_catalog():
     listed = {(c.table, c.column) for c in CATALOG}
     for spec in all_tables():
         for col in spec.column_names:
-            if col in ("actor_id", "author_id", "customer_id"):
+            if col in ("actor_id", "author_id", "customer_id", "visitor_id", "recipient_id",
+                       "respondent_id"):  # fmt: skip
                 assert (spec.name, col) in listed, (spec.name, col)
 
 
@@ -232,6 +270,8 @@ def test_bad_requests_are_clear_errors(store):
         forget_author(store, "ana", key=KEY)
     with pytest.raises(ConfigError):
         forget_author(store, "x:ana", key=KEY, mode="shred")
+    with pytest.raises(ConfigError, match="unknown id kinds"):
+        forget_author(store, "x:ana", key=KEY, others={"phone": ("123",)})
     with pytest.raises(NotFound):
         forget_author(store, "x:nobody", key=KEY)
     assert store.count("interaction") == 6
@@ -295,3 +335,8 @@ def test_api_forget_is_admin_only(tmp_path):
         assert "x:ana" not in json.dumps(entry)
         r = httpx.get(url + "/api/v1/workspaces/shop/audience/advocates", headers=h(admin))
         assert [a["actor_id"] for a in r.json()["items"]] == ["bob"]
+        assert httpx.post(base + "/pseudonymise", headers=h(viewer)).status_code == 403
+        r = httpx.post(base + "/pseudonymise", headers=h(admin), timeout=60)
+        assert r.status_code == 200 and r.json()["rows"]["interaction"] == 2  # bob's two
+        r = httpx.get(url + "/api/v1/workspaces/shop/audience/advocates", headers=h(admin))
+        assert [a["actor_id"][:5] for a in r.json()["items"]] == ["anon-"]

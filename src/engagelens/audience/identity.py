@@ -253,10 +253,19 @@ def link_persons(
     return LinkSummary(len(rows), persons, accounts, largest)
 
 
+def _links(store: Store) -> ibis.Table:
+    """The stored links; none (an empty table, nothing created) in a store without the table,
+    so reading per person never writes — a read-only store works too."""
+    if store.has_table(PERSON_LINK.name):
+        return store.table(PERSON_LINK.name)
+    return ibis.memtable(
+        {c: [] for c in PERSON_LINK.column_names}, schema=PERSON_LINK.ibis_schema()
+    )
+
+
 def account_persons(store: Store) -> ibis.Table:
     """(``_lp``, ``_la``, ``_person``): the person of every linked platform account."""
-    ensure(store)
-    links = store.table("person_link")
+    links = _links(store)
     links = links.filter(links.kind == "account")
     return links.select(_lp="platform", _la="identifier", _person="person_id")
 
@@ -293,8 +302,7 @@ def audience_interactions(store: Store, per: str = "account") -> ibis.Table:
 
 def persons(store: Store, *, limit: int = 100, offset: int = 0) -> list[dict[str, Any]]:
     """Stored persons with their members, most accounts first (then person id)."""
-    ensure(store)
-    rows = store.table("person_link").to_pyarrow().to_pylist()
+    rows = _links(store).to_pyarrow().to_pylist()
     by: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for r in rows:
         by[r["person_id"]].append(r)
@@ -319,8 +327,7 @@ def persons(store: Store, *, limit: int = 100, offset: int = 0) -> list[dict[str
 
 def customer_persons(store: Store) -> dict[str, str]:
     """customer id -> person id of every linked customer."""
-    ensure(store)
-    links = store.table("person_link")
+    links = _links(store)
     links = links.filter(links.kind == "customer").select("identifier", "person_id")
     return {r["identifier"]: r["person_id"] for r in links.to_pyarrow().to_pylist()}
 

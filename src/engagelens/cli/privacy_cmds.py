@@ -37,6 +37,13 @@ def forget_cmd(
     customer: list[str] = typer.Option(
         [], "--customer", help="Customer id of theirs not linked by audience link (repeatable)."
     ),
+    visitor: list[str] = typer.Option([], "--visitor", help="Web visitor id (repeatable)."),
+    recipient: list[str] = typer.Option(
+        [], "--recipient", help="E-mail recipient id (repeatable)."
+    ),
+    respondent: list[str] = typer.Option(
+        [], "--respondent", help="Survey respondent id (repeatable)."
+    ),
     requested_by: str | None = typer.Option(None, "--by", help="Who asked (for the ledger)."),
     yes: bool = typer.Option(False, "--yes", help="Do not ask for confirmation."),
     key_file: str | None = _KeyFile,
@@ -56,7 +63,17 @@ def forget_cmd(
     with open_db(db) as store:
         key = load_key(key_path(store, key_file))
         report = forget_author(
-            store, author, key=key, mode=mode, customers=tuple(customer), requested_by=requested_by
+            store,
+            author,
+            key=key,
+            mode=mode,
+            customers=tuple(customer),
+            others={
+                "visitor": tuple(visitor),
+                "recipient": tuple(recipient),
+                "respondent": tuple(respondent),
+            },
+            requested_by=requested_by,
         )
     out = report.to_dict()
     if as_json:

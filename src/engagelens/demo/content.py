@@ -216,6 +216,7 @@ def content_columns(world: World, posts: Posts) -> dict[str, pa.Array]:
         "campaign": take(camp_names, np.maximum(posts.campaign, 0), posts.campaign >= 0),
         "hashtags": pa.array(tags, pa.string()),
         "duration_s": masked(np.nan_to_num(posts.duration), posts.is_video, pa.float64()),
+        "questions": pa.nulls(len(posts), pa.int64()),  # the demo publishes no quizzes
         "paid": pa.array(posts.paid, pa.bool_()),
         "spend": masked(
             np.round(rng.lognormal("spend", idx, np.log(120), 0.8), 2), posts.paid, pa.float64()

@@ -194,10 +194,16 @@ class RollingWriter:
 
     def _table(self, columns: dict[str, pa.Array]) -> pa.Table:
         """The block as a table of the declared schema, except that string columns may be
-        dictionary arrays of strings (see :func:`take`)."""
+        dictionary arrays of strings (see :func:`take`). A declared column the generator does
+        not produce (a counter only some platform exports carry) is null; a column it
+        produces that is not declared is an error."""
+        extra = set(columns) - set(self.schema.names)
+        if extra:
+            raise TypeError(f"{self.table}: undeclared columns {sorted(extra)}")
+        rows = len(next(iter(columns.values()))) if columns else 0
         arrays, fields = [], []
         for f in self.schema:
-            a = columns[f.name]
+            a = columns[f.name] if f.name in columns else pa.nulls(rows, f.type)
             plain = a.type.value_type if pa.types.is_dictionary(a.type) else a.type
             if plain != f.type:
                 raise TypeError(f"{self.table}.{f.name}: {a.type}, expected {f.type}")

@@ -108,6 +108,8 @@ def stats_from_dict(kind: str, variants: Mapping[str, Mapping[str, float]]) -> d
     for name, v in variants.items():
         try:
             n = int(v["n"])
+            if n < 1:
+                raise ConfigError(f"variant {name!r}: n must be at least 1, not {n}")
             if kind == "proportion":
                 out[name] = ProportionStats(n, int(v["successes"]))
             elif kind == "mean":

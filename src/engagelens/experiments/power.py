@@ -22,10 +22,17 @@ from __future__ import annotations
 
 import math
 from dataclasses import asdict, dataclass
-
-from scipy import optimize, stats
+from typing import Any
 
 from engagelens.errors import ConfigError
+
+
+def _stats() -> Any:
+    """scipy.stats, imported on first use: it costs about a second, which every API and CLI
+    start would otherwise pay for a planning tool few calls need."""
+    from scipy import stats
+
+    return stats
 
 
 @dataclass(frozen=True)
@@ -66,6 +73,7 @@ def power_proportions(
     _check_rates(p1, p2)
     if n <= 0 or ratio <= 0:
         raise ConfigError("sample size and ratio must be positive")
+    stats = _stats()
     q1, q2 = 1 - p1, 1 - p2
     pbar = (p1 + ratio * p2) / (1 + ratio)
     z_a = stats.norm.ppf(1 - alpha / 2)
@@ -83,6 +91,7 @@ def sample_size_proportions(
     _check_rates(p1, p2)
     if ratio <= 0:
         raise ConfigError(f"ratio must be positive, got {ratio}")
+    stats = _stats()
     pbar = (p1 + ratio * p2) / (1 + ratio)
     z_a, z_b = stats.norm.ppf(1 - alpha / 2), stats.norm.ppf(power)
     num = z_a * math.sqrt(pbar * (1 - pbar) * (1 + 1 / ratio)) + z_b * math.sqrt(
@@ -97,6 +106,8 @@ def _check_means(delta: float, sd: float) -> None:
         raise ConfigError(f"standard deviation must be positive, got {sd}")
     if delta == 0 or not math.isfinite(delta):
         raise ConfigError("difference to detect must be a non-zero number")
+    if not math.isfinite(abs(delta) / sd) or abs(delta) / sd > 1e6:
+        raise ConfigError("difference is over a million standard deviations: nothing to plan")
 
 
 def power_means(n: float, delta: float, sd: float, *, alpha: float = 0.05) -> float:
@@ -105,6 +116,7 @@ def power_means(n: float, delta: float, sd: float, *, alpha: float = 0.05) -> fl
     _check_means(delta, sd)
     if n < 2:
         raise ConfigError("each group needs at least two observations")
+    stats = _stats()
     df = 2 * n - 2
     ncp = abs(delta) / sd * math.sqrt(n / 2)
     t_crit = stats.t.ppf(1 - alpha / 2, df)
@@ -117,11 +129,16 @@ def sample_size_means(
     """Per-group size for the t-test to detect a difference ``delta`` in means of spread ``sd``."""
     _check_level(alpha, power)
     _check_means(delta, sd)
+    from scipy import optimize
+
+    stats = _stats()
     # the normal approximation is a slight underestimate: bracket the root above it
     z = stats.norm.ppf(1 - alpha / 2) + stats.norm.ppf(power)
     approx = 2 * (z * sd / delta) ** 2
     if approx > 1e8:
         raise ConfigError("the effect is too small to detect with 100 million per group")
+    if power_means(2.0, delta, sd, alpha=alpha) >= power:  # the smallest t-test suffices
+        return SampleSize(2, 2, 2.0, alpha, power, delta)
     n = optimize.brentq(
         lambda x: power_means(x, delta, sd, alpha=alpha) - power,
         2.0,

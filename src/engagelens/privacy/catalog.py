@@ -14,7 +14,7 @@ from dataclasses import dataclass
 class PersonColumn:
     table: str
     column: str  # holds the person's id
-    kind: str  # account (scoped by platform) or customer
+    kind: str  # account (scoped by platform), customer, visitor, recipient or respondent
     #: free text and handles of the person's rows, cleared when pseudonymising
     personal: tuple[str, ...] = ()
     #: an account id column shared with the brand's own and competitors' accounts
@@ -28,7 +28,14 @@ CATALOG: tuple[PersonColumn, ...] = (
     PersonColumn("account_snapshot", "account_id", "account", accounts=True),
     PersonColumn("content", "account_id", "account", ("text", "url"), accounts=True),
     PersonColumn("conversion", "customer_id", "customer"),
+    PersonColumn("web_session", "visitor_id", "visitor"),
+    PersonColumn("email_event", "recipient_id", "recipient"),
+    PersonColumn("survey_response", "respondent_id", "respondent", ("comment",)),
 )
+
+#: id kinds other than platform accounts, which a request names explicitly (only customers
+#: can also come from identity links)
+OTHER_KINDS = ("customer", "visitor", "recipient", "respondent")
 
 #: rows derived from a person's rows, deleted with them: (table, key columns, source table)
 #: — each key is (platform, id of the source row)
@@ -42,4 +49,4 @@ DERIVED: tuple[tuple[str, tuple[str, str], str], ...] = (
 #: the id column of each source table whose rows text analysis scores
 ROW_IDS = {"interaction": "interaction_id", "mention": "mention_id", "content": "content_id"}
 
-__all__ = sorted(["CATALOG", "DERIVED", "PersonColumn", "ROW_IDS"])
+__all__ = sorted(["CATALOG", "DERIVED", "OTHER_KINDS", "PersonColumn", "ROW_IDS"])

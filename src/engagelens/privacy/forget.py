@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING, Any
 
 from engagelens.errors import ConfigError, NotFound
 
-from .catalog import CATALOG, DERIVED, ROW_IDS
+from .catalog import CATALOG, DERIVED, OTHER_KINDS, ROW_IDS
 from .keys import pseudonym
 from .tables import PRIVACY_LEDGER, ensure
 
@@ -84,7 +84,7 @@ def subject_ref(key: bytes, platform: str, author_id: str) -> str:
 
 def _person(store: Store, platform: str, author_id: str) -> tuple[set, set, str | None]:
     """(accounts, customer ids, person id) of the person holding this account."""
-    from engagelens.audience.identity import ensure as ensure_links
+    from engagelens.audience.tables import ensure as ensure_links
 
     ensure_links(store)
     links = store.table("person_link")
@@ -162,10 +162,16 @@ def forget_author(
     key: bytes,
     mode: str = "delete",
     customers: tuple[str, ...] = (),
+    others: dict[str, tuple[str, ...]] | None = None,
     requested_by: str | None = None,
     now: dt.datetime | None = None,
 ) -> ForgetReport:
-    """Forget the person holding ``author`` (``PLATFORM:ID``) and ``customers``; see module."""
+    """Forget the person holding ``author`` (``PLATFORM:ID``), with ``customers`` and the
+    ``others`` ids they hold (``{"visitor": (...), "recipient": (...), "respondent": (...)}``:
+    web visitor, e-mail recipient and survey respondent ids); see the module."""
+    unknown = set(others or {}) - set(OTHER_KINDS)
+    if unknown:
+        raise ConfigError(f"unknown id kinds {sorted(unknown)}; known: {', '.join(OTHER_KINDS)}")
     if mode not in MODES:
         raise ConfigError(f"mode must be delete or pseudonymise, not {mode!r}")
     if not store.is_duckdb:
@@ -177,8 +183,11 @@ def forget_author(
     platform, author_id = parse_author(author)
     accounts, linked_customers, person = _person(store, platform, author_id)
     all_customers = linked_customers | set(customers)
+    by_kind = {k: {str(v) for v in (others or {}).get(k, ())} for k in OTHER_KINDS}
+    by_kind["customer"] |= all_customers
     found = sum(
-        _count(store, pc.table, pc.column, accounts, all_customers, pc.kind) for pc in CATALOG
+        _count(store, pc.table, pc.column, accounts, by_kind.get(pc.kind, set()), pc.kind)
+        for pc in CATALOG
     )
     if not found and person is None:
         raise NotFound(f"no rows of {platform}:{author_id} in this store")
@@ -186,11 +195,13 @@ def forget_author(
     replacement = "forgotten-" + secrets.token_hex(10)
     with store.transaction():
         derived_ids = {t: _row_ids(store, t, c, accounts) for t, c in _SOURCES}
+        responses = _responses(store, by_kind["respondent"])
         for pc in CATALOG:
+            ids = by_kind.get(pc.kind, set())
             targets = (
                 [{"platform": p, pc.column: a} for p, a in sorted(accounts)]
                 if pc.kind == "account"
-                else ([{pc.column: sorted(all_customers)}] if all_customers else [])
+                else ([{pc.column: sorted(ids)}] if ids else [])
             )
             for where in targets:
                 if mode == "delete":
@@ -210,15 +221,19 @@ def forget_author(
                     for table, (pcol, icol), src in DERIVED:
                         if src == source:
                             rows[table] += store.delete_rows(table, {pcol: p, icol: ids})
+            if responses:
+                rows["text_analysis"] += store.delete_rows(
+                    "text_analysis", {"source_table": "survey_response", "source_id": responses}
+                )
         if person is not None:
             rows["person_link"] += store.delete_rows("person_link", {"person_id": person})
-        _scrub(store, {a for _, a in accounts} | all_customers, mode, rows)
+        _scrub(store, {a for _, a in accounts}.union(*by_kind.values()), mode, rows)
         report = ForgetReport(
             request_id=uuid.uuid4().hex,
             mode=mode,
             subject=subject_ref(key, platform, author_id),
             accounts=len(accounts),
-            customers=len(all_customers),
+            customers=len(by_kind["customer"]),
             rows={t: n for t, n in rows.items() if n},
         )
         store.insert(
@@ -238,14 +253,21 @@ def forget_author(
     return report
 
 
-def _count(store: Store, table: str, column: str, accounts: set, customers: set, kind: str) -> int:
+def _responses(store: Store, respondents: set[str]) -> set[str]:
+    if not respondents or not store.has_table("survey_response"):
+        return set()
+    t = store.table("survey_response")
+    t = t.filter(t.respondent_id.isin(sorted(respondents)))
+    return set(t.response_id.to_pyarrow().to_pylist())
+
+
+def _count(store: Store, table: str, column: str, accounts: set, ids: set, kind: str) -> int:
+    """Rows of ``table`` holding the person: by account, or by one of ``ids`` of that kind."""
     if not store.has_table(table):
         return 0
     t = store.table(table)
-    if kind == "customer":
-        return (
-            int(t.filter(t[column].isin(sorted(customers))).count().execute()) if customers else 0
-        )
+    if kind != "account":
+        return int(t.filter(t[column].isin(sorted(ids))).count().execute()) if ids else 0
     total = 0
     for p, a in accounts:
         total += int(t.filter((t.platform == p) & (t[column] == a)).count().execute())
@@ -254,7 +276,8 @@ def _count(store: Store, table: str, column: str, accounts: set, customers: set,
 
 def ledger(store: Store, *, limit: int = 100) -> list[dict[str, Any]]:
     """The latest requests carried out, newest first (``rows`` decoded)."""
-    ensure(store)
+    if not store.has_table(PRIVACY_LEDGER.name):
+        return []
     t = store.table(PRIVACY_LEDGER.name)
     out = t.order_by([t.performed_at.desc(), t.request_id]).limit(limit).to_pyarrow().to_pylist()
     for r in out:
@@ -264,8 +287,9 @@ def ledger(store: Store, *, limit: int = 100) -> list[dict[str, Any]]:
 
 def was_forgotten(store: Store, author: str, *, key: bytes) -> bool:
     """Whether a forget request for this account is in the ledger (checked by pseudonym)."""
-    ensure(store)
     platform, author_id = parse_author(author)
+    if not store.has_table(PRIVACY_LEDGER.name):
+        return False
     t = store.table(PRIVACY_LEDGER.name)
     ref = subject_ref(key, platform, author_id)
     return int(t.filter((t.action == "forget") & (t.subject == ref)).count().execute()) > 0

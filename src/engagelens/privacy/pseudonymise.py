@@ -51,7 +51,7 @@ def pseudonymise_authors(
     """Replace author and customer ids by keyed pseudonyms; rows rewritten per table.
 
     ``batch_id`` limits the work to one ingest batch's rows (the ingest-time setting)."""
-    from engagelens.audience.identity import ensure as ensure_links
+    from engagelens.audience.tables import ensure as ensure_links
 
     ensure(store)
     ensure_links(store)
@@ -78,7 +78,7 @@ def pseudonymise_authors(
                 by: tuple[str, ...] = ("platform",)
             else:
                 ids = t.select(pc.column).distinct().to_pyarrow().column(0).to_pylist()
-                mapping = {(i,): pseudonym(key, "customer", i) for i in ids if not is_pseudonym(i)}
+                mapping = {(i,): pseudonym(key, pc.kind, i) for i in ids if not is_pseudonym(i)}
                 by = ()
             if mapping:
                 rows[pc.table] += store.map_values(
