@@ -438,6 +438,10 @@ CASES: dict[tuple[str, str], tuple[tuple[Any, ...], tuple[Any, ...] | None]] = {
         ("gamma_analyst", "/workspaces/gamma/listening/queries/acme", {}, "removed"),
         None,
     ),
+    ("GET", "/workspaces/{workspace}/benchmark"): (
+        ("viewer", "/workspaces/acme/benchmark", {"params": {"from": "2024-03-02"}}, "brands"),
+        ("viewer", "/workspaces/acme/benchmark", {"params": {"from": "yesterday"}}),
+    ),
     ("GET", "/workspaces/{workspace}/inbox"): (
         ("viewer", "/workspaces/acme/inbox", {"params": {"limit": 3}}, "items"),
         ("viewer", "/workspaces/acme/inbox", {"params": {"limit": 0}}),
