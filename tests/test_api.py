@@ -442,6 +442,10 @@ CASES: dict[tuple[str, str], tuple[tuple[Any, ...], tuple[Any, ...] | None]] = {
         ("viewer", "/workspaces/acme/benchmark", {"params": {"from": "2024-03-02"}}, "brands"),
         ("viewer", "/workspaces/acme/benchmark", {"params": {"from": "yesterday"}}),
     ),
+    ("GET", "/workspaces/{workspace}/listening/mentions"): (
+        ("viewer", "/workspaces/acme/listening/mentions", {"params": {"search": "love"}}, "items"),
+        ("viewer", "/workspaces/acme/listening/mentions", {"params": {"sentiment": "angry"}}),
+    ),
     ("GET", "/workspaces/{workspace}/inbox"): (
         ("viewer", "/workspaces/acme/inbox", {"params": {"limit": 3}}, "items"),
         ("viewer", "/workspaces/acme/inbox", {"params": {"limit": 0}}),
@@ -820,6 +824,22 @@ def test_listening_routes(env):
     want = sum("acme" in m["text"] for m in env.acme.mentions)
     assert [(r["query"], r["volume"]) for r in rows] == [("acme", want)]
     assert env.get("/workspaces/acme/listening/spikes").status_code == 200
+
+
+def test_mention_feed_filters_pages_and_names_unknown_queries(env):
+    """Seed mentions am0..am4, one a day from 2024-03-01: 3× "I love acme coffee", then 2×
+    "other brand news"; the query acme matches the first three."""
+    path = "/workspaces/acme/listening/mentions"
+    body = env.get(path, token="viewer", params={"limit": 2}).json()
+    assert body["total"] == 5 and [m["mention_id"] for m in body["items"]] == ["am4", "am3"]
+    body = env.get(path, token="viewer", params={"query": "acme", "offset": 1}).json()
+    assert body["total"] == 3 and [m["mention_id"] for m in body["items"]] == ["am1", "am0"]
+    assert body["items"][0]["queries"] == ["acme"]
+    body = env.get(path, token="viewer", params={"search": "LOVE", "to": "2024-03-01"}).json()
+    assert [m["mention_id"] for m in body["items"]] == ["am0"]
+    assert env.get(path, token="viewer", params={"search": "%"}).json()["total"] == 0
+    err = _error(env.get(path, token="viewer", params={"query": "nope"}), 404, "not_found")
+    assert "queries: acme" in err["message"]
 
 
 def test_listening_queries_are_managed_and_drafts_tried_over_http(env):

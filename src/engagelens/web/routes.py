@@ -6,7 +6,7 @@
 ``POST /locale``                      switch language (kept in the session)
 ``GET /workspaces``                   workspaces the user has a role in
 ``GET /w/{ws}/``                      overview; ``content``, ``post``, ``listening``,
-                                      ``competitors``, ``inbox``
+                                      ``mentions``, ``competitors``, ``inbox``
 ``POST /w/{ws}/inbox/replied``        mark an inbox item answered (analyst; CSRF-checked)
 ``POST /w/{ws}/listening/draft``      try the query form on the stored mentions (CSRF-checked)
 ``GET /w/{ws}/listening/test``        a draft's matches as JSON, for the form's live preview
@@ -39,7 +39,7 @@ from engagelens.listening.runner import save_query
 from . import auth, errors, i18n, session
 from .exports import FORMATS, filename
 from .i18n import N_
-from .pages import base, competitors, content, inbox, listening, overview, post
+from .pages import base, competitors, content, inbox, listening, mentions, overview, post
 from .render import STATIC_PREFIX, current_lang, render, safe_next
 from .throttle import LoginThrottle
 
@@ -53,6 +53,7 @@ PAGES: dict[str, Any] = {
     "content": content.build,
     "post": post.build,
     "listening": listening.build,
+    "mentions": mentions.build,
     "competitors": competitors.build,
     "inbox": inbox.build,
 }
@@ -61,6 +62,7 @@ NAV = (
     ("", N_("Overview")),
     ("content", N_("Content")),
     ("listening", N_("Listening")),
+    ("mentions", N_("Mentions")),
     ("competitors", N_("Competitors")),
     ("inbox", N_("Inbox")),
 )
