@@ -446,6 +446,31 @@ CASES: dict[tuple[str, str], tuple[tuple[Any, ...], tuple[Any, ...] | None]] = {
         ("viewer", "/workspaces/acme/listening/mentions", {"params": {"search": "love"}}, "items"),
         ("viewer", "/workspaces/acme/listening/mentions", {"params": {"sentiment": "angry"}}),
     ),
+    ("GET", "/workspaces/{workspace}/alerts/rules"): (
+        ("viewer", "/workspaces/acme/alerts/rules", {}, "items"),
+        None,
+    ),
+    ("POST", "/workspaces/{workspace}/alerts/rules"): (
+        (
+            "delta_analyst",
+            "/workspaces/delta/alerts/rules",
+            {"json": {"name": "legal", "kind": "keyword", "keyword": "refund OR lawsuit"}},
+            "rule",
+        ),
+        ("delta_analyst", "/workspaces/delta/alerts/rules", {"json": {"name": "x", "kind": "hug"}}),
+    ),
+    ("DELETE", "/workspaces/{workspace}/alerts/rules/{name}"): (
+        ("delta_analyst", "/workspaces/delta/alerts/rules/legal", {}, "removed"),
+        None,
+    ),
+    ("GET", "/workspaces/{workspace}/alerts/history"): (
+        ("viewer", "/workspaces/acme/alerts/history", {"params": {"limit": 5}}, "items"),
+        ("viewer", "/workspaces/acme/alerts/history", {"params": {"limit": 0}}),
+    ),
+    ("POST", "/workspaces/{workspace}/alerts/run"): (
+        ("delta_analyst", "/workspaces/delta/alerts/run", {"params": {"dry_run": True}}, "items"),
+        ("delta_analyst", "/workspaces/delta/alerts/run", {"params": {"dry_run": "maybe"}}),
+    ),
     ("GET", "/workspaces/{workspace}/inbox"): (
         ("viewer", "/workspaces/acme/inbox", {"params": {"limit": 3}}, "items"),
         ("viewer", "/workspaces/acme/inbox", {"params": {"limit": 0}}),
@@ -824,6 +849,31 @@ def test_listening_routes(env):
     want = sum("acme" in m["text"] for m in env.acme.mentions)
     assert [(r["query"], r["volume"]) for r in rows] == [("acme", want)]
     assert env.get("/workspaces/acme/listening/spikes").status_code == 200
+
+
+def test_alert_rules_fire_once_and_keep_their_history_over_http(env):
+    """gamma's seed mentions: 3× "I love acme coffee", 2× "other brand news"."""
+    path = "/workspaces/gamma/alerts"
+    _error(
+        env.post(path + "/rules", token="gamma_viewer", json={"name": "x", "kind": "spike"}),
+        403,
+        "forbidden",
+    )
+    bad = {"name": "legal", "kind": "keyword", "keyword": "(love"}
+    _error(env.post(path + "/rules", token="gamma_analyst", json=bad), 400, "query_syntax")
+    rule = {"name": "love", "kind": "keyword", "keyword": "love", "channels": ["log"]}
+    assert env.post(path + "/rules", token="gamma_analyst", json=rule).status_code == 201
+    dry = env.post(path + "/run", token="gamma_analyst", params={"dry_run": True}).json()
+    assert [e["status"] for e in dry["items"]] == ["dry_run"]
+    assert env.get(path + "/history", token="gamma_viewer").json()["items"] == []
+    fired = env.post(path + "/run", token="gamma_analyst").json()["items"]
+    assert [(e["rule"], e["status"]) for e in fired] == [("love", "sent")]
+    assert fired[0]["title"].startswith("3 new mention(s) matching love")
+    assert env.post(path + "/run", token="gamma_analyst").json()["items"] == []  # seen
+    items = env.get(path + "/history", token="gamma_viewer").json()["items"]
+    assert [(e["rule"], e["status"]) for e in items] == [("love", "sent")]
+    assert env.delete(path + "/rules/love", token="gamma_analyst").json() == {"removed": "love"}
+    assert env.get(path + "/rules", token="gamma_viewer").json()["items"] == []
 
 
 def test_mention_feed_filters_pages_and_names_unknown_queries(env):

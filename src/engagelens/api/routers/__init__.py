@@ -16,6 +16,7 @@ CORE: tuple[str, ...] = ("system", "workspaces", "ingest", "metrics", "content",
 OPTIONAL: dict[str, str] = {
     "listening": "engagelens.listening",
     "benchmark": "engagelens.listening",
+    "alerts": "engagelens.listening",
     "inbox": "engagelens.engage.inbox",
     "value": "engagelens.value",
     "audience": "engagelens.audience",
