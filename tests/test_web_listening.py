@@ -5,6 +5,8 @@ sees the edit)."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from test_web_support import Browser, build_data, make_app
@@ -112,3 +114,16 @@ def test_save_edit_and_remove_show_at_once(alice):
         "/w/acme/listening/queries/remove", {"name": "rival"}, csrf_from="/w/acme/listening"
     )
     assert r.status_code == 404
+
+
+def test_quick_ranges_use_persian_digits_on_the_persian_page(url):
+    b = Browser(url)
+    try:
+        b.login()
+        b.post("/locale", {"locale": "fa"}, csrf_from="/w/acme/")
+        html = b.get("/w/acme/mentions").text
+        links = re.findall(r'data-range="(\d+)">([^<]+)</a>', html)
+        assert [days for days, _ in links] == ["7", "30", "90"]
+        assert [text.split()[0] for _, text in links] == ["۷", "۳۰", "۹۰"]
+    finally:
+        b.close()
