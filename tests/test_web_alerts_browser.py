@@ -112,4 +112,5 @@ def test_create_an_alert_rule_and_read_its_history(page, server, locale):
 
 
 def shot(page, name: str) -> None:
+    page.mouse.move(0, 0)  # no hover: Plotly's toolbar would cover the chart titles
     page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)

@@ -177,4 +177,5 @@ def test_mention_feed(page, server, locale):
 
 
 def shot(page, name: str) -> None:
+    page.mouse.move(0, 0)  # no hover: Plotly's toolbar would cover the chart titles
     page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
