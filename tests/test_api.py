@@ -438,6 +438,39 @@ CASES: dict[tuple[str, str], tuple[tuple[Any, ...], tuple[Any, ...] | None]] = {
         ("gamma_analyst", "/workspaces/gamma/listening/queries/acme", {}, "removed"),
         None,
     ),
+    ("GET", "/workspaces/{workspace}/benchmark"): (
+        ("viewer", "/workspaces/acme/benchmark", {"params": {"from": "2024-03-02"}}, "brands"),
+        ("viewer", "/workspaces/acme/benchmark", {"params": {"from": "yesterday"}}),
+    ),
+    ("GET", "/workspaces/{workspace}/listening/mentions"): (
+        ("viewer", "/workspaces/acme/listening/mentions", {"params": {"search": "love"}}, "items"),
+        ("viewer", "/workspaces/acme/listening/mentions", {"params": {"sentiment": "angry"}}),
+    ),
+    ("GET", "/workspaces/{workspace}/alerts/rules"): (
+        ("viewer", "/workspaces/acme/alerts/rules", {}, "items"),
+        None,
+    ),
+    ("POST", "/workspaces/{workspace}/alerts/rules"): (
+        (
+            "delta_analyst",
+            "/workspaces/delta/alerts/rules",
+            {"json": {"name": "legal", "kind": "keyword", "keyword": "refund OR lawsuit"}},
+            "rule",
+        ),
+        ("delta_analyst", "/workspaces/delta/alerts/rules", {"json": {"name": "x", "kind": "hug"}}),
+    ),
+    ("DELETE", "/workspaces/{workspace}/alerts/rules/{name}"): (
+        ("delta_analyst", "/workspaces/delta/alerts/rules/legal", {}, "removed"),
+        None,
+    ),
+    ("GET", "/workspaces/{workspace}/alerts/history"): (
+        ("viewer", "/workspaces/acme/alerts/history", {"params": {"limit": 5}}, "items"),
+        ("viewer", "/workspaces/acme/alerts/history", {"params": {"limit": 0}}),
+    ),
+    ("POST", "/workspaces/{workspace}/alerts/run"): (
+        ("delta_analyst", "/workspaces/delta/alerts/run", {"params": {"dry_run": True}}, "items"),
+        ("delta_analyst", "/workspaces/delta/alerts/run", {"params": {"dry_run": "maybe"}}),
+    ),
     ("GET", "/workspaces/{workspace}/inbox"): (
         ("viewer", "/workspaces/acme/inbox", {"params": {"limit": 3}}, "items"),
         ("viewer", "/workspaces/acme/inbox", {"params": {"limit": 0}}),
@@ -825,6 +858,47 @@ def test_listening_routes(env):
     want = sum("acme" in m["text"] for m in env.acme.mentions)
     assert [(r["query"], r["volume"]) for r in rows] == [("acme", want)]
     assert env.get("/workspaces/acme/listening/spikes").status_code == 200
+
+
+def test_alert_rules_fire_once_and_keep_their_history_over_http(env):
+    """gamma's seed mentions: 3× "I love acme coffee", 2× "other brand news"."""
+    path = "/workspaces/gamma/alerts"
+    _error(
+        env.post(path + "/rules", token="gamma_viewer", json={"name": "x", "kind": "spike"}),
+        403,
+        "forbidden",
+    )
+    bad = {"name": "legal", "kind": "keyword", "keyword": "(love"}
+    _error(env.post(path + "/rules", token="gamma_analyst", json=bad), 400, "query_syntax")
+    rule = {"name": "love", "kind": "keyword", "keyword": "love", "channels": ["log"]}
+    assert env.post(path + "/rules", token="gamma_analyst", json=rule).status_code == 201
+    dry = env.post(path + "/run", token="gamma_analyst", params={"dry_run": True}).json()
+    assert [e["status"] for e in dry["items"]] == ["dry_run"]
+    assert env.get(path + "/history", token="gamma_viewer").json()["items"] == []
+    fired = env.post(path + "/run", token="gamma_analyst").json()["items"]
+    assert [(e["rule"], e["status"]) for e in fired] == [("love", "sent")]
+    assert fired[0]["title"].startswith("3 new mention(s) matching love")
+    assert env.post(path + "/run", token="gamma_analyst").json()["items"] == []  # seen
+    items = env.get(path + "/history", token="gamma_viewer").json()["items"]
+    assert [(e["rule"], e["status"]) for e in items] == [("love", "sent")]
+    assert env.delete(path + "/rules/love", token="gamma_analyst").json() == {"removed": "love"}
+    assert env.get(path + "/rules", token="gamma_viewer").json()["items"] == []
+
+
+def test_mention_feed_filters_pages_and_names_unknown_queries(env):
+    """Seed mentions am0..am4, one a day from 2024-03-01: 3× "I love acme coffee", then 2×
+    "other brand news"; the query acme matches the first three."""
+    path = "/workspaces/acme/listening/mentions"
+    body = env.get(path, token="viewer", params={"limit": 2}).json()
+    assert body["total"] == 5 and [m["mention_id"] for m in body["items"]] == ["am4", "am3"]
+    body = env.get(path, token="viewer", params={"query": "acme", "offset": 1}).json()
+    assert body["total"] == 3 and [m["mention_id"] for m in body["items"]] == ["am1", "am0"]
+    assert body["items"][0]["queries"] == ["acme"]
+    body = env.get(path, token="viewer", params={"search": "LOVE", "to": "2024-03-01"}).json()
+    assert [m["mention_id"] for m in body["items"]] == ["am0"]
+    assert env.get(path, token="viewer", params={"search": "%"}).json()["total"] == 0
+    err = _error(env.get(path, token="viewer", params={"query": "nope"}), 404, "not_found")
+    assert "queries: acme" in err["message"]
 
 
 def test_listening_queries_are_managed_and_drafts_tried_over_http(env):

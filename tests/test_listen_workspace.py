@@ -5,6 +5,7 @@ cache key that sees it, and a spike told in words."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import pytest
 
@@ -118,3 +119,24 @@ def test_a_spike_is_explained_in_words(tmp_path):
     ]
     d = e.to_dict()
     assert d["sentence"] == e.sentence() and "{" not in d["sentence"]
+
+
+def test_listen_mentions_command(tmp_path, capsys):
+    """tests/bench_data.py: 6 acme mentions (3 positive, 1 neutral, 2 negative) on Mar 4/5
+    and 2 negative rival mentions on Mar 5, one a ``<script>`` payload."""
+    import bench_data
+    from engagelens.cli.main import main
+
+    db = str(tmp_path / "f.duckdb")
+    bench_data.write(db)
+    assert main(["listen", "mentions", "--query", "rival", "--db", db]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[-1] == "1-2 of 2 mentions"
+    assert main(["listen", "mentions", "--sentiment", "negative", "--limit", "3", "--db", db]) == 0
+    assert capsys.readouterr().out.splitlines()[-1] == "1-3 of 4 mentions"
+    assert main(["listen", "mentions", "--search", "COFFEE 3", "--json", "--db", db]) == 0
+    body = json.loads(capsys.readouterr().out)
+    assert [m["mention_id"] for m in body["items"]] == ["am3"] and body["total"] == 1
+    assert main(["listen", "mentions", "--query", "nope", "--db", db]) == 2
+    assert "queries: acme, rival" in capsys.readouterr().err
+    assert main(["listen", "mentions", "--sentiment", "angry", "--db", db]) == 2

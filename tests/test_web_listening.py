@@ -1,8 +1,11 @@
-"""The listening page's forms over a real HTTP server: CSRF on every POST, the analyst role for
-saving and removing, a bad query kept in the form with its error, the live-preview JSON, and a
-saved query's figures on the page at once (the cache key sees the edit)."""
+"""The listening and alerts pages' forms over a real HTTP server: CSRF on every POST, the
+analyst role for saving, removing and running rules, a bad query kept in the form with its
+error, the live-preview JSON, and a saved query's figures on the page at once (the cache key
+sees the edit)."""
 
 from __future__ import annotations
+
+import re
 
 import pytest
 
@@ -12,6 +15,9 @@ FORMS = [
     ("/w/acme/listening/draft", {"name": "n", "query": "acme"}),
     ("/w/acme/listening/queries", {"name": "n", "query": "acme"}),
     ("/w/acme/listening/queries/remove", {"name": "acme"}),
+    ("/w/acme/alerts/rules", {"name": "r", "kind": "spike"}),
+    ("/w/acme/alerts/rules/remove", {"name": "r"}),
+    ("/w/acme/alerts/run", {}),
 ]
 
 
@@ -53,6 +59,7 @@ def test_viewers_may_test_but_not_save_or_remove(url):
         for path, data in FORMS[1:]:
             r = victor.post(path, data, csrf_from="/w/acme/listening")
             assert r.status_code == 403, path
+        assert 'id="rule-form"' not in victor.get("/w/acme/alerts").text
     finally:
         victor.close()
 
@@ -107,3 +114,16 @@ def test_save_edit_and_remove_show_at_once(alice):
         "/w/acme/listening/queries/remove", {"name": "rival"}, csrf_from="/w/acme/listening"
     )
     assert r.status_code == 404
+
+
+def test_quick_ranges_use_persian_digits_on_the_persian_page(url):
+    b = Browser(url)
+    try:
+        b.login()
+        b.post("/locale", {"locale": "fa"}, csrf_from="/w/acme/")
+        html = b.get("/w/acme/mentions").text
+        links = re.findall(r'data-range="(\d+)">([^<]+)</a>', html)
+        assert [days for days, _ in links] == ["7", "30", "90"]
+        assert [text.split()[0] for _, text in links] == ["۷", "۳۰", "۹۰"]
+    finally:
+        b.close()

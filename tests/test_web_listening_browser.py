@@ -117,6 +117,7 @@ def login(page, server: str, locale: str = "en") -> None:
 
 
 def shot(page, name: str) -> None:
+    page.mouse.move(0, 0)  # no hover: Plotly's toolbar would cover the chart titles
     page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
 
 

@@ -436,9 +436,12 @@ def test_secrets_never_reach_the_server_logs_and_an_empty_workspace_renders(tmp_
             for page in ["/w/empty/", "/w/empty/content", "/w/empty/inbox"]:
                 r = b.get(page)
                 assert r.status_code == 200 and "Nothing for these filters." in r.text, page
-            # listening's empty state says what to do next instead of empty axes
+            # no query yet: listening says what to do instead of drawing empty axes
             r = b.get("/w/empty/listening")
-            assert r.status_code == 200 and "No listening queries yet" in r.text
+            assert r.status_code == 200 and 'id="listening-empty"' in r.text
+            assert "No listening queries yet" in r.text and "data-chart=" not in r.text
+            r = b.get("/w/empty/competitors")
+            assert r.status_code == 200 and 'id="competitors-empty"' in r.text
         finally:
             b.close()
     server = [r for r in caplog.records if r.name.startswith(("uvicorn", "engagelens", "fastapi"))]

@@ -116,6 +116,53 @@ def listen_test(
     typer.echo(f"{result.matched} of {result.scanned} mentions match")
 
 
+@listen_app.command("mentions")
+def listen_mentions(
+    query: str | None = typer.Option(None, help="Only mentions this saved query matches."),
+    sentiment: str | None = typer.Option(None, help="positive, neutral or negative."),
+    lang: str | None = typer.Option(None, "--lang", help="Language code, e.g. vi."),
+    search: str | None = typer.Option(None, help="Text the mention contains (any case)."),
+    start: str | None = typer.Option(None, "--from", help="First day (ISO date)."),
+    end: str | None = typer.Option(None, "--to", help="Day after the last (ISO date)."),
+    offset: int = typer.Option(0, min=0),
+    limit: int = typer.Option(20, min=1, max=10_000),
+    as_json: bool = typer.Option(False, "--json"),
+    db: str | None = DbOption,
+) -> None:
+    """Read the stored mentions, newest first (engagelens.listening.feed)."""
+    from engagelens.listening.feed import mention_feed
+    from engagelens.metrics.base import Filters
+
+    from .checks import known_query
+    from .common import parse_range
+
+    lo, hi = parse_range(start, end)
+    with open_db(db) as store:
+        known_query(store, query)
+        feed = mention_feed(
+            store,
+            Filters(start=lo, end=hi),
+            query=query,
+            sentiment=sentiment,
+            language=lang,
+            search=search,
+            offset=offset,
+            limit=limit,
+        )
+    if as_json:
+        _echo_json(feed.to_dict())
+        return
+    for m in feed.items:
+        when = m["created_at"].strftime("%Y-%m-%d %H:%M") if m["created_at"] else "-"
+        typer.echo(
+            f"{when}  {m['platform']}  {_safe(m['author_handle'] or '-')[:20]}  "
+            f"{m['sentiment'] or '-'}  {_safe(m['text'])[:80]}"
+        )
+    shown = len(feed.items)
+    first = feed.offset + 1 if shown else 0
+    typer.echo(f"{first}-{feed.offset + shown} of {feed.total} mentions")
+
+
 @listen_app.command("run")
 def listen_run(
     full: bool = typer.Option(False, help="Re-run every query on every mention."),

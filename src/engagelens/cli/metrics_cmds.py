@@ -301,9 +301,51 @@ def _print_report(doc: Any) -> None:
     console.print(table)
 
 
+def benchmark(
+    start: str | None = typer.Option(None, "--from", help="First day (ISO date)."),
+    end: str | None = typer.Option(None, "--to", help="Day after the last (ISO date)."),
+    as_json: bool = typer.Option(False, "--json"),
+    db: str | None = DbOption,
+) -> None:
+    """Own brand vs competitors: mentions, share of voice, negative share, posts per week,
+    engagement rate by reach and reply rate (engagelens.listening.benchmark)."""
+    from engagelens.listening.benchmark import benchmark as benchmark_lib
+    from engagelens.metrics.base import Filters
+
+    from .common import parse_range
+
+    lo, hi = parse_range(start, end)
+    with open_db(db) as store:
+        result = benchmark_lib(store, Filters(start=lo, end=hi))
+    if as_json:
+        typer.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2, default=str))
+        return
+
+    def pct(v: Any) -> str:
+        return "-" if v is None else f"{v:.1%}"
+
+    def num(v: Any) -> str:
+        return "-" if v is None else f"{v:,.1f}"
+
+    # 78 columns: brand 18, then six figures of 8-10
+    typer.echo(
+        f"{'brand':<18} {'mentions':>8} {'SoV':>7} {'neg.':>7} {'posts/wk':>8} "
+        f"{'ER reach':>8} {'replied':>8}"
+    )
+    for b in result.brands:
+        name = _safe(b.name)[:14] + (" *" if b.group == "own" else "")
+        typer.echo(
+            f"{name:<18} {('-' if b.mentions is None else str(b.mentions)):>8} "
+            f"{pct(b.share_of_voice):>7} {pct(b.negative):>7} {num(b.posts_per_week):>8} "
+            f"{pct(b.engagement_rate_by_reach):>8} {pct(b.reply_rate):>8}"
+        )
+    typer.echo("* own brand; '-': unknown (no listening query, no posts or no inbound items)")
+
+
 def register(app: typer.Typer) -> None:
     app.add_typer(metrics_app, name="metrics")
     app.command("report")(report)
+    app.command("benchmark")(benchmark)
 
 
 __all__ = ["register"]

@@ -121,6 +121,11 @@ class Lang:
     def gettext(self, message: str) -> str:
         return translations(self.code).gettext(message)
 
+    def digits(self, text: str) -> str:
+        """``text`` with ASCII digits written in the locale's own (``7 روز`` → ``۷ روز``), for
+        messages whose placeholders are formatted with ``%d`` (plural forms)."""
+        return str(text).translate(self._digits)
+
     def ngettext(self, singular: str, plural: str, n: int) -> str:
         return translations(self.code).ngettext(singular, plural, n)
 

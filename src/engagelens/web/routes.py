@@ -5,12 +5,15 @@
 ``GET|POST /login``, ``POST /logout`` password or API-token login (throttled); logout (CSRF)
 ``POST /locale``                      switch language (kept in the session)
 ``GET /workspaces``                   workspaces the user has a role in
-``GET /w/{ws}/``                      overview; ``content``, ``post``, ``listening``, ``inbox``
+``GET /w/{ws}/``                      overview; ``content``, ``post``, ``listening``,
+                                      ``mentions``, ``competitors``, ``alerts``, ``inbox``
 ``POST /w/{ws}/inbox/replied``        mark an inbox item answered (analyst; CSRF-checked)
 ``POST /w/{ws}/listening/draft``      try the query form on the stored mentions (CSRF-checked)
 ``GET /w/{ws}/listening/test``        a draft's matches as JSON, for the form's live preview
 ``POST /w/{ws}/listening/queries``    save (create/edit) a query and run it (analyst; CSRF)
 ``POST …/listening/queries/remove``   remove a query and its matches (analyst; CSRF)
+``POST /w/{ws}/alerts/rules``         create an alert rule; ``…/remove``; ``POST …/alerts/run``
+                                      checks every rule now (analyst; CSRF)
 ``?export=csv|xlsx&table=NAME``       any page's table as a download, same filters
 ``GET /static/dashboard/…``           CSS, JS, and Plotly's JS from the installed plotly package
 ====================================  ===========================================================
@@ -38,7 +41,17 @@ from engagelens.listening.runner import save_query
 from . import auth, errors, i18n, session
 from .exports import FORMATS, filename
 from .i18n import N_
-from .pages import base, content, inbox, listening, overview, post
+from .pages import (
+    alerts,
+    base,
+    competitors,
+    content,
+    inbox,
+    listening,
+    mentions,
+    overview,
+    post,
+)
 from .render import STATIC_PREFIX, current_lang, render, safe_next
 from .throttle import LoginThrottle
 
@@ -52,6 +65,9 @@ PAGES: dict[str, Any] = {
     "content": content.build,
     "post": post.build,
     "listening": listening.build,
+    "mentions": mentions.build,
+    "competitors": competitors.build,
+    "alerts": alerts.build,
     "inbox": inbox.build,
 }
 #: the navigation, in order: (page, message id)
@@ -59,6 +75,9 @@ NAV = (
     ("", N_("Overview")),
     ("content", N_("Content")),
     ("listening", N_("Listening")),
+    ("mentions", N_("Mentions")),
+    ("competitors", N_("Competitors")),
+    ("alerts", N_("Alerts")),
     ("inbox", N_("Inbox")),
 )
 #: the login page's answer while failed log-ins are throttled
@@ -443,6 +462,91 @@ def listening_remove(
         remove_query(store, name)
     ctx.ws.bump()
     return _redirect(ctx.url("listening", removed=name), request)
+
+
+def _analyst(request: Request, workspace: str, csrf_token: str, what: str) -> base.Context:
+    session.check_csrf(request, csrf_token)
+    ctx = _context(request, workspace)
+    if not ctx.can("analyst"):
+        raise PermissionDenied(f"{what} needs the analyst role")
+    return ctx
+
+
+@router.post("/w/{workspace}/alerts/rules")
+def alerts_save(
+    workspace: str,
+    request: Request,
+    csrf_token: FormText = "",
+    name: FormText = "",
+    kind: FormText = "keyword",
+    query: FormText = "",
+    keyword: FormText = "",
+    threshold: FormText = "",
+    channels: FormText = "log",
+) -> Response:
+    """Create or replace a rule (``listening.alerts.add_rule``, as ``POST /api/v1/…/alerts/
+    rules``); a rule that is not valid comes back in the form with the error (400)."""
+    ctx = _analyst(request, workspace, csrf_token, "saving alert rules")
+    form = {
+        "name": name.strip(),
+        "kind": kind,
+        "query": query,
+        "keyword": keyword,
+        "threshold": threshold,
+        "channels": channels,
+        "error": "",
+    }
+    _ = ctx._
+    try:
+        if not form["name"]:
+            raise ValueError(_("Give the rule a name."))
+        try:
+            limit = float(threshold.replace(",", ".")) if threshold.strip() else None
+        except ValueError:
+            raise ValueError(_("The threshold must be a number, e.g. 0.4.")) from None
+        from engagelens.listening.alerts import add_rule
+
+        with ctx.ws.session() as store:
+            add_rule(
+                store,
+                form["name"],
+                kind,
+                query=query or None,
+                threshold=limit,
+                keyword=keyword or None,
+                channels=[c.strip() for c in channels.split(",") if c.strip()] or ["log"],
+            )
+    except (EngageLensError, ValueError) as exc:
+        form["error"] = str(exc)
+        return _respond(ctx, alerts.build(ctx, form), "alerts", status=400)
+    ctx.ws.bump()
+    return _redirect(ctx.url("alerts", saved=form["name"]), request)
+
+
+@router.post("/w/{workspace}/alerts/rules/remove")
+def alerts_remove(
+    workspace: str, request: Request, name: FormRequired, csrf_token: FormText = ""
+) -> Response:
+    from engagelens.listening.alerts import remove_rule
+
+    ctx = _analyst(request, workspace, csrf_token, "removing alert rules")
+    with ctx.ws.session() as store:
+        remove_rule(store, name)
+    ctx.ws.bump()
+    return _redirect(ctx.url("alerts"), request)
+
+
+@router.post("/w/{workspace}/alerts/run")
+def alerts_run(workspace: str, request: Request, csrf_token: FormText = "") -> Response:
+    """Check every rule now (``listening.alerts.evaluate``, as ``engagelens alerts run``)."""
+    from engagelens.listening.alerts import evaluate
+
+    ctx = _analyst(request, workspace, csrf_token, "running alert rules")
+    with ctx.ws.session() as store:
+        events = evaluate(store)
+    ctx.ws.bump()
+    fired = sum(e["status"] != "suppressed" for e in events)
+    return _redirect(ctx.url("alerts", ran=str(fired)), request)
 
 
 @router.get(STATIC_PREFIX + "/plotly.min.js")

@@ -15,6 +15,8 @@ CORE: tuple[str, ...] = ("system", "workspaces", "ingest", "metrics", "content",
 #: router module -> the layer it needs
 OPTIONAL: dict[str, str] = {
     "listening": "engagelens.listening",
+    "benchmark": "engagelens.listening",
+    "alerts": "engagelens.listening",
     "inbox": "engagelens.engage.inbox",
     "value": "engagelens.value",
     "audience": "engagelens.audience",

@@ -14,10 +14,12 @@ from pydantic import BaseModel, Field
 
 from engagelens.api.auth import require_role, state_of
 from engagelens.api.listing import jsonable
-from engagelens.api.params import FilterParams
+from engagelens.api.params import FilterParams, Limit, Offset
 from engagelens.api.workspaces import Workspace
+from engagelens.errors import NotFound
 from engagelens.listening import list_queries, remove_query
 from engagelens.listening.explain import explain
+from engagelens.listening.feed import mention_feed
 from engagelens.listening.measures import breakdown
 from engagelens.listening.preview import MAX_LIMIT, preview
 from engagelens.listening.runner import queries_key, save_query
@@ -154,3 +156,40 @@ def delete_query(
         remove_query(store, name)
     ws.bump()
     return {"removed": name}
+
+
+@router.get(
+    "/workspaces/{workspace}/listening/mentions",
+    summary="Stored mentions, newest first: by query, sentiment, language, date, platform, text",
+)
+def mentions(
+    query: Annotated[str | None, Query(max_length=200)] = None,
+    sentiment: Annotated[Literal["positive", "neutral", "negative"] | None, Query()] = None,
+    language: Annotated[str | None, Query(max_length=20)] = None,
+    search: Annotated[str | None, Query(max_length=200)] = None,
+    offset: Offset = 0,
+    limit: Limit = 50,
+    ws: Workspace = Depends(require_role("viewer")),
+    params: FilterParams = Depends(),
+) -> dict[str, Any]:
+    """The feed of :func:`engagelens.listening.feed.mention_feed`; ``total`` counts every
+    match, ``items`` holds ``limit`` of them from ``offset``. An unknown query is a 404 that
+    lists the saved ones."""
+    with ws.session() as store:
+        if query is not None:
+            names = [q["name"] for q in list_queries(store)]
+            if query not in names:
+                raise NotFound(
+                    f"unknown listening query {query!r}; queries: {', '.join(names) or 'none'}"
+                )
+        feed = mention_feed(
+            store,
+            params.filters,
+            query=query,
+            sentiment=sentiment,
+            language=language,
+            search=search,
+            offset=offset,
+            limit=limit,
+        )
+    return {"filters": params.to_dict(), **jsonable(feed.to_dict())}
