@@ -155,8 +155,8 @@ def listen_mentions(
     for m in feed.items:
         when = m["created_at"].strftime("%Y-%m-%d %H:%M") if m["created_at"] else "-"
         typer.echo(
-            f"{when}  {m['platform']}  {_safe(m['author_handle'] or '-')[:20]}  "
-            f"{m['sentiment'] or '-'}  {_safe(m['text'])[:80]}"
+            f"{when}  {m['platform']}  {plain_text(m['author_handle'] or '-')[:20]}  "
+            f"{m['sentiment'] or '-'}  {plain_text(m['text'])[:80]}"
         )
     shown = len(feed.items)
     first = feed.offset + 1 if shown else 0

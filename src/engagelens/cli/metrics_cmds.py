@@ -333,7 +333,7 @@ def benchmark(
         f"{'ER reach':>8} {'replied':>8}"
     )
     for b in result.brands:
-        name = _safe(b.name)[:14] + (" *" if b.group == "own" else "")
+        name = plain_text(b.name)[:14] + (" *" if b.group == "own" else "")
         typer.echo(
             f"{name:<18} {('-' if b.mentions is None else str(b.mentions)):>8} "
             f"{pct(b.share_of_voice):>7} {pct(b.negative):>7} {num(b.posts_per_week):>8} "

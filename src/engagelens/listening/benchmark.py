@@ -186,7 +186,7 @@ def benchmark(
             b.mentions = int(r["volume"]) if r else 0
             b.share_of_voice = _num(r["share_of_voice"]) if r else None
             labelled = (r["labelled"] or 0) if r else 0
-            if labelled:
+            if r and labelled:
                 b.positive, b.neutral, b.negative = (
                     r[k] / labelled for k in ("positive", "neutral", "negative")
                 )
