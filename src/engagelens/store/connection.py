@@ -41,6 +41,7 @@ class Store:
         self.derived: dict[str, Any] = {}
         self._write_listeners: list[Callable[[Store], None]] = []
         self._generation = 0
+        self._schema_seen: tuple[int, dict[str, Any]] | None = None  # (generation, schemas)
 
     # -- write notifications (for caches of derived data) --------------------------------
     @property
@@ -60,17 +61,48 @@ class Store:
         the write runs), so a cache can drop what the write makes stale."""
         self._write_listeners.append(listener)
 
+    def table_schemas(self) -> dict[str, tuple[tuple[str, str], ...]]:
+        """(column, engine type) of every table and view of the store (not temporary ones),
+        read once per :attr:`generation`: SQL compiled against some tables stays valid
+        while theirs are unchanged. Empty off DuckDB."""
+        seen = self._schema_seen
+        if seen is not None and seen[0] == self._generation:
+            return seen[1]
+        schemas: dict[str, list[tuple[str, str]]] = {}
+        if self.is_duckdb:
+            with self._lock:
+                rows = self.con.con.execute(
+                    "SELECT table_name, column_name, data_type FROM duckdb_columns() "
+                    "WHERE NOT internal AND database_name <> 'temp' "
+                    "ORDER BY table_name, column_index"
+                ).fetchall()
+            for table, column, kind in rows:
+                schemas.setdefault(table, []).append((column, kind))
+        frozen = {t: tuple(cols) for t, cols in schemas.items()}
+        self._schema_seen = (self._generation, frozen)
+        return frozen
+
+    def compile(self, expr: ibis.Table) -> str:
+        """The engine SQL of ``expr`` (what running it would send)."""
+        return str(self.con.compile(expr))
+
     def temp_view(self, name: str, expr: ibis.Table) -> ibis.Table:
         """``expr`` compiled once into a temporary view ``name`` (a name from code, never
         from user data), returned as a table: running it costs no Ibis compilation. The view
         lives with the connection (also on a read-only store) until :meth:`drop_temp_view`."""
         if not self.is_duckdb:
             raise StoreError(f"temporary views are only available on DuckDB, not {self.backend}")
-        sql = self.con.compile(expr)
+        return self.temp_view_sql(name, self.compile(expr), expr.schema())
+
+    def temp_view_sql(self, name: str, sql: str, schema: ibis.Schema) -> ibis.Table:
+        """A temporary view ``name`` over ``sql``, which :meth:`compile` made from an
+        expression of result ``schema`` (never SQL from user data)."""
+        if not self.is_duckdb:
+            raise StoreError(f"temporary views are only available on DuckDB, not {self.backend}")
         with self._lock:
             self.con.con.execute(f"CREATE OR REPLACE TEMP VIEW {_q(name)} AS {sql}")
             # the engine's own result types (a SUM is HUGEINT) cast back to the expression's
-            return self.con.table(name).cast(expr.schema())
+            return self.con.table(name).cast(schema)
 
     def drop_temp_view(self, name: str) -> None:
         if self.is_duckdb:
@@ -85,6 +117,18 @@ class Store:
             raise StoreError(f"temporary tables are only available on DuckDB, not {self.backend}")
         with self._lock:
             return self.con.create_table(name, expr, temp=True)
+
+    def temp_table_sql(self, name: str, sql: str, schema: ibis.Schema) -> ibis.Table:
+        """The temporary table ``name`` (replaced if it exists) of ``schema``, filled by
+        ``sql``, which :meth:`compile` made from an expression of that schema (never SQL from
+        user data). The columns get the expression's types, as :meth:`temp_table` gives."""
+        if not self.is_duckdb:
+            raise StoreError(f"temporary tables are only available on DuckDB, not {self.backend}")
+        with self._lock:
+            self.con.con.execute(f"DROP TABLE IF EXISTS temp.main.{_q(name)}")
+            table = self.con.create_table(name, schema=schema, temp=True)
+            self.con.con.execute(f"INSERT INTO temp.main.{_q(name)} {sql}")
+            return table
 
     def drop_temp_table(self, name: str) -> None:
         if self.is_duckdb:
