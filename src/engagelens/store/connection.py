@@ -86,54 +86,65 @@ class Store:
         """The engine SQL of ``expr`` (what running it would send)."""
         return str(self.con.compile(expr))
 
-    def temp_view(self, name: str, expr: ibis.Table) -> ibis.Table:
-        """``expr`` compiled once into a temporary view ``name`` (a name from code, never
-        from user data), returned as a table: running it costs no Ibis compilation. The view
-        lives with the connection (also on a read-only store) until :meth:`drop_temp_view`."""
-        if not self.is_duckdb:
-            raise StoreError(f"temporary views are only available on DuckDB, not {self.backend}")
-        return self.temp_view_sql(name, self.compile(expr), expr.schema())
-
     def temp_view_sql(self, name: str, sql: str, schema: ibis.Schema) -> ibis.Table:
         """A temporary view ``name`` over ``sql``, which :meth:`compile` made from an
-        expression of result ``schema`` (never SQL from user data)."""
+        expression of result ``schema`` (never SQL from user data). The view casts to
+        ``schema`` (the engine's own result types differ: a SUM is HUGEINT), so the table
+        returned is known without asking the engine for its schema."""
         if not self.is_duckdb:
             raise StoreError(f"temporary views are only available on DuckDB, not {self.backend}")
         with self._lock:
-            self.con.con.execute(f"CREATE OR REPLACE TEMP VIEW {_q(name)} AS {sql}")
-            # the engine's own result types (a SUM is HUGEINT) cast back to the expression's
-            return self.con.table(name).cast(schema)
+            self.con.con.execute(
+                f"CREATE OR REPLACE TEMP VIEW {_q(name)} AS {self._typed(sql, schema)}"
+            )
+        return self._temp_relation(name, schema)
+
+    def _typed(self, sql: str, schema: ibis.Schema) -> str:
+        """``SELECT`` every column of ``sql`` cast to its type in ``schema``."""
+        cols = ", ".join(
+            f"CAST({_q(c)} AS {self._type_sql(t)}) AS {_q(c)}" for c, t in schema.items()
+        )
+        return f"SELECT {cols} FROM ({sql})"
+
+    def _type_sql(self, dtype: Any) -> str:
+        """The engine's name of an Ibis type, remembered (sqlglot takes ~5 ms to make one)."""
+        known = _TYPE_SQL.get(dtype)
+        if known is None:
+            known = _TYPE_SQL[dtype] = self.con.compiler.type_mapper.to_string(dtype)
+        return known
+
+    def _temp_relation(self, name: str, schema: ibis.Schema) -> ibis.Table:
+        import ibis.expr.operations as ops
+
+        return ops.DatabaseTable(
+            name,
+            schema=schema,
+            source=self.con,
+            namespace=ops.Namespace(catalog="temp", database="main"),
+        ).to_expr()
 
     def drop_temp_view(self, name: str) -> None:
         if self.is_duckdb:
             with self._lock:
-                self.con.con.execute(f"DROP VIEW IF EXISTS {_q(name)}")
-
-    def temp_table(self, name: str, expr: ibis.Table) -> ibis.Table:
-        """``expr`` materialised once into the temporary table ``name`` (a name from code),
-        owned by the caller until :meth:`drop_temp_table` (unlike Ibis' ``.cache()``, two
-        owners of the same expression get two tables, so one cannot drop the other's)."""
-        if not self.is_duckdb:
-            raise StoreError(f"temporary tables are only available on DuckDB, not {self.backend}")
-        with self._lock:
-            return self.con.create_table(name, expr, temp=True)
+                self.con.con.execute(f"DROP VIEW IF EXISTS temp.main.{_q(name)}")
 
     def temp_table_sql(self, name: str, sql: str, schema: ibis.Schema) -> ibis.Table:
         """The temporary table ``name`` (replaced if it exists) of ``schema``, filled by
         ``sql``, which :meth:`compile` made from an expression of that schema (never SQL from
-        user data). The columns get the expression's types, as :meth:`temp_table` gives."""
+        user data). Owned by the caller until :meth:`drop_temp_table`; the columns get the
+        expression's types."""
         if not self.is_duckdb:
             raise StoreError(f"temporary tables are only available on DuckDB, not {self.backend}")
         with self._lock:
-            self.con.con.execute(f"DROP TABLE IF EXISTS temp.main.{_q(name)}")
-            table = self.con.create_table(name, schema=schema, temp=True)
-            self.con.con.execute(f"INSERT INTO temp.main.{_q(name)} {sql}")
-            return table
+            self.con.con.execute(
+                f"CREATE OR REPLACE TEMP TABLE {_q(name)} AS {self._typed(sql, schema)}"
+            )
+        return self._temp_relation(name, schema)
 
     def drop_temp_table(self, name: str) -> None:
         if self.is_duckdb:
             with self._lock:
-                self.con.drop_table(name, force=True)
+                self.con.con.execute(f"DROP TABLE IF EXISTS temp.main.{_q(name)}")
 
     # -- opening -----------------------------------------------------------------------
     @classmethod
@@ -390,6 +401,10 @@ def duckdb_memory_limit(setting: Any) -> str | None:
         return text
     total = machine_memory_bytes()
     return memory_cap(total) if total else None
+
+
+#: Ibis type -> DuckDB type name (see Store._type_sql)
+_TYPE_SQL: dict[Any, str] = {}
 
 
 def _q(identifier: str) -> str:
