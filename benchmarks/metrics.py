@@ -201,16 +201,43 @@ def run_engagelens(folder: Path) -> dict:
     except UnknownMetric:
         extra["reply"] = "reply_rate / reply_time_median not registered in this checkout: skipped"
     else:
+        hand_before = _hand_reply(store)  # the hand SQL before and after: order is no bias
         t1 = time.perf_counter()
         try:
             r = compute(store, names, by="account").to_pyarrow()
-            extra["reply"] = (
-                f"reply_rate + reply_time_median by account: {r.num_rows} rows in "
-                f"{time.perf_counter() - t1:.2f} s (EngageLens only; not in the ratio)"
-            )
         except EngageLensError as exc:  # the outbound layer's tables may not be filled here
             extra["reply"] = f"reply metrics failed: {type(exc).__name__}: {exc}"
+        else:
+            mine = time.perf_counter() - t1
+            hand_after = _hand_reply(store)
+            extra["reply"] = _reply_against_sql(r, mine, hand_before, hand_after)
     return {"seconds": seconds, "check": _check(per_post, per_day, base), **extra}
+
+
+def _hand_reply(store) -> tuple:
+    """outbound.py's hand-written SQL of reply rate + median reply time by account, on this
+    store: (seconds, result)."""
+    from outbound import HAND_ACCOUNT_SQL
+
+    t0 = time.perf_counter()
+    hand = store.raw().execute(HAND_ACCOUNT_SQL).fetch_arrow_table()
+    return time.perf_counter() - t0, hand
+
+
+def _reply_against_sql(mine, seconds: float, before: tuple, after: tuple) -> str:
+    """EngageLens' figures against the hand SQL run just before and just after (the mean of
+    the two is the baseline; values must be identical)."""
+    sql_s = (before[0] + after[0]) / 2
+
+    def rows(t):
+        cols = ["platform", "account_id", "reply_rate", "reply_time_median"]
+        return sorted(tuple(r[c] for c in cols) for r in t.select(cols).to_pylist())
+
+    same = "identical" if rows(mine) == rows(after[1]) else "VALUES DIFFER"
+    return (
+        f"reply_rate + reply_time_median by account: {mine.num_rows} rows in {seconds:.2f} s "
+        f"= {seconds / sql_s:.2f}× its hand SQL ({sql_s:.2f} s; {same}; not in the ratio above)"
+    )
 
 
 HAND_SQL = {

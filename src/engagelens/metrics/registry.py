@@ -17,7 +17,7 @@ from engagelens.errors import MetricError, UnknownMetric
 from .base import GRAIN_KEYS, Metric
 
 _METRICS: dict[str, Metric] = {}
-#: bumped by every (un)registration: compiled metric SQL is only reused for one version
+#: bumped when a declaration is replaced or removed: compiled metric SQL names its version
 _VERSION = [0]
 
 #: modules that declare the built-in metrics (each registers on import)
