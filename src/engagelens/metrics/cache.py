@@ -1,4 +1,4 @@
-"""Materialise fact tables once, and compile each metric query once, per store version.
+"""Materialise fact tables once per store version, and compile each metric query once.
 
 Why: a report computes many metrics, often at several grains, and every one of them starts
 from the same per-content facts, whose cost is a scan with COUNT(DISTINCT) over every event;
@@ -6,12 +6,19 @@ and every ``compute()`` pays Ibis' expression building and SQL compilation (0.3-
 dominates small stores. So the first metric that needs the facts materialises them in the
 engine (a temporary table on DuckDB, a cached DataFrame on Spark) and the others read the
 small result, as a hand-written report would with a temporary table; and a query asked again
-(same metrics, grain, filters and settings, same store version) reuses its compiled SQL.
+(same metrics, grain, filters, settings and declarations) reuses its compiled SQL.
+
+Compiled SQL outlives writes (the dashboard's case: the same questions after every ingest).
+A write drops the views and fact tables; the next repeated question refills the fact tables
+it reads from their own compiled SQL (under the same per-cache names) and runs its SQL again,
+with no Ibis building or compiling. The SQL is compiled again when a table it reads changes
+shape (a migration; see ``Store.table_schemas``) or a metric declaration is replaced.
 
 This happens on its own for plain ``compute()`` calls (a cache kept with the store, emptied by
 every write through the store: ``Store.insert``, ``.sql``, ``.raw``, a transaction) — so run
-an expression before writing, or compute it again after: one built before a write and run
-after it fails with "table does not exist" instead of answering from old data. Inside
+an expression before writing, or compute it again after: a query asked again before a write
+and run after it fails with "table does not exist" instead of answering from old data (one
+asked once reads the fact tables, and answers from the new data once they are refilled). Inside
 ``with cached(store):`` the block owns the tables (dropped on leaving it) and a write makes
 the next metric rebuild them::
 
@@ -26,9 +33,8 @@ import contextlib
 import itertools
 from collections.abc import Callable, Hashable, Iterator
 from contextvars import ContextVar
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
-
-from engagelens.errors import StoreError
 
 if TYPE_CHECKING:  # pragma: no cover
     import ibis
@@ -38,12 +44,75 @@ if TYPE_CHECKING:  # pragma: no cover
     from .base import MetricContext
 
 
+@dataclass(frozen=True)
+class FactDep:
+    """A materialised fact table a compiled query reads: its cache key, the parts it
+    holds, its (per-cache, stable) name, and the SQL and schema that fill it."""
+
+    key: Hashable
+    needs: frozenset[str]
+    name: str
+    sql: str
+    schema: Any
+    tables: frozenset[str]  # the store tables the SQL reads
+
+
+@dataclass(frozen=True)
+class Compiled:
+    """A metric query compiled once: its SQL, result schema and the fact tables it reads.
+    Text only, so it outlives the tables: after a write they are refilled from their own SQL
+    and the query runs again without Ibis building or compiling anything."""
+
+    sql: str
+    schema: Any
+    deps: tuple[FactDep, ...]
+    #: (table, its columns) of every store table the query and its fact tables read, when
+    #: compiled: the SQL is run again only while these are the same
+    signature: tuple[tuple[str, Any], ...]
+
+
+@dataclass
+class _Entry:
+    key: Hashable
+    generation: int
+    needs: frozenset[str]
+    table: Any
+    sql: str | None = None
+    schema: Any = None
+    tables: frozenset[str] = frozenset()
+
+
+def tables_read(expr: ibis.Table) -> frozenset[str] | None:
+    """Names of the store tables ``expr`` reads (not the cache's own temporary tables), or
+    None when it reads anything else (an in-memory table, raw SQL): SQL not worth keeping."""
+    import ibis.expr.operations as ops
+
+    names = set()
+    for op in expr.op().find(ops.Relation):
+        if isinstance(op, ops.DatabaseTable):
+            if not op.name.startswith("el_metric_"):
+                names.add(op.name)
+        elif isinstance(op, (ops.PhysicalTable, ops.SQLQueryResult, ops.SQLStringView)):
+            return None  # memtables, SQL strings
+    return frozenset(names)
+
+
+def signature(store: Store, tables: frozenset[str]) -> tuple[tuple[str, Any], ...]:
+    schemas = store.table_schemas()
+    return tuple((t, schemas.get(t)) for t in sorted(tables))
+
+
 class FactCache:
-    """Materialised tables of one store, keyed by what they were built from.
+    """Materialised tables of one store, keyed by what they were built from, and the
+    compiled SQL of the metric queries asked of it.
 
     A table is built with some optional parts (``needs``, e.g. which event counters): a later
     request is served by any table of the same key holding at least the parts it needs, and
-    a rebuild includes every part asked for so far, so a block converges on one table."""
+    a rebuild includes every part asked for so far, so a block converges on one table.
+
+    Three levels, each outliving the one before: a query's temporary view (until the next
+    write), the fact tables (until the next write; refilled on demand), and the compiled SQL
+    of queries and fact tables (until the schema or the metric registry changes)."""
 
     #: at most this many fact tables (one per filter set) before the oldest is dropped
     MAX_TABLES = 16
@@ -52,43 +121,107 @@ class FactCache:
 
     def __init__(self, store: Store) -> None:
         self.store = store
-        self._tables: dict[Hashable, tuple[int, frozenset[str], Any]] = {}
-        #: key -> (temporary view name or None while asked once, table)
-        self._queries: dict[Hashable, tuple[str | None, Any]] = {}
+        self._number = next(_CACHE_NUMBERS)
+        self._generation = store.generation  # the store version the views were made for
+        self._tables: dict[str, _Entry] = {}  # table name -> entry
+        self._names: dict[tuple[Hashable, frozenset[str]], str] = {}
+        #: key -> (temporary view name or None while asked once, table, fact tables read
+        #: or None when its SQL is not reusable: off DuckDB, or a table dropped meanwhile)
+        self._queries: dict[Hashable, tuple[str | None, Any, tuple[FactDep, ...] | None]] = {}
+        self._compiled: dict[Hashable, Compiled] = {}
+        self._recording: list[dict[str, None]] = []  # table names read by queries being built
         self.builds = 0  # how many tables were materialised (tests and benchmarks read it)
-        self.query_hits = 0  # compute() calls answered with an already compiled query
-        self.query_misses = 0
+        self.query_hits = 0  # compute() calls answered without building a query
+        self.query_misses = 0  # compute() calls that built (and compiled) their query
+        self.sql_hits = 0  # hits answered from compiled SQL after a write dropped the views
+
+    @property
+    def building(self) -> bool:
+        """True while a query is being built (a nested ``compute()`` is then inlined)."""
+        return bool(self._recording)
+
+    @contextlib.contextmanager
+    def recording(self) -> Iterator[dict[str, None]]:
+        """Note (in the dict yielded) the fact tables the query built in the block reads."""
+        read: dict[str, None] = {}
+        self._recording.append(read)
+        try:
+            yield read
+        finally:
+            self._recording.pop()
 
     def query(self, key: Hashable) -> ibis.Table | None:
         """The query stored for ``key``, counting the hit or miss. A query asked a second
         time is compiled once into a temporary view (a question asked once pays no more than
-        its own compilation), and the table over that view answers from then on."""
+        its own compilation), and the table over that view answers from then on; after a
+        write a new view over the same compiled SQL answers, once the fact tables it reads
+        are refilled from theirs."""
+        self._drop_stale(self.store.generation)
         hit = self._queries.get(key)
-        if hit is None:
+        if hit is not None:
+            self.query_hits += 1
+            name, table, deps = hit
+            if name is not None or deps is None:  # a view, or the expression off DuckDB
+                return table
+            read = tables_read(table)
+            if read is None:
+                self._queries[key] = (None, table, None)
+                return table
+            read = read.union(*(d.tables for d in deps))
+            sql = self.store.compile(table)
+            compiled = Compiled(sql, table.schema(), deps, signature(self.store, read))
+            if len(self._compiled) >= self.MAX_QUERIES:
+                self._compiled.pop(next(iter(self._compiled)))
+            self._compiled[key] = compiled
+            return self._view(key, compiled)
+        compiled = self._compiled.get(key)
+        if compiled is not None and compiled.signature != signature(
+            self.store, frozenset(t for t, _ in compiled.signature)
+        ):  # a table it reads changed shape (a migration): compile again
+            del self._compiled[key]
+            compiled = None
+        if compiled is None:
             self.query_misses += 1
             return None
+        for dep in compiled.deps:
+            self._ensure(dep)
         self.query_hits += 1
-        name, table = hit
-        if name is None:
-            name = f"el_metric_query_{next(_VIEW_NUMBERS)}"
-            try:
-                table = self.store.temp_view(name, table)
-            except StoreError:  # a backend without temporary views: the expression itself
-                return table
-            self._queries[key] = (name, table)
+        self.sql_hits += 1
+        return self._view(key, compiled)
+
+    def remember(
+        self, key: Hashable, expr: ibis.Table, read: dict[str, None] | None = None
+    ) -> ibis.Table:
+        """Keep the query ``expr`` built for ``key`` and the fact tables it ``read`` (noted
+        by :meth:`recording`), and return it."""
+        self._drop_oldest_query()
+        deps: tuple[FactDep, ...] | None = None
+        if self.store.is_duckdb:
+            read = read or {}
+            found = [self._tables.get(name) for name in read]
+            if all(e is not None and e.sql is not None for e in found):
+                deps = tuple(
+                    FactDep(e.key, e.needs, n, e.sql, e.schema, e.tables)
+                    for n, e in zip(read, found, strict=True)
+                )
+        self._queries[key] = (None, expr, deps)
+        return expr
+
+    def _view(self, key: Hashable, compiled: Compiled) -> ibis.Table:
+        self._drop_oldest_query()
+        name = f"el_metric_query_{next(_VIEW_NUMBERS)}"
+        table = self.store.temp_view_sql(name, compiled.sql, compiled.schema)
+        self._queries[key] = (name, table, compiled.deps)
         return table
 
-    def remember(self, key: Hashable, expr: ibis.Table) -> ibis.Table:
-        """Keep the query ``expr`` built for ``key`` and return it."""
+    def _drop_oldest_query(self) -> None:
         if len(self._queries) >= self.MAX_QUERIES:
             old = self._queries.pop(next(iter(self._queries)))[0]
             if old is not None:
                 self.store.drop_temp_view(old)
-        self._queries[key] = (None, expr)
-        return expr
 
     def _forget_queries(self) -> None:
-        for name, _ in self._queries.values():
+        for name, _, _ in self._queries.values():
             if name is not None:
                 with contextlib.suppress(Exception):  # the connection may be closed already
                     self.store.drop_temp_view(name)
@@ -98,34 +231,71 @@ class FactCache:
         self, key: Hashable, needs: frozenset[str], build: Callable[[frozenset[str]], ibis.Table]
     ) -> ibis.Table:
         generation = self.store.generation
-        hit = self._tables.get(key)
-        if hit is not None and hit[0] == generation and needs <= hit[1]:
-            return _table(hit[2])
-        wanted = needs
-        if hit is not None:
-            if hit[0] == generation:
-                wanted = needs | hit[1]
-            self._forget_queries()  # compiled queries name the table dropped next
-            _release(self._tables.pop(key)[2])
-        elif len(self._tables) >= self.MAX_TABLES:
-            self._forget_queries()
-            _release(self._tables.pop(next(iter(self._tables)))[2])
-        table = self._materialise(build(wanted))
-        self.builds += 1
-        self._tables[key] = (generation, wanted, table)
-        return _table(table)
+        self._drop_stale(generation)
+        same = [(n, e) for n, e in self._tables.items() if e.key == key]
+        for name, e in reversed(same):  # the newest (widest) first
+            if needs <= e.needs:
+                self._read(name)
+                return _table(e.table)
+        wanted = needs.union(*(e.needs for _, e in same))
+        self._make_room()
+        name = self._names.setdefault((key, wanted), self._new_name())
+        expr = build(wanted)
+        if self.store.is_duckdb:
+            sql, schema = self.store.compile(expr), expr.schema()
+            table = self._fill(name, sql, schema)
+            read = tables_read(expr)
+            entry = _Entry(key, generation, wanted, table, sql, schema, read or frozenset())
+            if read is None:  # reads more than store tables: its SQL is not kept for later
+                entry.sql = None
+        else:  # Ibis' own cache (Spark): no SQL of ours to keep
+            entry = _Entry(key, generation, wanted, expr.cache())
+        self._tables[name] = entry
+        self._read(name)
+        return _table(entry.table)
 
-    def _materialise(self, expr: ibis.Table) -> Any:
-        """A temporary table of our own on DuckDB; Ibis' ``.cache()`` elsewhere (Spark)."""
-        if not self.store.is_duckdb:
-            return expr.cache()
-        name = f"el_metric_facts_{next(_VIEW_NUMBERS)}"
-        return _Owned(self.store, name, self.store.temp_table(name, expr))
+    def _ensure(self, dep: FactDep) -> None:
+        """The table ``dep`` names, present for the current data (refilled from its SQL)."""
+        generation = self.store.generation
+        self._drop_stale(generation)
+        if dep.name in self._tables:
+            return
+        self._make_room()
+        self._names.setdefault((dep.key, dep.needs), dep.name)
+        table = self._fill(dep.name, dep.sql, dep.schema)
+        self._tables[dep.name] = _Entry(
+            dep.key, generation, dep.needs, table, dep.sql, dep.schema, dep.tables
+        )
+
+    def _fill(self, name: str, sql: str, schema: Any) -> _Owned:
+        self.builds += 1
+        return _Owned(self.store, name, self.store.temp_table_sql(name, sql, schema))
+
+    def _new_name(self) -> str:
+        return f"el_metric_facts_{self._number}_{len(self._names) + 1}"
+
+    def _read(self, name: str) -> None:
+        if self._recording:
+            self._recording[-1][name] = None
+
+    def _drop_stale(self, generation: int) -> None:
+        """Drop the views and tables made before the last write."""
+        if generation != self._generation:
+            self._forget_queries()
+            self._generation = generation
+        for name in [n for n, e in self._tables.items() if e.generation != generation]:
+            _release(self._tables.pop(name).table)
+
+    def _make_room(self) -> None:
+        if len(self._tables) >= self.MAX_TABLES:
+            self._forget_queries()  # compiled views may name the table dropped next
+            _release(self._tables.pop(next(iter(self._tables))).table)
 
     def release(self) -> None:
+        """Drop every view and table (compiled SQL is kept: it refills them on demand)."""
         self._forget_queries()
-        for _, _, table in self._tables.values():
-            _release(table)
+        for e in self._tables.values():
+            _release(e.table)
         self._tables.clear()
 
 
@@ -148,6 +318,7 @@ def _table(entry: Any) -> ibis.Table:
     return entry.table if isinstance(entry, _Owned) else entry
 
 
+_CACHE_NUMBERS = itertools.count(1)  # fact table names differ between caches of one connection
 _VIEW_NUMBERS = itertools.count(1)  # view names unique on every connection of the process
 
 _ACTIVE: ContextVar[dict[int, FactCache] | None] = ContextVar("engagelens_fact_cache", default=None)
@@ -221,4 +392,17 @@ def shared(
     return build(needs) if cache is None else cache.get(key, needs, build)
 
 
-__all__ = sorted(["FactCache", "active", "auto_cache", "cached", "lazy", "shared"])
+__all__ = sorted(
+    [
+        "Compiled",
+        "FactCache",
+        "FactDep",
+        "active",
+        "auto_cache",
+        "cached",
+        "lazy",
+        "shared",
+        "signature",
+        "tables_read",
+    ]
+)

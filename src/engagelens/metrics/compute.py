@@ -16,6 +16,7 @@ import ibis.expr.operations as ops
 from engagelens import settings as settings_mod
 from engagelens.errors import MetricError, UnsupportedGrain
 
+from . import registry
 from .base import GRAIN_KEYS, Filters, MetricContext
 from .cache import active
 from .facts import content_facts
@@ -56,25 +57,30 @@ def compute(
             )
     ctx = make_context(store, by, filters, settings)
     cache = active(store)
-    if cache is None:
+    if cache is None or cache.building:  # nested in a query being built: part of its SQL
         return _build(ctx, metrics)
     key = _query_key(store, [m.name for m in metrics], ctx)
     hit = cache.query(key)
-    if hit is not None:  # the same question on the same data: skip building and compiling
+    if hit is not None:  # the same question asked before: no building, no compiling
         return hit
-    return cache.remember(key, _build(ctx, metrics))
+    with cache.recording() as read:
+        expr = _build(ctx, metrics)
+    return cache.remember(key, expr, read)
 
 
 def _query_key(store: Store, names: list[str], ctx: MetricContext) -> Hashable:
-    """What a compiled metric query depends on besides the materialised facts (which the
-    cache drops, with its queries, when the data changes)."""
+    """What the SQL of a metric query depends on besides the schemas of the tables it reads
+    (which the cache checks): the question (metrics, grain, filters, settings) and the
+    declarations answering it. Not the data: the cache refills the fact tables the SQL
+    reads after every write. Off DuckDB (no compiled SQL kept) also the store version."""
     return (
         "compute",
         tuple(names),
         ctx.grain,
         ctx.filters,
-        store.generation,
         json.dumps(ctx.settings, sort_keys=True, default=repr),
+        registry.version(),
+        None if store.is_duckdb else store.generation,
     )
 
 

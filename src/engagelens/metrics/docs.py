@@ -68,10 +68,14 @@ organic posts' revenue never inflates the return on paid ones.
 
 ## Several computations over the same data
 
-Every content metric starts from the same per-content facts (a scan of every event). To
-compute several metrics or grains over the same data, do it inside `cached(store)`: the first
-metric materialises the facts (a temporary table) and the others read it; `engagelens report`
-does this. Only the event kinds the requested metrics read are counted.
+Every content metric starts from the same per-content facts (a scan of every event). On
+DuckDB plain `compute()` calls share them: the first metric materialises the facts (a
+temporary table kept with the store) and the others read it until the next write. A question
+asked again (same metrics, grain, filters and settings) reuses its compiled SQL, also after a
+write (the facts are refilled from theirs, and no Ibis expression is built or compiled), so a
+dashboard pays Ibis' compilation once per question, not once per call. Inside `cached(store)`
+(what `engagelens report` uses) the block owns its tables and drops them on leaving it. Only the
+event kinds the requested metrics read are counted.
 
 ```python
 from engagelens.metrics import cached, compute

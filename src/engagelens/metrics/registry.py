@@ -17,6 +17,8 @@ from engagelens.errors import MetricError, UnknownMetric
 from .base import GRAIN_KEYS, Metric
 
 _METRICS: dict[str, Metric] = {}
+#: bumped when a declaration is replaced or removed: compiled metric SQL names its version
+_VERSION = [0]
 
 #: modules that declare the built-in metrics (each registers on import)
 BUILTIN_MODULES: list[str] = [
@@ -42,13 +44,22 @@ def register(metric: Metric, *, replace: bool = False) -> Metric:
         raise MetricError(f"metric {metric.name!r}: unknown grains {bad}")
     if metric.name in _METRICS and not replace and _METRICS[metric.name] is not metric:
         raise MetricError(f"metric {metric.name!r} is declared twice")
+    if metric.name in _METRICS and _METRICS[metric.name] is not metric:
+        _VERSION[0] += 1  # a declaration replaced (a new name changes no compiled query)
     _METRICS[metric.name] = metric
     return metric
 
 
 def unregister(name: str) -> None:
     """Forget the metric ``name`` (a plugin unloading; tests that declare their own)."""
-    _METRICS.pop(name, None)
+    if _METRICS.pop(name, None) is not None:
+        _VERSION[0] += 1
+
+
+def version() -> int:
+    """Changes whenever a declared metric is replaced or removed (so a cache of compiled
+    metric queries never serves SQL built from another declaration)."""
+    return _VERSION[0]
 
 
 def load_plugins() -> None:
@@ -90,5 +101,13 @@ def all_metrics() -> list[Metric]:
 
 
 __all__ = sorted(
-    ["BUILTIN_MODULES", "all_metrics", "get_metric", "load_plugins", "register", "unregister"]
+    [
+        "BUILTIN_MODULES",
+        "all_metrics",
+        "get_metric",
+        "load_plugins",
+        "register",
+        "unregister",
+        "version",
+    ]
 )

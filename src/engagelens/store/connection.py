@@ -41,6 +41,7 @@ class Store:
         self.derived: dict[str, Any] = {}
         self._write_listeners: list[Callable[[Store], None]] = []
         self._generation = 0
+        self._schema_seen: tuple[int, dict[str, Any]] | None = None  # (generation, schemas)
 
     # -- write notifications (for caches of derived data) --------------------------------
     @property
@@ -60,36 +61,90 @@ class Store:
         the write runs), so a cache can drop what the write makes stale."""
         self._write_listeners.append(listener)
 
-    def temp_view(self, name: str, expr: ibis.Table) -> ibis.Table:
-        """``expr`` compiled once into a temporary view ``name`` (a name from code, never
-        from user data), returned as a table: running it costs no Ibis compilation. The view
-        lives with the connection (also on a read-only store) until :meth:`drop_temp_view`."""
+    def table_schemas(self) -> dict[str, tuple[tuple[str, str], ...]]:
+        """(column, engine type) of every table and view of the store (not temporary ones),
+        read once per :attr:`generation`: SQL compiled against some tables stays valid
+        while theirs are unchanged. Empty off DuckDB."""
+        seen = self._schema_seen
+        if seen is not None and seen[0] == self._generation:
+            return seen[1]
+        schemas: dict[str, list[tuple[str, str]]] = {}
+        if self.is_duckdb:
+            with self._lock:
+                rows = self.con.con.execute(
+                    "SELECT table_name, column_name, data_type FROM duckdb_columns() "
+                    "WHERE NOT internal AND database_name <> 'temp' "
+                    "ORDER BY table_name, column_index"
+                ).fetchall()
+            for table, column, kind in rows:
+                schemas.setdefault(table, []).append((column, kind))
+        frozen = {t: tuple(cols) for t, cols in schemas.items()}
+        self._schema_seen = (self._generation, frozen)
+        return frozen
+
+    def compile(self, expr: ibis.Table) -> str:
+        """The engine SQL of ``expr`` (what running it would send)."""
+        return str(self.con.compile(expr))
+
+    def temp_view_sql(self, name: str, sql: str, schema: ibis.Schema) -> ibis.Table:
+        """A temporary view ``name`` over ``sql``, which :meth:`compile` made from an
+        expression of result ``schema`` (never SQL from user data). The view casts to
+        ``schema`` (the engine's own result types differ: a SUM is HUGEINT), so the table
+        returned is known without asking the engine for its schema."""
         if not self.is_duckdb:
             raise StoreError(f"temporary views are only available on DuckDB, not {self.backend}")
-        sql = self.con.compile(expr)
         with self._lock:
-            self.con.con.execute(f"CREATE OR REPLACE TEMP VIEW {_q(name)} AS {sql}")
-            # the engine's own result types (a SUM is HUGEINT) cast back to the expression's
-            return self.con.table(name).cast(expr.schema())
+            self.con.con.execute(
+                f"CREATE OR REPLACE TEMP VIEW {_q(name)} AS {self._typed(sql, schema)}"
+            )
+        return self._temp_relation(name, schema)
+
+    def _typed(self, sql: str, schema: ibis.Schema) -> str:
+        """``SELECT`` every column of ``sql`` cast to its type in ``schema``."""
+        cols = ", ".join(
+            f"CAST({_q(c)} AS {self._type_sql(t)}) AS {_q(c)}" for c, t in schema.items()
+        )
+        return f"SELECT {cols} FROM ({sql})"
+
+    def _type_sql(self, dtype: Any) -> str:
+        """The engine's name of an Ibis type, remembered (sqlglot takes ~5 ms to make one)."""
+        known = _TYPE_SQL.get(dtype)
+        if known is None:
+            known = _TYPE_SQL[dtype] = self.con.compiler.type_mapper.to_string(dtype)
+        return known
+
+    def _temp_relation(self, name: str, schema: ibis.Schema) -> ibis.Table:
+        import ibis.expr.operations as ops
+
+        return ops.DatabaseTable(
+            name,
+            schema=schema,
+            source=self.con,
+            namespace=ops.Namespace(catalog="temp", database="main"),
+        ).to_expr()
 
     def drop_temp_view(self, name: str) -> None:
         if self.is_duckdb:
             with self._lock:
-                self.con.con.execute(f"DROP VIEW IF EXISTS {_q(name)}")
+                self.con.con.execute(f"DROP VIEW IF EXISTS temp.main.{_q(name)}")
 
-    def temp_table(self, name: str, expr: ibis.Table) -> ibis.Table:
-        """``expr`` materialised once into the temporary table ``name`` (a name from code),
-        owned by the caller until :meth:`drop_temp_table` (unlike Ibis' ``.cache()``, two
-        owners of the same expression get two tables, so one cannot drop the other's)."""
+    def temp_table_sql(self, name: str, sql: str, schema: ibis.Schema) -> ibis.Table:
+        """The temporary table ``name`` (replaced if it exists) of ``schema``, filled by
+        ``sql``, which :meth:`compile` made from an expression of that schema (never SQL from
+        user data). Owned by the caller until :meth:`drop_temp_table`; the columns get the
+        expression's types."""
         if not self.is_duckdb:
             raise StoreError(f"temporary tables are only available on DuckDB, not {self.backend}")
         with self._lock:
-            return self.con.create_table(name, expr, temp=True)
+            self.con.con.execute(
+                f"CREATE OR REPLACE TEMP TABLE {_q(name)} AS {self._typed(sql, schema)}"
+            )
+        return self._temp_relation(name, schema)
 
     def drop_temp_table(self, name: str) -> None:
         if self.is_duckdb:
             with self._lock:
-                self.con.drop_table(name, force=True)
+                self.con.con.execute(f"DROP TABLE IF EXISTS temp.main.{_q(name)}")
 
     # -- opening -----------------------------------------------------------------------
     @classmethod
@@ -346,6 +401,10 @@ def duckdb_memory_limit(setting: Any) -> str | None:
         return text
     total = machine_memory_bytes()
     return memory_cap(total) if total else None
+
+
+#: Ibis type -> DuckDB type name (see Store._type_sql)
+_TYPE_SQL: dict[Any, str] = {}
 
 
 def _q(identifier: str) -> str:
