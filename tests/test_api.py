@@ -74,7 +74,7 @@ def env(tmp_path_factory):
 
     data_dir = tmp_path_factory.mktemp("api")
     control = Control(data_dir)
-    for slug in ("acme", "beta", "gamma", "delta"):
+    for slug in ("acme", "beta", "gamma", "delta", "zeta"):
         control.create_workspace(slug, slug.title())
     acme, beta = seed_rows("a", 12), seed_rows("b", 6, shared_id="a0")
     beta.interactions += [
@@ -84,6 +84,7 @@ def env(tmp_path_factory):
     write_store(control.workspace_path("beta"), beta)
     write_store(control.workspace_path("gamma"), seed_rows("g", 4))
     write_store(control.workspace_path("delta"), seed_rows("d", 4))
+    write_store(control.workspace_path("zeta"), seed_rows("z", 2))  # pseudonymised by its case
     from engagelens.ingest import ingest_file
 
     csv = data_dir / "interactions.csv"
@@ -96,6 +97,7 @@ def env(tmp_path_factory):
     tokens["gamma_analyst"] = control.create_token("gamma", "analyst").token
     tokens["gamma_viewer"] = control.create_token("gamma", "viewer").token
     tokens["delta_analyst"] = control.create_token("delta", "analyst").token
+    tokens["zeta_admin"] = control.create_token("zeta", "admin").token
     control.create_user("alice", PASSWORD)
     control.grant("alice", "acme", "admin")
     control.grant("alice", "beta", "viewer")
@@ -529,6 +531,69 @@ CASES: dict[tuple[str, str], tuple[tuple[Any, ...], tuple[Any, ...] | None]] = {
             "items",
         ),
         ("viewer", "/workspaces/acme/audience/recommendations", {"params": {"train_from": "x"}}),
+    ),
+    ("GET", "/workspaces/{workspace}/audience/advocates"): (
+        ("viewer", "/workspaces/acme/audience/advocates", {"params": {"per": "account"}}, "items"),
+        ("viewer", "/workspaces/acme/audience/advocates", {"params": {"per": "household"}}),
+    ),
+    ("GET", "/workspaces/{workspace}/audience/persons"): (
+        ("viewer", "/workspaces/acme/audience/persons", {}, "items"),
+        ("viewer", "/workspaces/acme/audience/persons", {"params": {"limit": 0}}),
+    ),
+    ("GET", "/workspaces/{workspace}/audience/leaderboard"): (
+        ("viewer", "/workspaces/acme/audience/leaderboard", {"params": {"daily_cap": 5}}, "items"),
+        ("viewer", "/workspaces/acme/audience/leaderboard", {"params": {"daily_cap": 0}}),
+    ),
+    ("GET", "/workspaces/{workspace}/experiments/sample-size"): (
+        (
+            "viewer",
+            "/workspaces/acme/experiments/sample-size",
+            {"params": {"baseline": 0.1, "target": 0.12}},
+            "kind",
+        ),
+        ("viewer", "/workspaces/acme/experiments/sample-size", {"params": {"baseline": 2}}),
+    ),
+    ("POST", "/workspaces/{workspace}/experiments/compare"): (
+        (
+            "viewer",
+            "/workspaces/acme/experiments/compare",
+            {
+                "json": {
+                    "control": "A",
+                    "metrics": [
+                        {
+                            "name": "clicked",
+                            "kind": "proportion",
+                            "variants": {
+                                "A": {"n": 1000, "successes": 100},
+                                "B": {"n": 1000, "successes": 130},
+                            },
+                        }
+                    ],
+                }
+            },
+            "comparisons",
+        ),  # fmt: skip
+        ("viewer", "/workspaces/acme/experiments/compare", {"json": {"control": "A"}}),
+    ),
+    ("POST", "/workspaces/{workspace}/privacy/forget"): (
+        # zeta is this module's throw-away workspace: forgetting a fan there changes no count
+        # that another test reads
+        (
+            "zeta_admin",
+            "/workspaces/zeta/privacy/forget",
+            {"json": {"author": "instagram:fan0"}},
+            "rows",
+        ),
+        ("zeta_admin", "/workspaces/zeta/privacy/forget", {"json": {"author": "x"}}),
+    ),
+    ("POST", "/workspaces/{workspace}/privacy/pseudonymise"): (
+        ("zeta_admin", "/workspaces/zeta/privacy/pseudonymise", {}, "rows"),
+        None,
+    ),
+    ("GET", "/workspaces/{workspace}/privacy/ledger"): (
+        ("admin", "/workspaces/acme/privacy/ledger", {}, "items"),
+        ("admin", "/workspaces/acme/privacy/ledger", {"params": {"limit": 0}}),
     ),
     ("GET", "/workspaces/{workspace}/audience/cascades"): (
         ("viewer", "/workspaces/acme/audience/cascades", {"params": {"infer": "root"}}, "items"),

@@ -110,7 +110,7 @@ def test_a_spike_is_explained_in_words(tmp_path):
     assert (e.count, e.expected, e.ratio, e.window_days) == (8, 1.0, 8.0, 28)
     assert e.sentence() == (
         "Mentions of acme rose to 8 on 2024-01-29, against 1.0 expected from the same weekday "
-        "in the 28 days before (8.0×). Top terms: now, refund."
+        "in the 28 days before (8.0×). Rising themes: refund."
     )
     assert e.examples == [
         "acme refund now 0\u200c",

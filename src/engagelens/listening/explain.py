@@ -50,8 +50,11 @@ class Explanation:
         )
         if self.themes:
             out += " Rising themes: " + "; ".join(self.themes) + "."
-        if self.terms:
-            out += " Top terms: " + ", ".join(self.terms) + "."
+        # a term already named by a theme's label is not said twice
+        named = {w for label in self.themes for w in label.split(", ")}
+        terms = [t for t in self.terms if t not in named]
+        if terms:
+            out += " Top terms: " + ", ".join(terms) + "."
         return out
 
     def to_dict(self) -> dict[str, Any]:
