@@ -172,3 +172,11 @@ def test_emerging_keyphrases_say_it_once(store):
     assert "bag lost" in ranked  # "my bag lost by airline": a phrase of its own
     words_only = [t for t, _ in emerging_terms(store, "airline", recent_days=7, window=28)]
     assert set(words_only[:2]) == {"lost", "bag"} and all(" " not in t for t in words_only)
+
+
+def test_log_odds_of_a_one_term_vocabulary_is_empty_not_a_crash():
+    """A spike whose mentions all fall in one theme crashed the listening page
+    (ZeroDivisionError): with one term there is no rest of the vocabulary to compare with."""
+    assert log_odds(Counter({"0": 3}), Counter({"0": 5})) == []
+    assert log_odds(Counter({"0": 3}), Counter()) == []
+    assert [w for w, _ in log_odds(Counter({"0": 3, "1": 1}), Counter({"1": 5}))] == ["0"]

@@ -144,6 +144,8 @@ def log_odds(
     """Terms over-represented in ``focus`` vs ``background``: z-scored weighted log-odds with
     an informative Dirichlet prior (Monroe et al. 2008, eq. 22), best first."""
     vocab = set(focus) | set(background)
+    if len(vocab) < 2:  # one term (or one theme) has no "rest of the vocabulary" to beat
+        return []
     alpha = {w: prior * (focus[w] + background[w]) + prior for w in vocab}
     a0 = sum(alpha.values())
     n1, n2 = sum(focus.values()), sum(background.values())
