@@ -36,6 +36,24 @@ def test_insert_casts_and_fills_missing_columns(store):
     assert row["kind"] == "like" and row["text"] is None
 
 
+def test_insert_keeps_keys_that_only_later_rows_have(store):
+    """A list of dicts whose first row lacks a key kept only the first row's keys: the text of
+    every later row was silently dropped."""
+    rows = [
+        {"platform": "x", "interaction_id": "1", "kind": "like",
+         "occurred_at": dt.datetime(2024, 1, 1)},
+        {"platform": "x", "interaction_id": "2", "kind": "comment",
+         "occurred_at": dt.datetime(2024, 1, 1), "text": "late key"},
+    ]  # fmt: skip
+    assert store.insert("interaction", rows) == 2
+    got = {
+        r["interaction_id"]: r["text"] for r in store.table("interaction").to_pyarrow().to_pylist()
+    }
+    assert got == {"1": None, "2": "late key"}
+    with pytest.raises(StoreError, match="unknown columns"):
+        store.insert("interaction", [{"platform": "x"}, {"platform": "x", "nope": 1}])
+
+
 def test_insert_rejects_unknown_columns(store):
     with pytest.raises(StoreError, match="unknown columns"):
         store.insert("interaction", [{"platform": "x", "nope": 1}])

@@ -421,7 +421,10 @@ def _to_arrow(data: Any) -> Any:
     if hasattr(data, "to_arrow"):  # polars
         return data.to_arrow()
     if isinstance(data, list):
-        return pa.Table.from_pylist(data)
+        # every key of every row: from_pylist keeps only the first row's keys, which silently
+        # dropped a column set on later rows only
+        names = list(dict.fromkeys(k for row in data for k in row))
+        return pa.Table.from_pydict({k: [row.get(k) for row in data] for k in names})
     if hasattr(data, "to_records"):  # pandas
         return pa.Table.from_pandas(data, preserve_index=False)
     raise StoreError(f"cannot insert {type(data).__name__}")
