@@ -573,7 +573,7 @@ CASES: dict[tuple[str, str], tuple[tuple[Any, ...], tuple[Any, ...] | None]] = {
                 }
             },
             "comparisons",
-        ),  # fmt: skip
+        ),
         ("viewer", "/workspaces/acme/experiments/compare", {"json": {"control": "A"}}),
     ),
     ("POST", "/workspaces/{workspace}/privacy/forget"): (
