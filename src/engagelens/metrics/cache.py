@@ -174,20 +174,20 @@ class FactCache:
                 self._compiled.pop(next(iter(self._compiled)))
             self._compiled[key] = compiled
             return self._view(key, compiled)
-        compiled = self._compiled.get(key)
-        if compiled is not None and compiled.signature != signature(
-            self.store, frozenset(t for t, _ in compiled.signature)
+        found: Compiled | None = self._compiled.get(key)
+        if found is not None and found.signature != signature(
+            self.store, frozenset(t for t, _ in found.signature)
         ):  # a table it reads changed shape (a migration): compile again
             del self._compiled[key]
-            compiled = None
-        if compiled is None:
+            found = None
+        if found is None:
             self.query_misses += 1
             return None
-        for dep in compiled.deps:
+        for dep in found.deps:
             self._ensure(dep)
         self.query_hits += 1
         self.sql_hits += 1
-        return self._view(key, compiled)
+        return self._view(key, found)
 
     def remember(
         self, key: Hashable, expr: ibis.Table, read: dict[str, None] | None = None
@@ -198,11 +198,12 @@ class FactCache:
         deps: tuple[FactDep, ...] | None = None
         if self.store.is_duckdb:
             read = read or {}
-            found = [self._tables.get(name) for name in read]
-            if all(e is not None and e.sql is not None for e in found):
+            entries = [self._tables.get(name) for name in read]
+            known = [e for e in entries if e is not None and e.sql is not None]
+            if len(known) == len(entries):
                 deps = tuple(
-                    FactDep(e.key, e.needs, n, e.sql, e.schema, e.tables)
-                    for n, e in zip(read, found, strict=True)
+                    FactDep(e.key, e.needs, n, e.sql or "", e.schema, e.tables)
+                    for n, e in zip(read, known, strict=True)
                 )
         self._queries[key] = (None, expr, deps)
         return expr
