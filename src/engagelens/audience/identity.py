@@ -37,7 +37,7 @@ from typing import TYPE_CHECKING, Any
 
 import ibis
 
-from engagelens.errors import ConfigError, UnreadableFile
+from engagelens.errors import ConfigError
 
 from .tables import PERSON_LINK, ensure
 
@@ -159,21 +159,10 @@ def evidence_members(row: dict[str, Any], line: int, where: str) -> list[Member]
 
 def read_mapping(path: str | Path) -> list[dict[str, Any]]:
     """Rows of a CSV/TSV/JSONL/Parquet mapping file, every cell as text."""
-    import polars as pl
+    from engagelens.sidefiles import read_side_file
 
+    frame = read_side_file(path, "mapping", as_text=True)
     p = Path(path)
-    if not p.is_file():
-        raise UnreadableFile(f"mapping file not found: {p}")
-    suffix = p.suffix.lower()
-    try:
-        if suffix == ".parquet":
-            frame = pl.read_parquet(p)
-        elif suffix in {".jsonl", ".ndjson"}:
-            frame = pl.read_ndjson(p)
-        else:
-            frame = pl.read_csv(p, separator="\t" if suffix == ".tsv" else ",", infer_schema=False)
-    except Exception as exc:  # polars raises many kinds; one clear error
-        raise UnreadableFile(f"{p}: cannot read the mapping ({exc})") from exc
     known = {"platform", "author_id", "person", "customer_id", "email_sha256", "email_verified"}
     unknown = sorted(set(frame.columns) - known)
     if unknown:

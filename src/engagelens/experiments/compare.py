@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from engagelens.errors import ConfigError, UnreadableFile
+from engagelens.errors import ConfigError
 
 from .ab import MeanStats, ProportionStats, TestResult, compare_means, compare_proportions
 from .correction import adjust
@@ -148,23 +148,12 @@ def read_observations(
     import ibis
     import polars as pl
 
+    from engagelens.sidefiles import read_side_file
+
     from .ab import variant_stats
 
+    frame = read_side_file(path, "observations")
     p = Path(path)
-    if not p.is_file():
-        raise UnreadableFile(f"observations file not found: {p}")
-    suffix = p.suffix.lower()
-    try:
-        if suffix == ".parquet":
-            frame = pl.read_parquet(p)
-        elif suffix in {".jsonl", ".ndjson"}:
-            frame = pl.read_ndjson(p)
-        else:
-            frame = pl.read_csv(
-                p, separator="\t" if suffix == ".tsv" else ",", infer_schema_length=None
-            )
-    except Exception as exc:  # polars raises many kinds; one clear error
-        raise UnreadableFile(f"{p}: cannot read observations ({exc})") from exc
     if not metrics:
         raise ConfigError("name at least one --metric column")
     specs = []

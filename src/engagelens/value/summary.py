@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from engagelens.errors import ConfigError, UnreadableFile
+from engagelens.errors import ConfigError
 
 if TYPE_CHECKING:  # pragma: no cover
     from engagelens.store import Store
@@ -103,21 +103,11 @@ def read_transactions(
 
     A missing column or an unparsable date/amount is a clear error naming the line, never a
     silently smaller customer base."""
-    import polars as pl
 
+    from engagelens.sidefiles import read_side_file
+
+    frame = read_side_file(path, "transactions", as_text=True)
     p = Path(path)
-    if not p.is_file():
-        raise UnreadableFile(f"transactions file not found: {p}")
-    suffix = p.suffix.lower()
-    try:
-        if suffix == ".parquet":
-            frame = pl.read_parquet(p)
-        elif suffix in {".jsonl", ".ndjson"}:
-            frame = pl.read_ndjson(p)
-        else:
-            frame = pl.read_csv(p, separator="\t" if suffix == ".tsv" else ",", infer_schema=False)
-    except Exception as exc:  # polars raises many kinds; one clear error
-        raise UnreadableFile(f"{p}: cannot read transactions ({exc})") from exc
     missing = [c for c in (customer, date, amount) if c not in frame.columns]
     if missing:
         raise ConfigError(
