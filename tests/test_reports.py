@@ -296,3 +296,15 @@ def test_schedule_commands(tmp_path, capsys, webhook):
     assert main(["schedule", "remove", "nope", "--db", db]) == 2
     assert main(["schedule", "remove", "team", "--db", db]) == 0
     assert main(["schedule", "run", "--now", "yesterday", "--db", db]) == 2
+
+
+def test_stdout_schedule_prints_the_figures(store, capsys):
+    from engagelens.reports import schedule
+
+    _fill(store)
+    schedule.add_schedule(store, "term", every="weekly", channel="stdout", fmt="html")
+    [d] = schedule.run_due(store, now=dt.datetime(2026, 3, 11, 7))
+    out = capsys.readouterr().out
+    assert d.status == "sent"
+    assert "Period: 2026-03-02 – 2026-03-08" in out
+    assert "Interactions: 7 (previous —, —)" in out and "ALERT" not in out

@@ -13,7 +13,9 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import json
+import logging
 import smtplib
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -21,7 +23,6 @@ from typing import TYPE_CHECKING, Any
 from engagelens.errors import ConfigError, NotFound
 from engagelens.listening.delivery import (
     channel_kind,
-    deliver_alert,
     mail_message,
     terminal_safe,
 )
@@ -34,6 +35,7 @@ from .document import Report, build_report
 if TYPE_CHECKING:  # pragma: no cover
     from engagelens.store import Store
 
+log = logging.getLogger("engagelens.reports")
 CADENCES = ("daily", "weekly")
 FORMATS = ("html", "pdf")
 
@@ -188,9 +190,12 @@ def _deliver(schedule: dict[str, Any], doc: Report, chromium: str | None) -> str
     """ "ok" or the error; a down channel (or a missing Chromium) must not stop the other
     schedules, and the failed period is tried again on the next run."""
     kind = channel_kind(schedule["channel"])
-    if kind in ("stdout", "log"):
-        payload = {"rule": schedule["name"], "title": f"{doc.title} — {doc.period}"}
-        return deliver_alert(schedule["channel"], payload)
+    if kind == "stdout":
+        sys.stdout.write("\n".join(terminal_safe(line) for line in _summary_lines(doc)) + "\n")
+        return "ok"
+    if kind == "log":
+        log.info("report %s: %s", terminal_safe(schedule["name"]), terminal_safe(doc.period))
+        return "ok"
     try:
         from .html import render_html
 
@@ -241,11 +246,20 @@ def _pdf(page: str, chromium: str | None) -> bytes:
         return path.read_bytes()
 
 
+def _summary_lines(doc: Report) -> list[str]:
+    """The report as plain lines: what stdout prints and the e-mail's text part says."""
+    lines = [doc.title, f"Scope: {doc.scope}", f"Period: {doc.period}", *doc.notes, ""]
+    for line in doc.lines:
+        text = f"{line.title}: {line.value_text}"
+        if line.previous_text is not None:
+            text += f" (previous {line.previous_text}, {line.change_text})"
+        lines.append(text)
+    return lines
+
+
 def _mail(channel: str, doc: Report, page: str, pdf: bytes | None) -> None:
     message, host, port = mail_message(channel, f"{doc.title} — {doc.period}")
-    lines = [doc.title, f"Scope: {doc.scope}", f"Period: {doc.period}", *doc.notes, ""]
-    lines += [f"{line.title}: {line.value_text}" for line in doc.lines]
-    message.set_content("\n".join(terminal_safe(x) for x in lines))
+    message.set_content("\n".join(terminal_safe(x) for x in _summary_lines(doc)))
     message.add_alternative(page, subtype="html")
     if pdf is not None:
         message.add_attachment(pdf, maintype="application", subtype="pdf", filename="report.pdf")
