@@ -135,10 +135,16 @@ def test_failed_delivery_is_recorded_not_raised(store):
 
 def test_hostile_names_cannot_forge_lines_or_headers(store, smtp, capsys):
     mailto, inbox = smtp
-    add_query(store, "brand\r\nBcc: victim@example.org", "acme", kind="brand")
+    # a line break in a name is refused outright (model.names) ...
+    with pytest.raises(ConfigError, match="control character"):
+        add_query(store, "brand\r\nBcc: victim@example.org", "acme", kind="brand")
+    with pytest.raises(ConfigError, match="control character"):
+        alerts.add_rule(store, "angry\u2028ALERT [fake]", "keyword", keyword="x")
+    # ... and what a name may hold (bidi overrides, "Bcc:") cannot forge a line or a header
+    add_query(store, "brand\u202e Bcc: victim@example.org", "acme", kind="brand")
     alerts.add_rule(
         store,
-        "angry\nALERT [fake]",
+        "angry\u202eALERT [fake]",
         "negative_share",
         threshold=0.1,
         min_mentions=1,
@@ -153,6 +159,7 @@ def test_hostile_names_cannot_forge_lines_or_headers(store, smtp, capsys):
     assert rcpt == ["ops@example.org"] and message["Bcc"] is None
     subject = " ".join(str(message["Subject"]).split())  # undo the generator's line folding
     assert "of brand Bcc: victim@example.org's mentions" in subject  # inside the subject
+    assert "\u202e" not in subject
 
 
 def test_rule_validation(store):

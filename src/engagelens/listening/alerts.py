@@ -32,6 +32,7 @@ import pyarrow as pa
 
 from engagelens import settings
 from engagelens.errors import ConfigError, NotFound
+from engagelens.model.names import check_name
 
 from . import runner
 from .delivery import channel_kind, deliver_alert
@@ -69,6 +70,7 @@ def add_rule(
     enabled: bool = True,
 ) -> dict[str, Any]:
     """Create or replace an alert rule (validated: a bad keyword query raises with its column)."""
+    check_name(name, "an alert rule")
     if kind not in RULE_KINDS:
         raise ConfigError(f"alert kind must be one of {', '.join(RULE_KINDS)}, not {kind!r}")
     if kind == "keyword":

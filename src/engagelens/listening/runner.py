@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 import ibis
 
 from engagelens.errors import ConfigError, NotFound
+from engagelens.model.names import check_name
 
 from .engine import Engine, QuerySpec
 from .fold import FoldOptions
@@ -49,8 +50,7 @@ def add_query(
     segment_chinese: bool = False,
 ) -> dict[str, Any]:
     """Create or replace the query ``name`` (validated first: errors carry the column)."""
-    if not name or not name.strip():
-        raise ConfigError("a listening query needs a name")
+    check_name(name, "a listening query")
     if kind not in QUERY_KINDS:
         raise ConfigError(f"kind must be one of {', '.join(QUERY_KINDS)}, not {kind!r}")
     parse(query)

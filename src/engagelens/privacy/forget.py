@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from engagelens.errors import ConfigError, NotFound
+from engagelens.model.names import check_printable
 
 from .catalog import CATALOG, DERIVED, OTHER_KINDS, ROW_IDS
 from .keys import pseudonym
@@ -75,6 +76,7 @@ def parse_author(value: str) -> tuple[str, str]:
     platform, sep, author = (value or "").partition(":")
     if not sep or not platform.strip() or not author.strip():
         raise ConfigError(f"an author is PLATFORM:ID (e.g. x:12345), not {value!r}")
+    check_printable(value, "the author")
     return platform.strip().lower(), author.strip()
 
 

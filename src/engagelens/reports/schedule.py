@@ -28,6 +28,7 @@ from engagelens.listening.delivery import (
 )
 from engagelens.listening.tables import replace_rows
 from engagelens.metrics.scope import SCOPES, Scope
+from engagelens.model.names import check_name
 from engagelens.model.tables import Column, TableSpec, register_table
 
 from .document import Report, build_report
@@ -111,8 +112,7 @@ def add_schedule(
     fmt: str = "pdf",
 ) -> dict[str, Any]:
     """Create or replace a schedule; every field is checked before anything is stored."""
-    if not name.strip() or len(name) > 100:
-        raise ConfigError("a schedule needs a name of 1–100 characters")
+    check_name(name, "a report schedule", max_chars=100)
     last_complete_period(every, _now())  # validates the cadence
     if scope not in SCOPES:
         raise ConfigError(f"--scope must be one of {', '.join(SCOPES)}, not {scope!r}")
