@@ -97,6 +97,10 @@ def save_query(
     matches are there when the page reloads. ``replaces``: the old name of a renamed query
     (removed with its matches once the new one is valid and saved)."""
     name = name.strip()
+    if replaces and replaces != name:  # checked before anything is saved
+        check_name(replaces, "the renamed query")
+        if replaces not in {r["name"] for r in rows(store, "listening_query")}:
+            raise NotFound(f"no listening query named {replaces!r} to rename")
     row = add_query(
         store,
         name,
