@@ -9,7 +9,8 @@ import re
 import pytest
 
 import bench_data
-from test_web_browser import ARGS, CHROMIUM, Watch, charts_drawn
+from browser_pages import browser, page, require_chromium  # noqa: F401
+from test_web_browser import charts_drawn
 from test_web_listening_browser import SHOTS, login
 from test_web_support import build_data, make_app
 
@@ -18,11 +19,7 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    from pathlib import Path
-
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"no Chromium at {CHROMIUM} (apt install chromium)")
-    pytest.importorskip("playwright")
+    require_chromium()
     from engagelens.api import Control
     from engagelens.api.testing import live_server
     from engagelens.store import Store
@@ -39,27 +36,6 @@ def server(tmp_path_factory):
     control.grant("alice", "solo", "viewer")
     with live_server(make_app(data_dir)) as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser(server):
-    from playwright.sync_api import sync_playwright
-
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
-        yield b
-        b.close()
-
-
-@pytest.fixture
-def page(browser, server):
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    pg = context.new_page()
-    pg.set_default_timeout(30_000)
-    pg.watch = Watch(pg, server)
-    yield pg
-    context.close()
 
 
 def _cells(page, brand: str) -> dict[str, str]:

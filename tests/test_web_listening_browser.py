@@ -11,22 +11,16 @@ late" complaints (one Persian with a zero-width non-joiner, one a ``<script>`` p
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
-from pathlib import Path
 
 import pytest
 
+from browser_pages import SHOTS, browser, page, require_chromium  # noqa: F401
 from test_api_support import PASSWORD
-from test_web_browser import ARGS, CHROMIUM, Watch, charts_drawn
+from test_web_browser import charts_drawn
 from test_web_support import build_data, make_app
 
 pytestmark = pytest.mark.browser
-SHOTS = Path(
-    os.environ.get(
-        "ENGAGELENS_SHOTS", Path(__file__).resolve().parents[1] / "test-artifacts" / "web"
-    )
-)
 QUIET = dt.datetime(2024, 2, 1, 9, 0)
 SPIKE_DAY = dt.date(2024, 2, 29)
 PERSIAN = "acme refund می\u200cخواهم late"
@@ -66,9 +60,7 @@ def listen_rows() -> list[dict]:
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"no Chromium at {CHROMIUM} (apt install chromium)")
-    pytest.importorskip("playwright")
+    require_chromium()
     from engagelens.api import Control
     from engagelens.api.testing import live_server
     from engagelens.store import Store
@@ -82,27 +74,6 @@ def server(tmp_path_factory):
     control.grant("alice", "listen", "analyst")
     with live_server(make_app(data_dir)) as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser(server):
-    from playwright.sync_api import sync_playwright
-
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
-        yield b
-        b.close()
-
-
-@pytest.fixture
-def page(browser, server):
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    pg = context.new_page()
-    pg.set_default_timeout(30_000)
-    pg.watch = Watch(pg, server)
-    yield pg
-    context.close()
 
 
 def login(page, server: str, locale: str = "en") -> None:
