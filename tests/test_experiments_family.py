@@ -242,3 +242,16 @@ def test_api_compare_and_sample_size(api):
         api.get("/experiments/sample-size", params={"baseline": 1.5, "target": 0.2}).status_code
         == 422
     )
+
+
+def test_an_undetectably_small_change_is_a_clear_error_not_a_500():
+    """Schemathesis: baseline 7.6e-280 and target 5e-324 overflowed (numpy warned, inf) into a
+    500; rates that close need more than any brand has, and the answer says so."""
+    from engagelens.experiments.power import MAX_PER_GROUP, sample_size_proportions
+
+    with pytest.raises(ConfigError, match="too small to detect with 100,000,000 per group"):
+        sample_size_proportions(7.571918359792709e-280, 5e-324)
+    with pytest.raises(ConfigError, match="too small to detect"):
+        sample_size_proportions(0.1, 0.1 + 1e-9)
+    ok = sample_size_proportions(0.1, 0.12)
+    assert 3000 < ok.n < MAX_PER_GROUP  # R power.prop.test(p1=.1, p2=.12): 3840.9

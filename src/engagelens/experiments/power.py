@@ -83,6 +83,10 @@ def power_proportions(
     return float(stats.norm.cdf((d - z_a * se0) / se1) + stats.norm.cdf((-d - z_a * se0) / se1))
 
 
+#: the largest per-group size worth planning: beyond it the effect is, for a brand, nothing
+MAX_PER_GROUP = 1e8
+
+
 def sample_size_proportions(
     p1: float, p2: float, *, alpha: float = 0.05, power: float = 0.8, ratio: float = 1.0
 ) -> SampleSize:
@@ -97,7 +101,16 @@ def sample_size_proportions(
     num = z_a * math.sqrt(pbar * (1 - pbar) * (1 + 1 / ratio)) + z_b * math.sqrt(
         p1 * (1 - p1) + p2 * (1 - p2) / ratio
     )
-    n = num**2 / (p2 - p1) ** 2
+    # plain floats: numpy would warn and give inf where two rates 1e-280 apart need 1e559
+    try:
+        n = (float(num) / abs(p2 - p1)) ** 2
+    except (OverflowError, ZeroDivisionError):
+        n = math.inf
+    if not n <= MAX_PER_GROUP:
+        raise ConfigError(
+            f"a change from {p1:g} to {p2:g} is too small to detect with "
+            f"{MAX_PER_GROUP:,.0f} per group"
+        )
     return SampleSize(math.ceil(n), math.ceil(ratio * n), float(n), alpha, power, p2 - p1)
 
 
@@ -135,8 +148,8 @@ def sample_size_means(
     # the normal approximation is a slight underestimate: bracket the root above it
     z = stats.norm.ppf(1 - alpha / 2) + stats.norm.ppf(power)
     approx = 2 * (z * sd / delta) ** 2
-    if approx > 1e8:
-        raise ConfigError("the effect is too small to detect with 100 million per group")
+    if approx > MAX_PER_GROUP:
+        raise ConfigError(f"the effect is too small to detect with {MAX_PER_GROUP:,.0f} per group")
     if power_means(2.0, delta, sd, alpha=alpha) >= power:  # the smallest t-test suffices
         return SampleSize(2, 2, 2.0, alpha, power, delta)
     n = optimize.brentq(
@@ -150,6 +163,7 @@ def sample_size_means(
 
 __all__ = sorted(
     [
+        "MAX_PER_GROUP",
         "SampleSize",
         "power_means",
         "power_proportions",
