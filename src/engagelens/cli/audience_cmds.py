@@ -61,6 +61,7 @@ def _json(data: Any) -> None:
 _Start = typer.Option(None, "--from", help="Start date/time (UTC), inclusive.")
 _End = typer.Option(None, "--to", help="End date/time (UTC), exclusive.")
 _Platform = typer.Option([], "--platform", help="Only these platforms.")
+_OnePlatform = typer.Option(None, "--platform", help="Only this platform.")
 _AllAccounts = typer.Option(
     False, "--all-accounts", help="Every account's posts, not only the brand's own."
 )
@@ -178,7 +179,7 @@ def advocates_cmd(
     limit: int = typer.Option(20, "--limit", help="Show the top N of each list."),
     start: str | None = _Start,
     end: str | None = _End,
-    platform: str | None = typer.Option(None, "--platform", help="Only this platform."),
+    platform: str | None = _OnePlatform,
     per: str = _Per,
     as_json: bool = _Json,
     db: str | None = DbOption,
@@ -274,7 +275,7 @@ def influencers_cmd(
     limit: int = typer.Option(20, "--limit", help="Show the top N (0: all)."),
     start: str | None = _Start,
     end: str | None = _End,
-    platform: str | None = typer.Option(None, "--platform", help="Only this platform."),
+    platform: str | None = _OnePlatform,
     as_json: bool = _Json,
     db: str | None = DbOption,
 ) -> None:
@@ -327,7 +328,7 @@ def ugc_cmd(
     brand: str = _Brand,
     start: str | None = _Start,
     end: str | None = _End,
-    platform: str | None = typer.Option(None, "--platform", help="Only this platform."),
+    platform: str | None = _OnePlatform,
     as_json: bool = _Json,
     db: str | None = DbOption,
 ) -> None:
@@ -457,7 +458,7 @@ def cascades_cmd(
     limit: int = typer.Option(20, "--limit", help="Show the top N posts (0: all)."),
     start: str | None = _Start,
     end: str | None = _End,
-    platform: str | None = typer.Option(None, "--platform", help="Only this platform."),
+    platform: str | None = _OnePlatform,
     as_json: bool = _Json,
     db: str | None = DbOption,
 ) -> None:
@@ -504,7 +505,7 @@ def leaderboard_cmd(
     limit: int = typer.Option(20, "--limit", help="Show the top N."),
     start: str | None = _Start,
     end: str | None = _End,
-    platform: str | None = typer.Option(None, "--platform", help="Only this platform."),
+    platform: str | None = _OnePlatform,
     per: str = _Per,
     as_json: bool = _Json,
     db: str | None = DbOption,

@@ -263,6 +263,23 @@ def find_spikes(
     return found
 
 
+def _recent(
+    store: Store, query: str | None, recent_days: int, window: int | None, until: dt.date | None
+) -> tuple[list[dict[str, Any]], dt.date] | None:
+    """The matched mentions of the ``window`` days before the last ``recent_days`` and of
+    those days, and the first recent day; None when nothing is matched."""
+    window = int(settings.get("spike_window_days") if window is None else window)
+    t = matched_mentions(store)
+    if query is not None:
+        t = t.filter(t.query == query)
+    if until is None:
+        until = t.day.max().to_pyarrow().as_py()
+        if until is None:
+            return None
+    split = until - dt.timedelta(days=recent_days - 1)
+    return _window_rows(t, split - dt.timedelta(days=window), until), split
+
+
 def emerging_terms(
     store: Store,
     query: str | None = None,
@@ -280,17 +297,10 @@ def emerging_terms(
     recent mentions, so the list does not say the same thing twice. Terms are the text
     layer's theme terms (per-language stop words, Chinese segmented); the query's own words
     are left out (they are in every mention). :func:`emerging_themes` groups them."""
-    window = int(settings.get("spike_window_days") if window is None else window)
-    t = matched_mentions(store)
-    if query is not None:
-        t = t.filter(t.query == query)
-    if until is None:
-        until = t.day.max().to_pyarrow().as_py()
-        if until is None:
-            return []
-    split = until - dt.timedelta(days=recent_days - 1)
-    start = split - dt.timedelta(days=window)
-    rows = _window_rows(t, start, until)
+    found = _recent(store, query, recent_days, window, until)
+    if found is None:
+        return []
+    rows, split = found
     own = own_words(store, query)
 
     def count(part: list[dict[str, Any]]) -> Counter[str]:
@@ -329,16 +339,10 @@ def emerging_themes(
     """Themes rising in the last ``recent_days`` against the ``window`` days before: what
     people have started to talk about, as named groups of mentions per language
     (:func:`.themes.rising_themes`: label, terms, language, mentions, before, score)."""
-    window = int(settings.get("spike_window_days") if window is None else window)
-    t = matched_mentions(store)
-    if query is not None:
-        t = t.filter(t.query == query)
-    if until is None:
-        until = t.day.max().to_pyarrow().as_py()
-        if until is None:
-            return []
-    split = until - dt.timedelta(days=recent_days - 1)
-    rows = _window_rows(t, split - dt.timedelta(days=window), until)
+    found = _recent(store, query, recent_days, window, until)
+    if found is None:
+        return []
+    rows, split = found
     return rising_themes(
         rows, [r["day"] >= split for r in rows], exclude=own_words(store, query), limit=limit
     )
